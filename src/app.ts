@@ -1,0 +1,20 @@
+import type { ApplicationFunction, Context } from "probot";
+import { handlerFor, type HandlerRegistry } from "./handlers/registry.js";
+import type { HandlerDeps } from "./handlers/types.js";
+
+/** The Probot app: every event goes through the explicit registry, nothing else subscribes. */
+export function repolApp(registry: HandlerRegistry, deps: HandlerDeps): ApplicationFunction {
+  return (app) => {
+    app.onAny(async (event) => {
+      // Probot hands every listener a Context; onAny's published type only names the raw event.
+      const context = event as unknown as Context;
+      const payload = context.payload as { action?: string };
+      const handler = handlerFor(registry, context.name, payload.action);
+      if (!handler) {
+        context.log.debug({ event: context.name, action: payload.action, delivery: context.id }, "no handler for event; acknowledged");
+        return;
+      }
+      await handler(context, deps);
+    });
+  };
+}

@@ -1,0 +1,69 @@
+// One audit row: what repol decided, on what facts, and what it did about it.
+
+export type AuditDecision = "allow" | "deny" | "error";
+
+/** Outcome of the GitHub side effect that carried the decision. */
+export interface EffectOutcome {
+  kind: "deployment_callback" | "check_run" | "none";
+  ok: boolean;
+  /** HTTP status GitHub answered, when it answered. */
+  status?: number;
+  check_run_id?: number;
+  error?: string;
+}
+
+export interface NewAuditRecord {
+  delivery_id: string | null;
+  event: string;            // e.g. "deployment_protection_rule"
+  action: string | null;    // e.g. "requested"
+  policy: string;           // "deploy" | "pullrequest"
+  decision: AuditDecision;
+  repository: string | null;      // "owner/name"
+  installation_id: number | null;
+  environment: string | null;
+  ref: string | null;
+  sha: string | null;
+  pr_number: number | null;
+  actor: string | null;
+  violations: { code: string; msg: string; [k: string]: unknown }[];
+  input: unknown;                 // the full policy input
+  bundle_digest: string | null;   // sha256 of the compiled policy bundle
+  config_sha: string | null;      // git blob SHA of the .repol file used
+  duration_ms: number;
+  effect: EffectOutcome;
+  error: string | null;           // why the decision is "error"
+}
+
+export interface AuditRecord extends NewAuditRecord {
+  id: string;
+  created_at: string; // ISO 8601 UTC
+}
+
+export interface AuditQuery {
+  policy?: string;
+  decision?: AuditDecision;
+  repository?: string;
+  environment?: string;
+  actor?: string;
+  pr?: number;
+  sha?: string;
+  since?: string; // ISO 8601, inclusive
+  until?: string; // ISO 8601, exclusive
+  limit?: number;
+  cursor?: string; // opaque, from a previous page's `next`
+}
+
+export interface AuditPage {
+  rows: AuditRecord[];
+  next: string | null;
+}
+
+export interface AuditSummary {
+  since: string | null;
+  until: string | null;
+  total: number;
+  by_decision: Record<string, number>;
+  by_policy: Record<string, number>;
+  by_environment: Record<string, number>;
+  by_repository: Record<string, number>;
+}

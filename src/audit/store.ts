@@ -1,0 +1,29 @@
+// The audit store contract. Both adapters (sqlite-store.ts, postgres-store.ts) implement it and
+// are exercised by one shared test suite.
+import type { AuditPage, AuditQuery, AuditRecord, AuditSummary, NewAuditRecord } from "./record.js";
+
+export interface AuditStore {
+  /** Which adapter this is, for /ready and logs. */
+  readonly kind: "sqlite" | "postgres";
+  /** Apply pending schema migrations (idempotent). */
+  migrate(): Promise<void>;
+  /**
+   * Insert a row. A row whose delivery_id already exists is not inserted again:
+   * `inserted` is false and `id` is the existing row's id.
+   */
+  insert(row: NewAuditRecord): Promise<{ inserted: boolean; id: string }>;
+  get(id: string): Promise<AuditRecord | undefined>;
+  findByDelivery(deliveryId: string): Promise<AuditRecord | undefined>;
+  /** Newest first, filtered, cursor-paginated. */
+  query(q: AuditQuery): Promise<AuditPage>;
+  /** All rows matching the filters (limit/cursor ignored), newest first, without loading them all in memory. */
+  stream(q: AuditQuery): AsyncIterable<AuditRecord>;
+  summary(window: { since?: string; until?: string }): Promise<AuditSummary>;
+  /** Rows matching the filters (limit/cursor ignored). Used e.g. for deployments_today. */
+  count(q: AuditQuery): Promise<number>;
+  /** Delete rows created before `before` (ISO 8601). Returns how many were removed. */
+  purgeOlderThan(before: string): Promise<number>;
+  /** Throws when the store cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

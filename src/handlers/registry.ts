@@ -1,0 +1,29 @@
+import type { EventHandler } from "./types.js";
+
+export type HandlerRegistry = ReadonlyMap<string, EventHandler>;
+
+/**
+ * Builds the event → handler map. Fails at start (not at the first webhook) on a key registered
+ * twice or a key routed to nothing, so a wiring mistake can never silently drop events.
+ */
+export function buildRegistry(entries: ReadonlyArray<readonly [string, EventHandler | undefined]>): HandlerRegistry {
+  const registry = new Map<string, EventHandler>();
+  for (const [key, handler] of entries) {
+    if (!/^[a-z_]+(\.[a-z_]+)?$/.test(key)) {
+      throw new Error(`handler registry: "${key}" is not an event name like "pull_request.opened"`);
+    }
+    if (registry.has(key)) {
+      throw new Error(`handler registry: "${key}" is registered twice`);
+    }
+    if (typeof handler !== "function") {
+      throw new Error(`handler registry: "${key}" is routed to a missing handler`);
+    }
+    registry.set(key, handler);
+  }
+  return registry;
+}
+
+/** The handler for an event + action, trying "event.action" then "event". */
+export function handlerFor(registry: HandlerRegistry, event: string, action?: string): EventHandler | undefined {
+  return (action ? registry.get(`${event}.${action}`) : undefined) ?? registry.get(event);
+}

@@ -1,0 +1,9 @@
+import type { Decision, PolicyName } from "./decision.js";
+
+/** The compiled policy bundle, loaded once at start. */
+export interface PolicyEngine {
+  /** sha256 (hex) of the compiled WASM, recorded with every decision. */
+  readonly digest: string;
+  /** Evaluates `allow`, `deny` and `violations` of `github.<policy>`. Throws Error on evaluation failure. */
+  evaluate(policy: PolicyName, input: unknown): Decision;
+}
