@@ -1,0 +1,196 @@
+# METADATA
+# title: Deployment protection rules
+# description: |
+#   Decides whether a deployment to input.environment may proceed under the rules the repository
+#   configured for that environment. Problems are reported in stages (malformed input, then a
+#   missing or malformed policy, then the rules), so no rule is judged on malformed data.
+package github.deploy
+
+import data.lib.branches
+import data.lib.shape
+import data.lib.text
+import data.lib.workflow_meta
+
+default allow := false
+
+allow if {
+	shape.input_is_object
+	count(violations) == 0
+}
+
+deny contains v.msg if some v in violations
+
+violations := input_problems if {
+	count(input_problems) > 0
+} else := policy_problems if {
+	count(policy_problems) > 0
+} else := set() if {
+	environment.enabled == false
+} else := rule_problems if {
+	count(rule_problems) > 0
+} else := {described(code) | some code in failed}
+
+env_name := input.environment
+
+# GitHub compares environment names case-insensitively; an exact key wins, otherwise a single
+# key differing only in case. Several such keys define nothing, which denies.
+env_key := env_name if {
+	text.has_key(environments, env_name)
+} else := key if {
+	keys := [k | some k, _ in environments; lower(k) == lower(env_name)]
+	count(keys) == 1
+	key := keys[0]
+}
+
+environment := environments[env_key]
+
+meta := workflow_meta.meta
+
+rules := environment.rules if is_object(environment.rules)
+
+rules := {} if object.get(environment, "rules", null) == null
+
+# A rule that is absent or null is not enforced: rule(name) is undefined for it.
+rule(name) := rules[name] if rules[name] != null
+
+# Fail closed: when the repository environments are unknown, none exist.
+repo_environments := input.repo_environments if is_array(input.repo_environments)
+
+repo_environments := [] if object.get(input, "repo_environments", null) == null
+
+approvers := workflow_meta.approvers
+
+branch := branches.branch_of(input.ref)
+
+branch_or_null := branch if {
+	is_string(branch)
+} else := null
+
+# Each rule is written as "enforced and not satisfied", so a fact that cannot be read fails it.
+failed contains "env.missing" if not environment_exists
+
+environment_exists if {
+	some name in repo_environments
+	lower(name) == lower(env_name)
+}
+
+failed contains "ref.denied" if {
+	patterns := rule("allowed_branches")
+	not branch_allowed(patterns)
+}
+
+branch_allowed(patterns) if branches.matches_any(patterns, branch)
+
+failed contains "approvals.insufficient" if {
+	required := rule("approvals_required")
+	not enough_approvals(required)
+}
+
+enough_approvals(required) if count(approvers) >= required
+
+failed contains "tests.failed" if {
+	rule("tests_passed") == true
+	not tests_passed
+}
+
+tests_passed if meta.checks.tests == true
+
+failed contains "signoff.missing" if {
+	rule("signed_off") == true
+	not workflow_meta.signed_off
+}
+
+# deployments_today counts this deployment too: with a limit of 5 the 5th passes, the 6th fails.
+failed contains "rate_limit.exceeded" if {
+	limit := rule("max_deployments_per_day")
+	not within_daily_limit(limit)
+}
+
+within_daily_limit(limit) if {
+	is_number(meta.deployments_today)
+	meta.deployments_today <= limit
+}
+
+# A failed rule always yields a violation, even if its details cannot be built.
+described(code) := v if {
+	v := object.union(rule_violation(code), {"code": code})
+} else := {"code": code, "msg": concat("", ["Rule ", code, " failed for ", env_name])}
+
+rule_violation("env.missing") := {
+	"msg": concat("", [
+		"Environment ", env_name, " does not exist in this repository (repository environments: ",
+		text.list(repo_environments, "none"), ")",
+	]),
+	"environment": env_name,
+	"repo_environments": repo_environments,
+}
+
+rule_violation("ref.denied") := {
+	"msg": ref_denied_msg(patterns),
+	"rule": "allowed_branches",
+	"ref": input.ref,
+	"branch": branch_or_null,
+	"patterns": patterns,
+} if {
+	patterns := rule("allowed_branches")
+}
+
+rule_violation("approvals.insufficient") := {
+	"msg": text.approvals_msg(required, approvers),
+	"rule": "approvals_required",
+	"required": required,
+	"actual": count(approvers),
+	"approvers": approvers,
+} if {
+	required := rule("approvals_required")
+}
+
+rule_violation("tests.failed") := {
+	"msg": tests_msg(actual),
+	"rule": "tests_passed",
+	"actual": actual,
+} if {
+	actual := object.get(object.get(meta, "checks", {}), "tests", null)
+}
+
+rule_violation("signoff.missing") := {
+	"msg": concat("", ["The deployment is not signed off; ", env_name, " requires a sign-off"]),
+	"rule": "signed_off",
+	"actual": object.get(meta, "signed_off", null),
+}
+
+rule_violation("rate_limit.exceeded") := {
+	"msg": rate_limit_msg(limit, actual),
+	"rule": "max_deployments_per_day",
+	"limit": limit,
+	"actual": actual,
+} if {
+	limit := rule("max_deployments_per_day")
+	actual := object.get(meta, "deployments_today", null)
+}
+
+ref_denied_msg(patterns) := concat("", ["No branch may deploy to ", env_name, ": allowed_branches is empty"]) if {
+	count(patterns) == 0
+} else := concat("", [
+	"Branch ", branch, " may not deploy to ", env_name,
+	" (allowed_branches: ", concat(", ", patterns), ")",
+]) if {
+	is_string(branch)
+} else := concat("", [
+	"Ref ", input.ref, " is not a branch; only branches may deploy to ", env_name,
+	" (allowed_branches: ", concat(", ", patterns), ")",
+])
+
+tests_msg(actual) := concat("", ["Tests did not pass; ", env_name, " requires passing tests"]) if {
+	actual == false
+} else := concat("", ["No passing test result was found; ", env_name, " requires passing tests"])
+
+rate_limit_msg(limit, actual) := concat("", [
+	"This would be deployment ", text.number(actual), " to ", env_name, " today; the limit is ",
+	text.number(limit), " per day",
+]) if {
+	is_number(actual)
+} else := concat("", [
+	"The number of deployments to ", env_name, " today is unknown; the limit is ",
+	text.number(limit), " per day",
+])

@@ -1,0 +1,122 @@
+# METADATA
+# title: Pull request rules
+# description: |
+#   Decides whether a pull request from input.head_ref into input.base_ref satisfies the
+#   repository's pull request policy. Like github.deploy, problems are reported in stages
+#   (malformed input, then a missing or malformed policy, then the rules).
+#   head_ref and base_ref are plain branch names, as in a pull_request payload.
+package github.pullrequest
+
+import data.lib.branches
+import data.lib.shape
+import data.lib.text
+import data.lib.workflow_meta
+
+default allow := false
+
+allow if {
+	shape.input_is_object
+	count(violations) == 0
+}
+
+deny contains v.msg if some v in violations
+
+violations := input_problems if {
+	count(input_problems) > 0
+} else := policy_problems if {
+	count(policy_problems) > 0
+} else := {described(code) | some code in failed}
+
+policy := input.repo_policy.policy
+
+rules := policy.rules if is_object(policy.rules)
+
+rules := {} if object.get(policy, "rules", null) == null
+
+# A rule that is absent or null is not enforced: rule(name) is undefined for it.
+rule(name) := rules[name] if rules[name] != null
+
+branch_rules := policy.branch_rules if is_array(policy.branch_rules)
+
+branch_rules := [] if object.get(policy, "branch_rules", null) == null
+
+approvers := workflow_meta.approvers
+
+# Each rule is written as "enforced and not satisfied", so a fact that cannot be read fails it.
+failed contains "branch_naming.denied" if {
+	count(branch_rules) > 0
+	not branch_pair_allowed
+}
+
+branch_pair_allowed if {
+	some pair in branch_rules
+	glob.match(pair.source, ["/"], input.head_ref)
+	glob.match(pair.target, ["/"], input.base_ref)
+}
+
+failed contains "target_branch.denied" if {
+	patterns := rule("allowed_target_branches")
+	not target_allowed(patterns)
+}
+
+target_allowed(patterns) if branches.matches_any(patterns, input.base_ref)
+
+failed contains "approvals.insufficient" if {
+	required := rule("approvals_required")
+	not enough_approvals(required)
+}
+
+enough_approvals(required) if count(approvers) >= required
+
+failed contains "signoff.missing" if {
+	rule("signed_off") == true
+	not workflow_meta.signed_off
+}
+
+# A failed rule always yields a violation, even if its details cannot be built.
+described(code) := v if {
+	v := object.union(rule_violation(code), {"code": code})
+} else := {"code": code, "msg": concat("", ["Rule ", code, " failed"])}
+
+rule_violation("branch_naming.denied") := {
+	"msg": concat("", [
+		"Branch ", input.head_ref, " may not be merged into ", input.base_ref,
+		" (branch_rules allow: ", concat(", ", [concat(" -> ", [pair.source, pair.target]) | some pair in branch_rules]), ")",
+	]),
+	"rule": "branch_rules",
+	"head_ref": input.head_ref,
+	"base_ref": input.base_ref,
+	"branch_rules": branch_rules,
+}
+
+rule_violation("target_branch.denied") := {
+	"msg": target_denied_msg(patterns),
+	"rule": "allowed_target_branches",
+	"base_ref": input.base_ref,
+	"patterns": patterns,
+} if {
+	patterns := rule("allowed_target_branches")
+}
+
+rule_violation("approvals.insufficient") := {
+	"msg": text.approvals_msg(required, approvers),
+	"rule": "approvals_required",
+	"required": required,
+	"actual": count(approvers),
+	"approvers": approvers,
+} if {
+	required := rule("approvals_required")
+}
+
+rule_violation("signoff.missing") := {
+	"msg": "The pull request is not signed off; this repository requires a sign-off",
+	"rule": "signed_off",
+	"actual": object.get(workflow_meta.meta, "signed_off", null),
+}
+
+target_denied_msg(patterns) := "No target branch is allowed: allowed_target_branches is empty" if {
+	count(patterns) == 0
+} else := concat("", [
+	"Target branch ", input.base_ref, " is not allowed (allowed_target_branches: ",
+	concat(", ", patterns), ")",
+])

@@ -1,0 +1,149 @@
+// Loads the compiled policy bundle (build/policies/policy.wasm) and turns its untyped results into
+// Decisions. Everything uncertain is read as "deny": the engine fails closed, never open.
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { loadPolicy, type LoadedPolicy } from "@open-policy-agent/opa-wasm";
+import type { Decision, PolicyName, Violation } from "./decision.js";
+import type { PolicyEngine } from "./engine-types.js";
+
+export const POLICY_NAMES: readonly PolicyName[] = ["deploy", "pullrequest"];
+const ENTRYPOINTS = ["allow", "deny", "violations"] as const;
+type Entrypoint = (typeof ENTRYPOINTS)[number];
+
+// 64 KiB pages. The WASM heap is reused between evaluations but never shrinks, so a cap keeps one
+// oversized input from holding memory for the life of the process; hitting it is an evaluation error.
+const DEFAULT_MAX_MEMORY_MIB = 256;
+const PAGE_BYTES = 64 * 1024;
+
+export interface PolicyEngineOptions {
+  /** Upper bound of the policy's WASM memory; an input needing more fails to evaluate. */
+  maxMemoryMiB?: number;
+}
+
+export interface WasmPolicyEngine extends PolicyEngine {
+  /** Current size of the WASM linear memory (for metrics and leak checks). */
+  wasmMemoryBytes(): number;
+}
+
+export async function loadPolicyEngine(wasmPath: string, options: PolicyEngineOptions = {}): Promise<WasmPolicyEngine> {
+  const wasm = await readBundle(wasmPath);
+  const digest = createHash("sha256").update(wasm).digest("hex");
+  const maxPages = Math.ceil(((options.maxMemoryMiB ?? DEFAULT_MAX_MEMORY_MIB) * 1024 * 1024) / PAGE_BYTES);
+
+  let policy: LoadedPolicy;
+  try {
+    policy = await loadPolicy(wasm, { initial: Math.min(5, maxPages), maximum: maxPages });
+  } catch (error) {
+    throw new Error(`Could not load the policy bundle ${wasmPath} (sha256 ${digest}): ${describe(error)}; rebuild it with: npm run build:policies`);
+  }
+  const missing = POLICY_NAMES.flatMap((name) => ENTRYPOINTS.map((entry) => entrypointOf(name, entry))).filter(
+    (entrypoint) => !Object.hasOwn(policy.entrypoints as object, entrypoint),
+  );
+  if (missing.length > 0) {
+    throw new Error(`The policy bundle ${wasmPath} lacks the entrypoints ${missing.join(", ")}; rebuild it with: npm run build:policies`);
+  }
+
+  return {
+    digest,
+    evaluate: (name, input) => evaluateDecision(policy, name, input),
+    wasmMemoryBytes: () => policy.mem.buffer.byteLength,
+  };
+}
+
+async function readBundle(wasmPath: string): Promise<Buffer> {
+  try {
+    return await readFile(wasmPath);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+      throw new Error(`The compiled policy bundle ${wasmPath} does not exist; run: npm run build:policies`);
+    }
+    throw new Error(`Could not read the policy bundle ${wasmPath}: ${describe(error)}`);
+  }
+}
+
+function evaluateDecision(policy: LoadedPolicy, name: PolicyName, input: unknown): Decision {
+  if (!POLICY_NAMES.includes(name)) {
+    throw new Error(`Unknown policy "${String(name)}"; expected one of ${POLICY_NAMES.join(", ")}`);
+  }
+  // Serialised once for the three entrypoints. A bare `undefined` (or any falsy value) would reach
+  // the policy as "no input" either way; JSON text keeps null, 0 and "" distinct.
+  const encoded = encodeInput(name, input);
+  const allowValue = evaluateEntrypoint(policy, name, "allow", encoded);
+  const denyValue = evaluateEntrypoint(policy, name, "deny", encoded);
+  const violationsValue = evaluateEntrypoint(policy, name, "violations", encoded);
+
+  if (typeof allowValue !== "boolean") throw resultError(name, "allow", "a boolean", allowValue);
+  const deny = parseDeny(name, denyValue);
+  const violations = parseViolations(name, violationsValue);
+  const allow = allowValue && violations.length === 0 && deny.length === 0;
+  if (!allow && violations.length === 0) {
+    // A denial must always carry a reason a user can act on.
+    violations.push({ code: "engine.denied_without_reason", msg: "The policy denied this request without reporting a violation" });
+  }
+  return { policy: name, allow, deny, violations };
+}
+
+function encodeInput(name: PolicyName, input: unknown): ArrayBuffer | undefined {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(input);
+  } catch (error) {
+    throw new Error(`The ${name} policy input is not JSON-serialisable: ${describe(error)}`);
+  }
+  if (text === undefined) return undefined;
+  const bytes = new TextEncoder().encode(text);
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
+function evaluateEntrypoint(policy: LoadedPolicy, name: PolicyName, entry: Entrypoint, input: ArrayBuffer | undefined): unknown {
+  const entrypoint = entrypointOf(name, entry);
+  let resultSet: unknown;
+  try {
+    resultSet = policy.evaluate(input, entrypoint);
+  } catch (error) {
+    // opa-wasm throws plain strings (opa_abort) and objects as well as Errors.
+    throw new Error(`Evaluating ${entrypoint} failed: ${describe(error)}`);
+  }
+  if (!Array.isArray(resultSet) || resultSet.length !== 1 || !isRecord(resultSet[0]) || !("result" in resultSet[0])) {
+    throw resultError(name, entry, "exactly one result", resultSet);
+  }
+  return resultSet[0].result;
+}
+
+function parseDeny(name: PolicyName, value: unknown): string[] {
+  if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) {
+    throw resultError(name, "deny", "an array of strings", value);
+  }
+  return [...new Set(value)].sort();
+}
+
+function parseViolations(name: PolicyName, value: unknown): Violation[] {
+  if (!Array.isArray(value)) throw resultError(name, "violations", "an array", value);
+  const violations = value.map((item): Violation => {
+    if (!isRecord(item) || typeof item.code !== "string" || typeof item.msg !== "string" || item.code === "") {
+      throw resultError(name, "violations", "objects with string code and msg", item);
+    }
+    return { code: item.code, msg: item.msg, ...item };
+  });
+  return violations.sort((a, b) => compare(a.code, b.code) || compare(a.msg, b.msg));
+}
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+const entrypointOf = (name: PolicyName, entry: Entrypoint): string => `github/${name}/${entry}`;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function resultError(name: PolicyName, entry: Entrypoint, expected: string, got: unknown): Error {
+  const shown = JSON.stringify(got) ?? String(got);
+  return new Error(`github/${name}/${entry} returned ${shown.length > 200 ? `${shown.slice(0, 200)}…` : shown}, expected ${expected}`);
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === "string") return error;
+  if (isRecord(error) && typeof error.message === "string") return error.message;
+  return JSON.stringify(error) ?? String(error);
+}
