@@ -1,0 +1,52 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Ajv, type ValidateFunction } from "ajv";
+import { branchPatternProblem } from "./glob-syntax.js";
+
+export type RepoConfigKind = "deploy" | "pullrequest";
+
+const SCHEMA_FILES: Record<RepoConfigKind, string> = {
+  deploy: "deploy.schema.json",
+  pullrequest: "pullrequest.schema.json",
+};
+
+/**
+ * The `schemas/` folder at the repository root. This module runs from src/policy
+ * (tsx, tests) and from dist/src/policy (compiled), one level apart.
+ */
+export function findSchemasDir(moduleDir = dirname(fileURLToPath(import.meta.url))): string {
+  const candidates = [join(moduleDir, "..", "..", "schemas"), join(moduleDir, "..", "..", "..", "schemas")];
+  const found = candidates.find((dir) => existsSync(join(dir, SCHEMA_FILES.deploy)));
+  if (found === undefined) throw new Error(`repol config schemas not found; looked in ${candidates.join(" and ")}`);
+  return found;
+}
+
+export function readConfigSchema(kind: RepoConfigKind, dir = findSchemasDir()): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(dir, SCHEMA_FILES[kind]), "utf8")) as Record<string, unknown>;
+}
+
+function compileValidators(): Record<RepoConfigKind, ValidateFunction> {
+  const ajv = new Ajv({
+    strict: true,
+    allErrors: true,
+    // Optional rules get their documented defaults, so the policy sees every rule spelled out.
+    useDefaults: true,
+    allowUnionTypes: true,
+    // Error messages are built from the failing subschema (`parentSchema`), never from AJV's text.
+    verbose: true,
+  });
+  ajv.addFormat("branch-glob", { type: "string", validate: (pattern: string) => branchPatternProblem(pattern) === null });
+  const dir = findSchemasDir();
+  return {
+    deploy: ajv.compile(readConfigSchema("deploy", dir)),
+    pullrequest: ajv.compile(readConfigSchema("pullrequest", dir)),
+  };
+}
+
+const validators = compileValidators();
+
+/** The compiled validator of a config kind. It fills in defaults on the data it validates. */
+export function configValidator(kind: RepoConfigKind): ValidateFunction {
+  return validators[kind];
+}

@@ -1,0 +1,143 @@
+// A repository's `.repol/*.yaml`: bytes → YAML → plain data → schema → typed config,
+// or errors that name file, line, column and field. Never throws on bad input.
+import { isMap, type Node } from "yaml";
+import { MAX_REPORTED_ERRORS } from "./config-limits.js";
+import { configValidator, type RepoConfigKind } from "./config-schemas.js";
+import { checkYamlStructure } from "./check-yaml-structure.js";
+import type { ConfigError } from "./decision.js";
+import { decodeConfigText } from "./decode-config-text.js";
+import { escapePointerSegment, yamlLocator, type YamlLocator } from "./locate-yaml-node.js";
+import { parseConfigYaml } from "./parse-config-yaml.js";
+import { schemaErrorsToConfigErrors } from "./schema-errors.js";
+import { yamlToPlainData } from "./yaml-to-plain-data.js";
+
+export type { RepoConfigKind } from "./config-schemas.js";
+
+export const CONFIG_PATHS: Record<RepoConfigKind, string> = {
+  deploy: ".repol/deploy.yaml",
+  pullrequest: ".repol/pullrequest.yaml",
+};
+
+/** `.repol/deploy.yaml` after validation; see schemas/deploy.schema.json for each field's meaning. */
+export interface DeployConfig {
+  policy: {
+    version: 1;
+    environments: Record<string, DeployEnvironment>;
+  };
+}
+
+export interface DeployEnvironment {
+  enabled: boolean;
+  rules: DeployRules;
+}
+
+export interface DeployRules {
+  approvals_required: number;
+  /** null: any branch. */
+  allowed_branches: string[] | null;
+  tests_passed: boolean;
+  /** Absent: `tests_passed` looks at every check. */
+  required_checks?: string[];
+  signed_off: boolean;
+  /** Absent: no limit. */
+  max_deployments_per_day?: number;
+}
+
+/** `.repol/pullrequest.yaml` after validation; see schemas/pullrequest.schema.json. */
+export interface PullRequestConfig {
+  policy: {
+    version: 1;
+    branch_rules: BranchRule[];
+    rules: PullRequestRules;
+  };
+}
+
+export interface BranchRule {
+  source: string;
+  target: string;
+}
+
+export interface PullRequestRules {
+  /** null: any branch. */
+  allowed_target_branches: string[] | null;
+  approvals_required: number;
+  signed_off: boolean;
+}
+
+export type ConfigResult<T> = { ok: true; config: T } | { ok: false; errors: ConfigError[] };
+
+export function parseRepoConfig(kind: "deploy", text: string | Uint8Array, file?: string): ConfigResult<DeployConfig>;
+export function parseRepoConfig(kind: "pullrequest", text: string | Uint8Array, file?: string): ConfigResult<PullRequestConfig>;
+export function parseRepoConfig(
+  kind: RepoConfigKind,
+  text: string | Uint8Array,
+  file: string = CONFIG_PATHS[kind],
+): ConfigResult<DeployConfig | PullRequestConfig> {
+  const decoded = decodeConfigText(text, file);
+  if (!decoded.ok) return decoded;
+  const parsed = parseConfigYaml(decoded.text, file);
+  if (!parsed.ok) return failed(parsed.errors);
+  const { doc, lineCounter } = parsed;
+
+  const root = doc.contents as Node | null;
+  if (!isMap(root)) {
+    const { line, col } = lineCounter.linePos(root?.range?.[0] ?? 0);
+    return failed([{ file, line: Math.max(line, 1), column: Math.max(col, 1), path: "", message: topLevelMessage(root) }]);
+  }
+  const structure = checkYamlStructure(doc, lineCounter, file);
+  if (!structure.ok) return failed(structure.errors);
+  const plain = yamlToPlainData(root, structure.aliasTargets, lineCounter, file);
+  if (!plain.ok) return failed(plain.errors);
+
+  const locate = yamlLocator(root, structure.aliasTargets, lineCounter);
+  const validate = configValidator(kind);
+  if (!validate(plain.data)) return failed(schemaErrorsToConfigErrors(validate.errors ?? [], locate, file));
+  if (kind === "deploy") {
+    const config = plain.data as DeployConfig;
+    const clashes = environmentNameClashes(config, locate, file);
+    return clashes.length > 0 ? failed(clashes) : { ok: true, config };
+  }
+  return { ok: true, config: plain.data as PullRequestConfig };
+}
+
+/** One line per error: `file:line:col: message (at /path)`. */
+export function renderConfigErrors(errors: ConfigError[]): string {
+  return errors
+    .map((e) => `${e.file}:${e.line}:${e.column}: ${e.message}${e.path === "" ? "" : ` (at ${e.path})`}`)
+    .join("\n");
+}
+
+function topLevelMessage(root: Node | null): string {
+  const scalar = root as { value?: unknown; source?: string } | null;
+  const isEmpty = scalar === null || (scalar.value === null && !scalar.source);
+  if (isEmpty) return "file is empty; a repol config is a mapping with a `policy` key";
+  const what = Array.isArray((root as { items?: unknown }).items) ? "a list" : "a single value";
+  return `the top level must be a mapping with a \`policy\` key, but this file holds ${what}`;
+}
+
+// GitHub treats `Production` and `production` as one environment, so two entries
+// would leave it ambiguous which rules apply.
+function environmentNameClashes(config: DeployConfig, locate: YamlLocator, file: string): ConfigError[] {
+  const seen = new Map<string, string>();
+  const errors: ConfigError[] = [];
+  for (const name of Object.keys(config.policy.environments)) {
+    const first = seen.get(name.toLowerCase());
+    if (first === undefined) {
+      seen.set(name.toLowerCase(), name);
+      continue;
+    }
+    const path = `/policy/environments/${escapePointerSegment(name)}`;
+    const message = `environment \`${name}\` is the same GitHub environment as \`${first}\` (names are case-insensitive); keep one entry`;
+    errors.push({ file, ...locate.keyAt(path), path, message });
+  }
+  return errors;
+}
+
+function failed(errors: ConfigError[]): { ok: false; errors: ConfigError[] } {
+  const sorted = [...errors].sort((a, b) => a.line - b.line || a.column - b.column);
+  if (sorted.length <= MAX_REPORTED_ERRORS) return { ok: false, errors: sorted };
+  const shown = sorted.slice(0, MAX_REPORTED_ERRORS);
+  const next = sorted[MAX_REPORTED_ERRORS];
+  const message = `${sorted.length - MAX_REPORTED_ERRORS} more errors not shown; fix the ones above first`;
+  return { ok: false, errors: [...shown, { ...next, path: "", message }] };
+}

@@ -1,0 +1,98 @@
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Ajv } from "ajv";
+import { describe, expect, it } from "vitest";
+import { findSchemasDir, readConfigSchema, type RepoConfigKind } from "../../src/policy/config-schemas.js";
+import type { BranchRule, DeployEnvironment, DeployRules, PullRequestRules } from "../../src/policy/load-repo-config.js";
+
+type Schema = Record<string, unknown>;
+const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+const kinds: RepoConfigKind[] = ["deploy", "pullrequest"];
+
+/** Every subschema with the JSON pointer that reaches it. */
+function subschemas(schema: Schema, at = "#"): Array<[string, Schema]> {
+  const found: Array<[string, Schema]> = [[at, schema]];
+  for (const keyword of ["properties", "definitions"]) {
+    for (const [name, child] of Object.entries((schema[keyword] ?? {}) as Record<string, Schema>)) {
+      found.push(...subschemas(child, `${at}/${keyword}/${name}`));
+    }
+  }
+  for (const keyword of ["items", "additionalProperties", "propertyNames"]) {
+    const child = schema[keyword];
+    if (typeof child === "object" && child !== null) found.push(...subschemas(child as Schema, `${at}/${keyword}`));
+  }
+  return found;
+}
+
+describe("the config schemas", () => {
+  it.each(kinds)("%s: every property and definition has a description", (kind) => {
+    const isBareReference = (schema: Schema) => Object.keys(schema).join() === "$ref";
+    const undocumented = subschemas(readConfigSchema(kind))
+      .filter(([, schema]) => !isBareReference(schema))
+      .filter(([, schema]) => typeof schema.description !== "string" || schema.description.length < 10)
+      .map(([at]) => at);
+    expect(undocumented).toEqual([]);
+  });
+
+  it.each(kinds)("%s: every mapping rejects unknown keys", (kind) => {
+    const open = subschemas(readConfigSchema(kind))
+      .filter(([, schema]) => schema.type === "object" && schema.additionalProperties !== false)
+      .filter(([, schema]) => typeof schema.additionalProperties !== "object" || schema.properties !== undefined)
+      .map(([at]) => at);
+    expect(open).toEqual([]);
+  });
+
+  it.each(kinds)("%s: compiles in AJV strict mode", (kind) => {
+    const ajv = new Ajv({ strict: true, allowUnionTypes: true });
+    ajv.addFormat("branch-glob", { type: "string", validate: () => true });
+    expect(() => ajv.compile(readConfigSchema(kind))).not.toThrow();
+  });
+
+  it("defines branch patterns identically in both files", () => {
+    const [deploy, pullrequest] = kinds.map((kind) => readConfigSchema(kind).definitions as Record<string, Schema>);
+    for (const name of ["branchPattern", "branchPatternsOrAny"]) expect(deploy[name]).toEqual(pullrequest[name]);
+  });
+
+  it.each(kinds)("%s: accepts only format version 1", (kind) => {
+    const policy = (readConfigSchema(kind).properties as Record<string, Schema>).policy;
+    expect((policy.properties as Record<string, Schema>).version).toMatchObject({ type: "integer", enum: [1] });
+  });
+
+  it("lists exactly the rules the TypeScript types declare", () => {
+    // `Required<...>` literals fail to compile if the types gain or lose a field; the schema is compared at run time.
+    const deployRules: Required<DeployRules> = {
+      approvals_required: 0,
+      allowed_branches: null,
+      tests_passed: false,
+      required_checks: [],
+      signed_off: false,
+      max_deployments_per_day: 1,
+    };
+    const environment: Required<DeployEnvironment> = { enabled: true, rules: deployRules };
+    const pullRequestRules: Required<PullRequestRules> = { allowed_target_branches: null, approvals_required: 0, signed_off: false };
+    const branchRule: Required<BranchRule> = { source: "a", target: "b" };
+    const propertiesAt = (kind: RepoConfigKind, ...path: string[]) => {
+      let schema = readConfigSchema(kind);
+      for (const step of path) schema = (schema[step] ?? {}) as Schema;
+      return Object.keys(schema.properties as Schema).sort();
+    };
+    const deployEnvironment = ["definitions", "environment"];
+    expect(propertiesAt("deploy", ...deployEnvironment)).toEqual(Object.keys(environment).sort());
+    expect(propertiesAt("deploy", ...deployEnvironment, "properties", "rules")).toEqual(Object.keys(deployRules).sort());
+    const prPolicy = ["properties", "policy", "properties"];
+    expect(propertiesAt("pullrequest", ...prPolicy, "rules")).toEqual(Object.keys(pullRequestRules).sort());
+    expect(propertiesAt("pullrequest", ...prPolicy, "branch_rules", "items")).toEqual(Object.keys(branchRule).sort());
+  });
+});
+
+describe("findSchemasDir", () => {
+  it("finds schemas/ from the source folder and from the compiled dist folder", () => {
+    const expected = join(repoRoot, "schemas");
+    expect(findSchemasDir(join(repoRoot, "src", "policy"))).toBe(expected);
+    expect(findSchemasDir(join(repoRoot, "dist", "src", "policy"))).toBe(expected);
+  });
+
+  it("says where it looked when the schemas are missing", () => {
+    expect(() => findSchemasDir("/nonexistent/a/b")).toThrow("repol config schemas not found; looked in /nonexistent/schemas and /schemas");
+  });
+});
