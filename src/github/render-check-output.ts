@@ -1,0 +1,167 @@
+// A pull request verdict as Check Run output: a title with the verdict, a rule-by-rule table, the
+// facts used, and annotations on the config file when the config itself is the problem.
+import type { ConfigError, Decision, Violation } from "../policy/decision.js";
+import type { PullRequestConfig } from "../policy/load-repo-config.js";
+import type { CheckConclusion, CheckRunOutput } from "./check-run.js";
+import { renderConfigProblems, renderMissingPolicy, type CheckParts } from "./render-config-problems.js";
+import { escapeMarkdown } from "./render-violations.js";
+import type { SignOffVerdict } from "./signed-off.js";
+
+export interface PullRequestShown {
+  number: number;
+  headRef: string;
+  baseRef: string;
+  /** "owner/name" of the head repository when it is a fork ("(deleted)" once the fork is gone), else null. */
+  forkOf: string | null;
+  draft: boolean;
+  defaultBranch: string;
+  configPath: string;
+}
+
+export type PullRequestOutcome =
+  | { kind: "decided"; decision: Decision; config: PullRequestConfig | null; approvers: string[] | null; signOff: SignOffVerdict | null }
+  | { kind: "config_invalid"; errors: ConfigError[] }
+  | { kind: "error"; message: string };
+
+export interface RenderedCheck {
+  conclusion: CheckConclusion;
+  output: CheckRunOutput;
+}
+
+// Rule rows in a fixed order; each maps to the violation code prefix github.pullrequest uses.
+const RULES = [
+  { code: "branch_naming", name: "branch_rules" },
+  { code: "target_branch", name: "allowed_target_branches" },
+  { code: "approvals", name: "approvals_required" },
+  { code: "signoff", name: "signed_off" },
+] as const;
+
+export function renderCheckOutput(pr: PullRequestShown, outcome: PullRequestOutcome): RenderedCheck {
+  const draft = pr.draft ? "Draft: " : "";
+  const draftNote = pr.draft
+    ? "> **This pull request is a draft.** repol evaluated it as it stands; the verdict is updated as it changes.\n\n"
+    : "";
+  const rendered = renderOutcome(pr, outcome);
+  return {
+    conclusion: rendered.conclusion,
+    output: {
+      title: `${draft}${rendered.title}`,
+      summary: `${draftNote}${rendered.summary}`,
+      text: renderFacts(pr, outcome),
+      ...(rendered.annotations.length > 0 ? { annotations: rendered.annotations } : {}),
+    },
+  };
+}
+
+/** The failing output for when repol could not evaluate, also when it does not know the pull request yet. */
+export function renderEvaluationError(message: string): RenderedCheck {
+  return { conclusion: "failure", output: evaluationError(message) };
+}
+
+function evaluationError(message: string): { title: string; summary: string } {
+  return {
+    title: "repol could not evaluate this pull request",
+    summary: `repol could not evaluate: ${escapeMarkdown(message)}\n\nThe check fails until repol can evaluate the rules. Once the cause is fixed, use **Re-run** on this check.`,
+  };
+}
+
+function renderOutcome(pr: PullRequestShown, outcome: PullRequestOutcome): CheckParts {
+  if (outcome.kind === "error") return { conclusion: "failure", annotations: [], ...evaluationError(outcome.message) };
+  if (outcome.kind === "config_invalid") return renderConfigProblems(pr.configPath, pr.defaultBranch, outcome.errors);
+  const { decision } = outcome;
+  if (decision.violations.some((v) => v.code === "policy.missing")) return renderMissingPolicy(pr.configPath, pr.defaultBranch);
+
+  const rows = ruleRows(pr, outcome);
+  const failed = rows.filter((row) => row.status === "❌");
+  const title = decision.allow
+    ? `All rules pass for ${pr.baseRef}`
+    : `${failed.length} of ${rows.length} rule${rows.length === 1 ? "" : "s"} failed: ${failed.map((row) => row.name).join(", ")}`;
+  const table = ["| | Rule | Result |", "|---|---|---|", ...rows.map((row) => `| ${row.status} | \`${row.name}\` | ${row.reason} |`)];
+  const legend = rows.some((row) => row.status === "➖") ? "\n\n➖ not configured in `" + pr.configPath + "`, so not enforced." : "";
+  return {
+    conclusion: decision.allow ? "success" : "failure",
+    title,
+    summary: `${table.join("\n")}${legend}`,
+    annotations: [],
+  };
+}
+
+interface RuleRow {
+  status: "✅" | "❌" | "➖";
+  name: string;
+  reason: string;
+}
+
+function ruleRows(pr: PullRequestShown, outcome: Extract<PullRequestOutcome, { kind: "decided" }>): RuleRow[] {
+  const { decision, config, approvers, signOff } = outcome;
+  const ruleOf = (v: Violation) => v.code.split(".")[0];
+  const rows: RuleRow[] = RULES.map(({ code, name }) => {
+    const violation = decision.violations.find((v) => ruleOf(v) === code);
+    if (violation) {
+      const detail = code === "signoff" && signOff ? ` — ${signOff.reason}` : "";
+      return { status: "❌", name, reason: escapeMarkdown(`${violation.msg}${detail}`) };
+    }
+    return passingRow(pr, code, name, config, approvers, signOff);
+  });
+  // Violations outside the four rules (malformed input or policy) get a row each, never a silent pass.
+  for (const violation of decision.violations) {
+    if (!RULES.some(({ code }) => code === ruleOf(violation))) {
+      rows.push({ status: "❌", name: violation.code, reason: escapeMarkdown(violation.msg) });
+    }
+  }
+  if (!decision.allow && !rows.some((row) => row.status === "❌")) {
+    rows.push({ status: "❌", name: "policy", reason: "The policy denied this pull request without naming a rule." });
+  }
+  return rows;
+}
+
+function passingRow(
+  pr: PullRequestShown,
+  code: (typeof RULES)[number]["code"],
+  name: string,
+  config: PullRequestConfig | null,
+  approvers: string[] | null,
+  signOff: SignOffVerdict | null,
+): RuleRow {
+  const policy = config?.policy;
+  const rules: Partial<PullRequestConfig["policy"]["rules"]> = policy?.rules ?? {};
+  const flow = `${escapeMarkdown(pr.headRef)} → ${escapeMarkdown(pr.baseRef)}`;
+  const off = (reason: string): RuleRow => ({ status: "➖", name, reason });
+  const ok = (reason: string): RuleRow => ({ status: "✅", name, reason });
+  switch (code) {
+    case "branch_naming":
+      return (policy?.branch_rules ?? []).length === 0 ? off(`no branch rules; ${flow} allowed`) : ok(`${flow} matches a branch rule`);
+    case "target_branch":
+      return rules.allowed_target_branches == null
+        ? off("any target branch allowed")
+        : ok(`${escapeMarkdown(pr.baseRef)} is an allowed target`);
+    case "approvals": {
+      const count = approvers?.length ?? 0;
+      const got = `${count} approval${count === 1 ? "" : "s"}`;
+      return !rules.approvals_required ? off(`none required (${got})`) : ok(`${got}, ${rules.approvals_required} required`);
+    }
+    case "signoff":
+      return rules.signed_off !== true ? off("sign-off not required") : ok(escapeMarkdown(signOff?.reason ?? "signed off"));
+  }
+}
+
+function renderFacts(pr: PullRequestShown, outcome: PullRequestOutcome): string {
+  const lines = [
+    "### Facts used",
+    "",
+    `- Pull request: #${pr.number}${pr.draft ? " (draft)" : ""}`,
+    `- Head branch: ${escapeMarkdown(pr.headRef)}${pr.forkOf ? ` (from fork ${escapeMarkdown(pr.forkOf)})` : ""}`,
+    `- Base branch: ${escapeMarkdown(pr.baseRef)}`,
+    `- Policy file: ${pr.configPath} on the default branch ${escapeMarkdown(pr.defaultBranch)}`,
+  ];
+  if (outcome.kind === "decided") {
+    const approvers = outcome.approvers;
+    lines.push(
+      approvers === null
+        ? "- Approvers: not read"
+        : `- Approvers (latest review approves; the author never counts): ${approvers.length === 0 ? "none" : approvers.map(escapeMarkdown).join(", ")}`,
+      outcome.signOff === null ? "- Sign-off: not read" : `- Sign-off: ${escapeMarkdown(outcome.signOff.reason)}`,
+    );
+  }
+  return lines.join("\n");
+}

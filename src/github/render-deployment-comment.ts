@@ -1,0 +1,35 @@
+// The comment that goes with a deployment protection rule answer; it is all a blocked user sees.
+import type { AuditDecision } from "../audit/record.js";
+import type { Violation } from "../policy/decision.js";
+import { fitToBytes } from "./fit-to-bytes.js";
+import { escapeMarkdown, renderViolations } from "./render-violations.js";
+
+/**
+ * GitHub documents no size limit for this comment, so repol assumes a small one: 1,024 bytes, the
+ * common cap of short GitHub text fields. A longer comment is cut with a note rather than risking a
+ * refused callback, which would leave the deployment waiting.
+ */
+export const DEPLOYMENT_COMMENT_MAX_BYTES = 1024;
+
+export interface DeploymentCommentFacts {
+  decision: AuditDecision;
+  environment: string;
+  violations: readonly Violation[];
+  error: string | null;
+}
+
+export function renderDeploymentComment({ decision, environment, violations, error }: DeploymentCommentFacts): string {
+  const env = escapeMarkdown(environment);
+  let text: string;
+  if (decision === "allow") {
+    text = `repol approved the deployment to ${env}: every rule passed.`;
+  } else if (decision === "error") {
+    text = `repol rejected the deployment to ${env} because it could not evaluate it: ${escapeMarkdown(error ?? "unknown error")}. Nothing deploys unchecked; fix the cause and re-run the job.`;
+  } else if (violations.length === 0) {
+    text = `repol rejected the deployment to ${env}: the policy did not allow it and named no reason.`;
+  } else {
+    const problems = violations.length === 1 ? "1 problem" : `${violations.length} problems`;
+    text = `repol rejected the deployment to ${env} (${problems}):\n${renderViolations(violations)}`;
+  }
+  return fitToBytes(text, DEPLOYMENT_COMMENT_MAX_BYTES);
+}

@@ -1,0 +1,29 @@
+// The one place violations become Markdown: the deployment callback comment and check runs both use it.
+import type { Violation } from "../policy/decision.js";
+
+/**
+ * One bullet per violation: `- **code**: message`, plus the violation's `detail` (facts that explain
+ * it, e.g. which checks failed) when present. Messages carry user-controlled text (branch names,
+ * logins, config values), so they are escaped and kept on one line.
+ */
+export function renderViolations(violations: readonly Violation[]): string {
+  return violations
+    .map((violation) => {
+      const detail = typeof violation.detail === "string" && violation.detail !== "" ? ` (${escapeMarkdown(violation.detail)})` : "";
+      return `- **${escapeMarkdown(violation.code)}**: ${escapeMarkdown(violation.msg)}${detail}`;
+    })
+    .join("\n");
+}
+
+/**
+ * Neutralises the Markdown that text from a repository could use against readers: links and images,
+ * raw HTML, table pipes, line breaks, and @mentions (which would notify people). Code spans and
+ * emphasis are left alone: the worst they do is style, and messages use backticks on purpose.
+ */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/[\r\n]+/g, " ")
+    .replace(/[\\[\]<>|]/g, (char) => `\\${char}`)
+    // A mention is an @ not preceded by a word character, so e-mail addresses stay intact.
+    .replace(/(^|[^\w.+-])@(?=[A-Za-z0-9])/g, "$1@\u200b");
+}

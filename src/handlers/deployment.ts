@@ -1,0 +1,108 @@
+// deployment_protection_rule.requested: decide, answer GitHub, record. Every path ends in an answer
+// (approved only when the policy allows) and one audit row.
+import type { EffectOutcome, NewAuditRecord } from "../audit/record.js";
+import { parseCallbackUrl, sendDeploymentCallback } from "../github/deployment-callback.js";
+import type { GitHub } from "../github/github-client.js";
+import { renderDeploymentComment } from "../github/render-deployment-comment.js";
+import { octokitRepoFacts } from "../github/repo-facts.js";
+import { decideDeployment, type DeploymentVerdict } from "./decide-deployment.js";
+import { readDeploymentRequest, type DeploymentProtectionRulePayload } from "./deployment-payload.js";
+import type { EventHandler, HandlerDeps } from "./types.js";
+
+export { decideDeployment } from "./decide-deployment.js";
+export type { DeployInput, DeploymentVerdict, DecideOptions } from "./decide-deployment.js";
+
+// A redelivery that arrives while the first delivery is still being decided must not answer twice.
+const inFlight = new Set<string>();
+
+export const handleDeploymentProtectionRule: EventHandler = async (context, deps) => {
+  const started = performance.now();
+  const deliveryId: string = context.id;
+  if (inFlight.has(deliveryId)) {
+    context.log.info({ delivery: deliveryId }, "deployment_protection_rule: delivery already being decided; not answering twice");
+    return;
+  }
+  // Claimed before the first await, so a concurrent redelivery sees it.
+  inFlight.add(deliveryId);
+  try {
+    if (await alreadyRecorded(deliveryId, deps, context.log)) {
+      context.log.info({ delivery: deliveryId }, "deployment_protection_rule: delivery already decided; not answering again");
+      return;
+    }
+    const payload = context.payload as DeploymentProtectionRulePayload;
+    const github = context.octokit as GitHub;
+    const verdict = await decideSafely(payload, github, deps);
+    const effect = await answer(github, verdict);
+    const row = auditRow(deliveryId, verdict, effect, deps, performance.now() - started);
+    context.log.info(
+      { delivery: deliveryId, repository: row.repository, environment: row.environment, decision: row.decision, callback: effect.ok },
+      "deployment_protection_rule decided",
+    );
+    if (row.decision === "error") context.log.warn({ delivery: deliveryId, error: row.error }, "deployment rejected: repol could not evaluate it");
+    if (!effect.ok) context.log.error({ delivery: deliveryId, effect }, "deployment_protection_rule: the answer did not reach GitHub");
+    await deps.store.insert(row);
+  } finally {
+    inFlight.delete(deliveryId);
+  }
+};
+
+async function alreadyRecorded(deliveryId: string, deps: HandlerDeps, log: { warn: (o: object, m: string) => void }): Promise<boolean> {
+  try {
+    return (await deps.store.findByDelivery(deliveryId)) !== undefined;
+  } catch (error) {
+    // Deciding anyway is safe: the same broken store makes deployments_today unreadable, which rejects.
+    log.warn({ delivery: deliveryId, err: error }, "audit store unavailable while checking for a redelivery");
+    return false;
+  }
+}
+
+async function decideSafely(payload: DeploymentProtectionRulePayload, github: GitHub, deps: HandlerDeps): Promise<DeploymentVerdict> {
+  const request = readDeploymentRequest(payload);
+  try {
+    const facts = octokitRepoFacts(github, { owner: request.owner, repo: request.repo, defaultBranch: request.defaultBranch ?? undefined });
+    return await decideDeployment(payload, facts, deps);
+  } catch (error) {
+    // decideDeployment turns failures into verdicts itself; should it ever throw, the deployment is
+    // still answered (rejected) when the callback URL allows it, never left waiting.
+    const message = error instanceof Error ? error.message : String(error);
+    const callback = parseCallbackUrl(request.callbackUrl, deps.settings.githubApiUrl, request.owner, request.repo);
+    return { decision: "error", error: message, violations: [], input: null, request, ref: null, configSha: null, callback };
+  }
+}
+
+async function answer(github: GitHub, verdict: DeploymentVerdict): Promise<EffectOutcome> {
+  if (!verdict.callback.ok) return { kind: "deployment_callback", ok: false, error: `not called: ${verdict.callback.reason}` };
+  const environment = verdict.request.environment;
+  if (environment === null) return { kind: "deployment_callback", ok: false, error: "not called: the webhook names no environment" };
+  return sendDeploymentCallback(github, {
+    ...verdict.callback,
+    environment,
+    state: verdict.decision === "allow" ? "approved" : "rejected",
+    comment: renderDeploymentComment({ ...verdict, environment }),
+  });
+}
+
+function auditRow(deliveryId: string, verdict: DeploymentVerdict, effect: EffectOutcome, deps: HandlerDeps, durationMs: number): NewAuditRecord {
+  const { request } = verdict;
+  return {
+    delivery_id: deliveryId,
+    event: "deployment_protection_rule",
+    action: "requested",
+    policy: "deploy",
+    decision: verdict.decision,
+    repository: request.repository || null,
+    installation_id: request.installationId,
+    environment: request.environment,
+    ref: verdict.ref ?? request.ref,
+    sha: request.sha,
+    pr_number: request.pulls[0]?.number ?? null,
+    actor: request.actor,
+    violations: verdict.violations,
+    input: verdict.input,
+    bundle_digest: deps.engine.digest,
+    config_sha: verdict.configSha,
+    duration_ms: Math.round(durationMs),
+    effect,
+    error: verdict.error,
+  };
+}

@@ -1,0 +1,186 @@
+// Pull request events, reviews and "Re-run" clicks: judge the pull request, post its check run
+// `repol (<base>)` on the head SHA, record one audit row. Every path ends in a row; none in a pass on error.
+import type { Context } from "probot";
+import type { EffectOutcome, NewAuditRecord } from "../audit/record.js";
+import { appIdOf } from "../github/app-id-of.js";
+import { checkRunName, completeCheckRun, isRepolCheckName, startCheckRun, type CheckRunTarget } from "../github/check-run.js";
+import { statusOf, type GitHub } from "../github/github-client.js";
+import { readPullRequest, snapshotOf, type PullRequestLike } from "../github/read-pull-request.js";
+import { renderEvaluationError, type RenderedCheck } from "../github/render-check-output.js";
+import { octokitRepoFacts } from "../github/repo-facts.js";
+import { decidePullRequest, failedVerdict, type PullRequestUnderReview, type PullRequestVerdict } from "./decide-pull-request.js";
+import { createKeyedQueue } from "./keyed-queue.js";
+import type { EventHandler, HandlerDeps } from "./types.js";
+
+export { decidePullRequest } from "./decide-pull-request.js";
+export type { PullRequestInput, PullRequestUnderReview, PullRequestVerdict } from "./decide-pull-request.js";
+
+type Repository = { name: string; owner: { login: string }; default_branch: string; full_name: string; id: number };
+type Envelope = { action?: string; repository: Repository; sender?: { login: string } | null; installation?: { id: number } };
+type Log = Context["log"];
+
+// Two events for one commit (a push and a review together) must end with one check run, not two.
+const perCommit = createKeyedQueue();
+
+export const handlePullRequest: EventHandler = async (context, deps) => {
+  const payload = context.payload as Envelope & { pull_request: PullRequestLike; changes?: { base?: unknown } };
+  // A title or body edit cannot change the verdict; a new base branch changes the check itself.
+  if (payload.action === "edited" && !payload.changes?.base) return;
+  await judge(context, deps, underReview(payload.repository, payload.pull_request), context.id);
+};
+
+export const handlePullRequestReview: EventHandler = async (context, deps) => {
+  const payload = context.payload as Envelope & { pull_request: PullRequestLike };
+  await judge(context, deps, underReview(payload.repository, payload.pull_request), context.id);
+};
+
+interface RerunSubject {
+  head_sha: string;
+  app?: { id: number | null } | null;
+  pull_requests: { number: number; base: { repo: { id: number } } }[];
+}
+
+/** check_run.rerequested / check_suite.rerequested: re-judge the pull requests behind our check. */
+export const handleCheckRerequested: EventHandler = async (context, deps) => {
+  const payload = context.payload as Envelope & { check_run?: RerunSubject & { id: number; name: string }; check_suite?: RerunSubject };
+  const subject = payload.check_run ?? payload.check_suite;
+  if (!subject) return;
+  const checkName = payload.check_run?.name ?? null;
+  const github = context.octokit as GitHub;
+  if (checkName !== null && !isRepolCheckName(checkName)) return;
+  const appId = await appIdOf(github);
+  if (appId !== undefined && subject.app?.id !== appId) return;
+
+  const repo = { owner: payload.repository.owner.login, repo: payload.repository.name };
+  const sha = subject.head_sha;
+  const started = performance.now();
+  let pulls: PullRequestUnderReview[];
+  try {
+    pulls = await pullsToRerun(github, payload.repository, subject, checkName);
+  } catch (error) {
+    const deliveryKey = `${context.id}:discovery`;
+    if (await alreadyRecorded(deliveryKey, deps, context.log)) return;
+    // Without the pull request there is nothing to judge, but the re-run check must not keep an old green.
+    const message = `could not find the pull request for ${sha.slice(0, 7)}: ${(error as Error).message}`;
+    const effect = payload.check_run
+      ? await post(github, { ...repo, headSha: sha, name: payload.check_run.name, appId }, payload.check_run.id, renderEvaluationError(message))
+      : { kind: "none" as const, ok: false, error: "no check run to post to" };
+    await deps.store.insert(row(context, deliveryKey, null, sha, failedRow(message), effect, deps, performance.now() - started));
+    return;
+  }
+  if (pulls.length === 0) context.log.info({ delivery: context.id, sha }, "re-run: no open pull request has this commit as its head");
+  for (const pr of pulls) {
+    await judge(context, deps, pr, `${context.id}:pr-${pr.number}`);
+  }
+};
+
+async function pullsToRerun(github: GitHub, repository: Repository, subject: RerunSubject, checkName: string | null): Promise<PullRequestUnderReview[]> {
+  const repo = { owner: repository.owner.login, repo: repository.name };
+  // GitHub leaves pull_requests empty for pull requests from forks; ask for them then.
+  let numbers = subject.pull_requests.filter((pull) => pull.base.repo.id === repository.id).map((pull) => pull.number);
+  if (numbers.length === 0) {
+    const facts = octokitRepoFacts(github, { ...repo, defaultBranch: repository.default_branch });
+    numbers = (await facts.pullsForCommit(subject.head_sha)).map((pull) => pull.number);
+  }
+  const pulls = await Promise.all([...new Set(numbers)].sort((a, b) => a - b).map((number) => readPullRequest(github, repo, number)));
+  return pulls
+    .filter((pull) => pull.state === "open" && pull.headSha === subject.head_sha)
+    // A check named after an old base branch stays as it is; the pull request's current check is another run.
+    .filter((pull) => checkName === null || checkRunName(pull.baseRef) === checkName)
+    .map((pull) => ({ ...pull, ...repo, defaultBranch: repository.default_branch }));
+}
+
+async function judge(context: Context, deps: HandlerDeps, pr: PullRequestUnderReview, deliveryKey: string): Promise<void> {
+  const github = context.octokit as GitHub;
+  await perCommit(`${pr.owner}/${pr.repo}@${pr.headSha}`.toLowerCase(), async () => {
+    if (await alreadyRecorded(deliveryKey, deps, context.log)) return;
+    const started = performance.now();
+    let target: CheckRunTarget = { owner: pr.owner, repo: pr.repo, headSha: pr.headSha, name: checkRunName(pr.baseRef) };
+    let checkRunId: number;
+    try {
+      target = { ...target, appId: await appIdOf(github) };
+      checkRunId = (await startCheckRun(github, target)).id;
+    } catch (error) {
+      const message = `the check run could not be created: ${(error as Error).message}`;
+      const effect: EffectOutcome = { kind: "check_run", ok: false, status: statusOf((error as Error).cause), error: message };
+      await deps.store.insert(row(context, deliveryKey, pr, pr.headSha, failedVerdict(pr, message), effect, deps, performance.now() - started));
+      return;
+    }
+    let verdict: PullRequestVerdict;
+    try {
+      verdict = await decidePullRequest(pr, octokitRepoFacts(github, { owner: pr.owner, repo: pr.repo, defaultBranch: pr.defaultBranch }), deps);
+    } catch (error) {
+      // decidePullRequest turns failures into verdicts itself; this guards against a bug there leaving the check in progress.
+      verdict = failedVerdict(pr, (error as Error).message);
+    }
+    const effect = await post(github, target, checkRunId, verdict.check);
+    if (!effect.ok) {
+      context.log.error({ delivery: deliveryKey, effect }, "pull request check: the verdict did not reach GitHub");
+      verdict = { ...verdict, decision: "error", error: effect.error ?? "the check run could not be completed" };
+    }
+    context.log.info({ delivery: deliveryKey, pr: pr.number, sha: pr.headSha, decision: verdict.decision, check_run: checkRunId }, "pull request judged");
+    await deps.store.insert(row(context, deliveryKey, pr, pr.headSha, verdict, effect, deps, performance.now() - started));
+  });
+}
+
+async function post(github: GitHub, target: CheckRunTarget, checkRunId: number, check: RenderedCheck): Promise<EffectOutcome> {
+  try {
+    await completeCheckRun(github, target, checkRunId, check);
+    return { kind: "check_run", ok: true, check_run_id: checkRunId };
+  } catch (error) {
+    return { kind: "check_run", ok: false, check_run_id: checkRunId, status: statusOf((error as Error).cause), error: (error as Error).message };
+  }
+}
+
+async function alreadyRecorded(deliveryKey: string, deps: HandlerDeps, log: Log): Promise<boolean> {
+  try {
+    return (await deps.store.findByDelivery(deliveryKey)) !== undefined;
+  } catch (error) {
+    // Judging again is safe: it updates the same check run rather than adding one.
+    log.warn({ delivery: deliveryKey, err: error }, "audit store unavailable while checking for a redelivery");
+    return false;
+  }
+}
+
+function underReview(repository: Repository, pull: PullRequestLike): PullRequestUnderReview {
+  // Always the base repository (the webhook's `repository`): for a fork, the head repository is the contributor's.
+  return { ...snapshotOf(pull), owner: repository.owner.login, repo: repository.name, defaultBranch: repository.default_branch };
+}
+
+function failedRow(message: string): Pick<PullRequestVerdict, "decision" | "violations" | "input" | "configSha" | "error"> {
+  return { decision: "error", violations: [], input: null, configSha: null, error: message };
+}
+
+function row(
+  context: Context,
+  deliveryKey: string,
+  pr: PullRequestUnderReview | null,
+  sha: string,
+  verdict: Pick<PullRequestVerdict, "decision" | "violations" | "input" | "configSha" | "error">,
+  effect: EffectOutcome,
+  deps: HandlerDeps,
+  durationMs: number,
+): NewAuditRecord {
+  const payload = context.payload as Envelope;
+  return {
+    delivery_id: deliveryKey,
+    event: context.name,
+    action: payload.action ?? null,
+    policy: "pullrequest",
+    decision: verdict.decision,
+    repository: payload.repository.full_name,
+    installation_id: payload.installation?.id ?? null,
+    environment: null,
+    ref: pr ? `refs/heads/${pr.baseRef}` : null,
+    sha,
+    pr_number: pr?.number ?? null,
+    actor: payload.sender?.login ?? null,
+    violations: verdict.violations,
+    input: verdict.input,
+    bundle_digest: deps.engine.digest,
+    config_sha: verdict.configSha,
+    duration_ms: Math.round(durationMs),
+    effect,
+    error: verdict.error,
+  };
+}

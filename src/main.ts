@@ -1,0 +1,66 @@
+// Starts repol: settings → policy bundle → audit store → Probot → HTTP server, and stops it gracefully.
+import { once } from "node:events";
+import type { AddressInfo } from "node:net";
+import { createProbot, ProbotOctokit } from "probot";
+import { openAuditStore } from "./audit/open-audit-store.js";
+import { startRetention } from "./audit/retention.js";
+import { trackInFlight } from "./handlers/in-flight.js";
+import { registry } from "./handlers/index.js";
+import { countGitHubRequests, instrumentEngine } from "./metrics.js";
+import { loadPolicyEngine } from "./policy/engine.js";
+import { createServer } from "./server.js";
+import { loadSettings } from "./settings.js";
+
+/** GitHub gives a deployment protection rule webhook 10 s; handlers still running after this are abandoned. */
+const SHUTDOWN_GRACE_MS = 20_000;
+
+async function main(): Promise<void> {
+  const settings = loadSettings();
+  const engine = instrumentEngine(await loadPolicyEngine(settings.policyWasmPath));
+  const store = await openAuditStore(settings);
+  const probot = createProbot({ overrides: { Octokit: ProbotOctokit.plugin(countingRequests) } });
+  const handlers = trackInFlight(registry);
+  const app = await createServer({ probot, registry: handlers.registry, deps: { engine, store, settings } });
+
+  const server = app.listen(settings.port, settings.host);
+  await once(server, "listening");
+  const { address, port } = server.address() as AddressInfo;
+  const shown = address.includes(":") ? `[${address}]` : address;
+  probot.log.info({ store: store.kind, policies: engine.digest, githubApi: settings.githubApiUrl }, `repol listening on http://${shown}:${port}`);
+  const stopRetention = startRetention(store, settings.auditRetentionDays, {
+    info: (message) => probot.log.info(message),
+    error: (message) => probot.log.error(message),
+  });
+
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      probot.log.warn(`${signal} again: exiting now`);
+      process.exit(1);
+    }
+    stopping = true;
+    probot.log.info(`${signal}: no longer accepting connections; finishing work in flight`);
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const drained = await handlers.drain(SHUTDOWN_GRACE_MS);
+    if (!drained) probot.log.error("handlers still running at shutdown were abandoned");
+    server.closeAllConnections();
+    await closed;
+    stopRetention();
+    await store.close();
+    probot.log.info("repol stopped");
+    process.exit(drained ? 0 : 1);
+  };
+  process.on("SIGTERM", (signal) => void stop(signal));
+  process.on("SIGINT", (signal) => void stop(signal));
+}
+
+// metrics.ts declares the slice of Octokit it hooks into, narrower than Octokit's generic hook type.
+const countingRequests: Parameters<typeof ProbotOctokit.plugin>[0] = (octokit) => {
+  countGitHubRequests(octokit as unknown as Parameters<typeof countGitHubRequests>[0]);
+};
+
+main().catch((error: unknown) => {
+  console.error(`repol failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

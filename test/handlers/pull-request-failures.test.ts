@@ -1,0 +1,106 @@
+// Error paths: GitHub failing at each step must end in a failing check (or none) and an error row,
+// never in a pass.
+import { afterEach, describe, expect, it } from "vitest";
+import { pullRequestHarness, type PullRequestHarness } from "../helpers/pull-request-harness.js";
+import {
+  checkRunsOf, policyYaml, pullOf, scenario, sentBodies, signedOff, webhook, type PullRequestScenario, type RouteName,
+} from "../helpers/pull-request-scenario.js";
+
+let current: PullRequestHarness | undefined;
+
+afterEach(async () => {
+  await current?.close();
+  current = undefined;
+});
+
+async function harness(s: PullRequestScenario): Promise<PullRequestHarness> {
+  current = await pullRequestHarness(s);
+  return current;
+}
+
+/** A pull request that would pass every rule, so only the failure can make it fail. */
+function passing(): PullRequestScenario {
+  const s = scenario();
+  pullOf(s, 42).reviews = [["bob", "APPROVED"]];
+  return s;
+}
+
+describe("GitHub failing while repol gathers facts", () => {
+  it.each([
+    ["config-file", "reading .repol/pullrequest.yaml at refs/heads/main of acme/widgets"],
+    ["reviews", "reading reviews of acme/widgets#42"],
+    ["pull-commits", "listing commits of acme/widgets#42"],
+    ["pull", "reading pull request acme/widgets#42"],
+  ] as [RouteName, string][])("fails the check closed when %s answers 500, and records an error", async (route, what) => {
+    const s = passing();
+    s.fail[route] = 500;
+    const h = await harness(s);
+    await h.deliver("pull_request", webhook("pull_request.opened"));
+
+    const [run] = checkRunsOf(h.s);
+    expect(run.conclusion).toBe("failure");
+    expect(run.output.title).toBe("repol could not evaluate this pull request");
+    expect(run.output.summary).toContain(`repol could not evaluate: GitHub answered 500`);
+    expect(run.output.summary).toContain("use **Re-run** on this check");
+    const [row] = await h.rows();
+    expect(row).toMatchObject({ decision: "error", effect: { kind: "check_run", ok: true, check_run_id: run.id } });
+    expect(row.error).toContain(what);
+  });
+});
+
+describe("GitHub failing to take the check run", () => {
+  it("records an error row when the check run cannot be created", async () => {
+    const s = passing();
+    s.fail["create-check-run"] = 403;
+    const h = await harness(s);
+    await h.deliver("pull_request", webhook("pull_request.opened"));
+
+    expect(sentBodies(h.github.requests, "update-check-run")).toEqual([]);
+    const [row] = await h.rows();
+    expect(row).toMatchObject({ decision: "error", pr_number: 42, effect: { kind: "check_run", ok: false, status: 403 } });
+    expect(row.error).toContain("the check run could not be created: GitHub answered 403");
+  });
+
+  it("records an error row, keeping the verdict's facts, when the verdict cannot be posted", async () => {
+    const s = passing();
+    s.fail["update-check-run"] = 502;
+    const h = await harness(s);
+    await h.deliver("pull_request", webhook("pull_request.opened"));
+
+    const [run] = checkRunsOf(h.s);
+    expect(run.status).toBe("in_progress");
+    const [row] = await h.rows();
+    expect(row).toMatchObject({ decision: "error", effect: { kind: "check_run", ok: false, status: 502, check_run_id: run.id } });
+    expect(row.error).toContain(`updating check run ${run.id}`);
+    expect(row.input).toMatchObject({ workflow_meta: { approvers: ["bob"], signed_off: true } });
+  });
+});
+
+describe("sign-off on large pull requests", () => {
+  it("fails with a clear message when the pull request has more commits than GitHub lists", async () => {
+    const s = passing();
+    s.configs.main = policyYaml({ signed_off: true });
+    const pull = pullOf(s, 42);
+    pull.commits = Array.from({ length: 260 }, (_, i) => signedOff("alice@acme.example", `Change ${i}`));
+    const h = await harness(s);
+    await h.deliver("pull_request", webhook("pull_request.opened"));
+
+    expect(h.github.calls("pull-commits").map((r) => r.query.get("page") ?? "1")).toEqual(["1", "2", "3"]);
+    const [run] = checkRunsOf(h.s);
+    expect(run.conclusion).toBe("failure");
+    expect(run.output.summary).toContain("has 260 commits but GitHub lists only 250");
+    const [row] = await h.rows();
+    expect(row.violations).toEqual([expect.objectContaining({ code: "signoff.missing", detail: expect.stringContaining("split the pull request") })]);
+  });
+
+  it("passes a pull request of exactly 250 signed-off commits", async () => {
+    const s = passing();
+    s.configs.main = policyYaml({ signed_off: true });
+    pullOf(s, 42).commits = Array.from({ length: 250 }, (_, i) => signedOff("alice@acme.example", `Change ${i}`));
+    const h = await harness(s);
+    await h.deliver("pull_request", webhook("pull_request.opened"));
+
+    expect(checkRunsOf(h.s)[0]).toMatchObject({ conclusion: "success" });
+    expect(checkRunsOf(h.s)[0].output.summary).toContain("all 250 commits are signed off");
+  });
+});

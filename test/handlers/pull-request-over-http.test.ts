@@ -1,0 +1,77 @@
+// The pull request check over HTTP: signed webhooks POSTed to the real express server, GitHub faked on
+// 127.0.0.1 (GHE_HOST), the audit trail read back through GET /audit.
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createProbot } from "probot";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { registry } from "../../src/handlers/index.js";
+import { createServer, WEBHOOK_PATH } from "../../src/server.js";
+import { fakeGitHub, type FakeGitHub } from "../helpers/fake-github.js";
+import { gateDeps, type GateDeps } from "../helpers/gate-deps.js";
+import { HEAD_SHA, checkRunsOf, scenario, scenarioRoutes, webhook, type PullRequestScenario } from "../helpers/pull-request-scenario.js";
+import { signedDelivery, TEST_APP_ID, TEST_WEBHOOK_SECRET, testAppPrivateKey, TestOctokit } from "../helpers/test-probot.js";
+
+const AUDIT_TOKEN = "pr-audit-token";
+let s: PullRequestScenario;
+let github: FakeGitHub;
+let gate: GateDeps;
+let server: Server;
+let repolUrl: string;
+
+beforeAll(async () => {
+  s = scenario();
+  github = await fakeGitHub(scenarioRoutes(s));
+  const env = { GHE_HOST: github.host, GHE_PROTOCOL: "http", AUDIT_API_TOKEN: AUDIT_TOKEN };
+  gate = await gateDeps(env);
+  const probot = createProbot({
+    env: { ...env, APP_ID: String(TEST_APP_ID), PRIVATE_KEY: testAppPrivateKey(), WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, LOG_LEVEL: "fatal" },
+    overrides: { Octokit: TestOctokit },
+  });
+  const app = await createServer({ probot, registry, deps: gate.deps });
+  server = await new Promise((resolve) => {
+    const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
+  });
+  repolUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+  await github.close();
+  await gate.close();
+});
+
+async function deliver(event: string, payload: unknown): Promise<{ status: number; id: string }> {
+  const delivery = signedDelivery(TEST_WEBHOOK_SECRET, event, payload);
+  const response = await fetch(`${repolUrl}${WEBHOOK_PATH}`, { method: "POST", headers: delivery.headers, body: delivery.body });
+  await response.text();
+  return { status: response.status, id: delivery.id };
+}
+
+describe("the pull request check over HTTP", () => {
+  it("fails on open, turns the same run green on approval, and shows both verdicts in the audit trail", async () => {
+    const opened = await deliver("pull_request", webhook("pull_request.opened"));
+    expect(opened.status).toBe(200);
+    expect(checkRunsOf(s)).toEqual([expect.objectContaining({ name: "repol (main)", conclusion: "failure" })]);
+
+    s.pulls[0].reviews = [["bob", "APPROVED"]];
+    const approved = await deliver("pull_request_review", webhook("pull_request_review.submitted.approved"));
+    expect(approved.status).toBe(200);
+
+    const runs = checkRunsOf(s);
+    expect(runs).toEqual([expect.objectContaining({ name: "repol (main)", conclusion: "success" })]);
+    expect(github.calls("unmatched")).toEqual([]);
+    expect(github.calls("update-check-run").every((r) => r.headers.authorization === "token ghs_testinstallationtoken")).toBe(true);
+
+    const audit = await fetch(`${repolUrl}/audit?policy=pullrequest&pr=42`, { headers: { authorization: `Bearer ${AUDIT_TOKEN}` } });
+    expect(audit.status).toBe(200);
+    const { rows } = (await audit.json()) as { rows: Record<string, unknown>[] };
+    expect(rows.map((r) => [r.delivery_id, r.event, r.decision, r.sha])).toEqual([
+      [approved.id, "pull_request_review", "allow", HEAD_SHA],
+      [opened.id, "pull_request", "deny", HEAD_SHA],
+    ]);
+    expect(rows[0]).toMatchObject({ policy: "pullrequest", pr_number: 42, effect: { kind: "check_run", ok: true, check_run_id: runs[0].id } });
+  });
+});
