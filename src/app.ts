@@ -1,6 +1,7 @@
 import type { ApplicationFunction, Context } from "probot";
 import { handlerFor, type HandlerRegistry } from "./handlers/registry.js";
 import type { HandlerDeps } from "./handlers/types.js";
+import { recordEvent } from "./metrics.js";
 
 /** The Probot app: every event goes through the explicit registry, nothing else subscribes. */
 export function repolApp(registry: HandlerRegistry, deps: HandlerDeps): ApplicationFunction {
@@ -11,10 +12,17 @@ export function repolApp(registry: HandlerRegistry, deps: HandlerDeps): Applicat
       const payload = context.payload as { action?: string };
       const handler = handlerFor(registry, context.name, payload.action);
       if (!handler) {
+        recordEvent(context.name, payload.action, "ignored");
         context.log.debug({ event: context.name, action: payload.action, delivery: context.id }, "no handler for event; acknowledged");
         return;
       }
-      await handler(context, deps);
+      try {
+        await handler(context, deps);
+      } catch (error) {
+        recordEvent(context.name, payload.action, "error");
+        throw error;
+      }
+      recordEvent(context.name, payload.action, "handled");
     });
   };
 }

@@ -1,5 +1,6 @@
 // Starts repol: settings → policy bundle → audit store → Probot → HTTP server, and stops it gracefully.
 import { once } from "node:events";
+import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { createProbot, ProbotOctokit } from "probot";
 import { openAuditStore } from "./audit/open-audit-store.js";
@@ -8,13 +9,22 @@ import { trackInFlight } from "./handlers/in-flight.js";
 import { registry } from "./handlers/index.js";
 import { countGitHubRequests, instrumentEngine } from "./metrics.js";
 import { loadPolicyEngine } from "./policy/engine.js";
-import { createServer } from "./server.js";
+import { createServer, WEBHOOK_PATH } from "./server.js";
 import { loadSettings } from "./settings.js";
+import { runSetupMode, shouldRunSetup } from "./setup-mode.js";
+import { localWebhookUrl, startWebhookRelay, type WebhookRelay } from "./webhook-relay.js";
 
 /** GitHub gives a deployment protection rule webhook 10 s; handlers still running after this are abandoned. */
 const SHUTDOWN_GRACE_MS = 20_000;
 
 async function main(): Promise<void> {
+  // The manifest flow writes credentials to .env; later starts read them from there.
+  if (existsSync(".env")) process.loadEnvFile(".env");
+  if (shouldRunSetup(process.env)) {
+    const setup = await runSetupMode();
+    console.info(`repol has no GitHub App credentials yet: open ${setup.url} to register the App`);
+    return;
+  }
   const settings = loadSettings();
   const engine = instrumentEngine(await loadPolicyEngine(settings.policyWasmPath));
   const store = await openAuditStore(settings);
@@ -27,6 +37,7 @@ async function main(): Promise<void> {
   const { address, port } = server.address() as AddressInfo;
   const shown = address.includes(":") ? `[${address}]` : address;
   probot.log.info({ store: store.kind, policies: engine.digest, githubApi: settings.githubApiUrl }, `repol listening on http://${shown}:${port}`);
+  const relay = await startRelay(address, port, probot.log);
   const stopRetention = startRetention(store, settings.auditRetentionDays, {
     info: (message) => probot.log.info(message),
     error: (message) => probot.log.error(message),
@@ -47,12 +58,26 @@ async function main(): Promise<void> {
     server.closeAllConnections();
     await closed;
     stopRetention();
+    await relay?.stop();
     await store.close();
     probot.log.info("repol stopped");
     process.exit(drained ? 0 : 1);
   };
   process.on("SIGTERM", (signal) => void stop(signal));
   process.on("SIGINT", (signal) => void stop(signal));
+}
+
+/** Local development: forward deliveries from a smee.io channel (WEBHOOK_PROXY_URL) to our webhook route. */
+async function startRelay(address: string, port: number, log: { info(m: string): void; warn(m: string): void; error(m: string): void }): Promise<WebhookRelay | undefined> {
+  const source = process.env.WEBHOOK_PROXY_URL;
+  if (!source) return undefined;
+  try {
+    return await startWebhookRelay({ source, target: localWebhookUrl(address, port, WEBHOOK_PATH), log });
+  } catch (error) {
+    // The server still serves direct deliveries; only the relay is missing.
+    log.error(`webhook relay from ${source} failed to start: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
 }
 
 // metrics.ts declares the slice of Octokit it hooks into, narrower than Octokit's generic hook type.

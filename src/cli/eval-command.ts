@@ -1,0 +1,72 @@
+// repol eval deploy|pullrequest --input input.json [--config .repol/deploy.yaml] [--format text|json]
+import { readFileSync } from "node:fs";
+import { relative, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import type { Decision, PolicyName } from "../policy/decision.js";
+import { parseRepoConfig, renderConfigErrors } from "../policy/load-repo-config.js";
+import { EXIT, formatOf, UsageError, type CliIo, type ExitCode } from "./cli-io.js";
+import { loadBundle, policyBundlePath } from "./policy-bundle.js";
+import { isPlainObject, readJsonFile } from "./read-json-file.js";
+import { renderVerdict } from "./render-decision.js";
+
+const POLICIES: readonly PolicyName[] = ["deploy", "pullrequest"];
+
+export async function evalCommand(args: string[], io: CliIo): Promise<ExitCode> {
+  const { values, positionals } = parse(args);
+  const [policy, ...extra] = positionals;
+  if (!policy || !POLICIES.includes(policy as PolicyName)) throw new UsageError(`eval needs a policy: ${POLICIES.join(" or ")}`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]}`);
+  if (!values.input) throw new UsageError("eval needs --input <file.json> (or --input - for standard input)");
+  const format = formatOf(values.format);
+
+  const input = readJsonFile(values.input, io.cwd, "input");
+  if (!isPlainObject(input)) throw new UsageError(`input ${values.input} must hold a JSON object, the policy input document`);
+  if (values.config) {
+    const config = readConfig(policy as PolicyName, values.config, io);
+    if (!config.ok) {
+      io.out(renderConfigErrors(config.errors));
+      return EXIT.failed;
+    }
+    input.repo_policy = config.config;
+  }
+
+  const engine = await loadBundle(policyBundlePath(values.bundle, io.env, io.cwd));
+  let decision: Decision;
+  try {
+    decision = engine.evaluate(policy as PolicyName, input);
+  } catch (error) {
+    // No decision is not an allow.
+    io.err(`evaluation of ${policy} failed: ${(error as Error).message}`);
+    return EXIT.failed;
+  }
+  if (format === "json") {
+    io.out(JSON.stringify({ policy, allow: decision.allow, deny: decision.deny, violations: decision.violations }, null, 2));
+  } else {
+    for (const line of renderVerdict(policy, decision.allow ? "allow" : "deny", decision.violations)) io.out(line);
+  }
+  return decision.allow ? EXIT.ok : EXIT.failed;
+}
+
+function readConfig(policy: PolicyName, path: string, io: CliIo) {
+  const full = resolve(io.cwd, path);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(full);
+  } catch (error) {
+    throw new UsageError(`cannot read config ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const shown = relative(io.cwd, full).startsWith("..") ? full : relative(io.cwd, full);
+  return parseRepoConfig(policy as "deploy", bytes, shown);
+}
+
+function parse(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      allowPositionals: true,
+      options: { input: { type: "string", short: "i" }, config: { type: "string", short: "c" }, format: { type: "string" }, bundle: { type: "string" } },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}

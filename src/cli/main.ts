@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+// The `repol` command line: check a .repol change before pushing it, evaluate inputs, replay webhooks.
+import { realpathSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import { EXIT, UsageError, type CliIo, type ExitCode } from "./cli-io.js";
+import { EVAL_USAGE, REPLAY_USAGE, VALIDATE_USAGE } from "./usage.js";
+
+type Command = (args: string[], io: CliIo) => Promise<ExitCode>;
+
+// Loaded on demand: `validate` needs neither the WASM engine nor SQLite.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  validate: async () => (await import("./validate-command.js")).validateCommand,
+  eval: async () => (await import("./eval-command.js")).evalCommand,
+  replay: async () => (await import("./replay-command.js")).replayCommand,
+};
+
+export const USAGE = `usage: repol <command> [options]
+
+${VALIDATE_USAGE}
+
+${EVAL_USAGE}
+
+${REPLAY_USAGE}
+
+Exit codes: 0 valid / allowed, 1 invalid config / denied / no decision, 2 usage or setup error.`;
+
+export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
+  const [command, ...args] = argv;
+  if (command === undefined || command === "help" || command === "--help" || command === "-h") {
+    (command === undefined ? io.err : io.out)(USAGE);
+    return command === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const load = COMMANDS[command];
+  if (!load) {
+    io.err(`repol: unknown command "${command}"\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  if (args.includes("--help") || args.includes("-h")) {
+    io.out(USAGE);
+    return EXIT.ok;
+  }
+  try {
+    return await (await load())(args, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`repol ${command}: ${error.message}`);
+      return EXIT.usage;
+    }
+    io.err(`repol ${command}: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return EXIT.failed;
+  }
+}
+
+// Installed as a bin, argv[1] is a symlink (node_modules/.bin/repol); compare real paths.
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+  const io: CliIo = {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+    cwd: process.cwd(),
+    env: process.env,
+  };
+  // exitCode, not exit(): piped stdout must drain before the process ends.
+  runCli(process.argv.slice(2), io).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,111 @@
+// repol replay <webhook.json> --event <name> --facts <facts.json> [--config <file>] [--now <ISO>]
+// Runs a saved webhook through the same decision code the App runs, against recorded GitHub facts.
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { registry } from "../handlers/index.js";
+import { handlerFor } from "../handlers/registry.js";
+import { CONFIG_PATHS } from "../policy/load-repo-config.js";
+import { githubApiUrlFrom, loadSettings } from "../settings.js";
+import { EXIT, formatOf, UsageError, type CliIo, type ExitCode } from "./cli-io.js";
+import { loadBundle, policyBundlePath } from "./policy-bundle.js";
+import { isPlainObject, readJsonFile } from "./read-json-file.js";
+import { readRecordedFacts, recordedRepoFacts } from "./recorded-facts.js";
+import { renderVerdict } from "./render-decision.js";
+import { replayDeployment } from "./replay-deployment.js";
+import { replayPullRequest } from "./replay-pull-request.js";
+import type { ReplayResult } from "./replay-result.js";
+
+const CONFIG_KIND_OF_EVENT: Record<string, keyof typeof CONFIG_PATHS> = {
+  deployment_protection_rule: "deploy",
+  pull_request: "pullrequest",
+  pull_request_review: "pullrequest",
+};
+
+export async function replayCommand(args: string[], io: CliIo): Promise<ExitCode> {
+  const { values, positionals } = parse(args);
+  if (positionals.length !== 1) throw new UsageError("replay takes one saved webhook file");
+  const format = formatOf(values.format);
+  const { event, payload } = readDelivery(readJsonFile(positionals[0]!, io.cwd, "webhook"), values.event, positionals[0]!);
+  const action = typeof payload.action === "string" ? payload.action : undefined;
+  if (!handlerFor(registry, event, action)) {
+    throw new UsageError(`repol does not answer ${event}${action ? `.${action}` : ""} deliveries; nothing to replay`);
+  }
+  const kind = CONFIG_KIND_OF_EVENT[event];
+  if (!kind) {
+    throw new UsageError(`cannot replay ${event}: a re-run reads the pull request from GitHub again; replay that pull request's pull_request delivery instead`);
+  }
+  if (!values.facts) throw new UsageError("replay needs --facts <facts.json>, the recorded GitHub answers");
+  const now = values.now ? parseNow(values.now) : new Date();
+
+  const recording = readRecordedFacts(readJsonFile(values.facts, io.cwd, "facts"), values.facts);
+  const files = values.config ? { [CONFIG_PATHS[kind]]: readLocalConfig(values.config, io.cwd) } : {};
+  const facts = recordedRepoFacts(recording, { files });
+  const engine = await loadBundle(policyBundlePath(values.bundle, io.env, io.cwd));
+  const result: ReplayResult =
+    kind === "deploy"
+      ? await replayDeployment({
+          payload,
+          facts,
+          engine,
+          settings: { ...loadSettings({}), githubApiUrl: githubApiUrlFrom(io.env) },
+          now,
+          approvedToday: recording.approved_deployments_today ?? 0,
+        })
+      : await replayPullRequest(event, payload, facts, engine);
+
+  if (format === "json") {
+    const { event: name, decision, violations, error, configSha, input, details } = result;
+    io.out(JSON.stringify({ event: name, ...details, decision, violations, error, config_sha: configSha, input }, null, 2));
+  } else {
+    io.out(result.headline);
+    for (const line of renderVerdict(result.policy, result.decision, result.violations, result.error)) io.out(line);
+    for (const note of result.notes) io.out(note);
+  }
+  return result.decision === "allow" ? EXIT.ok : EXIT.failed;
+}
+
+/** A bare payload, or a saved delivery `{ headers, payload }` / `{ event, payload }`. */
+function readDelivery(file: unknown, eventFlag: string | undefined, source: string): { event: string; payload: Record<string, unknown> } {
+  if (!isPlainObject(file)) throw new UsageError(`webhook ${source} must hold a JSON object`);
+  const wrapped = isPlainObject(file.payload) && (isPlainObject(file.headers) || typeof file.event === "string");
+  const payload = wrapped ? (file.payload as Record<string, unknown>) : file;
+  const headers = wrapped && isPlainObject(file.headers) ? file.headers : {};
+  const recorded = headers["x-github-event"] ?? headers["X-GitHub-Event"] ?? (wrapped ? file.event : undefined);
+  const event = eventFlag ?? (typeof recorded === "string" ? recorded : undefined);
+  if (!event) throw new UsageError("give the webhook's event name with --event (e.g. --event deployment_protection_rule)");
+  return { event, payload };
+}
+
+function readLocalConfig(path: string, cwd: string): string {
+  try {
+    return readFileSync(resolve(cwd, path), "utf8");
+  } catch (error) {
+    throw new UsageError(`cannot read config ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+function parseNow(value: string): Date {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new UsageError(`--now must be an ISO 8601 time such as 2025-01-31T12:00:00Z, got "${value}"`);
+  return date;
+}
+
+function parse(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        event: { type: "string", short: "e" },
+        facts: { type: "string", short: "f" },
+        config: { type: "string", short: "c" },
+        now: { type: "string" },
+        format: { type: "string" },
+        bundle: { type: "string" },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}

@@ -1,0 +1,50 @@
+// Replays pull_request and pull_request_review deliveries through decidePullRequest, the App's own
+// decision code, and shows the check run it would post.
+import type { RepoFacts } from "../github/repo-facts.js";
+import { snapshotOf, type PullRequestLike } from "../github/read-pull-request.js";
+import { decidePullRequest } from "../handlers/decide-pull-request.js";
+import type { PolicyEngine } from "../policy/engine-types.js";
+import { UsageError } from "./cli-io.js";
+import { isPlainObject } from "./read-json-file.js";
+import type { ReplayResult } from "./replay-result.js";
+
+interface PullRequestPayload {
+  action: string;
+  pull_request: PullRequestLike;
+  repository: { name: string; full_name: string; default_branch: string; owner: { login: string } };
+  changes?: { base?: unknown };
+}
+
+export async function replayPullRequest(event: string, payload: Record<string, unknown>, facts: RepoFacts, engine: PolicyEngine): Promise<ReplayResult> {
+  const { action, pull_request: pull, repository } = checkedPayload(event, payload);
+  // The App does the same: a title or body edit cannot change the verdict.
+  if (event === "pull_request" && action === "edited" && !(payload as unknown as PullRequestPayload).changes?.base) {
+    throw new UsageError("repol ignores a pull_request.edited delivery that does not change the base branch; nothing to replay");
+  }
+  const pr = { ...snapshotOf(pull), owner: repository.owner.login, repo: repository.name, defaultBranch: repository.default_branch };
+  const verdict = await decidePullRequest(pr, facts, { engine });
+  return {
+    event: `${event}.${action}`,
+    policy: "pullrequest",
+    headline: `${event}.${action} ${repository.full_name}#${pr.number} ${pr.headRef} → ${pr.baseRef} (sha ${pr.headSha.slice(0, 7)})`,
+    decision: verdict.decision,
+    violations: verdict.violations,
+    error: verdict.error,
+    configSha: verdict.configSha,
+    input: verdict.input,
+    notes: [`check run: ${verdict.check.conclusion} — ${verdict.check.output.title}`],
+    details: { repository: repository.full_name, pull_request: pr.number, sha: pr.headSha, check: { conclusion: verdict.check.conclusion, title: verdict.check.output.title } },
+  };
+}
+
+function checkedPayload(event: string, payload: Record<string, unknown>): PullRequestPayload {
+  const pull = payload.pull_request;
+  const repository = payload.repository;
+  if (!isPlainObject(pull) || !isPlainObject(pull.head) || !isPlainObject(pull.base) || typeof pull.number !== "number") {
+    throw new UsageError(`the ${event} payload has no usable pull_request (number, head, base)`);
+  }
+  if (!isPlainObject(repository) || !isPlainObject(repository.owner) || typeof repository.name !== "string") {
+    throw new UsageError(`the ${event} payload has no usable repository (name, owner, default_branch)`);
+  }
+  return payload as unknown as PullRequestPayload;
+}

@@ -1,0 +1,21 @@
+import type { AuditDecision } from "../audit/record.js";
+import type { PolicyName, Violation } from "../policy/decision.js";
+
+/** What a replay prints, whichever event it replayed. */
+export interface ReplayResult {
+  /** "event.action" */
+  event: string;
+  policy: PolicyName;
+  /** One line naming what was judged. */
+  headline: string;
+  decision: AuditDecision;
+  violations: Violation[];
+  error: string | null;
+  configSha: string | null;
+  /** The input the policy saw; null when it was never built (missing config, error). */
+  input: unknown;
+  /** Extra lines for the text output, e.g. the check run the App would post. */
+  notes: string[];
+  /** Event-specific facts for --format json. */
+  details: Record<string, unknown>;
+}

@@ -1,0 +1,13 @@
+// What `repol --help` prints; kept apart so help does not load the policy engine.
+
+export const VALIDATE_USAGE = `repol validate [dir] [--format text|json|github]
+  Validates <dir>/.repol/*.yaml (default: the current directory) against repol's schemas.
+  Errors print as file:line:col: message. --format github also emits workflow annotations.`;
+
+export const EVAL_USAGE = `repol eval deploy|pullrequest --input <input.json|-> [--config <.repol/file.yaml>] [--format text|json] [--bundle <policy.wasm>]
+  Evaluates a full policy input. --config validates a local config file and uses it as the input's repo_policy.`;
+
+export const REPLAY_USAGE = `repol replay <webhook.json> --event <name> --facts <facts.json> [--config <.repol/file.yaml>] [--now <ISO 8601>] [--format text|json] [--bundle <policy.wasm>]
+  Replays a saved deployment_protection_rule, pull_request or pull_request_review payload against
+  recorded GitHub facts (see docs/check-your-policy.md).
+  --config replaces the recorded .repol file with a local one; --now pins "today" for daily limits.`;

@@ -1,0 +1,48 @@
+// repol validate [dir] [--format text|json|github]
+import { parseArgs } from "node:util";
+import { renderConfigErrors } from "../policy/load-repo-config.js";
+import { EXIT, formatOf, UsageError, type CliIo, type ExitCode } from "./cli-io.js";
+import { validateRepoDir, type DirVerdict } from "./validate-repo-dir.js";
+
+export async function validateCommand(args: string[], io: CliIo): Promise<ExitCode> {
+  const { values, positionals } = parse(args);
+  if (positionals.length > 1) throw new UsageError(`validate takes one directory, got ${positionals.length}`);
+  const format = formatOf(values.format, ["text", "json", "github"]);
+  const verdict = validateRepoDir(positionals[0] ?? ".", io.cwd);
+  if (format === "json") io.out(JSON.stringify(verdict, null, 2));
+  else printText(verdict, io, format === "github");
+  return verdict.valid ? EXIT.ok : EXIT.failed;
+}
+
+function printText(verdict: DirVerdict, io: CliIo, annotate: boolean): void {
+  for (const { file, errors } of verdict.files) {
+    if (errors.length === 0) {
+      io.out(`${file}: ok`);
+      continue;
+    }
+    io.out(renderConfigErrors(errors));
+    if (annotate) {
+      for (const error of errors) io.out(`::error file=${escapeProperty(error.file)},line=${error.line},col=${error.column}::${escapeData(error.message)}`);
+    }
+  }
+  const failed = verdict.files.filter((file) => file.errors.length > 0);
+  const count = failed.reduce((sum, file) => sum + file.errors.length, 0);
+  io.out(failed.length === 0 ? `${verdict.configDir}: valid` : `${verdict.configDir}: ${count} error${count === 1 ? "" : "s"} in ${failed.length} file${failed.length === 1 ? "" : "s"}`);
+}
+
+function parse(args: string[]) {
+  try {
+    return parseArgs({ args, allowPositionals: true, options: { format: { type: "string" } } });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+// GitHub's workflow command encoding.
+function escapeData(value: string): string {
+  return value.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+
+function escapeProperty(value: string): string {
+  return escapeData(value).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}

@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openAuditStore } from "../../src/audit/open-audit-store.js";
+import type { AuditStore } from "../../src/audit/store.js";
+import { buildRegistry } from "../../src/handlers/registry.js";
+import type { HandlerDeps } from "../../src/handlers/types.js";
+import { instrumentEngine } from "../../src/metrics.js";
+import { loadPolicyEngine } from "../../src/policy/engine.js";
+import { loadSettings } from "../../src/settings.js";
+import { sampleValue } from "../helpers/prometheus-text.js";
+import { serveRepol, type RunningRepol } from "../helpers/serve-repol.js";
+import { policyWasmPath } from "../helpers/policy-bundle.js";
+
+let repol: RunningRepol;
+let store: AuditStore;
+let deps: HandlerDeps;
+
+async function scrape(): Promise<{ status: number; type: string | null; text: string }> {
+  const response = await fetch(`${repol.url}/metrics`);
+  return { status: response.status, type: response.headers.get("content-type"), text: await response.text() };
+}
+
+beforeAll(async () => {
+  store = await openAuditStore({ databaseUrl: null, auditDbPath: ":memory:" });
+  deps = { engine: instrumentEngine(await loadPolicyEngine(policyWasmPath())), store, settings: loadSettings({}) };
+  const registry = buildRegistry([
+    ["issues.opened", async () => undefined],
+    ["issues.closed", async () => {
+      throw new Error("handler blew up");
+    }],
+    // A handler that evaluates a policy, as the real ones do, so decisions show up too.
+    ["issues.labeled", async (_context, handlerDeps) => {
+      handlerDeps.engine.evaluate("deploy", { environment: "production" });
+    }],
+  ]);
+  repol = await serveRepol(registry, deps);
+});
+
+afterAll(async () => {
+  await repol?.close();
+  await store?.close();
+});
+
+describe("GET /metrics", () => {
+  it("answers in the Prometheus text format without a token", async () => {
+    const { status, type, text } = await scrape();
+    expect(status).toBe(200);
+    expect(type).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(text).toContain("# TYPE repol_webhook_events_total counter");
+    expect(text).toContain("# TYPE repol_policy_evaluation_seconds histogram");
+    expect(text).toContain("# TYPE repol_github_requests_total counter");
+    expect(text).toContain("repol_process_resident_memory_bytes");
+  });
+
+  it.each([
+    { action: "opened", outcome: "handled", status: 200 },
+    { action: "closed", outcome: "error", status: 500 },
+    { action: "reopened", outcome: "ignored", status: 200 },
+  ])("counts an issues.$action delivery as $outcome", async ({ action, outcome, status }) => {
+    const labels = { event: "issues", action, outcome };
+    const before = sampleValue((await scrape()).text, "repol_webhook_events_total", labels);
+    expect(await repol.deliver("issues", { action, installation: { id: 1 } })).toBe(status);
+    const after = sampleValue((await scrape()).text, "repol_webhook_events_total", labels);
+    expect(after - before).toBe(1);
+  });
+
+  it("does not count a delivery whose signature is wrong", async () => {
+    const labels = { event: "issues", action: "opened" };
+    const before = sampleValue((await scrape()).text, "repol_webhook_events_total", labels);
+    const response = await fetch(`${repol.url}/api/github/webhooks`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-github-event": "issues",
+        "x-github-delivery": "forged-1",
+        "x-hub-signature-256": `sha256=${"0".repeat(64)}`,
+      },
+      body: JSON.stringify({ action: "opened" }),
+    });
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(sampleValue((await scrape()).text, "repol_webhook_events_total", labels)).toBe(before);
+  });
+
+  it("counts the decision and times the evaluation of a handled event", async () => {
+    const before = await scrape();
+    const deniedBefore = sampleValue(before.text, "repol_decisions_total", { policy: "deploy", result: "deny" });
+    const timedBefore = sampleValue(before.text, "repol_policy_evaluation_seconds_count", { policy: "deploy" });
+    expect(await repol.deliver("issues", { action: "labeled", installation: { id: 1 } })).toBe(200);
+    const after = await scrape();
+    expect(sampleValue(after.text, "repol_decisions_total", { policy: "deploy", result: "deny" }) - deniedBefore).toBe(1);
+    expect(sampleValue(after.text, "repol_policy_evaluation_seconds_count", { policy: "deploy" }) - timedBefore).toBe(1);
+  });
+});

@@ -1,0 +1,55 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { repoRoot } from "../helpers/policy-bundle.js";
+
+const lines = readFileSync(join(repoRoot, ".env.example"), "utf8").split("\n");
+const variableLine = /^#?\s*([A-Z][A-Z0-9_]*)=(.*)$/;
+const listed = new Map<string, { value: string; line: number }>();
+lines.forEach((line, index) => {
+  const match = variableLine.exec(line);
+  if (match) listed.set(match[1]!, { value: match[2]!, line: index });
+});
+
+/** Variables a source file reads: env.X, env["X"], intFrom(env, "X"). */
+function variablesReadBy(file: string): string[] {
+  const source = readFileSync(join(repoRoot, file), "utf8");
+  const names = new Set<string>();
+  for (const match of source.matchAll(/\benv(?:\.([A-Z][A-Z0-9_]*)|\["([A-Z][A-Z0-9_]*)"\])/g)) names.add((match[1] ?? match[2])!);
+  for (const match of source.matchAll(/intFrom\(env, "([A-Z][A-Z0-9_]*)"/g)) names.add(match[1]!);
+  return [...names].sort();
+}
+
+describe(".env.example", () => {
+  it("lists every variable repol's settings read", () => {
+    const read = variablesReadBy("src/settings.ts");
+    expect(read.length).toBeGreaterThan(5);
+    expect(read.filter((name) => !listed.has(name))).toEqual([]);
+  });
+
+  it("lists the variables Probot and the setup flow read", () => {
+    const probot = ["APP_ID", "PRIVATE_KEY", "PRIVATE_KEY_PATH", "WEBHOOK_SECRET", "WEBHOOK_PROXY_URL", "GHE_HOST", "GHE_PROTOCOL", "GH_ORG", "LOG_LEVEL", "LOG_FORMAT", "NODE_ENV", "NO_SMEE_SETUP"];
+    expect(probot.filter((name) => !listed.has(name))).toEqual([]);
+  });
+
+  it("lists the variables the enable-protection-rule script reads", () => {
+    expect(variablesReadBy("scripts/enable-protection-rule.ts").filter((name) => !listed.has(name) && name !== "GH_TOKEN")).toEqual([]);
+  });
+
+  it("gives every variable a one-line meaning right above it", () => {
+    const unexplained = [...listed].filter(([, { line }]) => {
+      // Skip the variable lines of a group sharing one comment (GITHUB_CLIENT_ID / _SECRET).
+      let above = line - 1;
+      while (above >= 0 && variableLine.test(lines[above]!)) above--;
+      const comment = lines[above] ?? "";
+      return !/^#\s+\S/.test(comment) || variableLine.test(comment);
+    });
+    expect(unexplained.map(([name]) => name)).toEqual([]);
+  });
+
+  it("holds no credential values", () => {
+    for (const name of ["APP_ID", "PRIVATE_KEY", "WEBHOOK_SECRET", "AUDIT_API_TOKEN", "GITHUB_TOKEN", "GITHUB_CLIENT_SECRET"]) {
+      expect(listed.get(name)?.value, name).toBe("");
+    }
+  });
+});
