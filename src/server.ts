@@ -3,6 +3,10 @@ import { createNodeMiddleware, type Probot } from "probot";
 import { repolApp } from "./app.js";
 import type { HandlerRegistry } from "./handlers/registry.js";
 import type { HandlerDeps } from "./handlers/types.js";
+import { evaluateRouter } from "./http/evaluate.js";
+import { auditRouter } from "./http/audit-router.js";
+import { healthRouter } from "./http/health.js";
+import { metricsRouter } from "./http/metrics.js";
 
 export const WEBHOOK_PATH = "/api/github/webhooks";
 
@@ -19,6 +23,24 @@ export async function createServer({ probot, registry, deps }: ServerParts): Pro
   server.use(await createNodeMiddleware(repolApp(registry, deps), { probot, webhooksPath: WEBHOOK_PATH }));
   server.use(express.json({ limit: "1mb" }));
   // repol's HTTP routes are mounted here (src/http/*).
+  // Probes and metrics carry no repository content, so they stay unauthenticated for kubelet and Prometheus.
+  server.use(
+    healthRouter({
+      engine: deps.engine,
+      store: deps.store,
+      onStoreError: (error) => probot.log.warn({ err: error }, "readiness: audit store unreachable"),
+    }),
+  );
+  server.use(metricsRouter());
+  server.use(
+    "/audit",
+    auditRouter({
+      store: deps.store,
+      token: deps.settings.auditApiToken,
+      onExportError: (error) => probot.log.error({ err: error }, "audit export failed mid-stream"),
+    }),
+  );
+  server.use(evaluateRouter({ engine: deps.engine, store: deps.store, token: deps.settings.auditApiToken }));
 
   server.use((_req, res) => {
     res.status(404).json({ error: "not_found", message: "no such route" });

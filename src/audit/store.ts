@@ -27,3 +27,11 @@ export interface AuditStore {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** Construction options both adapters take. */
+export interface AuditStoreOptions {
+  /** Source of created_at; tests pin it to make equal timestamps and time windows. */
+  clock?: () => Date;
+  /** Rows fetched per round trip while streaming an export (default 500). */
+  streamChunkSize?: number;
+}

@@ -1,0 +1,188 @@
+// The store for several replicas behind a load balancer: PostgreSQL through a `pg` pool.
+import pg from "pg";
+import type { AuditPage, AuditQuery, AuditRecord, AuditSummary, NewAuditRecord } from "./record.js";
+import type { AuditStore, AuditStoreOptions } from "./store.js";
+import { encodeCursor, type CursorPosition } from "./cursor.js";
+import { AUDIT_COLUMNS, newRowParams, recordFrom } from "./audit-row.js";
+import { cursorOf, NEWEST_FIRST, numberedPlaceholders, pageSize, toStoredTime, whereClause } from "./audit-filters.js";
+import { pendingMigrations } from "./migrations/migration.js";
+import { POSTGRES_MIGRATIONS } from "./migrations/postgres.js";
+import { storableText } from "./storable-text.js";
+import { summaryFromCounts } from "./summary.js";
+
+export interface PostgresStoreOptions extends AuditStoreOptions {
+  /** Called when an idle pooled connection fails (e.g. the server restarts); without it the process would crash. */
+  onPoolError?: (error: Error) => void;
+  poolSize?: number;
+}
+
+// Any fixed 64-bit number works; it only has to be the same in every replica.
+const MIGRATION_LOCK = 7_245_031_982_114;
+const PURGE_BATCH = 5_000;
+
+export function openPostgresStore(url: string, options: PostgresStoreOptions = {}): PostgresAuditStore {
+  return new PostgresAuditStore(url, options);
+}
+
+export class PostgresAuditStore implements AuditStore {
+  readonly kind = "postgres" as const;
+  private readonly pool: pg.Pool;
+  private readonly clock: () => Date;
+  private readonly chunkSize: number;
+  private closed = false;
+
+  constructor(url: string, options: PostgresStoreOptions = {}) {
+    if (!/^postgres(ql)?:\/\//.test(url)) {
+      throw new Error("DATABASE_URL must start with postgres:// or postgresql://");
+    }
+    this.clock = options.clock ?? (() => new Date());
+    this.chunkSize = options.streamChunkSize ?? 500;
+    this.pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      application_name: "repol",
+      connectionTimeoutMillis: 5_000,
+      statement_timeout: 30_000,
+    });
+    const onPoolError = options.onPoolError ?? ((error: Error) => console.error(`repol audit store: idle PostgreSQL connection failed: ${error.message}`));
+    this.pool.on("error", onPoolError);
+  }
+
+  async migrate(): Promise<void> {
+    const client = await this.pool.connect();
+    let failed = false;
+    try {
+      await client.query("BEGIN");
+      // Replicas starting together queue here; the first applies the migrations, the others find none left.
+      await client.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
+      await client.query(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
+      );
+      const { rows } = await client.query<{ v: number }>("SELECT coalesce(max(version), 0) AS v FROM schema_migrations");
+      for (const migration of pendingMigrations(POSTGRES_MIGRATIONS, rows[0].v, "PostgreSQL")) {
+        await client.query(migration.sql);
+        await client.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [migration.version, migration.name]);
+      }
+      await client.query("COMMIT");
+    } catch (error) {
+      failed = true;
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    } finally {
+      // A connection that failed mid-transaction is discarded rather than handed to the next query.
+      client.release(failed);
+    }
+  }
+
+  async insert(row: NewAuditRecord): Promise<{ inserted: boolean; id: string }> {
+    const { params } = newRowParams(row, this.clock());
+    const inserted = await this.pool.query<{ id: string }>(
+      `INSERT INTO audit_records (${AUDIT_COLUMNS.join(", ")})
+       VALUES (${AUDIT_COLUMNS.map((_, i) => `$${i + 1}`).join(", ")})
+       ON CONFLICT (delivery_id) DO NOTHING RETURNING id`,
+      params,
+    );
+    if (inserted.rows.length === 1) return { inserted: true, id: inserted.rows[0].id };
+    const existing = await this.pool.query<{ id: string }>("SELECT id FROM audit_records WHERE delivery_id = $1", [storableText(row.delivery_id)]);
+    if (existing.rows.length !== 1) throw new Error(`audit insert of delivery ${row.delivery_id} neither inserted nor found a row`);
+    return { inserted: false, id: existing.rows[0].id };
+  }
+
+  async get(id: string): Promise<AuditRecord | undefined> {
+    return this.one("SELECT * FROM audit_records WHERE id = $1", id);
+  }
+
+  async findByDelivery(deliveryId: string): Promise<AuditRecord | undefined> {
+    return this.one("SELECT * FROM audit_records WHERE delivery_id = $1", deliveryId);
+  }
+
+  async query(q: AuditQuery): Promise<AuditPage> {
+    const limit = pageSize(q.limit);
+    const rows = await this.page(q, cursorOf(q), limit + 1);
+    const more = rows.length > limit;
+    const page = more ? rows.slice(0, limit) : rows;
+    const last = page.at(-1);
+    return { rows: page, next: more && last ? encodeCursor(last) : null };
+  }
+
+  async *stream(q: AuditQuery): AsyncIterable<AuditRecord> {
+    // Keyset chunks (no server-side cursor package installed): memory stays at one chunk.
+    let after: CursorPosition | undefined;
+    for (;;) {
+      const chunk = await this.page({ ...q, cursor: undefined }, after, this.chunkSize);
+      yield* chunk;
+      if (chunk.length < this.chunkSize) return;
+      after = chunk.at(-1);
+    }
+  }
+
+  async summary(window: { since?: string; until?: string }): Promise<AuditSummary> {
+    const where = whereClause(window);
+    // One statement with grouping sets, so every total describes the same snapshot.
+    const { rows } = await this.pool.query<{ dim: string; key: string | null; n: string }>(
+      `SELECT CASE WHEN grouping(decision) = 0 THEN 'decision'
+                   WHEN grouping(policy) = 0 THEN 'policy'
+                   WHEN grouping(environment) = 0 THEN 'environment'
+                   WHEN grouping(repository) = 0 THEN 'repository'
+                   ELSE 'total' END AS dim,
+              coalesce(decision, policy, environment, repository) AS key,
+              count(*) AS n
+         FROM audit_records ${numberedPlaceholders(where.sql)}
+        GROUP BY GROUPING SETS ((decision), (policy), (environment), (repository), ())`,
+      where.params,
+    );
+    const of = (dim: string) => rows.filter((r) => r.dim === dim);
+    return summaryFromCounts(window, {
+      total: Number(of("total")[0]?.n ?? 0),
+      decision: of("decision"),
+      policy: of("policy"),
+      environment: of("environment"),
+      repository: of("repository"),
+    });
+  }
+
+  async count(q: AuditQuery): Promise<number> {
+    const where = whereClause({ ...q, cursor: undefined });
+    const { rows } = await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM audit_records ${numberedPlaceholders(where.sql)}`, where.params);
+    return Number(rows[0].n);
+  }
+
+  async purgeOlderThan(before: string): Promise<number> {
+    const cutoff = toStoredTime(before, "before");
+    let removed = 0;
+    for (;;) {
+      // Batches keep each transaction (and its locks and WAL volume) small.
+      const { rowCount } = await this.pool.query(
+        `DELETE FROM audit_records WHERE id IN
+           (SELECT id FROM audit_records WHERE created_at < $1 ORDER BY created_at LIMIT ${PURGE_BATCH})`,
+        [cutoff],
+      );
+      removed += rowCount ?? 0;
+      if ((rowCount ?? 0) < PURGE_BATCH) return removed;
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query("SELECT 1");
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+
+  private async page(q: AuditQuery, after: CursorPosition | undefined, limit: number): Promise<AuditRecord[]> {
+    const where = whereClause(q, after);
+    const { rows } = await this.pool.query(
+      `SELECT * FROM audit_records ${numberedPlaceholders(where.sql)} ${NEWEST_FIRST} LIMIT $${where.params.length + 1}`,
+      [...where.params.map(storableText), limit],
+    );
+    return rows.map(recordFrom);
+  }
+
+  private async one(sql: string, value: string): Promise<AuditRecord | undefined> {
+    const { rows } = await this.pool.query(sql, [storableText(value)]);
+    return rows[0] ? recordFrom(rows[0]) : undefined;
+  }
+}

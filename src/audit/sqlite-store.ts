@@ -1,0 +1,193 @@
+// The embedded default store: one SQLite file in WAL mode, written with synchronous=FULL.
+import Database from "better-sqlite3";
+import type { AuditPage, AuditQuery, AuditRecord, AuditSummary, NewAuditRecord } from "./record.js";
+import type { AuditStore, AuditStoreOptions } from "./store.js";
+import { encodeCursor, type CursorPosition } from "./cursor.js";
+import { AUDIT_COLUMNS, newRowParams, recordFrom } from "./audit-row.js";
+import { cursorOf, NEWEST_FIRST, pageSize, toStoredTime, whereClause } from "./audit-filters.js";
+import { assertSupportedSqlite } from "./sqlite-version.js";
+import { pendingMigrations } from "./migrations/migration.js";
+import { SQLITE_MIGRATIONS } from "./migrations/sqlite.js";
+import { summaryFromCounts, type SummaryDimension } from "./summary.js";
+
+const PURGE_BATCH = 5_000;
+
+export function openSqliteStore(path: string, options: AuditStoreOptions = {}): SqliteAuditStore {
+  return new SqliteAuditStore(path, options);
+}
+
+export class SqliteAuditStore implements AuditStore {
+  readonly kind = "sqlite" as const;
+  private readonly db: Database.Database;
+  private readonly clock: () => Date;
+  private readonly chunkSize: number;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(path: string, options: AuditStoreOptions = {}) {
+    this.clock = options.clock ?? (() => new Date());
+    this.chunkSize = options.streamChunkSize ?? 500;
+    this.db = new Database(path);
+    try {
+      assertSupportedSqlite(this.db.prepare("SELECT sqlite_version() AS v").pluck().get() as string);
+      const mode = this.db.pragma("journal_mode = WAL", { simple: true });
+      if (mode !== "wal" && path !== ":memory:") {
+        throw new Error(`${path}: SQLite could not switch to WAL mode (got "${mode}"); is it on a network file system?`);
+      }
+      // NORMAL can lose the last committed rows on power loss; an audit trail must not.
+      this.db.pragma("synchronous = FULL");
+      this.db.pragma("busy_timeout = 5000");
+      this.db.pragma("foreign_keys = ON");
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+  }
+
+  async migrate(): Promise<void> {
+    this.db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+    // IMMEDIATE takes the write lock first, so two processes opening the same file cannot both migrate.
+    this.db.transaction(() => {
+      const applied = (this.db.prepare("SELECT coalesce(max(version), 0) FROM schema_migrations").pluck().get() as number);
+      for (const migration of pendingMigrations(SQLITE_MIGRATIONS, applied, this.db.name)) {
+        this.db.exec(migration.sql);
+        this.db
+          .prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)")
+          .run(migration.version, migration.name, new Date().toISOString());
+      }
+    }).immediate();
+    // Refresh planner statistics so each filter picks its own index; analysis_limit keeps this quick
+    // on a large file (it samples instead of reading every row).
+    this.db.pragma("analysis_limit = 1000");
+    this.db.pragma("optimize = 0x10002");
+  }
+
+  async insert(row: NewAuditRecord): Promise<{ inserted: boolean; id: string }> {
+    const { id, params } = newRowParams(row, this.clock());
+    const result = this.statement(
+      `INSERT INTO audit_records (${AUDIT_COLUMNS.join(", ")}) VALUES (${AUDIT_COLUMNS.map(() => "?").join(", ")})
+       ON CONFLICT (delivery_id) DO NOTHING`,
+    ).run(...params);
+    if (result.changes === 1) return { inserted: true, id };
+    const existing = this.statement("SELECT id FROM audit_records WHERE delivery_id = ?").pluck().get(row.delivery_id);
+    if (typeof existing !== "string") throw new Error(`audit insert of delivery ${row.delivery_id} neither inserted nor found a row`);
+    return { inserted: false, id: existing };
+  }
+
+  async get(id: string): Promise<AuditRecord | undefined> {
+    return this.one("SELECT * FROM audit_records WHERE id = ?", id);
+  }
+
+  async findByDelivery(deliveryId: string): Promise<AuditRecord | undefined> {
+    return this.one("SELECT * FROM audit_records WHERE delivery_id = ?", deliveryId);
+  }
+
+  async query(q: AuditQuery): Promise<AuditPage> {
+    const limit = pageSize(q.limit);
+    const rows = this.page(q, cursorOf(q), limit + 1);
+    const more = rows.length > limit;
+    const page = more ? rows.slice(0, limit) : rows;
+    const last = page.at(-1);
+    return { rows: page, next: more && last ? encodeCursor(last) : null };
+  }
+
+  async *stream(q: AuditQuery): AsyncIterable<AuditRecord> {
+    // Chunks via keyset rather than one open iterator: between chunks the connection is free for
+    // webhook inserts, and no read transaction pins the WAL for the whole export.
+    let after: CursorPosition | undefined;
+    for (;;) {
+      const chunk = this.page({ ...q, cursor: undefined }, after, this.chunkSize);
+      yield* chunk;
+      if (chunk.length < this.chunkSize) return;
+      after = chunk.at(-1);
+    }
+  }
+
+  async summary(window: { since?: string; until?: string }): Promise<AuditSummary> {
+    const where = whereClause(window);
+    const countBy = (dimension: SummaryDimension) =>
+      this.db
+        .prepare(`SELECT ${dimension} AS key, count(*) AS n FROM audit_records ${where.sql} GROUP BY ${dimension}`)
+        .all(...where.params) as { key: string | null; n: number }[];
+    // One read transaction so the totals all describe the same moment.
+    return this.db.transaction(() =>
+      summaryFromCounts(window, {
+        total: this.db.prepare(`SELECT count(*) FROM audit_records ${where.sql}`).pluck().get(...where.params) as number,
+        decision: countBy("decision"),
+        policy: countBy("policy"),
+        environment: countBy("environment"),
+        repository: countBy("repository"),
+      }),
+    )();
+  }
+
+  async count(q: AuditQuery): Promise<number> {
+    const where = whereClause({ ...q, cursor: undefined });
+    return this.statement(`SELECT count(*) FROM audit_records ${where.sql}`).pluck().get(...where.params) as number;
+  }
+
+  async purgeOlderThan(before: string): Promise<number> {
+    const cutoff = toStoredTime(before, "before");
+    const batch = this.statement(
+      `DELETE FROM audit_records WHERE id IN
+         (SELECT id FROM audit_records WHERE created_at < ? ORDER BY created_at LIMIT ${PURGE_BATCH})`,
+    );
+    let removed = 0;
+    for (;;) {
+      const { changes } = batch.run(cutoff);
+      removed += changes;
+      if (changes < PURGE_BATCH) return removed;
+      // Small batches, yielding in between, so a large purge never blocks webhook inserts for long.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** The connection's durability settings, for start-up logs and tests. */
+  sqliteSettings(): { version: string; journal_mode: string; synchronous: string; busy_timeout: number } {
+    const synchronous = ["OFF", "NORMAL", "FULL", "EXTRA"][this.db.pragma("synchronous", { simple: true }) as number] ?? "unknown";
+    return {
+      version: this.db.prepare("SELECT sqlite_version()").pluck().get() as string,
+      journal_mode: this.db.pragma("journal_mode", { simple: true }) as string,
+      synchronous,
+      busy_timeout: this.db.pragma("busy_timeout", { simple: true }) as number,
+    };
+  }
+
+  async ping(): Promise<void> {
+    this.statement("SELECT 1").get();
+  }
+
+  async close(): Promise<void> {
+    if (!this.db.open) return;
+    this.db.pragma("optimize");
+    this.db.close();
+  }
+
+  private page(q: AuditQuery, after: CursorPosition | undefined, limit: number): AuditRecord[] {
+    const where = whereClause(q, after);
+    return (this.statement(`SELECT * FROM audit_records ${where.sql} ${NEWEST_FIRST} LIMIT ?`).all(...where.params, limit) as Record<string, unknown>[]).map(decode);
+  }
+
+  private one(sql: string, value: string): AuditRecord | undefined {
+    const row = this.statement(sql).get(value) as Record<string, unknown> | undefined;
+    return row ? decode(row) : undefined;
+  }
+
+  private statement(sql: string): Database.Statement {
+    // better-sqlite3 compiles on prepare; caching keeps a hot query path free of re-parsing.
+    let cached = this.statements.get(sql);
+    if (!cached) {
+      cached = this.db.prepare(sql);
+      this.statements.set(sql, cached);
+    }
+    return cached;
+  }
+}
+
+function decode(row: Record<string, unknown>): AuditRecord {
+  return recordFrom({
+    ...row,
+    violations: JSON.parse(row.violations as string),
+    input: JSON.parse(row.input as string),
+    effect: JSON.parse(row.effect as string),
+  });
+}

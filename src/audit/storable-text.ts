@@ -1,0 +1,28 @@
+// Webhook text is attacker-controlled and may hold what a database cannot store: PostgreSQL rejects
+// NUL characters, and unpaired UTF-16 surrogates become invalid UTF-8 in SQLite or are rejected by
+// jsonb. A rejected insert would lose the audit row, so both adapters replace them with U+FFFD
+// (the same way, so a row reads back identically from either store).
+
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+export function storableText<T>(value: T): T {
+  return (typeof value === "string" ? value.replace(UNSTORABLE, "\ufffd") : value) as T;
+}
+
+/** A deep copy of a JSON value with every string, keys included, made storable. */
+export function storableJson(value: unknown): unknown {
+  if (typeof value === "string") return storableText(value);
+  if (Array.isArray(value)) return value.map(storableJson);
+  if (value !== null && typeof value === "object") {
+    const withToJson = value as { toJSON?: () => unknown };
+    // Honour toJSON (e.g. Date) as JSON.stringify would.
+    if (typeof withToJson.toJSON === "function") return storableJson(withToJson.toJSON());
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [storableText(key), storableJson(item)]));
+  }
+  return value;
+}
+
+/** Column value → what the adapter binds: JSON columns as JSON text, others with text made storable. */
+export function storableColumn(value: unknown, isJson: boolean): unknown {
+  return isJson ? JSON.stringify(storableJson(value)) : storableText(value);
+}
