@@ -5,8 +5,10 @@ import type { AddressInfo } from "node:net";
 import { createProbot, ProbotOctokit } from "probot";
 import { openAuditStore } from "./audit/open-audit-store.js";
 import { startRetention } from "./audit/retention.js";
-import { trackInFlight } from "./handlers/in-flight.js";
 import { registry } from "./handlers/index.js";
+import { probotGitHubOverrides } from "./github/octokit-options.js";
+import { startRedeliverySweep } from "./github/redeliver-failed.js";
+import { requireWebhookSecret } from "./intake/webhook-secrets.js";
 import { countGitHubRequests, instrumentEngine } from "./metrics.js";
 import { loadPolicyEngine } from "./policy/engine.js";
 import { createServer, WEBHOOK_PATH } from "./server.js";
@@ -14,8 +16,11 @@ import { loadSettings } from "./settings.js";
 import { runSetupMode, shouldRunSetup } from "./setup-mode.js";
 import { localWebhookUrl, startWebhookRelay, type WebhookRelay } from "./webhook-relay.js";
 
-/** GitHub gives a deployment protection rule webhook 10 s; handlers still running after this are abandoned. */
-const SHUTDOWN_GRACE_MS = 20_000;
+/**
+ * Deliveries still running after this are abandoned at shutdown; they are stored, so the next start
+ * processes them again. Below Kubernetes' default 30 s termination grace period.
+ */
+const SHUTDOWN_GRACE_MS = 25_000;
 
 async function main(): Promise<void> {
   // The manifest flow writes credentials to .env; later starts read them from there.
@@ -25,12 +30,14 @@ async function main(): Promise<void> {
     console.info(`repol has no GitHub App credentials yet: open ${setup.url} to register the App`);
     return;
   }
+  requireWebhookSecret(process.env);
   const settings = loadSettings();
   const engine = instrumentEngine(await loadPolicyEngine(settings.policyWasmPath));
   const store = await openAuditStore(settings);
-  const probot = createProbot({ overrides: { Octokit: ProbotOctokit.plugin(countingRequests) } });
-  const handlers = trackInFlight(registry);
-  const app = await createServer({ probot, registry: handlers.registry, deps: { engine, store, settings } });
+  const probot = createProbot({
+    overrides: probotGitHubOverrides({ timeoutMs: settings.githubRequestTimeoutMs }, ProbotOctokit.plugin(countingRequests)),
+  });
+  const app = await createServer({ probot, registry, deps: { engine, store, settings } });
 
   const server = app.listen(settings.port, settings.host);
   await once(server, "listening");
@@ -42,6 +49,13 @@ async function main(): Promise<void> {
     info: (message) => probot.log.info(message),
     error: (message) => probot.log.error(message),
   });
+  const stopRedelivery = startRedeliverySweep({
+    appClient: () => probot.auth(),
+    deliveries: store.deliveries!,
+    wanted: (event) => [...registry.keys()].some((key) => key.split(".")[0] === event),
+    log: probot.log,
+    intervalMinutes: settings.redeliverIntervalMinutes,
+  });
 
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
@@ -50,11 +64,13 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     stopping = true;
-    probot.log.info(`${signal}: no longer accepting connections; finishing work in flight`);
+    probot.log.info(`${signal}: no longer accepting webhooks; finishing deliveries in progress`);
+    app.work.intake.stopAccepting();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    const drained = await handlers.drain(SHUTDOWN_GRACE_MS);
-    if (!drained) probot.log.error("handlers still running at shutdown were abandoned");
+    stopRedelivery();
+    const drained = await app.work.drain(SHUTDOWN_GRACE_MS);
+    if (!drained) probot.log.error("deliveries still running at shutdown were left to the next start (they are stored)");
     server.closeAllConnections();
     await closed;
     stopRetention();

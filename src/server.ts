@@ -1,5 +1,5 @@
 import express from "express";
-import { createNodeMiddleware, type Probot } from "probot";
+import type { Probot } from "probot";
 import { repolApp } from "./app.js";
 import type { HandlerRegistry } from "./handlers/registry.js";
 import type { HandlerDeps } from "./handlers/types.js";
@@ -7,6 +7,10 @@ import { evaluateRouter } from "./http/evaluate.js";
 import { auditRouter } from "./http/audit-router.js";
 import { healthRouter } from "./http/health.js";
 import { metricsRouter } from "./http/metrics.js";
+import { createWebhookIntake, type WebhookIntake } from "./intake/webhook-intake.js";
+import { signatureCheck } from "./intake/webhook-secrets.js";
+import { startOutboxWorker, type OutboxWorker } from "./outbox/outbox-worker.js";
+import { retryPolicyOf } from "./outbox/record-and-deliver.js";
 
 export const WEBHOOK_PATH = "/api/github/webhooks";
 
@@ -14,13 +18,61 @@ export interface ServerParts {
   probot: Probot;
   registry: HandlerRegistry;
   deps: HandlerDeps;
+  /** Sweep intervals; tests shorten them. */
+  timing?: { deliverySweepMs?: number; outboxIntervalMs?: number };
 }
 
-/** The express app: Probot's webhook middleware first (it needs the raw body), then repol's routes. */
-export async function createServer({ probot, registry, deps }: ServerParts): Promise<express.Express> {
+/** The background work behind the webhook route, for a graceful stop. */
+export interface ServerWork {
+  intake: WebhookIntake;
+  outbox: OutboxWorker | null;
+  /** New webhooks get 503; waits for deliveries in progress (false when `timeoutMs` passes first), then stops the outbox worker. */
+  drain(timeoutMs: number): Promise<boolean>;
+}
+
+export type RepolServer = express.Express & { readonly work: ServerWork };
+
+/**
+ * The express app: repol's webhook intake first (it reads the raw body itself), then repol's routes.
+ * Stored deliveries and queued effects a previous process left are picked up before it returns.
+ */
+export async function createServer({ probot, registry, deps, timing = {} }: ServerParts): Promise<RepolServer> {
+  const { deliveries, outbox } = deps.store;
+  if (!deliveries) throw new Error(`the ${deps.store.kind} audit store keeps no delivery log; repol cannot take webhooks without one`);
+  await probot.load(repolApp(registry, deps));
+  const intake = createWebhookIntake({
+    probot,
+    deliveries,
+    checkSignature: signatureCheck((body, signature) => probot.webhooks.verify(body, signature), deps.settings.webhookSecretPrevious),
+    maxBodyBytes: deps.settings.webhookMaxBodyBytes,
+    log: probot.log,
+    sweepIntervalMs: timing.deliverySweepMs,
+  });
+  const outboxWorker = outbox
+    ? startOutboxWorker({
+        outbox,
+        clientFor: (installationId) => (installationId === null ? probot.auth() : probot.auth(installationId)),
+        log: probot.log,
+        policy: retryPolicyOf(deps),
+        intervalMs: timing.outboxIntervalMs,
+      })
+    : null;
+  await intake.start();
+  const work: ServerWork = {
+    intake,
+    outbox: outboxWorker,
+    async drain(timeoutMs) {
+      const drained = await intake.drain(timeoutMs);
+      await outboxWorker?.stop();
+      return drained;
+    },
+  };
+
   const server = express();
   server.disable("x-powered-by");
-  server.use(await createNodeMiddleware(repolApp(registry, deps), { probot, webhooksPath: WEBHOOK_PATH }));
+  server.post(WEBHOOK_PATH, (req, res, next) => {
+    intake.receive(req, res).catch(next);
+  });
   server.use(express.json({ limit: "1mb" }));
   // repol's HTTP routes are mounted here (src/http/*).
   // Probes and metrics carry no repository content, so they stay unauthenticated for kubelet and Prometheus.
@@ -52,5 +104,5 @@ export async function createServer({ probot, registry, deps }: ServerParts): Pro
       message: status === 500 ? "internal error" : String(err?.message ?? err),
     });
   }) as express.ErrorRequestHandler);
-  return server;
+  return Object.assign(server, { work });
 }

@@ -15,7 +15,22 @@ export interface Settings {
   policyWasmPath: string;
   /** Base URL of the GitHub REST API repol talks to (GHE_HOST aware). */
   githubApiUrl: string;
+  /** The webhook secret being rotated out; signatures made with it still verify. */
+  webhookSecretPrevious: string | null;
+  /** Webhook bodies above this are refused with 413 before being read whole. */
+  webhookMaxBodyBytes: number;
+  /** One GitHub request (one attempt) is abandoned after this long. */
+  githubRequestTimeoutMs: number;
+  /** Attempts in all for a callback or check run GitHub did not take, before it is given up (dead). */
+  outboxMaxAttempts: number;
+  /** First retry delay of such an effect; it doubles per attempt, up to 15 minutes. */
+  outboxRetryBaseMs: number;
+  /** How often failed deliveries are asked again from GitHub (GET /app/hook/deliveries); 0 turns it off. */
+  redeliverIntervalMinutes: number;
 }
+
+/** GitHub caps webhook payloads at 25 MB; nothing larger can come from GitHub. */
+export const DEFAULT_WEBHOOK_MAX_BODY_BYTES = 25 * 1024 * 1024;
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   return {
@@ -27,6 +42,12 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     auditRetentionDays: intFrom(env, "AUDIT_RETENTION_DAYS", 90),
     policyWasmPath: env.POLICY_WASM_PATH || "./build/policies/policy.wasm",
     githubApiUrl: githubApiUrlFrom(env),
+    webhookSecretPrevious: env.WEBHOOK_SECRET_PREVIOUS || null,
+    webhookMaxBodyBytes: positiveIntFrom(env, "WEBHOOK_MAX_BODY_BYTES", DEFAULT_WEBHOOK_MAX_BODY_BYTES),
+    githubRequestTimeoutMs: positiveIntFrom(env, "GITHUB_REQUEST_TIMEOUT_MS", 8_000),
+    outboxMaxAttempts: positiveIntFrom(env, "OUTBOX_MAX_ATTEMPTS", 12),
+    outboxRetryBaseMs: positiveIntFrom(env, "OUTBOX_RETRY_BASE_MS", 5_000),
+    redeliverIntervalMinutes: intFrom(env, "REDELIVER_INTERVAL_MINUTES", 30),
   };
 }
 
@@ -43,5 +64,11 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number
   if (!Number.isInteger(value) || value < 0) {
     throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
   }
+  return value;
+}
+
+function positiveIntFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = intFrom(env, name, fallback);
+  if (value === 0) throw new Error(`${name} must be a positive integer, got "0"`);
   return value;
 }

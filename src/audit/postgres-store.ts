@@ -9,6 +9,8 @@ import { pendingMigrations } from "./migrations/migration.js";
 import { POSTGRES_MIGRATIONS } from "./migrations/postgres.js";
 import { storableText } from "./storable-text.js";
 import { summaryFromCounts } from "./summary.js";
+import { postgresDeliveryLog, postgresOutbox } from "./postgres-work.js";
+import type { DeliveryLog, Outbox } from "./work-store.js";
 
 export interface PostgresStoreOptions extends AuditStoreOptions {
   /** Called when an idle pooled connection fails (e.g. the server restarts); without it the process would crash. */
@@ -30,6 +32,8 @@ export class PostgresAuditStore implements AuditStore {
   private readonly clock: () => Date;
   private readonly chunkSize: number;
   private closed = false;
+  readonly deliveries: DeliveryLog;
+  readonly outbox: Outbox;
 
   constructor(url: string, options: PostgresStoreOptions = {}) {
     if (!/^postgres(ql)?:\/\//.test(url)) {
@@ -46,6 +50,8 @@ export class PostgresAuditStore implements AuditStore {
     });
     const onPoolError = options.onPoolError ?? ((error: Error) => console.error(`repol audit store: idle PostgreSQL connection failed: ${error.message}`));
     this.pool.on("error", onPoolError);
+    this.deliveries = postgresDeliveryLog(this.pool, this.clock);
+    this.outbox = postgresOutbox(this.pool, this.clock);
   }
 
   async migrate(): Promise<void> {

@@ -9,6 +9,8 @@ import { assertSupportedSqlite } from "./sqlite-version.js";
 import { pendingMigrations } from "./migrations/migration.js";
 import { SQLITE_MIGRATIONS } from "./migrations/sqlite.js";
 import { summaryFromCounts, type SummaryDimension } from "./summary.js";
+import { sqliteDeliveryLog, sqliteOutbox } from "./sqlite-work.js";
+import type { DeliveryLog, Outbox } from "./work-store.js";
 
 const PURGE_BATCH = 5_000;
 
@@ -22,6 +24,8 @@ export class SqliteAuditStore implements AuditStore {
   private readonly clock: () => Date;
   private readonly chunkSize: number;
   private readonly statements = new Map<string, Database.Statement>();
+  readonly deliveries: DeliveryLog;
+  readonly outbox: Outbox;
 
   constructor(path: string, options: AuditStoreOptions = {}) {
     this.clock = options.clock ?? (() => new Date());
@@ -41,6 +45,8 @@ export class SqliteAuditStore implements AuditStore {
       this.db.close();
       throw error;
     }
+    this.deliveries = sqliteDeliveryLog(this.db, this.clock);
+    this.outbox = sqliteOutbox(this.db, this.clock);
   }
 
   async migrate(): Promise<void> {

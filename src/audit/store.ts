@@ -1,6 +1,7 @@
 // The audit store contract. Both adapters (sqlite-store.ts, postgres-store.ts) implement it and
 // are exercised by one shared test suite.
 import type { AuditPage, AuditQuery, AuditRecord, AuditSummary, NewAuditRecord } from "./record.js";
+import type { DeliveryLog, Outbox } from "./work-store.js";
 
 export interface AuditStore {
   /** Which adapter this is, for /ready and logs. */
@@ -26,6 +27,10 @@ export interface AuditStore {
   /** Throws when the store cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** Webhook deliveries kept until processed (both adapters; absent only in stand-ins such as a CLI replay). */
+  readonly deliveries?: DeliveryLog;
+  /** GitHub effects kept until made (both adapters; absent only in stand-ins). */
+  readonly outbox?: Outbox;
 }
 
 /** Construction options both adapters take. */

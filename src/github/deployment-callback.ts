@@ -70,6 +70,9 @@ export async function sendDeploymentCallback(github: GitHub, review: DeploymentR
       environment_name: review.environment,
       state: review.state,
       comment: review.comment,
+      // fetch would follow a redirect to any host with the verdict (it drops only the token), and the
+      // 2xx from there would be recorded as GitHub's answer; a redirect here is a failed callback.
+      request: { redirect: "error" },
     });
     return { kind: "deployment_callback", ok: true, status: response.status };
   } catch (error) {

@@ -1,10 +1,12 @@
 // deployment_protection_rule.requested: decide, answer GitHub, record. Every path ends in an answer
 // (approved only when the policy allows) and one audit row.
 import type { EffectOutcome, NewAuditRecord } from "../audit/record.js";
-import { parseCallbackUrl, sendDeploymentCallback } from "../github/deployment-callback.js";
+import type { EffectRequest } from "../github/deliver-effect.js";
+import { parseCallbackUrl } from "../github/deployment-callback.js";
 import type { GitHub } from "../github/github-client.js";
 import { renderDeploymentComment } from "../github/render-deployment-comment.js";
 import { octokitRepoFacts } from "../github/repo-facts.js";
+import { recordAndDeliver, retryPolicyOf } from "../outbox/record-and-deliver.js";
 import { decideDeployment, type DeploymentVerdict } from "./decide-deployment.js";
 import { readDeploymentRequest, type DeploymentProtectionRulePayload } from "./deployment-payload.js";
 import type { EventHandler, HandlerDeps } from "./types.js";
@@ -32,15 +34,23 @@ export const handleDeploymentProtectionRule: EventHandler = async (context, deps
     const payload = context.payload as DeploymentProtectionRulePayload;
     const github = context.octokit as GitHub;
     const verdict = await decideSafely(payload, github, deps);
-    const effect = await answer(github, verdict);
-    const row = auditRow(deliveryId, verdict, effect, deps, performance.now() - started);
+    const callback = callbackOf(verdict);
+    const durationMs = performance.now() - started;
+    let effect: EffectOutcome;
+    if ("review" in callback) {
+      // Recorded with the callback queued in the outbox, then sent: a callback GitHub does not take now is sent later.
+      const row = auditRow(deliveryId, verdict, { kind: "deployment_callback", ok: false }, deps, durationMs);
+      effect = (await recordAndDeliver({ store: deps.store, github, log: context.log, installationId: verdict.request.installationId, policy: retryPolicyOf(deps) }, row, callback)).outcome;
+    } else {
+      effect = callback;
+      await deps.store.insert(auditRow(deliveryId, verdict, effect, deps, durationMs));
+    }
     context.log.info(
-      { delivery: deliveryId, repository: row.repository, environment: row.environment, decision: row.decision, callback: effect.ok },
+      { delivery: deliveryId, repository: verdict.request.repository, environment: verdict.request.environment, decision: verdict.decision, callback: effect.ok },
       "deployment_protection_rule decided",
     );
-    if (row.decision === "error") context.log.warn({ delivery: deliveryId, error: row.error }, "deployment rejected: repol could not evaluate it");
-    if (!effect.ok) context.log.error({ delivery: deliveryId, effect }, "deployment_protection_rule: the answer did not reach GitHub");
-    await deps.store.insert(row);
+    if (verdict.decision === "error") context.log.warn({ delivery: deliveryId, error: verdict.error }, "deployment rejected: repol could not evaluate it");
+    if (!effect.ok) context.log.error({ delivery: deliveryId, effect }, "deployment_protection_rule: the answer did not reach GitHub (yet)");
   } finally {
     inFlight.delete(deliveryId);
   }
@@ -70,16 +80,23 @@ async function decideSafely(payload: DeploymentProtectionRulePayload, github: Gi
   }
 }
 
-async function answer(github: GitHub, verdict: DeploymentVerdict): Promise<EffectOutcome> {
+/** The callback that carries the verdict, or why none can be made. */
+function callbackOf(verdict: DeploymentVerdict): Extract<EffectRequest, { kind: "deployment_callback" }> | EffectOutcome {
   if (!verdict.callback.ok) return { kind: "deployment_callback", ok: false, error: `not called: ${verdict.callback.reason}` };
   const environment = verdict.request.environment;
   if (environment === null) return { kind: "deployment_callback", ok: false, error: "not called: the webhook names no environment" };
-  return sendDeploymentCallback(github, {
-    ...verdict.callback,
-    environment,
-    state: verdict.decision === "allow" ? "approved" : "rejected",
-    comment: renderDeploymentComment({ ...verdict, environment }),
-  });
+  const { owner, repo, runId } = verdict.callback;
+  return {
+    kind: "deployment_callback",
+    review: {
+      owner,
+      repo,
+      runId,
+      environment,
+      state: verdict.decision === "allow" ? "approved" : "rejected",
+      comment: renderDeploymentComment({ ...verdict, environment }),
+    },
+  };
 }
 
 function auditRow(deliveryId: string, verdict: DeploymentVerdict, effect: EffectOutcome, deps: HandlerDeps, durationMs: number): NewAuditRecord {

@@ -4,12 +4,15 @@ import type { Context } from "probot";
 import type { EffectOutcome, NewAuditRecord } from "../audit/record.js";
 import { appIdOf } from "../github/app-id-of.js";
 import { checkRunName, completeCheckRun, isRepolCheckName, startCheckRun, type CheckRunTarget } from "../github/check-run.js";
+import { retryableStatus } from "../github/deliver-effect.js";
 import { statusOf, type GitHub } from "../github/github-client.js";
 import { readPullRequest, snapshotOf, type PullRequestLike } from "../github/read-pull-request.js";
 import { renderEvaluationError, type RenderedCheck } from "../github/render-check-output.js";
 import { octokitRepoFacts } from "../github/repo-facts.js";
+import { recordAndDeliver, retryPolicyOf } from "../outbox/record-and-deliver.js";
 import { decidePullRequest, failedVerdict, type PullRequestUnderReview, type PullRequestVerdict } from "./decide-pull-request.js";
 import { createKeyedQueue } from "./keyed-queue.js";
+import { requirePayloadFields } from "./payload-fields.js";
 import type { EventHandler, HandlerDeps } from "./types.js";
 
 export { decidePullRequest } from "./decide-pull-request.js";
@@ -19,6 +22,14 @@ type Repository = { name: string; owner: { login: string }; default_branch: stri
 type Envelope = { action?: string; repository: Repository; sender?: { login: string } | null; installation?: { id: number } };
 type Log = Context["log"];
 
+const REPOSITORY_FIELDS = {
+  "repository.id": "number", "repository.name": "string", "repository.full_name": "string", "repository.owner.login": "string", "repository.default_branch": "string",
+} as const;
+const PULL_REQUEST_FIELDS = {
+  ...REPOSITORY_FIELDS,
+  "pull_request.number": "number", "pull_request.state": "string", "pull_request.head.ref": "string", "pull_request.head.sha": "string", "pull_request.base.ref": "string",
+} as const;
+
 // Two events for one commit (a push and a review together) must end with one check run, not two.
 const perCommit = createKeyedQueue();
 
@@ -26,11 +37,13 @@ export const handlePullRequest: EventHandler = async (context, deps) => {
   const payload = context.payload as Envelope & { pull_request: PullRequestLike; changes?: { base?: unknown } };
   // A title or body edit cannot change the verdict; a new base branch changes the check itself.
   if (payload.action === "edited" && !payload.changes?.base) return;
+  requirePayloadFields(context.name, payload, PULL_REQUEST_FIELDS);
   await judge(context, deps, underReview(payload.repository, payload.pull_request), context.id);
 };
 
 export const handlePullRequestReview: EventHandler = async (context, deps) => {
   const payload = context.payload as Envelope & { pull_request: PullRequestLike };
+  requirePayloadFields(context.name, payload, PULL_REQUEST_FIELDS);
   await judge(context, deps, underReview(payload.repository, payload.pull_request), context.id);
 };
 
@@ -45,6 +58,8 @@ export const handleCheckRerequested: EventHandler = async (context, deps) => {
   const payload = context.payload as Envelope & { check_run?: RerunSubject & { id: number; name: string }; check_suite?: RerunSubject };
   const subject = payload.check_run ?? payload.check_suite;
   if (!subject) return;
+  const subjectKey = payload.check_run ? "check_run" : "check_suite";
+  requirePayloadFields(context.name, payload, { ...REPOSITORY_FIELDS, [`${subjectKey}.head_sha`]: "string", [`${subjectKey}.pull_requests`]: "array" });
   const checkName = payload.check_run?.name ?? null;
   const github = context.octokit as GitHub;
   if (checkName !== null && !isRepolCheckName(checkName)) return;
@@ -96,15 +111,20 @@ async function judge(context: Context, deps: HandlerDeps, pr: PullRequestUnderRe
     if (await alreadyRecorded(deliveryKey, deps, context.log)) return;
     const started = performance.now();
     let target: CheckRunTarget = { owner: pr.owner, repo: pr.repo, headSha: pr.headSha, name: checkRunName(pr.baseRef) };
-    let checkRunId: number;
+    let checkRunId: number | null;
     try {
       target = { ...target, appId: await appIdOf(github) };
       checkRunId = (await startCheckRun(github, target)).id;
     } catch (error) {
-      const message = `the check run could not be created: ${(error as Error).message}`;
-      const effect: EffectOutcome = { kind: "check_run", ok: false, status: statusOf((error as Error).cause), error: message };
-      await deps.store.insert(row(context, deliveryKey, pr, pr.headSha, failedVerdict(pr, message), effect, deps, performance.now() - started));
-      return;
+      const status = statusOf((error as Error).cause);
+      if (!retryableStatus(status, (error as Error).message)) {
+        const message = `the check run could not be created: ${(error as Error).message}`;
+        const effect: EffectOutcome = { kind: "check_run", ok: false, status, error: message };
+        await deps.store.insert(row(context, deliveryKey, pr, pr.headSha, failedVerdict(pr, message), effect, deps, performance.now() - started));
+        return;
+      }
+      // GitHub is failing for now: judge anyway; the outbox creates the run with the verdict once GitHub takes it.
+      checkRunId = null;
     }
     let verdict: PullRequestVerdict;
     try {
@@ -113,13 +133,16 @@ async function judge(context: Context, deps: HandlerDeps, pr: PullRequestUnderRe
       // decidePullRequest turns failures into verdicts itself; this guards against a bug there leaving the check in progress.
       verdict = failedVerdict(pr, (error as Error).message);
     }
-    const effect = await post(github, target, checkRunId, verdict.check);
-    if (!effect.ok) {
-      context.log.error({ delivery: deliveryKey, effect }, "pull request check: the verdict did not reach GitHub");
-      verdict = { ...verdict, decision: "error", error: effect.error ?? "the check run could not be completed" };
-    }
-    context.log.info({ delivery: deliveryKey, pr: pr.number, sha: pr.headSha, decision: verdict.decision, check_run: checkRunId }, "pull request judged");
-    await deps.store.insert(row(context, deliveryKey, pr, pr.headSha, verdict, effect, deps, performance.now() - started));
+    const pending = row(context, deliveryKey, pr, pr.headSha, verdict, { kind: "check_run", ok: false }, deps, performance.now() - started);
+    const installationId = (context.payload as Envelope).installation?.id ?? null;
+    // Recorded with the check run update queued in the outbox, then sent; one GitHub does not take now is sent later.
+    const { outcome } = await recordAndDeliver(
+      { store: deps.store, github, log: context.log, installationId, policy: retryPolicyOf(deps) },
+      pending,
+      { kind: "check_run", target, checkRunId, check: verdict.check },
+    );
+    if (!outcome.ok) context.log.error({ delivery: deliveryKey, effect: outcome }, "pull request check: the verdict did not reach GitHub (yet)");
+    context.log.info({ delivery: deliveryKey, pr: pr.number, sha: pr.headSha, decision: verdict.decision, check_run: outcome.check_run_id ?? checkRunId }, "pull request judged");
   });
 }
 

@@ -24,7 +24,7 @@ if (postgresAvailable("postgres audit store")) {
         const { rows } = await schema.sql("SELECT version FROM schema_migrations ORDER BY version");
         expect(rows.map((r) => r.version)).toEqual(POSTGRES_MIGRATIONS.map((m) => m.version));
         await schema.sql("INSERT INTO schema_migrations (version, name) VALUES (999, 'future')");
-        await expect(store.migrate()).rejects.toThrow(/schema is at version 999 .* only knows up to 1/);
+        await expect(store.migrate()).rejects.toThrow(new RegExp(`schema is at version 999 .* only knows up to ${POSTGRES_MIGRATIONS.at(-1)!.version}`));
       } finally {
         await store.close();
         await schema.drop();

@@ -7,6 +7,7 @@ import { createProbot } from "probot";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { registry } from "../../src/handlers/index.js";
 import { createServer, WEBHOOK_PATH } from "../../src/server.js";
+import { eventually } from "../helpers/eventually.js";
 import { fakeGitHub, type FakeGitHub } from "../helpers/fake-github.js";
 import { gateDeps, type GateDeps } from "../helpers/gate-deps.js";
 import { callbackBodies, deploymentPayload, passingScenario, RUN_ID, scenarioRoutes, SHA } from "../helpers/deployment-scenario.js";
@@ -67,7 +68,8 @@ describe("the deployment gate over HTTP", () => {
 
     const response = await post(delivery.headers, delivery.body);
 
-    expect(response.status).toBe(200);
+    expect(response.status).toBe(202);
+    await eventually("the callback to be made and recorded", async () => (await gate.store.findByDelivery(delivery.id))?.effect.ok);
     const tokenRequests = github.calls("installation-token");
     expect(tokenRequests).toHaveLength(1);
     expect(tokenRequests[0]!.path).toBe("/app/installations/52345678/access_tokens");

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "../helpers/eventually.js";
 import { fakeGitHub, type FakeGitHub } from "../helpers/fake-github.js";
 import { ensurePolicyBundle } from "../helpers/gate-deps.js";
 import { callbackBodies, deploymentPayload, passingScenario, RUN_ID, scenarioRoutes } from "../helpers/deployment-scenario.js";
@@ -73,7 +74,8 @@ describe("main", () => {
 
       const response = await fetch(`${url}/api/github/webhooks`, { method: "POST", headers: delivery.headers, body: delivery.body });
 
-      expect(response.status).toBe(200);
+      expect(response.status).toBe(202);
+      await eventually("the callback", () => callbackBodies(github.requests).length > 0);
       expect(callbackBodies(github.requests).map((body) => body.state)).toEqual(["approved"]);
       running.child.kill("SIGTERM");
       expect(await running.exited).toBe(0);

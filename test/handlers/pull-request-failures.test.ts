@@ -61,7 +61,7 @@ describe("GitHub failing to take the check run", () => {
     expect(row.error).toContain("the check run could not be created: GitHub answered 403");
   });
 
-  it("records an error row, keeping the verdict's facts, when the verdict cannot be posted", async () => {
+  it("records the verdict with the failed attempt, and keeps the update in the outbox to retry, when the verdict cannot be posted", async () => {
     const s = passing();
     s.fail["update-check-run"] = 502;
     const h = await harness(s);
@@ -70,9 +70,11 @@ describe("GitHub failing to take the check run", () => {
     const [run] = checkRunsOf(h.s);
     expect(run.status).toBe("in_progress");
     const [row] = await h.rows();
-    expect(row).toMatchObject({ decision: "error", effect: { kind: "check_run", ok: false, status: 502, check_run_id: run.id } });
-    expect(row.error).toContain(`updating check run ${run.id}`);
+    expect(row).toMatchObject({ decision: "allow", effect: { kind: "check_run", ok: false, status: 502, check_run_id: run.id } });
+    expect(row.effect.error).toContain(`will retry: GitHub answered 502`);
+    expect(row.effect.error).toContain(`updating check run ${run.id}`);
     expect(row.input).toMatchObject({ workflow_meta: { approvers: ["bob"], signed_off: true } });
+    expect(await h.store.outbox!.counts()).toMatchObject({ pending: 1, done: 0 });
   });
 });
 

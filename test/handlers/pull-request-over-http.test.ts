@@ -6,6 +6,7 @@ import { createProbot } from "probot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registry } from "../../src/handlers/index.js";
 import { createServer, WEBHOOK_PATH } from "../../src/server.js";
+import { eventually } from "../helpers/eventually.js";
 import { fakeGitHub, type FakeGitHub } from "../helpers/fake-github.js";
 import { gateDeps, type GateDeps } from "../helpers/gate-deps.js";
 import { HEAD_SHA, checkRunsOf, scenario, scenarioRoutes, webhook, type PullRequestScenario } from "../helpers/pull-request-scenario.js";
@@ -53,12 +54,14 @@ async function deliver(event: string, payload: unknown): Promise<{ status: numbe
 describe("the pull request check over HTTP", () => {
   it("fails on open, turns the same run green on approval, and shows both verdicts in the audit trail", async () => {
     const opened = await deliver("pull_request", webhook("pull_request.opened"));
-    expect(opened.status).toBe(200);
+    expect(opened.status).toBe(202);
+    await eventually("the first verdict on the check run", async () => (await gate.store.findByDelivery(opened.id))?.effect.ok);
     expect(checkRunsOf(s)).toEqual([expect.objectContaining({ name: "repol (main)", conclusion: "failure" })]);
 
     s.pulls[0].reviews = [["bob", "APPROVED"]];
     const approved = await deliver("pull_request_review", webhook("pull_request_review.submitted.approved"));
-    expect(approved.status).toBe(200);
+    expect(approved.status).toBe(202);
+    await eventually("the second verdict on the check run", async () => (await gate.store.findByDelivery(approved.id))?.effect.ok);
 
     const runs = checkRunsOf(s);
     expect(runs).toEqual([expect.objectContaining({ name: "repol (main)", conclusion: "success" })]);

@@ -42,4 +42,38 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX audit_by_sha          ON audit_records (sha, created_at, id);
     `,
   },
+  {
+    version: 2,
+    name: "deliveries_and_outbox",
+    sql: `
+      CREATE TABLE deliveries (
+        delivery_id text COLLATE "C" NOT NULL PRIMARY KEY,
+        event       text        NOT NULL,
+        action      text,
+        body        text        NOT NULL,
+        received_at timestamptz NOT NULL,
+        status      text        NOT NULL CHECK (status IN ('pending', 'done', 'failed')),
+        attempts    integer     NOT NULL DEFAULT 0,
+        due_at      timestamptz NOT NULL,
+        last_error  text
+      );
+      CREATE INDEX deliveries_due     ON deliveries (status, due_at);
+      CREATE INDEX deliveries_by_time ON deliveries (received_at);
+      CREATE TABLE outbox (
+        id              text COLLATE "C" NOT NULL PRIMARY KEY,
+        delivery_id     text,
+        audit_id        text,
+        kind            text        NOT NULL,
+        installation_id bigint,
+        request         jsonb       NOT NULL,
+        status          text        NOT NULL CHECK (status IN ('pending', 'done', 'dead')),
+        attempts        integer     NOT NULL DEFAULT 0,
+        next_attempt_at timestamptz NOT NULL,
+        last_error      text,
+        created_at      timestamptz NOT NULL
+      );
+      CREATE INDEX outbox_due     ON outbox (status, next_attempt_at);
+      CREATE INDEX outbox_by_time ON outbox (created_at);
+    `,
+  },
 ];

@@ -40,4 +40,39 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX audit_by_sha         ON audit_records (sha, created_at, id);
     `,
   },
+  {
+    version: 2,
+    name: "deliveries_and_outbox",
+    // Times are ISO 8601 UTC text of one fixed width, so text order is time order.
+    sql: `
+      CREATE TABLE deliveries (
+        delivery_id TEXT    NOT NULL PRIMARY KEY,
+        event       TEXT    NOT NULL,
+        action      TEXT,
+        body        TEXT    NOT NULL,
+        received_at TEXT    NOT NULL,
+        status      TEXT    NOT NULL CHECK (status IN ('pending', 'done', 'failed')),
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        due_at      TEXT    NOT NULL,
+        last_error  TEXT
+      ) STRICT;
+      CREATE INDEX deliveries_due     ON deliveries (status, due_at);
+      CREATE INDEX deliveries_by_time ON deliveries (received_at);
+      CREATE TABLE outbox (
+        id              TEXT    NOT NULL PRIMARY KEY,
+        delivery_id     TEXT,
+        audit_id        TEXT,
+        kind            TEXT    NOT NULL,
+        installation_id INTEGER,
+        request         TEXT    NOT NULL,
+        status          TEXT    NOT NULL CHECK (status IN ('pending', 'done', 'dead')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT    NOT NULL,
+        last_error      TEXT,
+        created_at      TEXT    NOT NULL
+      ) STRICT;
+      CREATE INDEX outbox_due     ON outbox (status, next_attempt_at);
+      CREATE INDEX outbox_by_time ON outbox (created_at);
+    `,
+  },
 ];

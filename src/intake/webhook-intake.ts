@@ -1,0 +1,144 @@
+// repol's webhook route: cap the body, check the signature, store the delivery, answer GitHub at once
+// (well inside its 10 s), then process the delivery from the store. A crash after the answer loses
+// nothing: the stored delivery is processed at the next start.
+import type { Request, Response } from "express";
+import type { Probot } from "probot";
+import type { DeliveryLog } from "../audit/work-store.js";
+import { createDeliveryQueue, DELIVERY_LEASE_MS, type DeliveryQueue, type QueueLog } from "./delivery-queue.js";
+import { readCappedBody } from "./read-capped-body.js";
+import type { SignatureCheck } from "./webhook-secrets.js";
+
+export interface IntakeOptions {
+  probot: Probot;
+  deliveries: DeliveryLog;
+  checkSignature: SignatureCheck;
+  maxBodyBytes: number;
+  log: QueueLog;
+  /** How often stored deliveries that are due (retries, overflow, a crash's leftovers) are picked up. */
+  sweepIntervalMs?: number;
+  concurrency?: number;
+  capacity?: number;
+}
+
+export interface WebhookIntake {
+  readonly queue: DeliveryQueue;
+  /** The POST handler for the webhook path. */
+  receive(req: Request, res: Response): Promise<void>;
+  /** Recovers deliveries a previous process left, processes what is due, and sweeps periodically. */
+  start(): Promise<void>;
+  /** New deliveries get 503 from now on (GitHub can redeliver them to another replica or later). */
+  stopAccepting(): void;
+  /** Waits for deliveries in progress and stops sweeping. */
+  drain(timeoutMs: number): Promise<boolean>;
+}
+
+/** Finished deliveries are kept this long: longer than GitHub's 3-day redelivery window. */
+const KEEP_FINISHED_MS = 7 * 24 * 60 * 60_000;
+
+export function createWebhookIntake(options: IntakeOptions): WebhookIntake {
+  const { probot, deliveries, log } = options;
+  const queue = createDeliveryQueue({
+    deliveries,
+    log,
+    concurrency: options.concurrency,
+    capacity: options.capacity,
+    process: (delivery) => probot.receive({ id: delivery.id, name: delivery.event, payload: delivery.payload } as Parameters<Probot["receive"]>[0]),
+  });
+  let accepting = true;
+  let timer: NodeJS.Timeout | undefined;
+  let sweeping: Promise<unknown> = Promise.resolve();
+
+  const sweep = () => {
+    sweeping = sweeping.then(async () => {
+      try {
+        const picked = await queue.sweep();
+        if (picked > 0) log.info({ picked }, "processing stored deliveries");
+        await deliveries.purgeFinishedBefore(new Date(Date.now() - KEEP_FINISHED_MS));
+      } catch (error) {
+        log.error({ err: error }, "delivery sweep failed; will try again");
+      }
+    });
+    return sweeping;
+  };
+
+  return {
+    queue,
+    async receive(req, res) {
+      if (!accepting) {
+        res.status(503).set("connection", "close").json({ error: "shutting_down", message: "repol is shutting down; redeliver later" });
+        return;
+      }
+      const read = await readCappedBody(req, options.maxBodyBytes);
+      if (!read.ok) {
+        if (read.reason === "too_large") {
+          // The rest of the body is never read: the connection is closed after this answer.
+          res.status(413).set("connection", "close").json({ error: "payload_too_large", message: `webhook bodies are limited to ${options.maxBodyBytes} bytes` });
+          res.once("finish", () => req.destroy());
+        }
+        return;
+      }
+      const id = header(req, "x-github-delivery");
+      const event = header(req, "x-github-event");
+      const signature = header(req, "x-hub-signature-256");
+      if (!id || !event || !signature) {
+        res.status(400).json({ error: "bad_request", message: "X-GitHub-Delivery, X-GitHub-Event and X-Hub-Signature-256 headers are required" });
+        return;
+      }
+      const body = read.body.toString("utf8");
+      if (!(await options.checkSignature(body, signature))) {
+        res.status(400).json({ error: "bad_signature", message: "the X-Hub-Signature-256 signature does not match the body; check WEBHOOK_SECRET" });
+        return;
+      }
+      let payload: unknown;
+      try {
+        payload = JSON.parse(body);
+      } catch {
+        res.status(400).json({ error: "bad_request", message: "the webhook body is not JSON" });
+        return;
+      }
+      if (payload === null || typeof payload !== "object") {
+        res.status(400).json({ error: "bad_request", message: "the webhook body is not a JSON object" });
+        return;
+      }
+      const action = typeof (payload as { action?: unknown } | null)?.action === "string" ? (payload as { action: string }).action : null;
+      const runNow = queue.hasRoom();
+      let stored: boolean;
+      try {
+        stored = await deliveries.add({ id, event, action, body }, runNow ? DELIVERY_LEASE_MS : 0);
+      } catch (error) {
+        log.error({ delivery: id, event, err: error }, "could not store a webhook delivery; GitHub will see it failed");
+        res.status(503).json({ error: "store_unavailable", message: "the delivery could not be stored; redeliver it" });
+        return;
+      }
+      if (!stored) {
+        res.status(200).json({ status: "already_received", delivery: id });
+        return;
+      }
+      res.status(202).json({ status: "accepted", delivery: id });
+      if (!runNow || !queue.offer({ id, event, payload, attempts: 1 })) void sweep();
+    },
+    async start() {
+      const recovered = await deliveries.recoverAtStart();
+      if (recovered > 0) log.warn({ recovered }, "deliveries left unfinished by a previous process will be processed again");
+      await sweep();
+      if (options.sweepIntervalMs !== 0) {
+        timer = setInterval(() => void sweep(), options.sweepIntervalMs ?? 15_000);
+        timer.unref();
+      }
+    },
+    stopAccepting() {
+      accepting = false;
+    },
+    async drain(timeoutMs) {
+      accepting = false;
+      clearInterval(timer);
+      await sweeping;
+      return queue.drain(timeoutMs);
+    },
+  };
+}
+
+function header(req: Request, name: string): string | undefined {
+  const value = req.headers[name];
+  return typeof value === "string" && value !== "" ? value : undefined;
+}

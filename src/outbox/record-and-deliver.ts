@@ -1,0 +1,63 @@
+// A handler's last step: record the decision together with the GitHub call that carries it (one
+// transaction, in the outbox), then make the call at once. If it cannot be made now, the outbox
+// worker makes it later, also after a restart; the audit row's effect follows what happened.
+import type { EffectOutcome, NewAuditRecord } from "../audit/record.js";
+import type { AuditStore } from "../audit/store.js";
+import type { Settings } from "../settings.js";
+import { deliverEffect, type EffectRequest } from "../github/deliver-effect.js";
+import type { GitHub } from "../github/github-client.js";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-delay.js";
+import { settleAttempt, type OutboxLog } from "./settle-attempt.js";
+
+/**
+ * Longer than one attempt can take with Octokit's own retries and rate-limit waits, so no second
+ * process sends an effect still being sent; one a dead process held is due again after it.
+ */
+export const EFFECT_LEASE_MS = 5 * 60_000;
+
+export const QUEUED: Pick<EffectOutcome, "ok" | "error"> = { ok: false, error: "queued: not yet delivered to GitHub" };
+
+export interface RecordedEffect {
+  /** False when the delivery was already recorded (nothing sent, nothing written). */
+  inserted: boolean;
+  /** What the attempt made now achieved (a queued retry shows the failed attempt). */
+  outcome: EffectOutcome;
+}
+
+export interface RecordDeps {
+  store: AuditStore;
+  github: GitHub;
+  log: OutboxLog;
+  policy?: RetryPolicy;
+  installationId: number | null;
+}
+
+export async function recordAndDeliver(deps: RecordDeps, row: NewAuditRecord, request: EffectRequest): Promise<RecordedEffect> {
+  const { store, github, log } = deps;
+  const outbox = store.outbox;
+  if (!outbox) {
+    // A stand-in store without an outbox: call first, then record the outcome.
+    const { outcome } = await deliverEffect(github, request);
+    const { inserted } = await store.insert({ ...row, effect: outcome });
+    return { inserted, outcome };
+  }
+  let recorded;
+  try {
+    recorded = await outbox.recordWithEffect({ ...row, effect: { kind: request.kind, ...QUEUED } }, { kind: request.kind, installation_id: deps.installationId, request }, EFFECT_LEASE_MS);
+  } catch (error) {
+    // The store is down: answer GitHub anyway (the verdict is a rejection then, as unreadable facts
+    // fail closed) so nothing waits for us, and fail the delivery so it is processed again.
+    const { outcome } = await deliverEffect(github, request);
+    log.error({ delivery: row.delivery_id, outcome, err: error }, "audit store unavailable: answered GitHub without recording");
+    throw error;
+  }
+  if (!recorded.effect) return { inserted: false, outcome: { kind: request.kind, ...QUEUED } };
+  const attempt = await deliverEffect(github, request);
+  await settleAttempt(outbox, recorded.effect, attempt, deps.policy ?? DEFAULT_RETRY_POLICY, log);
+  return { inserted: true, outcome: attempt.outcome };
+}
+
+/** The outbox retry policy the settings describe. */
+export function retryPolicyOf(deps: { settings: Pick<Settings, "outboxMaxAttempts" | "outboxRetryBaseMs"> }): RetryPolicy {
+  return { ...DEFAULT_RETRY_POLICY, maxAttempts: deps.settings.outboxMaxAttempts, baseMs: deps.settings.outboxRetryBaseMs };
+}

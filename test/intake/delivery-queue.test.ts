@@ -1,0 +1,136 @@
+// The in-process side of the delivery queue: order per key, a bound on concurrency and on memory,
+// outcomes written to a real (in-memory SQLite) delivery log.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openSqliteStore, type SqliteAuditStore } from "../../src/audit/sqlite-store.js";
+import { createDeliveryQueue, type QueuedDelivery } from "../../src/intake/delivery-queue.js";
+import { TestClock } from "../audit/fixtures.js";
+
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+let store: SqliteAuditStore;
+let clock: TestClock;
+
+beforeEach(async () => {
+  clock = new TestClock();
+  store = openSqliteStore(":memory:", { clock: clock.now });
+  await store.migrate();
+});
+afterEach(async () => {
+  await store.close();
+});
+
+function review(id: string, pr: number): QueuedDelivery {
+  return { id, event: "pull_request_review", payload: { repository: { full_name: "acme/widgets" }, pull_request: { number: pr } }, attempts: 1 };
+}
+
+async function stored(delivery: QueuedDelivery, claimForMs = 60_000): Promise<QueuedDelivery> {
+  await store.deliveries.add({ id: delivery.id, event: delivery.event, action: null, body: JSON.stringify(delivery.payload) }, claimForMs);
+  return delivery;
+}
+
+/** A process function whose calls a test finishes one by one. */
+function controlled() {
+  const started: string[] = [];
+  const finishers = new Map<string, (error?: Error) => void>();
+  let concurrent = 0;
+  let maxConcurrent = 0;
+  return {
+    started,
+    get maxConcurrent() {
+      return maxConcurrent;
+    },
+    process: (delivery: QueuedDelivery) =>
+      new Promise<void>((resolve, reject) => {
+        started.push(delivery.id);
+        concurrent++;
+        maxConcurrent = Math.max(maxConcurrent, concurrent);
+        finishers.set(delivery.id, (error) => {
+          concurrent--;
+          if (error) reject(error);
+          else resolve();
+        });
+      }),
+    finish: (id: string, error?: Error) => finishers.get(id)!(error),
+  };
+}
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+describe("createDeliveryQueue", () => {
+  it("runs deliveries about the same pull request one after the other, and others alongside", async () => {
+    const work = controlled();
+    const queue = createDeliveryQueue({ deliveries: store.deliveries, process: work.process, log: silent });
+    for (const [id, pr] of [["a1", 1], ["a2", 1], ["b1", 2]] as const) queue.offer(await stored(review(id, pr)));
+    await tick();
+    expect(work.started).toEqual(["a1", "b1"]);
+
+    work.finish("a1");
+    await tick();
+    expect(work.started).toEqual(["a1", "b1", "a2"]);
+    work.finish("a2");
+    work.finish("b1");
+    expect(await queue.drain(1_000)).toBe(true);
+    expect((await store.deliveries.get("a2"))!.status).toBe("done");
+  });
+
+  it("never runs more deliveries at once than its concurrency", async () => {
+    const work = controlled();
+    const queue = createDeliveryQueue({ deliveries: store.deliveries, process: work.process, log: silent, concurrency: 3 });
+    for (let pr = 1; pr <= 8; pr++) queue.offer(await stored(review(`d${pr}`, pr)));
+    for (let round = 0; round < 8; round++) {
+      await tick();
+      work.finish(work.started[round]!);
+    }
+    expect(await queue.drain(1_000)).toBe(true);
+    expect(work.maxConcurrent).toBe(3);
+    expect(work.started).toHaveLength(8);
+  });
+
+  it("takes no more than its capacity in memory, and leaves the rest in the log for a sweep", async () => {
+    const work = controlled();
+    const queue = createDeliveryQueue({ deliveries: store.deliveries, process: work.process, log: silent, capacity: 2 });
+    expect(queue.offer(await stored(review("in-1", 1)))).toBe(true);
+    expect(queue.offer(await stored(review("in-2", 2)))).toBe(true);
+    expect(queue.hasRoom()).toBe(false);
+    expect(queue.offer(await stored(review("later", 3), 0))).toBe(false);
+    await tick();
+    expect(work.started).toEqual(["in-1", "in-2"]);
+
+    work.finish("in-1");
+    await tick();
+    expect(await queue.sweep()).toBe(1);
+    await tick();
+    expect(work.started).toEqual(["in-1", "in-2", "later"]);
+    work.finish("in-2");
+    work.finish("later");
+    expect(await queue.drain(1_000)).toBe(true);
+  });
+
+  it("keeps a failed delivery pending for a later attempt, and fails it for good after the last one", async () => {
+    const queue = createDeliveryQueue({
+      deliveries: store.deliveries,
+      process: async () => {
+        throw new Error("GitHub answered 502");
+      },
+      log: silent,
+      retry: { maxAttempts: 2, baseMs: 1_000, capMs: 1_000 },
+    });
+    queue.offer(await stored(review("flaky", 1)));
+    await queue.drain(1_000);
+    expect(await store.deliveries.get("flaky")).toMatchObject({ status: "pending", attempts: 1, last_error: "GitHub answered 502" });
+
+    clock.set(new Date(Date.now() + 2_000).toISOString());
+    expect(await queue.sweep()).toBe(1);
+    await queue.drain(1_000);
+    expect(await store.deliveries.get("flaky")).toMatchObject({ status: "failed", attempts: 2 });
+  });
+
+  it("says when draining timed out with work still running", async () => {
+    const work = controlled();
+    const queue = createDeliveryQueue({ deliveries: store.deliveries, process: work.process, log: silent });
+    queue.offer(await stored(review("slow", 1)));
+    expect(await queue.drain(30)).toBe(false);
+    work.finish("slow");
+    expect(await queue.drain(1_000)).toBe(true);
+  });
+});
