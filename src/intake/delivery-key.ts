@@ -1,5 +1,5 @@
-// Which deliveries must not run at the same time: those about the same deployment run, pull request
-// or commit. Two reviews at once, or a re-run during a push, then run one after the other.
+// Which deliveries must not run at the same time: those about the same deployment environment, pull
+// request or commit. Two reviews at once, or a re-run during a push, then run one after the other.
 
 type Payload = {
   repository?: { full_name?: unknown } | null;
@@ -16,9 +16,11 @@ export function deliveryKey(event: string, payload: unknown, deliveryId: string)
   const repo = typeof p.repository?.full_name === "string" ? p.repository.full_name.toLowerCase() : null;
   if (repo === null) return `delivery:${deliveryId}`;
   if (event === "deployment_protection_rule") {
+    // By environment, not by run: two runs deploying to one environment at once must be counted one
+    // after the other, or both could slip under max_deployments_per_day.
+    if (typeof p.environment === "string" && p.environment !== "") return `${repo}#env:${p.environment.toLowerCase()}`;
     const run = typeof p.deployment_callback_url === "string" ? /\/actions\/runs\/(\d+)\//.exec(p.deployment_callback_url)?.[1] : undefined;
     if (run) return `${repo}#run:${run}`;
-    if (typeof p.deployment?.sha === "string") return `${repo}#deploy:${p.deployment.sha}:${String(p.environment ?? "")}`;
   }
   if (typeof p.pull_request?.number === "number") return `${repo}#pr:${p.pull_request.number}`;
   const headSha = p.check_run?.head_sha ?? p.check_suite?.head_sha;

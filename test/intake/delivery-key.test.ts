@@ -6,16 +6,16 @@ const repository = { full_name: "Acme/Widgets" };
 describe("deliveryKey", () => {
   it.each([
     {
-      name: "a deployment protection rule, by its workflow run",
+      name: "a deployment protection rule, by environment (so daily limits are counted one at a time)",
+      event: "deployment_protection_rule",
+      payload: { repository, environment: "Production", deployment_callback_url: "https://api.github.com/repos/acme/widgets/actions/runs/77/deployment_protection_rule", deployment: { sha: "abc" } },
+      key: "acme/widgets#env:production",
+    },
+    {
+      name: "a deployment protection rule without an environment, by its workflow run",
       event: "deployment_protection_rule",
       payload: { repository, deployment_callback_url: "https://api.github.com/repos/acme/widgets/actions/runs/77/deployment_protection_rule", deployment: { sha: "abc" } },
       key: "acme/widgets#run:77",
-    },
-    {
-      name: "a deployment protection rule without a callback URL, by commit and environment",
-      event: "deployment_protection_rule",
-      payload: { repository, deployment: { sha: "abc" }, environment: "production" },
-      key: "acme/widgets#deploy:abc:production",
     },
     { name: "a pull request event", event: "pull_request", payload: { repository, pull_request: { number: 42 } }, key: "acme/widgets#pr:42" },
     { name: "a review", event: "pull_request_review", payload: { repository, pull_request: { number: 42 } }, key: "acme/widgets#pr:42" },
