@@ -12,6 +12,7 @@ import { requireWebhookSecret } from "./intake/webhook-secrets.js";
 import { countGitHubRequests, instrumentEngine } from "./metrics.js";
 import { loadPolicyEngine } from "./policy/engine.js";
 import { createServer, WEBHOOK_PATH } from "./server.js";
+import { createRepolLogger } from "./log-redaction.js";
 import { loadSettings } from "./settings.js";
 import { runSetupMode, shouldRunSetup } from "./setup-mode.js";
 import { localWebhookUrl, startWebhookRelay, type WebhookRelay } from "./webhook-relay.js";
@@ -35,7 +36,11 @@ async function main(): Promise<void> {
   const engine = instrumentEngine(await loadPolicyEngine(settings.policyWasmPath));
   const store = await openAuditStore(settings);
   const probot = createProbot({
-    overrides: probotGitHubOverrides({ timeoutMs: settings.githubRequestTimeoutMs }, ProbotOctokit.plugin(countingRequests)),
+    overrides: {
+      ...probotGitHubOverrides({ timeoutMs: settings.githubRequestTimeoutMs }, ProbotOctokit.plugin(countingRequests)),
+      // Keys, tokens and the webhook secret are scrubbed from every log line.
+      log: await createRepolLogger(),
+    },
   });
   const app = await createServer({ probot, registry, deps: { engine, store, settings } });
 

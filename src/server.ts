@@ -3,6 +3,7 @@ import type { Probot } from "probot";
 import { repolApp } from "./app.js";
 import type { HandlerRegistry } from "./handlers/registry.js";
 import type { HandlerDeps } from "./handlers/types.js";
+import { createFailedAttemptLimiter } from "./http/auth-rate-limit.js";
 import { evaluateRouter } from "./http/evaluate.js";
 import { auditRouter } from "./http/audit-router.js";
 import { healthRouter } from "./http/health.js";
@@ -84,15 +85,17 @@ export async function createServer({ probot, registry, deps, timing = {} }: Serv
     }),
   );
   server.use(metricsRouter());
+  const limiter = createFailedAttemptLimiter();
   server.use(
     "/audit",
     auditRouter({
+      limiter,
       store: deps.store,
       token: deps.settings.auditApiToken,
       onExportError: (error) => probot.log.error({ err: error }, "audit export failed mid-stream"),
     }),
   );
-  server.use(evaluateRouter({ engine: deps.engine, store: deps.store, token: deps.settings.auditApiToken }));
+  server.use(evaluateRouter({ engine: deps.engine, store: deps.store, token: deps.settings.auditApiToken, limiter }));
 
   server.use((_req, res) => {
     res.status(404).json({ error: "not_found", message: "no such route" });

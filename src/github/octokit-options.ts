@@ -56,12 +56,23 @@ export function octokitOptions(tuning: OctokitTuning) {
     retry: { ...(options.retry as object), retries: tuning.retries ?? 3, doNotRetry: DO_NOT_RETRY, retryAfterBaseValue: tuning.retryBaseMs ?? 1_000 },
     throttle: {
       ...(options.throttle as object),
+      ...installationThrottleKey(options),
       enabled: true,
       retryAfterBaseValue: tuning.rateLimitBaseMs ?? 1_000,
       onRateLimit: onLimit("rate limit"),
       onSecondaryRateLimit: onLimit("secondary rate limit"),
     },
   });
+}
+
+/**
+ * GitHub paces writes per installation, and so does Octokit's throttling when its `id` names the
+ * installation. Probot sets that id only when throttling was on before it built the installation
+ * client; turning it on here must set it too, or every installation shares one write per second.
+ */
+function installationThrottleKey(options: Record<string, unknown>): { id?: string } {
+  const installationId = (options.auth as { installationId?: unknown } | undefined)?.installationId;
+  return typeof installationId === "number" || typeof installationId === "string" ? { id: `installation-${installationId}` } : {};
 }
 
 /** ProbotOctokit (or a subclass with more plugins) configured for repol. */

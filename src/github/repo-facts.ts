@@ -3,9 +3,10 @@
 import { approversOf } from "./approvers-of.js";
 import { checksPassed, type ChecksOptions, type ChecksVerdict } from "./checks-passed.js";
 import { environmentsOf } from "./environments-of.js";
+import { configCache } from "./config-cache.js";
 import { askGitHub, fullName, type GitHub, type RepoRef } from "./github-client.js";
 import { pullsForCommit, type PullRef } from "./pulls-for-commit.js";
-import { readConfigFile, type ConfigFile } from "./read-config-file.js";
+import type { ConfigFile } from "./read-config-file.js";
 import { refKind, type RefKind } from "./ref-kind.js";
 import { commitSignedOff, pullSignedOff, type SignOffVerdict } from "./signed-off.js";
 
@@ -42,7 +43,7 @@ export function octokitRepoFacts(github: GitHub, source: RepoFactsSource): RepoF
   };
   const facts: RepoFacts = {
     defaultBranch: () => (defaultBranch ??= readDefaultBranch(github, repo)),
-    configFile: async (path) => readConfigFile(github, repo, path, await facts.defaultBranch()),
+    configFile: async (path) => configCache.read(github, repo, path, await facts.defaultBranch()),
     environments: () => environmentsOf(github, repo),
     refKind: (name) => refKind(github, repo, name),
     pullsForCommit: (sha) => pullsForCommit(github, repo, sha),

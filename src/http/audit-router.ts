@@ -2,6 +2,7 @@
 import { Router, type Response } from "express";
 import type { AuditStore } from "../audit/store.js";
 import { isAuditId } from "../audit/audit-id.js";
+import type { FailedAttemptLimiter } from "./auth-rate-limit.js";
 import { requireBearerToken } from "./auth.js";
 import { parseExportQuery, parseListQuery, parseWindow, type Parsed } from "./audit-params.js";
 import { CSV_HEADER, csvLine, ndjsonLine, startedRows, writeRows } from "./audit-export.js";
@@ -12,11 +13,13 @@ export interface AuditRouterParts {
   token: string | null;
   /** An export that fails after its first bytes can only be cut off; this is where it gets reported. */
   onExportError?: (error: Error) => void;
+  /** Shared with the other token-protected routers, so failed guesses are counted once per client. */
+  limiter?: FailedAttemptLimiter;
 }
 
-export function auditRouter({ store, token, onExportError = reportExportError }: AuditRouterParts): Router {
+export function auditRouter({ store, token, onExportError = reportExportError, limiter }: AuditRouterParts): Router {
   const router = Router();
-  router.use(requireBearerToken(token));
+  router.use(requireBearerToken(token, limiter));
   router.use((_req, res, next) => {
     // Audit rows carry repository content; no shared cache may keep them.
     res.set("Cache-Control", "no-store");

@@ -6,6 +6,7 @@ import type { AuditStore } from "../audit/store.js";
 import type { Decision, PolicyName } from "../policy/decision.js";
 import type { PolicyEngine } from "../policy/engine-types.js";
 import { requireBearerToken } from "./auth.js";
+import type { FailedAttemptLimiter } from "./auth-rate-limit.js";
 
 const POLICIES: readonly PolicyName[] = ["deploy", "pullrequest"];
 
@@ -14,11 +15,13 @@ export interface EvaluateParts {
   store: AuditStore;
   /** AUDIT_API_TOKEN; null answers 503, never opens the route. */
   token: string | null;
+  /** Shared with the other token-protected routers, so failed guesses are counted once per client. */
+  limiter?: FailedAttemptLimiter;
 }
 
-export function evaluateRouter({ engine, store, token }: EvaluateParts): Router {
+export function evaluateRouter({ engine, store, token, limiter }: EvaluateParts): Router {
   const router = Router();
-  router.use("/evaluate", requireBearerToken(token));
+  router.use("/evaluate", requireBearerToken(token, limiter));
   router.post("/evaluate/:policy", async (req, res, next) => {
     try {
       await evaluateRequest(req, res, engine, store);

@@ -1,0 +1,229 @@
+// repol as GitHub sees it for the security suites: the real express server (createServer) with a
+// Probot configured from environment variables, talking to a GitHub faked on 127.0.0.1 that, like
+// GitHub, refuses repository requests without an installation token and serves `.repol` files per
+// branch (raw bytes allowed) with an ETag. Webhook outcomes are awaited with a bounded poll, so the
+// suites hold whether deliveries are processed before the answer (200) or after it (202).
+import { createHash, createHmac, randomUUID } from "node:crypto";
+import { createServer as createHttpServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createProbot } from "probot";
+import type { Logger } from "pino";
+import type { AuditRecord } from "../../src/audit/record.js";
+import { configCache } from "../../src/github/config-cache.js";
+import { registry } from "../../src/handlers/index.js";
+import { createServer, WEBHOOK_PATH } from "../../src/server.js";
+import { gateDeps, type GateDeps } from "../helpers/gate-deps.js";
+import { failure, githubRouter, json, requestTarget, type GitHubRouter, type Route } from "../helpers/github-router.js";
+import { deploymentPayload as recordedDeploymentPayload, RUN_ID, type Payload } from "../helpers/deployment-scenario.js";
+import { TEST_APP_ID, TEST_WEBHOOK_SECRET, testAppPrivateKey, TestOctokit } from "../helpers/test-probot.js";
+
+export const API_ROOT_PATH = "/api/v3";
+/** What GitHub answers a delivery it has accepted: 200 when handled inline, 202 when queued. */
+export const ACCEPTED = [200, 202];
+export const AUDIT_TOKEN = "security-suite-audit-token-4f1c9b";
+
+export interface FakeGitHubServer extends GitHubRouter {
+  apiUrl: string;
+  host: string;
+  /** `.repol` files by "<branch>:<path>". */
+  files: Map<string, string | Uint8Array>;
+  /** Commits a `.repol` file (null deletes it); repol sees it at once, as if its cache window had passed. */
+  commit(branch: string, path: string, content: string | Uint8Array | null): void;
+  close(): Promise<void>;
+}
+
+/** GitHub on 127.0.0.1: the given routes, plus `.repol` files per branch, behind GitHub's authentication rules. */
+export async function fakeGitHubServer(routes: Route[]): Promise<FakeGitHubServer> {
+  const files = new Map<string, string | Uint8Array>();
+  const router = githubRouter([...routes, configFilesRoute(files)]);
+  const server: Server = createHttpServer(async (req, res) => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const { path, query } = requestTarget(url, API_ROOT_PATH);
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString("utf8");
+    const request = { method: req.method ?? "GET", path, query, headers: req.headers, body: parseJson(text), apiRoot: apiUrl };
+    // Repository data needs an installation token; the App's JWT only reaches /app endpoints.
+    const reply = path.startsWith("/repos/") && !/^token \S+$/.test(String(req.headers.authorization ?? ""))
+      ? (router.requests.push({ ...request, route: "unauthenticated", status: 401 }), failure(401, "A JSON web token could not be decoded"))
+      : router.handle(request);
+    res.writeHead(reply.status, { "content-type": "application/json; charset=utf-8", ...reply.headers });
+    res.end(reply.body === undefined ? "" : JSON.stringify(reply.body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const apiUrl = `http://${host}${API_ROOT_PATH}`;
+  return Object.assign(router, {
+    apiUrl,
+    host,
+    files,
+    commit(branch: string, path: string, content: string | Uint8Array | null) {
+      if (content === null) files.delete(`${branch}:${path}`);
+      else files.set(`${branch}:${path}`, content);
+      configCache.clear();
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  });
+}
+
+function configFilesRoute(files: Map<string, string | Uint8Array>): Route {
+  return {
+    name: "config-file",
+    method: "GET",
+    path: /^\/repos\/[^/]+\/[^/]+\/contents\/(.+)$/,
+    reply(request, [, path]) {
+      const branch = (request.query.get("ref") ?? "").replace(/^refs\/heads\//, "");
+      const content = request.query.get("ref")?.startsWith("refs/heads/") ? files.get(`${branch}:${path}`) : undefined;
+      if (content === undefined) return failure(404);
+      const bytes = typeof content === "string" ? Buffer.from(content) : Buffer.from(content);
+      const sha = createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+      const etag = `W/"${sha}"`;
+      if (request.headers["if-none-match"] === etag) return { status: 304 };
+      // GitHub inlines the content of files up to 1 MB only.
+      const inline = bytes.length <= 1024 * 1024;
+      const file = { type: "file", encoding: inline ? "base64" : "none", size: bytes.length, name: path!.split("/").at(-1), path, sha, content: inline ? bytes.toString("base64") : "" };
+      return json(200, file, {
+        etag,
+        "cache-control": "private, max-age=60, s-maxage=60",
+      });
+    },
+  };
+}
+
+export interface RepolUnderTest {
+  url: string;
+  github: FakeGitHubServer;
+  gate: GateDeps;
+  /** POSTs raw bytes to the webhook path with exactly these headers. */
+  post(body: string | Uint8Array, headers: Record<string, string>): Promise<{ status: number; text: string }>;
+  /** A delivery signed with the webhook secret, as GitHub sends it. */
+  deliver(event: string, payload: unknown, id?: string): Promise<{ id: string; status: number; text: string }>;
+  /** The audit row of a delivery, once it is there (at most `timeoutMs`). */
+  rowOf(id: string, timeoutMs?: number): Promise<AuditRecord>;
+  /** The bodies of the deployment callbacks GitHub received, once there are at least `count`. */
+  callbacks(count?: number): Promise<{ state: string; comment: string; environment_name: string }[]>;
+  /** True when /health answers and a signed ping is accepted. */
+  serving(): Promise<boolean>;
+  /** A deployment_protection_rule payload whose callback URL points at the fake GitHub. */
+  deploymentPayload(change?: (payload: Payload) => void): Payload;
+  close(): Promise<void>;
+}
+
+export interface RepolOptions {
+  routes: Route[];
+  env?: Record<string, string>;
+  log?: Logger;
+}
+
+export async function startRepol({ routes, env = {}, log }: RepolOptions): Promise<RepolUnderTest> {
+  const github = await fakeGitHubServer(routes);
+  const settingsEnv = { GHE_HOST: github.host, GHE_PROTOCOL: "http", AUDIT_API_TOKEN: AUDIT_TOKEN, ...env };
+  const gate = await gateDeps(settingsEnv);
+  const probot = createProbot({
+    env: { ...settingsEnv, APP_ID: String(TEST_APP_ID), PRIVATE_KEY: testAppPrivateKey(), WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, LOG_LEVEL: "fatal" },
+    overrides: { Octokit: TestOctokit, ...(log ? { log } : {}) },
+  });
+  const app = await createServer({ probot, registry, deps: gate.deps });
+  const server: Server = await new Promise((resolve) => {
+    const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const post = async (body: string | Uint8Array, headers: Record<string, string>) => {
+    const response = await fetch(`${url}${WEBHOOK_PATH}`, { method: "POST", headers, body });
+    return { status: response.status, text: await response.text() };
+  };
+  const deliver = async (event: string, payload: unknown, id: string = randomUUID()) => {
+    const body = typeof payload === "string" ? payload : JSON.stringify(payload);
+    return { id, ...(await post(body, signedHeaders(event, body, id))) };
+  };
+  return {
+    url,
+    github,
+    gate,
+    post,
+    deliver,
+    async rowOf(id, timeoutMs = 10_000) {
+      const row = await waitFor(() => gate.store.findByDelivery(id), timeoutMs);
+      if (!row) throw new Error(`no audit row for delivery ${id} within ${timeoutMs} ms`);
+      return row;
+    },
+    async callbacks(count = 1) {
+      await eventually(`${count} deployment callback(s)`, () => github.calls("callback").length >= count);
+      return github.calls("callback").map((request) => request.body as { state: string; comment: string; environment_name: string });
+    },
+    async serving() {
+      const health = await fetch(`${url}/health`);
+      const ping = await deliver("ping", { zen: "Keep it logically awesome.", hook_id: 1, hook: { type: "App" } });
+      return health.status === 200 && ACCEPTED.includes(ping.status);
+    },
+    deploymentPayload: (change = () => {}) =>
+      deploymentPayloadFor(github.apiUrl, change),
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await github.close();
+      await gate.close();
+      configCache.clear();
+    },
+  };
+}
+
+export function signedHeaders(event: string, body: string | Uint8Array, id: string = randomUUID(), secret = TEST_WEBHOOK_SECRET): Record<string, string> {
+  return {
+    "content-type": "application/json",
+    "user-agent": "GitHub-Hookshot/security-suite",
+    "x-github-event": event,
+    "x-github-delivery": id,
+    "x-hub-signature-256": `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`,
+  };
+}
+
+function deploymentPayloadFor(apiUrl: string, change: (payload: Payload) => void): Payload {
+  return recordedDeploymentPayload((payload) => {
+    payload.deployment_callback_url = `${apiUrl}/repos/acme/widgets/actions/runs/${RUN_ID}/deployment_protection_rule`;
+    change(payload);
+  });
+}
+
+/** Polls until `probe` is true; throws with `what` after `timeoutMs`. */
+export async function eventually(what: string, probe: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
+  if ((await waitFor(async () => ((await probe()) ? true : undefined), timeoutMs)) === undefined) {
+    throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+  }
+}
+
+/** Polls `probe` until it returns something other than undefined, or `timeoutMs` passes. */
+export async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() >= deadline) return undefined;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Waits until nothing has changed for `quietMs`: for asserting that something did NOT happen. */
+export async function settle(github: GitHubRouter, quietMs = 300): Promise<void> {
+  let seen = -1;
+  while (seen !== github.requests.length) {
+    seen = github.requests.length;
+    await new Promise((resolve) => setTimeout(resolve, quietMs));
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (text === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
