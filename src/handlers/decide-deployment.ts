@@ -49,6 +49,8 @@ export async function decideDeployment(
   const failed = (error: string): DeploymentVerdict => ({ ...base, decision: "error", error });
 
   if (!callback.ok) return failed(callback.reason);
+  // Without an installation, requests would go out with the App's own credentials: never judge on those.
+  if (request.installationId === null) return failed("the webhook names no installation: repol judges only repositories it is installed on");
   const missing = (["environment", "sha", "ref"] as const).filter((field) => request[field] === null);
   if (missing.length > 0 || !request.owner || !request.repo) {
     return failed(`the webhook lacks ${[...missing, ...(request.owner && request.repo ? [] : ["repository"])].join(", ")}`);

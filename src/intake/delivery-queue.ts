@@ -71,7 +71,7 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
     try {
       if (error === undefined) return await deliveries.markDone(delivery.id);
       const message = error instanceof Error ? error.message : String(error);
-      const retryAt = delivery.attempts < retry.maxAttempts ? new Date(Date.now() + retryDelayMs(delivery.attempts, retry)) : null;
+      const retryAt = !isPermanent(error) && delivery.attempts < retry.maxAttempts ? new Date(Date.now() + retryDelayMs(delivery.attempts, retry)) : null;
       await deliveries.markFailed(delivery.id, message, retryAt);
       if (retryAt) log.warn({ ...where, err: error, retry_at: retryAt.toISOString() }, "delivery failed; will process it again");
       else log.error({ ...where, err: error }, "delivery failed for good; see the deliveries table");
@@ -139,4 +139,14 @@ function parsedDelivery(stored: StoredDelivery): QueuedDelivery | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A delivery refused for what it is (a 4xx, e.g. a payload missing fields) fails the same way every
+ * time: retrying it only delays the log line. Probot wraps handler errors in an AggregateError.
+ */
+export function isPermanent(error: unknown): boolean {
+  if (error instanceof AggregateError) return error.errors.length > 0 && error.errors.every(isPermanent);
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === "number" && status >= 400 && status < 500 && status !== 408 && status !== 429;
 }

@@ -366,6 +366,13 @@ describe("failing closed", () => {
     expect(row).toMatchObject({ decision: "error", error: "the webhook lacks sha" });
   });
 
+  it("never judges a deployment whose webhook names no installation, and reads nothing from GitHub", async () => {
+    const { row } = await deliver(passingScenario(), deploymentPayload((p) => void delete p.installation));
+    expect(row).toMatchObject({ decision: "error", error: expect.stringContaining("names no installation") });
+    expect(github.calls("config-file")).toEqual([]);
+    expect(github.calls("environments")).toEqual([]);
+  });
+
   it("judges the deployed commit itself when no pull request is behind it", async () => {
     const scenario = passingScenario({ pulls: [], commit: { message: "Hotfix", email: "carol@example.com" } });
     const { row } = await deliver(scenario);

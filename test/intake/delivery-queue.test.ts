@@ -2,7 +2,8 @@
 // outcomes written to a real (in-memory SQLite) delivery log.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openSqliteStore, type SqliteAuditStore } from "../../src/audit/sqlite-store.js";
-import { createDeliveryQueue, type QueuedDelivery } from "../../src/intake/delivery-queue.js";
+import { IncompletePayloadError } from "../../src/handlers/payload-fields.js";
+import { createDeliveryQueue, isPermanent, type QueuedDelivery } from "../../src/intake/delivery-queue.js";
 import { TestClock } from "../audit/fixtures.js";
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -123,6 +124,34 @@ describe("createDeliveryQueue", () => {
     expect(await queue.sweep()).toBe(1);
     await queue.drain(1_000);
     expect(await store.deliveries.get("flaky")).toMatchObject({ status: "failed", attempts: 2 });
+  });
+
+  it("fails a delivery refused for its content (a 4xx) for good at once, without retrying it", async () => {
+    let calls = 0;
+    const queue = createDeliveryQueue({
+      deliveries: store.deliveries,
+      process: async () => {
+        calls++;
+        throw new AggregateError([new IncompletePayloadError("the pull_request webhook lacks pull_request.head.sha")]);
+      },
+      log: silent,
+      retry: { maxAttempts: 5, baseMs: 1_000, capMs: 1_000 },
+    });
+    queue.offer(await stored(review("incomplete", 2)));
+    await queue.drain(1_000);
+
+    expect(calls).toBe(1);
+    expect(await store.deliveries.get("incomplete")).toMatchObject({ status: "failed", attempts: 1 });
+  });
+
+  it.each([
+    ["a 400 from our own payload check", new IncompletePayloadError("x"), true],
+    ["a 502 from GitHub", Object.assign(new Error("bad gateway"), { status: 502 }), false],
+    ["a 429 rate limit", Object.assign(new Error("slow down"), { status: 429 }), false],
+    ["an error without a status", new Error("socket hang up"), false],
+    ["an AggregateError mixing a 400 and a 502", new AggregateError([new IncompletePayloadError("x"), Object.assign(new Error("y"), { status: 502 })]), false],
+  ])("treats %s as permanent: %s", (_label, error, permanent) => {
+    expect(isPermanent(error)).toBe(permanent);
   });
 
   it("says when draining timed out with work still running", async () => {
