@@ -1,46 +1,31 @@
 // The whole App over HTTP: a signed deployment_protection_rule delivery POSTed to the real express
 // server, Probot pointed at a GitHub faked on 127.0.0.1 the way GitHub Enterprise Server is configured
 // (GHE_HOST / GHE_PROTOCOL), and the audit trail read back through GET /audit.
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { createProbot } from "probot";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { registry } from "../../src/handlers/index.js";
-import { createServer, WEBHOOK_PATH } from "../../src/server.js";
+import { WEBHOOK_PATH } from "../../src/server.js";
 import { eventually } from "../helpers/eventually.js";
 import { fakeGitHub, type FakeGitHub } from "../helpers/fake-github.js";
-import { gateDeps, type GateDeps } from "../helpers/gate-deps.js";
+import type { GateDeps } from "../helpers/gate-deps.js";
+import { repolOverHttp, type RepolOverHttp } from "../helpers/repol-over-http.js";
 import { callbackBodies, deploymentPayload, passingScenario, RUN_ID, scenarioRoutes, SHA } from "../helpers/deployment-scenario.js";
-import { signedDelivery, TEST_APP_ID, TEST_WEBHOOK_SECRET, testAppPrivateKey, TestOctokit } from "../helpers/test-probot.js";
+import { signedDelivery, TEST_WEBHOOK_SECRET } from "../helpers/test-probot.js";
 
 const AUDIT_TOKEN = "e2e-audit-token";
 let github: FakeGitHub;
 let gate: GateDeps;
-let server: Server;
+let repol: RepolOverHttp;
 let repolUrl: string;
 
 beforeAll(async () => {
   github = await fakeGitHub(scenarioRoutes(passingScenario()));
-  const env = { GHE_HOST: github.host, GHE_PROTOCOL: "http", AUDIT_API_TOKEN: AUDIT_TOKEN };
-  gate = await gateDeps(env);
-  const probot = createProbot({
-    env: { ...env, APP_ID: String(TEST_APP_ID), PRIVATE_KEY: testAppPrivateKey(), WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, LOG_LEVEL: "fatal" },
-    overrides: { Octokit: TestOctokit },
-  });
-  const app = await createServer({ probot, registry, deps: gate.deps });
-  server = await new Promise((resolve) => {
-    const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
-  });
-  repolUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  repol = await repolOverHttp(github, { AUDIT_API_TOKEN: AUDIT_TOKEN });
+  gate = repol.gate;
+  repolUrl = repol.url;
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
+  await repol.close();
   await github.close();
-  await gate.close();
 });
 
 afterEach(() => {

@@ -1,47 +1,32 @@
 // The pull request check over HTTP: signed webhooks POSTed to the real express server, GitHub faked on
 // 127.0.0.1 (GHE_HOST), the audit trail read back through GET /audit.
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { createProbot } from "probot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { registry } from "../../src/handlers/index.js";
-import { createServer, WEBHOOK_PATH } from "../../src/server.js";
+import { WEBHOOK_PATH } from "../../src/server.js";
 import { eventually } from "../helpers/eventually.js";
 import { fakeGitHub, type FakeGitHub } from "../helpers/fake-github.js";
-import { gateDeps, type GateDeps } from "../helpers/gate-deps.js";
+import type { GateDeps } from "../helpers/gate-deps.js";
+import { repolOverHttp, type RepolOverHttp } from "../helpers/repol-over-http.js";
 import { HEAD_SHA, checkRunsOf, scenario, scenarioRoutes, webhook, type PullRequestScenario } from "../helpers/pull-request-scenario.js";
-import { signedDelivery, TEST_APP_ID, TEST_WEBHOOK_SECRET, testAppPrivateKey, TestOctokit } from "../helpers/test-probot.js";
+import { signedDelivery, TEST_WEBHOOK_SECRET } from "../helpers/test-probot.js";
 
 const AUDIT_TOKEN = "pr-audit-token";
 let s: PullRequestScenario;
 let github: FakeGitHub;
 let gate: GateDeps;
-let server: Server;
+let repol: RepolOverHttp;
 let repolUrl: string;
 
 beforeAll(async () => {
   s = scenario();
   github = await fakeGitHub(scenarioRoutes(s));
-  const env = { GHE_HOST: github.host, GHE_PROTOCOL: "http", AUDIT_API_TOKEN: AUDIT_TOKEN };
-  gate = await gateDeps(env);
-  const probot = createProbot({
-    env: { ...env, APP_ID: String(TEST_APP_ID), PRIVATE_KEY: testAppPrivateKey(), WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, LOG_LEVEL: "fatal" },
-    overrides: { Octokit: TestOctokit },
-  });
-  const app = await createServer({ probot, registry, deps: gate.deps });
-  server = await new Promise((resolve) => {
-    const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
-  });
-  repolUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  repol = await repolOverHttp(github, { AUDIT_API_TOKEN: AUDIT_TOKEN });
+  gate = repol.gate;
+  repolUrl = repol.url;
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
+  await repol.close();
   await github.close();
-  await gate.close();
 });
 
 async function deliver(event: string, payload: unknown): Promise<{ status: number; id: string }> {

@@ -40,7 +40,7 @@ export async function fakeGitHub(routes: Route[] = []): Promise<FakeGitHub> {
   });
 }
 
-async function readBody(req: IncomingMessage): Promise<unknown> {
+export async function readBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const text = Buffer.concat(chunks).toString("utf8");

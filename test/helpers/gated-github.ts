@@ -2,7 +2,7 @@
 // hanging) and release it later, to stop or kill repol in the middle of a call.
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { API_ROOT_PATH, type FakeGitHub } from "./fake-github.js";
+import { API_ROOT_PATH, readBody, type FakeGitHub } from "./fake-github.js";
 import { githubRouter, requestTarget, type GitHubRequest, type Route } from "./github-router.js";
 
 export interface Hold {
@@ -72,16 +72,4 @@ export async function gatedGitHub(routes: Route[] = []): Promise<GatedGitHub> {
         server.closeAllConnections();
       }),
   });
-}
-
-async function readBody(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString("utf8");
-  if (text === "") return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }
