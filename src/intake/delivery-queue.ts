@@ -27,6 +27,8 @@ export interface DeliveryQueueOptions {
   concurrency?: number;
   capacity?: number;
   retry?: RetryPolicy;
+  /** Called each time a delivery finishes and frees room, so a backlog left in the log is picked up then. */
+  onRoom?(): void;
 }
 
 export interface DeliveryQueue {
@@ -101,7 +103,10 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
     hasRoom: () => running.size < capacity,
     offer(delivery) {
       if (!queue.hasRoom()) return false;
-      const work = run(delivery).finally(() => running.delete(work));
+      const work = run(delivery).finally(() => {
+        running.delete(work);
+        options.onRoom?.();
+      });
       running.add(work);
       return true;
     },

@@ -43,8 +43,15 @@ export function createWebhookIntake(options: IntakeOptions): WebhookIntake {
     concurrency: options.concurrency,
     capacity: options.capacity,
     process: (delivery) => probot.receive({ id: delivery.id, name: delivery.event, payload: delivery.payload } as Parameters<Probot["receive"]>[0]),
+    // Deliveries that did not fit wait in the log: take them as soon as room frees, not at the next timer.
+    onRoom: () => {
+      if (!backlog) return;
+      backlog = false;
+      void sweep();
+    },
   });
   let accepting = true;
+  let backlog = false;
   let timer: NodeJS.Timeout | undefined;
   let sweeping: Promise<unknown> = Promise.resolve();
 
@@ -52,6 +59,8 @@ export function createWebhookIntake(options: IntakeOptions): WebhookIntake {
     sweeping = sweeping.then(async () => {
       try {
         const picked = await queue.sweep();
+        // Full again: more may be waiting in the log.
+        if (!queue.hasRoom()) backlog = true;
         if (picked > 0) log.info({ picked }, "processing stored deliveries");
         await deliveries.purgeFinishedBefore(new Date(Date.now() - KEEP_FINISHED_MS));
       } catch (error) {
@@ -115,7 +124,10 @@ export function createWebhookIntake(options: IntakeOptions): WebhookIntake {
         return;
       }
       res.status(202).json({ status: "accepted", delivery: id });
-      if (!runNow || !queue.offer({ id, event, payload, attempts: 1 })) void sweep();
+      if (!runNow || !queue.offer({ id, event, payload, attempts: 1 })) {
+        backlog = true;
+        void sweep();
+      }
     },
     async start() {
       const recovered = await deliveries.recoverAtStart();
