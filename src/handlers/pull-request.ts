@@ -3,11 +3,11 @@
 import type { Context } from "probot";
 import type { EffectOutcome, NewAuditRecord } from "../audit/record.js";
 import { appIdOf } from "../github/app-id-of.js";
-import { checkRunName, completeCheckRun, isRepolCheckName, startCheckRun, type CheckRunTarget } from "../github/check-run.js";
+import { checkRunName, isRepolCheckName, startCheckRun, type CheckRunTarget } from "../github/check-run.js";
 import { retryableStatus } from "../github/deliver-effect.js";
 import { statusOf, type GitHub } from "../github/github-client.js";
 import { readPullRequest, snapshotOf, type PullRequestLike } from "../github/read-pull-request.js";
-import { renderEvaluationError, type RenderedCheck } from "../github/render-check-output.js";
+import { renderEvaluationError } from "../github/render-check-output.js";
 import { octokitRepoFacts } from "../github/repo-facts.js";
 import { recordAndDeliver, retryPolicyOf } from "../outbox/record-and-deliver.js";
 import { decidePullRequest, failedVerdict, type PullRequestUnderReview, type PullRequestVerdict } from "./decide-pull-request.js";
@@ -77,10 +77,18 @@ export const handleCheckRerequested: EventHandler = async (context, deps) => {
     if (await alreadyRecorded(deliveryKey, deps, context.log)) return;
     // Without the pull request there is nothing to judge, but the re-run check must not keep an old green.
     const message = `could not find the pull request for ${sha.slice(0, 7)}: ${(error as Error).message}`;
-    const effect = payload.check_run
-      ? await post(github, { ...repo, headSha: sha, name: payload.check_run.name, appId }, payload.check_run.id, renderEvaluationError(message))
-      : { kind: "none" as const, ok: false, error: "no check run to post to" };
-    await deps.store.insert(row(context, deliveryKey, null, sha, failedRow(message), effect, deps, performance.now() - started));
+    if (!payload.check_run) {
+      const effect = { kind: "none" as const, ok: false, error: "no check run to post to" };
+      await deps.store.insert(row(context, deliveryKey, null, sha, failedRow(message), effect, deps, performance.now() - started));
+      return;
+    }
+    // Through the outbox like every verdict: a GitHub that fails now still gets the failure later.
+    const pending = row(context, deliveryKey, null, sha, failedRow(message), { kind: "check_run", ok: false }, deps, performance.now() - started);
+    await recordAndDeliver(
+      { store: deps.store, github, log: context.log, installationId: payload.installation?.id ?? null, policy: retryPolicyOf(deps) },
+      pending,
+      { kind: "check_run", target: { ...repo, headSha: sha, name: payload.check_run.name, appId }, checkRunId: payload.check_run.id, check: renderEvaluationError(message) },
+    );
     return;
   }
   if (pulls.length === 0) context.log.info({ delivery: context.id, sha }, "re-run: no open pull request has this commit as its head");
@@ -144,15 +152,6 @@ async function judge(context: Context, deps: HandlerDeps, pr: PullRequestUnderRe
     if (!outcome.ok) context.log.error({ delivery: deliveryKey, effect: outcome }, "pull request check: the verdict did not reach GitHub (yet)");
     context.log.info({ delivery: deliveryKey, pr: pr.number, sha: pr.headSha, decision: verdict.decision, check_run: outcome.check_run_id ?? checkRunId }, "pull request judged");
   });
-}
-
-async function post(github: GitHub, target: CheckRunTarget, checkRunId: number, check: RenderedCheck): Promise<EffectOutcome> {
-  try {
-    await completeCheckRun(github, target, checkRunId, check);
-    return { kind: "check_run", ok: true, check_run_id: checkRunId };
-  } catch (error) {
-    return { kind: "check_run", ok: false, check_run_id: checkRunId, status: statusOf((error as Error).cause), error: (error as Error).message };
-  }
 }
 
 async function alreadyRecorded(deliveryKey: string, deps: HandlerDeps, log: Log): Promise<boolean> {
