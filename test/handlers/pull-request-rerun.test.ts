@@ -96,6 +96,20 @@ describe("re-run of repol's check", () => {
   });
 });
 
+describe("re-run when neither the pull request nor the check can be reached", () => {
+  it("keeps the failure for the check in the outbox, to be sent when GitHub takes it", async () => {
+    const s = approvedWithEarlierRun();
+    s.fail.pull = 500;
+    s.fail["update-check-run"] = 502;
+    const h = await harness(s);
+    await h.deliver("check_run", webhook("check_run.rerequested"), "rerun-down");
+
+    const [row] = await h.rows();
+    expect(row).toMatchObject({ delivery_id: "rerun-down:discovery", decision: "error", effect: { kind: "check_run", ok: false } });
+    expect(await h.store.outbox!.counts()).toMatchObject({ pending: 1, done: 0 });
+  });
+});
+
 describe("re-run when the pull request cannot be found", () => {
   it("records an error row without touching any check when a re-run suite's pull request cannot be read", async () => {
     const s = approvedWithEarlierRun();
