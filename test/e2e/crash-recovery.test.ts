@@ -10,7 +10,7 @@ import { eventually } from "../helpers/eventually.js";
 import { ensurePolicyBundle } from "../helpers/gate-deps.js";
 import { callbackBodies, deploymentPayload, passingScenario, RUN_ID, scenarioRoutes } from "../helpers/deployment-scenario.js";
 import { gatedGitHub, type GatedGitHub } from "../helpers/gated-github.js";
-import { startRepol, type RepolProcess } from "../helpers/repol-process.js";
+import { repolEnv, startRepol, type RepolProcess } from "../helpers/repol-process.js";
 import { signedDelivery, TEST_WEBHOOK_SECRET, testAppPrivateKey } from "../helpers/test-probot.js";
 
 const CALLBACK = /\/actions\/runs\/\d+\/deployment_protection_rule$/;
@@ -33,15 +33,7 @@ afterEach(async () => {
 
 function start(env: Record<string, string> = {}): RepolProcess {
   const repol = startRepol({
-    APP_ID: "1",
-    PRIVATE_KEY: testAppPrivateKey(),
-    WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
-    GHE_HOST: github.host,
-    GHE_PROTOCOL: "http",
-    HOST: "127.0.0.1",
-    PORT: "0",
-    AUDIT_DB_PATH: join(dir, "audit.db"),
-    POLICY_WASM_PATH: ensurePolicyBundle(),
+    ...repolEnv(github.host, join(dir, "audit.db"), ensurePolicyBundle(), { APP_ID: "1", PRIVATE_KEY: testAppPrivateKey(), WEBHOOK_SECRET: TEST_WEBHOOK_SECRET }),
     REDELIVER_INTERVAL_MINUTES: "0",
     ...env,
   });

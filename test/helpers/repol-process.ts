@@ -16,6 +16,19 @@ export interface RepolProcess {
   listening(): Promise<string>;
 }
 
+/** The environment of a repol that talks to a fake GitHub at `githubHost` and keeps its audit in `dbPath`. */
+export function repolEnv(githubHost: string, dbPath: string, policyWasmPath: string, credentials: Record<string, string>): Record<string, string> {
+  return {
+    ...credentials,
+    GHE_HOST: githubHost,
+    GHE_PROTOCOL: "http",
+    HOST: "127.0.0.1",
+    PORT: "0",
+    AUDIT_DB_PATH: dbPath,
+    POLICY_WASM_PATH: policyWasmPath,
+  };
+}
+
 export function startRepol(env: Record<string, string>): RepolProcess {
   let output = "";
   const child = spawn(process.execPath, ["--import", "tsx", join(root, "src/main.ts")], {
