@@ -2,7 +2,7 @@
 // under /api/v3 as on GitHub Enterprise Server, which is how Probot is pointed at it (GHE_HOST).
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { githubRouter, requestTarget, type GitHubRouter, type Route } from "./github-router.js";
+import { githubRouter, requestTarget, type GitHubRequest, type GitHubRouter, type Route } from "./github-router.js";
 
 export const API_ROOT_PATH = "/api/v3";
 
@@ -16,12 +16,20 @@ export interface FakeGitHub extends GitHubRouter {
   close(): Promise<void>;
 }
 
-export async function fakeGitHub(routes: Route[] = []): Promise<FakeGitHub> {
+export interface FakeGitHubOptions {
+  /** Runs before each reply; may wait (a slow or hanging GitHub). No reply is sent if the client has gone. */
+  beforeReply?(request: GitHubRequest): Promise<void>;
+}
+
+export async function fakeGitHub(routes: Route[] = [], { beforeReply }: FakeGitHubOptions = {}): Promise<FakeGitHub> {
   const router = githubRouter(routes);
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const { path, query } = requestTarget(url, API_ROOT_PATH);
-    const reply = router.handle({ method: req.method ?? "GET", path, query, headers: req.headers, body: await readBody(req), apiRoot: apiUrl });
+    const request: GitHubRequest = { method: req.method ?? "GET", path, query, headers: req.headers, body: await readBody(req), apiRoot: apiUrl };
+    await beforeReply?.(request);
+    if (res.destroyed) return;
+    const reply = router.handle(request);
     res.writeHead(reply.status, { "content-type": "application/json; charset=utf-8", ...reply.headers });
     res.end(reply.body === undefined ? "" : JSON.stringify(reply.body));
   });
@@ -40,7 +48,7 @@ export async function fakeGitHub(routes: Route[] = []): Promise<FakeGitHub> {
   });
 }
 
-export async function readBody(req: IncomingMessage): Promise<unknown> {
+async function readBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const text = Buffer.concat(chunks).toString("utf8");

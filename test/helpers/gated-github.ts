@@ -1,9 +1,7 @@
 // The fake GitHub of fake-github.ts, plus gates: a test can hold a request open (GitHub slow or
 // hanging) and release it later, to stop or kill repol in the middle of a call.
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { API_ROOT_PATH, readBody, type FakeGitHub } from "./fake-github.js";
-import { githubRouter, requestTarget, type GitHubRequest, type Route } from "./github-router.js";
+import { fakeGitHub, type FakeGitHub } from "./fake-github.js";
+import type { GitHubRequest, Route } from "./github-router.js";
 
 export interface Hold {
   /** Resolves when a matching request has arrived and is being held. */
@@ -20,30 +18,19 @@ export interface GatedGitHub extends FakeGitHub {
 }
 
 export async function gatedGitHub(routes: Route[] = []): Promise<GatedGitHub> {
-  const router = githubRouter(routes);
   const holds: { method: string; path: RegExp; arrived: (request: GitHubRequest) => void; released: Promise<void> }[] = [];
   const arrivals: GitHubRequest[] = [];
-  const server: Server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const { path, query } = requestTarget(url, API_ROOT_PATH);
-    const request: GitHubRequest = { method: req.method ?? "GET", path, query, headers: req.headers, body: await readBody(req), apiRoot: apiUrl };
-    arrivals.push(request);
-    for (const hold of holds.filter((h) => h.method === request.method && h.path.test(request.path))) {
-      hold.arrived(request);
-      await hold.released;
-    }
-    if (res.destroyed) return;
-    const reply = router.handle(request);
-    res.writeHead(reply.status, { "content-type": "application/json; charset=utf-8", ...reply.headers });
-    res.end(reply.body === undefined ? "" : JSON.stringify(reply.body));
+  const github = await fakeGitHub(routes, {
+    async beforeReply(request) {
+      arrivals.push(request);
+      for (const hold of holds.filter((h) => h.method === request.method && h.path.test(request.path))) {
+        hold.arrived(request);
+        await hold.released;
+      }
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const apiUrl = `http://${host}${API_ROOT_PATH}`;
-  return Object.assign(router, {
-    url: `http://${host}`,
-    host,
-    apiUrl,
+  const closeServer = github.close;
+  return Object.assign(github, {
     arrivals,
     hold(method: string, path: RegExp): Hold {
       let arrived!: (request: GitHubRequest) => void;
@@ -65,11 +52,9 @@ export async function gatedGitHub(routes: Route[] = []): Promise<GatedGitHub> {
         },
       };
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        holds.length = 0;
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: () => {
+      holds.length = 0;
+      return closeServer();
+    },
   });
 }
