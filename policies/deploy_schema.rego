@@ -2,6 +2,7 @@
 # policy (schema.policy.*). The rules in deploy.rego only run once these are empty.
 package github.deploy
 
+import data.lib.format_version
 import data.lib.shape
 import data.lib.text
 import data.lib.workflow_meta
@@ -92,6 +93,8 @@ policy_problem := {
 	object.get(input.repo_policy, "policy", null) == null
 } else := shape.policy_field_problem("not_object", "policy", "an object", input.repo_policy.policy) if {
 	not is_object(input.repo_policy.policy)
+} else := problem if {
+	problem := format_version.policy_problem(input.repo_policy.policy)
 } else := shape.policy_field_problem("environments_not_object", "policy.environments", "an object", environments) if {
 	not is_object(environments)
 } else := {

@@ -382,8 +382,11 @@ test_rate_limit_message_gives_the_count_and_the_limit if {
 	v.actual == 6
 }
 
-test_a_limit_of_zero_freezes_deployments if {
-	codes_with_rules({"max_deployments_per_day": 0}) == {"rate_limit.exceeded"}
+# As in gitpoli: 0 is "no limit", so the count is not even needed.
+test_a_limit_of_zero_means_no_daily_limit if {
+	codes(with_meta_and_rules({"deployments_today": 500}, {"max_deployments_per_day": 0})) == set()
+	codes(json.remove(with_rules({"max_deployments_per_day": 0}), ["workflow_meta/deployments_today"])) == set()
+	codes(with_meta_and_rules({"deployments_today": 2}, {"max_deployments_per_day": 1})) == {"rate_limit.exceeded"}
 }
 
 test_no_limit_means_any_count_passes if {

@@ -29,9 +29,8 @@ violations := input_problems if {
 
 policy := input.repo_policy.policy
 
+# Absent or null rules are policy.missing (pullrequest_schema.rego), so rules are never judged then.
 rules := policy.rules if is_object(policy.rules)
-
-rules := {} if object.get(policy, "rules", null) == null
 
 # A rule that is absent or null is not enforced: rule(name) is undefined for it.
 rule(name) := rules[name] if rules[name] != null
@@ -41,6 +40,17 @@ branch_rules := policy.branch_rules if is_array(policy.branch_rules)
 branch_rules := [] if object.get(policy, "branch_rules", null) == null
 
 approvers := workflow_meta.approvers
+
+# gitpoli's names for each family of violations, so policy tests written for gitpoli keep working.
+policy_missing_violations := {v | some v in violations; v.code == "policy.missing"}
+
+branch_naming_violations := {v | some v in violations; v.code == "branch_naming.denied"}
+
+target_branch_violations := {v | some v in violations; v.code == "target_branch.denied"}
+
+approval_violations := {v | some v in violations; v.code == "approvals.insufficient"}
+
+signoff_violations := {v | some v in violations; v.code == "signoff.missing"}
 
 # Each rule is written as "enforced and not satisfied", so a fact that cannot be read fails it.
 failed contains "branch_naming.denied" if {

@@ -2,6 +2,7 @@
 # (policy.missing) and a malformed one (schema.policy.*). The rules only run once these are empty.
 package github.pullrequest
 
+import data.lib.format_version
 import data.lib.shape
 import data.lib.text
 import data.lib.workflow_meta
@@ -62,6 +63,15 @@ policy_shape_problem := {
 	object.get(input.repo_policy, "policy", null) == null
 } else := shape.policy_field_problem("not_object", "policy", "an object", policy) if {
 	not is_object(policy)
+} else := problem if {
+	problem := format_version.policy_problem(policy)
+} else := {
+	"code": "policy.missing",
+	"msg": "No pull request rules were provided (policy.rules is missing); write `rules: {}` to require nothing",
+} if {
+	# Without rules nothing would be judged, so the pull request would pass unexamined. An explicit
+	# `rules: {}` is a deliberate "no requirements" and is judged like any other rule set.
+	object.get(policy, "rules", null) == null
 }
 
 rule_problems contains shape.policy_field_problem(

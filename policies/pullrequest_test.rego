@@ -89,9 +89,26 @@ test_a_policy_that_is_not_an_object_is_malformed if {
 	codes(with_patch({"repo_policy": {"policy": 1}})) == {"schema.policy.not_object"}
 }
 
-test_an_empty_policy_enforces_nothing if {
-	doc := object.union(without(base, "repo_policy"), {"repo_policy": {"policy": {"version": 1}}})
-	codes(object.union(doc, {"head_ref": "wip", "workflow_meta": {"approvers": [], "signed_off": false}})) == set()
+# Only a policy with nothing to judge; any failing rule would show up if rules were judged.
+unjudged_pull_request(policy) := {
+	"head_ref": "wip",
+	"base_ref": "develop",
+	"workflow_meta": {"approvers": [], "signed_off": false},
+	"repo_policy": {"policy": policy},
+}
+
+test_a_policy_without_rules_is_missing if {
+	codes(unjudged_pull_request({"version": 1})) == {"policy.missing"}
+	codes(unjudged_pull_request({"version": "1.0", "rules": null})) == {"policy.missing"}
+	codes(unjudged_pull_request({"version": 1, "branch_rules": [{"source": "*", "target": "*"}]})) == {"policy.missing"}
+	v := violation(unjudged_pull_request({"version": "1.0"}), "policy.missing")
+	v.msg == "No pull request rules were provided (policy.rules is missing); write `rules: {}` to require nothing"
+	not pullrequest.allow with input as unjudged_pull_request({"version": "1.0"})
+}
+
+test_an_explicit_empty_rules_object_enforces_nothing if {
+	codes(unjudged_pull_request({"version": 1, "rules": {}})) == set()
+	pullrequest.allow with input as unjudged_pull_request({"version": 1, "rules": {}, "branch_rules": []})
 }
 
 # --- branch_naming.denied ---

@@ -18,10 +18,17 @@ export const CONFIG_PATHS: Record<RepoConfigKind, string> = {
   pullrequest: ".repol/pullrequest.yaml",
 };
 
+/** Format 1, as repol writes it (`1`) or as gitpoli does (`"1.0.0"`, `"1.0"`, any `"1.x"`). */
+export type FormatVersion = 1 | string;
+
+/** Free-form notes (gitpoli's `description`, `last_updated`, …); no rule reads them. */
+export type PolicyMetadata = Record<string, unknown>;
+
 /** `.repol/deploy.yaml` after validation; see schemas/deploy.schema.json for each field's meaning. */
 export interface DeployConfig {
   policy: {
-    version: 1;
+    version: FormatVersion;
+    metadata?: PolicyMetadata;
     environments: Record<string, DeployEnvironment>;
   };
 }
@@ -39,14 +46,15 @@ export interface DeployRules {
   /** Absent: `tests_passed` looks at every check. */
   required_checks?: string[];
   signed_off: boolean;
-  /** Absent: no limit. */
+  /** Absent or 0: no limit. */
   max_deployments_per_day?: number;
 }
 
 /** `.repol/pullrequest.yaml` after validation; see schemas/pullrequest.schema.json. */
 export interface PullRequestConfig {
   policy: {
-    version: 1;
+    version: FormatVersion;
+    metadata?: PolicyMetadata;
     branch_rules: BranchRule[];
     rules: PullRequestRules;
   };

@@ -53,9 +53,23 @@ describe("the config schemas", () => {
     for (const name of ["branchPattern", "branchPatternsOrAny"]) expect(deploy[name]).toEqual(pullrequest[name]);
   });
 
-  it.each(kinds)("%s: accepts only format version 1", (kind) => {
+  const policyProperty = (kind: RepoConfigKind, name: string) => {
     const policy = (readConfigSchema(kind).properties as Record<string, Schema>).policy;
-    expect((policy.properties as Record<string, Schema>).version).toMatchObject({ type: "integer", enum: [1] });
+    return new Ajv({ strict: true, allowUnionTypes: true }).compile((policy.properties as Record<string, Schema>)[name]);
+  };
+
+  it.each(kinds)("%s: accepts only format version 1, as an integer or as gitpoli's 1.x strings", (kind) => {
+    const version = policyProperty(kind, "version");
+    const accepted = [1, "1", "1.0", "1.0.0", "1.12", "1.2.30"];
+    const refused = [2, 0, 1.5, "2", "2.0", "0.9", "1.x", "1.", "1.0.0.0", "v1", " 1", "1.0\n", "", null, true, [1], { major: 1 }];
+    expect(accepted.filter((value) => !version(value))).toEqual([]);
+    expect(refused.filter((value) => version(value))).toEqual([]);
+  });
+
+  it.each(kinds)("%s: accepts metadata as a mapping of any values and nothing else", (kind) => {
+    const metadata = policyProperty(kind, "metadata");
+    expect(metadata({ description: "Rules", last_updated: "2026-03-15", owners: ["a"], review: { days: 90 }, draft: null })).toBe(true);
+    expect([[], "notes", 3, null].filter((value) => metadata(value))).toEqual([]);
   });
 
   it("lists exactly the rules the TypeScript types declare", () => {

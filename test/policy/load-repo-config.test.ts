@@ -132,18 +132,18 @@ describe("parseRepoConfig on invalid files", () => {
       "7:29 /policy/environments/production/rules/approvals_required `approvals_required` must be an integer from 0 to 100, got \"two\"",
       "8:23 /policy/environments/production/rules/tests_passed `tests_passed` must be true or false, got \"yes\" (YAML 1.2 only knows true and false)",
       "9:9 /policy/environments/production/rules/signed_off `signed_off` must be true or false, got an empty value",
-      "10:34 /policy/environments/production/rules/max_deployments_per_day `max_deployments_per_day` must be an integer from 1 to 100000, got 0",
+      "10:34 /policy/environments/production/rules/max_deployments_per_day `max_deployments_per_day` must be an integer from 0 to 100000, got -1",
       "11:27 /policy/environments/production/rules/allowed_branches `allowed_branches` must be a list of branch patterns, or null for any branch, got \"main\"",
       "12:33 /policy/environments/production/rules/required_checks/1 `required_checks[1]` must be text of 1 to 255 characters, got 3",
       "15:29 /policy/environments/staging/rules/approvals_required `approvals_required` must be an integer from 0 to 100, got \"2\" (remove the quotes)",
-      "16:34 /policy/environments/staging/rules/max_deployments_per_day `max_deployments_per_day` must be an integer from 1 to 100000, got 1.5",
+      "16:34 /policy/environments/staging/rules/max_deployments_per_day `max_deployments_per_day` must be an integer from 0 to 100000, got 1.5",
       "17:27 /policy/environments/staging/rules/allowed_branches `allowed_branches` must be a list of branch patterns, or null for any branch, got a mapping",
     ]],
     ["deploy-version-unsupported.yaml", [
       "2:12 /policy/version unsupported config format `version` 2; this repol supports `version: 1`",
     ]],
-    ["deploy-version-quoted.yaml", [
-      "2:12 /policy/version unsupported config format `version` \"1\"; this repol supports `version: 1`",
+    ["deploy-version-string-major-2.yaml", [
+      "2:12 /policy/version unsupported config format `version` \"2.0\"; this repol supports `version: 1`",
     ]],
     ["deploy-missing-required-keys.yaml", [
       "2:1 /policy/version missing required key `version` in `policy`",
@@ -260,8 +260,8 @@ describe("parseRepoConfig on invalid files", () => {
     const errors = errorsOf(parseRepoConfig("deploy", fixture("valid/pullrequest-branch-rules.yaml")));
     expect(errors).toEqual([
       "1:1 /policy/environments missing required key `environments` in `policy`",
-      "3:3 /policy/branch_rules unknown key `branch_rules` in `policy`; allowed keys: `version`, `environments`",
-      "7:3 /policy/rules unknown key `rules` in `policy`; allowed keys: `version`, `environments`",
+      "3:3 /policy/branch_rules unknown key `branch_rules` in `policy`; allowed keys: `version`, `metadata`, `environments`",
+      "7:3 /policy/rules unknown key `rules` in `policy`; allowed keys: `version`, `metadata`, `environments`",
     ]);
   });
 
