@@ -19,14 +19,18 @@ interface Running {
   repol: RepolOverHttp;
 }
 
-async function start(routes: Route[]): Promise<Running> {
-  const github = await fakeGitHub(routes);
-  return { github, repol: await repolOverHttp(github) };
-}
-
-async function stop({ github, repol }: Running): Promise<void> {
-  await repol.close();
-  await github.close();
+/** repol against a fake GitHub serving `routes`, up for the tests of the enclosing describe. */
+function repolServing(routes: () => Route[]): () => Running {
+  let running: Running | undefined;
+  beforeAll(async () => {
+    const github = await fakeGitHub(routes());
+    running = { github, repol: await repolOverHttp(github) };
+  });
+  afterAll(async () => {
+    await running?.repol.close();
+    await running?.github.close();
+  });
+  return () => running!;
 }
 
 /** POSTs a signed delivery and waits until its answer reached GitHub; returns the audit row. */
@@ -42,23 +46,20 @@ async function deliver({ repol }: Running, event: string, payload: unknown) {
 }
 
 describe("a gitpoli deploy.yaml over HTTP", () => {
-  let running: Running;
-  beforeAll(async () => {
-    running = await start(deployment.scenarioRoutes(deployment.passingScenario({ config: gitpoliFile("deploy.yaml") })));
-  });
-  afterAll(() => stop(running));
+  const running = repolServing(() => deployment.scenarioRoutes(deployment.passingScenario({ config: gitpoliFile("deploy.yaml") })));
+  const callbackUrl = () => `${running().github.apiUrl}/repos/acme/widgets/actions/runs/${deployment.RUN_ID}/deployment_protection_rule`;
 
   const deploymentTo = (environment: string) =>
     deployment.deploymentPayload((p) => {
       p.environment = environment;
       p.deployment.environment = environment;
       p.deployment.original_environment = environment;
-      p.deployment_callback_url = `${running.github.apiUrl}/repos/acme/widgets/actions/runs/${deployment.RUN_ID}/deployment_protection_rule`;
+      p.deployment_callback_url = callbackUrl();
     });
-  const lastCallback = () => deployment.callbackBodies(running.github.requests).at(-1);
+  const lastCallback = () => deployment.callbackBodies(running().github.requests).at(-1);
 
   it("approves a deployment meeting its production rules, judging the file as written", async () => {
-    const row = await deliver(running, "deployment_protection_rule", deploymentTo("production"));
+    const row = await deliver(running(), "deployment_protection_rule", deploymentTo("production"));
 
     expect(lastCallback()).toEqual({ environment_name: "production", state: "approved", comment: "repol approved the deployment to production: every rule passed." });
     expect(row.decision).toBe("allow");
@@ -67,9 +68,9 @@ describe("a gitpoli deploy.yaml over HTTP", () => {
   });
 
   it("rejects a deployment breaking a production rule, naming the rule", async () => {
-    const row = await deliver(running, "deployment_protection_rule", deployment.deploymentPayload((p) => {
+    const row = await deliver(running(), "deployment_protection_rule", deployment.deploymentPayload((p) => {
       p.deployment.ref = "feature/x";
-      p.deployment_callback_url = `${running.github.apiUrl}/repos/acme/widgets/actions/runs/${deployment.RUN_ID}/deployment_protection_rule`;
+      p.deployment_callback_url = callbackUrl();
     }));
 
     expect(lastCallback()).toMatchObject({ environment_name: "production", state: "rejected" });
@@ -78,14 +79,14 @@ describe("a gitpoli deploy.yaml over HTTP", () => {
 
   it("reads max_deployments_per_day: 0 as no daily limit, deployment after deployment", async () => {
     for (let n = 1; n <= 3; n++) {
-      const row = await deliver(running, "deployment_protection_rule", deploymentTo("staging"));
+      const row = await deliver(running(), "deployment_protection_rule", deploymentTo("staging"));
       expect(lastCallback()).toMatchObject({ environment_name: "staging", state: "approved" });
       expect([row.decision, row.violations]).toEqual(["allow", []]);
     }
   });
 
   it("does not gate an environment with enabled: false, although its rules would fail", async () => {
-    const row = await deliver(running, "deployment_protection_rule", deploymentTo("sandbox"));
+    const row = await deliver(running(), "deployment_protection_rule", deploymentTo("sandbox"));
 
     expect(lastCallback()).toMatchObject({ environment_name: "sandbox", state: "approved" });
     expect([row.decision, row.violations]).toEqual(["allow", []]);
@@ -94,20 +95,16 @@ describe("a gitpoli deploy.yaml over HTTP", () => {
 
 describe("a gitpoli pullrequest.yaml over HTTP", () => {
   const s = pulls.scenario({ configs: { main: gitpoliFile("pullrequest.yaml") } });
-  let running: Running;
-  beforeAll(async () => {
-    running = await start(pulls.scenarioRoutes(s));
-  });
-  afterAll(() => stop(running));
+  const running = repolServing(() => pulls.scenarioRoutes(s));
 
   it("fails the check until the pull request has its approval, then passes it", async () => {
-    const opened = await deliver(running, "pull_request", pulls.webhook("pull_request.opened"));
+    const opened = await deliver(running(), "pull_request", pulls.webhook("pull_request.opened"));
     expect(opened.violations.map((v) => v.code)).toEqual(["approvals.insufficient"]);
     expect(pulls.checkRunsOf(s)).toEqual([expect.objectContaining({ name: "repol (main)", conclusion: "failure" })]);
     expect(pulls.checkRunsOf(s)[0]!.output.summary).toContain("1 approval required, 0 given");
 
     s.pulls[0]!.reviews = [["bob", "APPROVED"]];
-    const approved = await deliver(running, "pull_request_review", pulls.webhook("pull_request_review.submitted.approved"));
+    const approved = await deliver(running(), "pull_request_review", pulls.webhook("pull_request_review.submitted.approved"));
 
     expect(approved.decision).toBe("allow");
     expect(pulls.checkRunsOf(s)).toEqual([expect.objectContaining({ name: "repol (main)", conclusion: "success" })]);
@@ -118,14 +115,10 @@ describe("a gitpoli pullrequest.yaml over HTTP", () => {
 
 describe("a gitpoli pullrequest.yaml without rules over HTTP", () => {
   const s = pulls.scenario({ configs: { main: 'policy:\n  version: "1.0"\n' } });
-  let running: Running;
-  beforeAll(async () => {
-    running = await start(pulls.scenarioRoutes(s));
-  });
-  afterAll(() => stop(running));
+  const running = repolServing(() => pulls.scenarioRoutes(s));
 
   it("fails the check instead of passing a pull request nothing judged", async () => {
-    const row = await deliver(running, "pull_request", pulls.webhook("pull_request.opened"));
+    const row = await deliver(running(), "pull_request", pulls.webhook("pull_request.opened"));
 
     expect(row.decision).toBe("deny");
     expect(row.violations.map((v) => v.code)).toEqual(["config.invalid"]);

@@ -1,4 +1,4 @@
-// The four operator guides exist, and every relative link in them points at a file in the repository.
+// The operator guides exist, and every relative link in them points at a file in the repository.
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -9,6 +9,7 @@ const guides = {
   "docs/local-development.md": "# Local development with smee",
   "docs/deploy.md": "# Deploy with Docker / Kubernetes",
   "docs/check-your-policy.md": "# Check your policy before pushing",
+  "docs/coming-from-gitpoli.md": "# Coming from gitpoli",
   "smee/README.md": "# smee relay",
   "infra/README.md": "# infra",
 };
