@@ -4,6 +4,7 @@ import type { AuditDecision } from "../audit/record.js";
 import { parseCallbackUrl, type CallbackTargetResult } from "../github/deployment-callback.js";
 import type { ChecksVerdict, RepoFacts, SignOffVerdict } from "../github/repo-facts.js";
 import type { Decision, Violation } from "../policy/decision.js";
+import { entryForEnvironment } from "../policy/environment-name.js";
 import { CONFIG_PATHS, parseRepoConfig, renderConfigErrors, type DeployConfig } from "../policy/load-repo-config.js";
 import { qualifyDeploymentRef, startOfUtcDay } from "./deployment-ref.js";
 import { readDeploymentRequest, type DeploymentProtectionRulePayload, type DeploymentRequest } from "./deployment-payload.js";
@@ -69,8 +70,7 @@ export async function decideDeployment(
       const violations = parsed.errors.map((error) => ({ code: "config.invalid", msg: renderConfigErrors([error]), ...error }));
       return { ...base, decision: "deny", error: null, configSha: file.sha, violations };
     }
-    const environments = parsed.config.policy.environments;
-    const rules = Object.hasOwn(environments, environment) ? environments[environment]!.rules : undefined;
+    const rules = entryForEnvironment(parsed.config.policy.environments, environment)?.rules;
     const [ref, repoEnvironments, review, checks, deploymentsToday] = await Promise.all([
       qualifyDeploymentRef(request.ref!, facts),
       facts.environments(),
