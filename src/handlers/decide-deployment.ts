@@ -7,7 +7,7 @@ import type { Decision, Violation } from "../policy/decision.js";
 import { entryForEnvironment } from "../policy/environment-name.js";
 import { CONFIG_PATHS, parseRepoConfig, renderConfigErrors, type DeployConfig } from "../policy/load-repo-config.js";
 import { qualifyDeploymentRef, startOfUtcDay } from "./deployment-ref.js";
-import { readDeploymentRequest, type DeploymentProtectionRulePayload, type DeploymentRequest } from "./deployment-payload.js";
+import { readDeploymentRequest, type CommitSource, type DeploymentProtectionRulePayload, type DeploymentRequest } from "./deployment-payload.js";
 import type { HandlerDeps } from "./types.js";
 
 /** The policy input of `github.deploy`; the contract is fixed by policies/deploy.rego. */
@@ -17,6 +17,8 @@ export interface DeployInput {
   repo_environments: string[];
   workflow_meta: { approvers: string[]; checks: { tests: boolean }; signed_off: boolean; deployments_today: number };
   repo_policy: DeployConfig;
+  /** Where `ref` (and the SHA judged) came from; recorded for the audit trail, no rule reads it. */
+  commit_source: CommitSource;
 }
 
 export interface DeploymentVerdict {
@@ -84,6 +86,7 @@ export async function decideDeployment(
       repo_environments: repoEnvironments,
       workflow_meta: { approvers: review.approvers, checks: { tests: checks.passed }, signed_off: review.signOff.signedOff, deployments_today: deploymentsToday },
       repo_policy: parsed.config,
+      commit_source: request.commitSource!,
     };
     let decision: Decision;
     try {
