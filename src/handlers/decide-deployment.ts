@@ -8,6 +8,7 @@ import { entryForEnvironment } from "../policy/environment-name.js";
 import { CONFIG_PATHS, parseRepoConfig, renderConfigErrors, type DeployConfig } from "../policy/load-repo-config.js";
 import { qualifyDeploymentRef, startOfUtcDay } from "./deployment-ref.js";
 import { readDeploymentRequest, type CommitSource, type DeploymentProtectionRulePayload, type DeploymentRequest } from "./deployment-payload.js";
+import { NO_INSTALLATION } from "./payload-fields.js";
 import type { HandlerDeps } from "./types.js";
 
 /** The policy input of `github.deploy`; the contract is fixed by policies/deploy.rego. */
@@ -52,8 +53,7 @@ export async function decideDeployment(
   const failed = (error: string): DeploymentVerdict => ({ ...base, decision: "error", error });
 
   if (!callback.ok) return failed(callback.reason);
-  // Without an installation, requests would go out with the App's own credentials: never judge on those.
-  if (request.installationId === null) return failed("the webhook names no installation: repol judges only repositories it is installed on");
+  if (request.installationId === null) return failed(NO_INSTALLATION);
   const missing = (["environment", "sha", "ref"] as const).filter((field) => request[field] === null);
   if (missing.length > 0 || !request.owner || !request.repo) {
     return failed(`the webhook lacks ${[...missing, ...(request.owner && request.repo ? [] : ["repository"])].join(", ")}`);
