@@ -2,6 +2,7 @@
 // Every filter is an equality or range on an indexed column, so each one can walk its index newest first.
 import type { AuditQuery } from "./record.js";
 import { decodeCursor, type CursorPosition } from "./cursor.js";
+import { environmentKey } from "../policy/environment-name.js";
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
@@ -23,7 +24,12 @@ export function whereClause(q: AuditQuery, after?: CursorPosition): SqlFragment 
   equals("policy", q.policy);
   equals("decision", q.decision);
   equals("repository", q.repository);
-  equals("environment", q.environment);
+  if (q.environment !== undefined) {
+    // GitHub's environment names ignore case. lower() is the database's (ASCII only in SQLite), which
+    // is enough to list rows; countWithEnvironment() folds exactly, for max_deployments_per_day.
+    conditions.push("lower(environment) = lower(?)");
+    params.push(q.environment);
+  }
   equals("actor", q.actor);
   equals("pr_number", q.pr);
   if (q.sha !== undefined) {
@@ -49,6 +55,28 @@ export function whereClause(q: AuditQuery, after?: CursorPosition): SqlFragment 
     params.push(after.created_at, after.created_at, after.id);
   }
   return { sql: conditions.length ? `WHERE ${conditions.join(" AND ")}` : "", params };
+}
+
+/**
+ * count() as the adapters run it: rows per environment under every other filter, summed here for the
+ * environment asked about, folded as the policy folds it. A fold the database does differently (SQLite
+ * leaves `Ó` apart from `ó`) would undercount, and let a deployment past max_deployments_per_day.
+ */
+export function countWithEnvironment(q: AuditQuery): { where: SqlFragment; total(groups: EnvironmentCount[]): number } {
+  const key = q.environment === undefined ? undefined : environmentKey(q.environment);
+  return {
+    where: whereClause({ ...q, environment: undefined, cursor: undefined }),
+    total: (groups) =>
+      groups
+        .filter((group) => key === undefined || (group.environment !== null && environmentKey(group.environment) === key))
+        .reduce((sum, group) => sum + Number(group.n), 0),
+  };
+}
+
+/** One row of `SELECT environment, count(*) AS n ... GROUP BY environment` (PostgreSQL returns n as text). */
+export interface EnvironmentCount {
+  environment: string | null;
+  n: number | string;
 }
 
 export const NEWEST_FIRST = "ORDER BY created_at DESC, id DESC";

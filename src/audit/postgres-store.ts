@@ -4,7 +4,9 @@ import type { AuditPage, AuditQuery, AuditRecord, AuditSummary, NewAuditRecord }
 import type { AuditStore, AuditStoreOptions } from "./store.js";
 import { encodeCursor, type CursorPosition } from "./cursor.js";
 import { AUDIT_COLUMNS, newRowParams, recordFrom } from "./audit-row.js";
-import { cursorOf, NEWEST_FIRST, numberedPlaceholders, pageSize, toStoredTime, whereClause } from "./audit-filters.js";
+import {
+  countWithEnvironment, cursorOf, NEWEST_FIRST, numberedPlaceholders, pageSize, toStoredTime, whereClause, type EnvironmentCount,
+} from "./audit-filters.js";
 import { pendingMigrations } from "./migrations/migration.js";
 import { POSTGRES_MIGRATIONS } from "./migrations/postgres.js";
 import { storableText } from "./storable-text.js";
@@ -148,9 +150,9 @@ export class PostgresAuditStore implements AuditStore {
   }
 
   async count(q: AuditQuery): Promise<number> {
-    const where = whereClause({ ...q, cursor: undefined });
-    const { rows } = await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM audit_records ${numberedPlaceholders(where.sql)}`, where.params);
-    return Number(rows[0].n);
+    const { where, total } = countWithEnvironment(q);
+    const sql = `SELECT environment, count(*) AS n FROM audit_records ${numberedPlaceholders(where.sql)} GROUP BY environment`;
+    return total((await this.pool.query<EnvironmentCount>(sql, where.params)).rows);
   }
 
   async purgeOlderThan(before: string): Promise<number> {

@@ -4,7 +4,7 @@ import type { AuditPage, AuditQuery, AuditRecord, AuditSummary, NewAuditRecord }
 import type { AuditStore, AuditStoreOptions } from "./store.js";
 import { encodeCursor, type CursorPosition } from "./cursor.js";
 import { AUDIT_COLUMNS, newRowParams, recordFrom } from "./audit-row.js";
-import { cursorOf, NEWEST_FIRST, pageSize, toStoredTime, whereClause } from "./audit-filters.js";
+import { countWithEnvironment, cursorOf, NEWEST_FIRST, pageSize, toStoredTime, whereClause, type EnvironmentCount } from "./audit-filters.js";
 import { assertSupportedSqlite } from "./sqlite-version.js";
 import { pendingMigrations } from "./migrations/migration.js";
 import { SQLITE_MIGRATIONS } from "./migrations/sqlite.js";
@@ -127,8 +127,8 @@ export class SqliteAuditStore implements AuditStore {
   }
 
   async count(q: AuditQuery): Promise<number> {
-    const where = whereClause({ ...q, cursor: undefined });
-    return this.statement(`SELECT count(*) FROM audit_records ${where.sql}`).pluck().get(...where.params) as number;
+    const { where, total } = countWithEnvironment(q);
+    return total(this.statement(`SELECT environment, count(*) AS n FROM audit_records ${where.sql} GROUP BY environment`).all(...where.params) as EnvironmentCount[]);
   }
 
   async purgeOlderThan(before: string): Promise<number> {

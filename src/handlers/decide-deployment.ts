@@ -4,9 +4,11 @@ import type { AuditDecision } from "../audit/record.js";
 import { parseCallbackUrl, type CallbackTargetResult } from "../github/deployment-callback.js";
 import type { ChecksVerdict, RepoFacts, SignOffVerdict } from "../github/repo-facts.js";
 import type { Decision, Violation } from "../policy/decision.js";
+import { entryForEnvironment } from "../policy/environment-name.js";
 import { CONFIG_PATHS, parseRepoConfig, renderConfigErrors, type DeployConfig } from "../policy/load-repo-config.js";
 import { qualifyDeploymentRef, startOfUtcDay } from "./deployment-ref.js";
-import { readDeploymentRequest, type DeploymentProtectionRulePayload, type DeploymentRequest } from "./deployment-payload.js";
+import { readDeploymentRequest, type CommitSource, type DeploymentProtectionRulePayload, type DeploymentRequest } from "./deployment-payload.js";
+import { NO_INSTALLATION } from "./payload-fields.js";
 import type { HandlerDeps } from "./types.js";
 
 /** The policy input of `github.deploy`; the contract is fixed by policies/deploy.rego. */
@@ -16,6 +18,8 @@ export interface DeployInput {
   repo_environments: string[];
   workflow_meta: { approvers: string[]; checks: { tests: boolean }; signed_off: boolean; deployments_today: number };
   repo_policy: DeployConfig;
+  /** Where `ref` (and the SHA judged) came from; recorded for the audit trail, no rule reads it. */
+  commit_source: CommitSource;
 }
 
 export interface DeploymentVerdict {
@@ -49,8 +53,7 @@ export async function decideDeployment(
   const failed = (error: string): DeploymentVerdict => ({ ...base, decision: "error", error });
 
   if (!callback.ok) return failed(callback.reason);
-  // Without an installation, requests would go out with the App's own credentials: never judge on those.
-  if (request.installationId === null) return failed("the webhook names no installation: repol judges only repositories it is installed on");
+  if (request.installationId === null) return failed(NO_INSTALLATION);
   const missing = (["environment", "sha", "ref"] as const).filter((field) => request[field] === null);
   if (missing.length > 0 || !request.owner || !request.repo) {
     return failed(`the webhook lacks ${[...missing, ...(request.owner && request.repo ? [] : ["repository"])].join(", ")}`);
@@ -69,8 +72,7 @@ export async function decideDeployment(
       const violations = parsed.errors.map((error) => ({ code: "config.invalid", msg: renderConfigErrors([error]), ...error }));
       return { ...base, decision: "deny", error: null, configSha: file.sha, violations };
     }
-    const environments = parsed.config.policy.environments;
-    const rules = Object.hasOwn(environments, environment) ? environments[environment]!.rules : undefined;
+    const rules = entryForEnvironment(parsed.config.policy.environments, environment)?.rules;
     const [ref, repoEnvironments, review, checks, deploymentsToday] = await Promise.all([
       qualifyDeploymentRef(request.ref!, facts),
       facts.environments(),
@@ -84,6 +86,7 @@ export async function decideDeployment(
       repo_environments: repoEnvironments,
       workflow_meta: { approvers: review.approvers, checks: { tests: checks.passed }, signed_off: review.signOff.signedOff, deployments_today: deploymentsToday },
       repo_policy: parsed.config,
+      commit_source: request.commitSource!,
     };
     let decision: Decision;
     try {

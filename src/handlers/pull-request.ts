@@ -12,7 +12,7 @@ import { octokitRepoFacts } from "../github/repo-facts.js";
 import { recordAndDeliver, retryPolicyOf } from "../outbox/record-and-deliver.js";
 import { decidePullRequest, failedVerdict, type PullRequestUnderReview, type PullRequestVerdict } from "./decide-pull-request.js";
 import { createKeyedQueue } from "./keyed-queue.js";
-import { requirePayloadFields } from "./payload-fields.js";
+import { NO_INSTALLATION, requirePayloadFields } from "./payload-fields.js";
 import type { EventHandler, HandlerDeps } from "./types.js";
 
 export { decidePullRequest } from "./decide-pull-request.js";
@@ -33,19 +33,23 @@ const PULL_REQUEST_FIELDS = {
 // Two events for one commit (a push and a review together) must end with one check run, not two.
 const perCommit = createKeyedQueue();
 
-export const handlePullRequest: EventHandler = async (context, deps) => {
-  const payload = context.payload as Envelope & { pull_request: PullRequestLike; changes?: { base?: unknown } };
-  // A title or body edit cannot change the verdict; a new base branch changes the check itself.
-  if (payload.action === "edited" && !payload.changes?.base) return;
-  requirePayloadFields(context.name, payload, PULL_REQUEST_FIELDS);
-  await judge(context, deps, underReview(payload.repository, payload.pull_request), context.id);
-};
-
-export const handlePullRequestReview: EventHandler = async (context, deps) => {
+/** Judges the pull request a pull_request or pull_request_review webhook is about. */
+const judgeItsPullRequest: EventHandler = async (context, deps) => {
   const payload = context.payload as Envelope & { pull_request: PullRequestLike };
   requirePayloadFields(context.name, payload, PULL_REQUEST_FIELDS);
-  await judge(context, deps, underReview(payload.repository, payload.pull_request), context.id);
+  const pr = underReview(payload.repository, payload.pull_request);
+  if (await refusedWithoutInstallation(context, deps, pr, pr.headSha)) return;
+  await judge(context, deps, pr, context.id);
 };
+
+export const handlePullRequest: EventHandler = async (context, deps) => {
+  const payload = context.payload as { action?: string; changes?: { base?: unknown } };
+  // A title or body edit cannot change the verdict; a new base branch changes the check itself.
+  if (payload.action === "edited" && !payload.changes?.base) return;
+  await judgeItsPullRequest(context, deps);
+};
+
+export const handlePullRequestReview = judgeItsPullRequest;
 
 interface RerunSubject {
   head_sha: string;
@@ -63,6 +67,7 @@ export const handleCheckRerequested: EventHandler = async (context, deps) => {
   const checkName = payload.check_run?.name ?? null;
   const github = context.octokit as GitHub;
   if (checkName !== null && !isRepolCheckName(checkName)) return;
+  if (await refusedWithoutInstallation(context, deps, null, subject.head_sha)) return;
   const appId = await appIdOf(github);
   if (appId !== undefined && subject.app?.id !== appId) return;
 
@@ -152,6 +157,18 @@ async function judge(context: Context, deps: HandlerDeps, pr: PullRequestUnderRe
     if (!outcome.ok) context.log.error({ delivery: deliveryKey, effect: outcome }, "pull request check: the verdict did not reach GitHub (yet)");
     context.log.info({ delivery: deliveryKey, pr: pr.number, sha: pr.headSha, decision: verdict.decision, check_run: outcome.check_run_id ?? checkRunId }, "pull request judged");
   });
+}
+
+/**
+ * A delivery without an installation (a repository or organisation webhook pointed at repol) is
+ * recorded as not judged, and GitHub is not asked anything: see NO_INSTALLATION.
+ */
+async function refusedWithoutInstallation(context: Context, deps: HandlerDeps, pr: PullRequestUnderReview | null, sha: string): Promise<boolean> {
+  if (typeof (context.payload as Envelope).installation?.id === "number") return false;
+  context.log.warn({ delivery: context.id, event: context.name }, `not judged: ${NO_INSTALLATION}`);
+  const effect: EffectOutcome = { kind: "check_run", ok: false, error: `not posted: ${NO_INSTALLATION}` };
+  await deps.store.insert(row(context, context.id, pr, sha, failedRow(NO_INSTALLATION), effect, deps, 0));
+  return true;
 }
 
 async function alreadyRecorded(deliveryKey: string, deps: HandlerDeps, log: Log): Promise<boolean> {

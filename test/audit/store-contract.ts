@@ -166,6 +166,24 @@ export function describeAuditStore(name: string, factory: StoreFactory): void {
       });
     });
 
+    describe("environment names, which GitHub compares without case", () => {
+      it("lists, streams and counts every spelling of an environment, keeping the name GitHub sent", async () => {
+        const rows = await seed([{ environment: "production" }, { environment: "Production" }, { environment: "staging" }, { environment: "PRODUCTION" }]);
+        const expected = newestFirst(rows.filter((r) => r.environment !== "staging")).map((r) => [r.id, r.environment]);
+        expect((await store.query({ environment: "Production" })).rows.map((r) => [r.id, r.environment])).toEqual(expected);
+        const streamed: (string | null)[][] = [];
+        for await (const row of store.stream({ environment: "production" })) streamed.push([row.id, row.environment]);
+        expect(streamed).toEqual(expected);
+        expect(await store.count({ environment: "pRoDuCtIoN", decision: "allow", repository: "acme/shop" })).toBe(3);
+      });
+
+      it("counts names that differ only in the case of a non-ASCII letter as one environment", async () => {
+        // A database's own lower() may leave Ó apart from ó (SQLite folds ASCII only); the daily limit must not.
+        await seed([{ environment: "Producción" }, { environment: "PRODUCCIÓN" }, { environment: "producción" }, { environment: "produccion" }]);
+        expect(await store.count({ environment: "producción", decision: "allow" })).toBe(3);
+      });
+    });
+
     describe("pagination", () => {
       it("walks every row exactly once across pages of rows sharing one timestamp", async () => {
         const rows = await seed(Array.from({ length: 23 }, () => ({})), 0);

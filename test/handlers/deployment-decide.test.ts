@@ -120,6 +120,27 @@ describe("decideDeployment", () => {
     expect(seen).toEqual([{ excludeRunId: 7654321098, requiredChecks: ["unit-tests"] }]);
   });
 
+  it.each(["production", "Production", "PRODUCTION"])("applies production's required_checks to a deployment to %s", async (environment) => {
+    const config = DEPLOY_YAML.replace("tests_passed: true", "tests_passed: true\n        required_checks: [unit-tests]");
+    const runs = [{ name: "unit-tests", status: "completed", conclusion: "success" }, { name: "lint", status: "completed", conclusion: "failure" }];
+    const seen: unknown[] = [];
+    const verdict = await decideDeployment(
+      deploymentPayload((p) => void (p.environment = p.deployment.environment = environment)) as never,
+      facts({
+        environments: async () => ["production"],
+        configFile: async (path) => ({ path, ref: "refs/heads/main", text: config, sha: "blob" }),
+        checksPassed: async (_sha, options) => {
+          seen.push(options);
+          return judgeChecks(runs, [], options);
+        },
+      }),
+      gate.deps,
+    );
+    // Only the required check counts: the failing lint run must not reject the deployment.
+    expect(seen).toEqual([{ excludeRunId: 7654321098, requiredChecks: ["unit-tests"] }]);
+    expect(verdict).toMatchObject({ decision: "allow", violations: [] });
+  });
+
   it("counts today's deployments for the day it is told is today", async () => {
     await gate.insertAt(new Date("2025-06-01T08:00:00Z"), { decision: "allow" });
     await gate.insertAt(new Date("2025-06-02T08:00:00Z"), { decision: "allow" });

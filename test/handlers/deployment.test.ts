@@ -12,6 +12,7 @@ import { nockGitHub, resetNock } from "../helpers/nock-github.js";
 import {
   callbackBodies, deploymentPayload, passingScenario, RUN_ID, scenarioRoutes, SHA, signedOff, type Payload, type Scenario,
 } from "../helpers/deployment-scenario.js";
+import { webhook } from "../helpers/pull-request-scenario.js";
 import { testProbot } from "../helpers/test-probot.js";
 
 let gate: GateDeps;
@@ -76,9 +77,35 @@ describe("approving", () => {
       repo_environments: ["production", "staging", "sandbox"],
       workflow_meta: { approvers: ["bob", "carol"], checks: { tests: true }, signed_off: true, deployments_today: 1 },
       repo_policy: { policy: expect.objectContaining({ version: 1, environments: expect.objectContaining({ production: expect.anything() }) }) },
+      commit_source: "deployment",
     });
     expect(row.duration_ms).toBeGreaterThanOrEqual(0);
     expect(Date.parse(row.created_at)).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it("judges a job GitHub sends without a deployment object from the top-level sha and ref, and records that", async () => {
+    const payload = webhook("deployment_protection_rule.requested.no_deployment");
+    expect(payload.deployment).toBeNull();
+
+    const { row, callbacks } = await deliver(passingScenario(), payload);
+
+    expect(callbacks).toEqual([{ environment_name: "production", state: "approved", comment: "repol approved the deployment to production: every rule passed." }]);
+    expect(row).toMatchObject({ decision: "allow", sha: SHA, ref: "refs/heads/main", environment: "production", error: null });
+    expect(row.input).toMatchObject({ ref: "refs/heads/main", commit_source: "top_level" });
+  });
+
+  it("prefers the top-level sha and ref to the deployment's when GitHub sends both", async () => {
+    const payload = deploymentPayload((p) => {
+      Object.assign(p, { sha: SHA, ref: "main" });
+      Object.assign(p.deployment, { sha: "0".repeat(40), ref: "release/1.2" });
+    });
+
+    const { row, callbacks } = await deliver(passingScenario(), payload);
+
+    // The scenario serves checks, pulls and statuses only for SHA: judging the deployment's commit would reject.
+    expect(callbacks[0]!.state).toBe("approved");
+    expect(row).toMatchObject({ sha: SHA, ref: "refs/heads/main" });
+    expect(row.input).toMatchObject({ ref: "refs/heads/main", commit_source: "top_level" });
   });
 
   it("reads the rules from the default branch even when another branch is deployed", async () => {
@@ -361,7 +388,7 @@ describe("failing closed", () => {
   });
 
   it("never approves when the webhook lacks the deployed commit", async () => {
-    const { row, callbacks } = await deliver(passingScenario(), deploymentPayload((p) => void delete p.deployment.sha));
+    const { row, callbacks } = await deliver(passingScenario(), deploymentPayload((p) => void (delete p.sha, delete p.deployment.sha)));
     expect(callbacks[0]!.state).toBe("rejected");
     expect(row).toMatchObject({ decision: "error", error: "the webhook lacks sha" });
   });

@@ -76,4 +76,14 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX outbox_by_time ON outbox (created_at);
     `,
   },
+  {
+    version: 3,
+    name: "environment_index_without_case",
+    // Environment filters compare lower(environment) (GitHub's names ignore case); the index follows,
+    // so such a filter still walks an index newest first.
+    sql: `
+      DROP INDEX audit_by_environment;
+      CREATE INDEX audit_by_environment ON audit_records (lower(environment), created_at, id);
+    `,
+  },
 ];
