@@ -38,7 +38,7 @@ export function checkWebhookSecret(env: NodeJS.ProcessEnv, host: string): string
  */
 export function checkPrivateKey(env: NodeJS.ProcessEnv, cwd: string): void {
   if (env.PRIVATE_KEY?.trim()) {
-    if (!looksLikePem(env.PRIVATE_KEY)) {
+    if (!looksLikePrivateKey(env.PRIVATE_KEY)) {
       throw new Error(
         "PRIVATE_KEY does not hold a PEM private key (-----BEGIN ... PRIVATE KEY-----): paste the whole .pem file, " +
           "with \\n for its line breaks, or set PRIVATE_KEY_PATH to the file instead",
@@ -57,14 +57,14 @@ export function checkPrivateKey(env: NodeJS.ProcessEnv, cwd: string): void {
     const problem = code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? (error as Error).message})`;
     throw new Error(`PRIVATE_KEY_PATH is "${path}", but the file ${file} ${problem}: point it at the .pem file downloaded from the App's settings`);
   }
-  if (!looksLikePem(text)) {
+  if (!looksLikePrivateKey(text)) {
     throw new Error(`PRIVATE_KEY_PATH is "${path}", but ${file} holds no PEM private key (-----BEGIN ... PRIVATE KEY-----)`);
   }
 }
 
-function looksLikePem(value: string): boolean {
+/** True when `value` is a PEM private key, as is or base64-encoded as a whole (Probot accepts both). */
+export function looksLikePrivateKey(value: string): boolean {
   const pem = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
   if (pem.test(value)) return true;
-  // Probot also accepts the key base64-encoded as a whole.
   return pem.test(Buffer.from(value.trim(), "base64").toString("utf8"));
 }
