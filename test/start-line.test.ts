@@ -1,5 +1,8 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startLine } from "../src/start-line.js";
+import { repoRoot } from "./helpers/policy-bundle.js";
 
 const base = { port: 3000, webhookPath: "/api/github/webhooks", relayTarget: null, auditApiEnabled: true };
 
@@ -20,5 +23,13 @@ describe("startLine", () => {
 
   it("on one address, gives the full webhook URL", () => {
     expect(startLine({ ...base, address: "127.0.0.1", port: 8080 })).toMatch(/GitHub must send webhooks to http:\/\/127\.0\.0\.1:8080\/api\/github\/webhooks /);
+  });
+});
+
+describe("docs/local-development.md", () => {
+  it("shows the start line repol really logs with a relay", () => {
+    const guide = readFileSync(join(repoRoot, "docs", "local-development.md"), "utf8");
+    const line = startLine({ ...base, address: "0.0.0.0", relayTarget: "http://127.0.0.1:3000/api/github/webhooks", auditApiEnabled: false });
+    expect(guide).toContain(`INFO (probot): ${line}\n`);
   });
 });

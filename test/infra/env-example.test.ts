@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { repoRoot } from "../helpers/policy-bundle.js";
@@ -11,7 +11,14 @@ lines.forEach((line, index) => {
   if (match) listed.set(match[1]!, { value: match[2]!, line: index });
 });
 
-/** Variables a source file reads: env.X, env["X"], intFrom(env, "X"). */
+/** Every .ts file under src/, relative to the repository. */
+function sourceFiles(dir = "src"): string[] {
+  return readdirSync(join(repoRoot, dir), { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? sourceFiles(`${dir}/${entry.name}`) : entry.name.endsWith(".ts") ? [`${dir}/${entry.name}`] : [],
+  );
+}
+
+/** Variables a source file reads: env.X, process.env.X, env["X"], intFrom(env, "X"). */
 function variablesReadBy(file: string): string[] {
   const source = readFileSync(join(repoRoot, file), "utf8");
   const names = new Set<string>();
@@ -25,6 +32,11 @@ describe(".env.example", () => {
     const read = variablesReadBy("src/settings.ts");
     expect(read.length).toBeGreaterThan(5);
     expect(read.filter((name) => !listed.has(name))).toEqual([]);
+  });
+
+  it("lists every variable any file under src/ reads", () => {
+    const unlisted = sourceFiles().flatMap((file) => variablesReadBy(file).filter((name) => !listed.has(name)).map((name) => `${name} (${file})`));
+    expect(unlisted).toEqual([]);
   });
 
   it("lists the variables Probot and the setup flow read", () => {
@@ -45,6 +57,15 @@ describe(".env.example", () => {
       return !/^#\s+\S/.test(comment) || variableLine.test(comment);
     });
     expect(unexplained.map(([name]) => name)).toEqual([]);
+  });
+
+  it("does not say NODE_ENV=production logs JSON: only LOG_FORMAT=json does (src/log-redaction.ts)", () => {
+    const comment: string[] = [];
+    for (let above = listed.get("NODE_ENV")!.line - 1; above >= 0 && /^#\s/.test(lines[above]!) && !variableLine.test(lines[above]!); above--) {
+      comment.unshift(lines[above]!);
+    }
+    expect(comment.join(" ")).not.toMatch(/logs? JSON/i);
+    expect(comment.join(" ")).toContain("LOG_FORMAT=json");
   });
 
   it("holds no credential values", () => {
