@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { sourceFiles, variablesReadBy } from "../helpers/env-variables.js";
 import { repoRoot } from "../helpers/policy-bundle.js";
 
 const lines = readFileSync(join(repoRoot, ".env.example"), "utf8").split("\n");
@@ -10,22 +11,6 @@ lines.forEach((line, index) => {
   const match = variableLine.exec(line);
   if (match) listed.set(match[1]!, { value: match[2]!, line: index });
 });
-
-/** Every .ts file under src/, relative to the repository. */
-function sourceFiles(dir = "src"): string[] {
-  return readdirSync(join(repoRoot, dir), { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? sourceFiles(`${dir}/${entry.name}`) : entry.name.endsWith(".ts") ? [`${dir}/${entry.name}`] : [],
-  );
-}
-
-/** Variables a source file reads: env.X, process.env.X, env["X"], intFrom(env, "X"). */
-function variablesReadBy(file: string): string[] {
-  const source = readFileSync(join(repoRoot, file), "utf8");
-  const names = new Set<string>();
-  for (const match of source.matchAll(/\benv(?:\.([A-Z][A-Z0-9_]*)|\["([A-Z][A-Z0-9_]*)"\])/g)) names.add((match[1] ?? match[2])!);
-  for (const match of source.matchAll(/intFrom\(env, "([A-Z][A-Z0-9_]*)"/g)) names.add(match[1]!);
-  return [...names].sort();
-}
 
 describe(".env.example", () => {
   it("lists every variable repol's settings read", () => {
