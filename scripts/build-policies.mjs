@@ -73,7 +73,7 @@ export async function buildPolicies({ force = false, root = repoRoot, log = (lin
       'opa build -t wasm (an "undefined function" error names a builtin the WASM target cannot run)',
     );
     const wasm = fileFromTarGz(readFileSync(bundlePath), "policy.wasm");
-    if (wasm.includes(root)) throw new Error(`build-policies: policy.wasm embeds the checkout path ${root}; its digest would differ per folder`);
+    if (wasm.includes(join(root, "policies"))) throw new Error(`build-policies: policy.wasm embeds the checkout path ${root}; its digest would differ per folder`);
     await assertEntrypoints(wasm);
 
     const manifest = {
