@@ -1,5 +1,7 @@
 // Compiles policies/*.rego (not the *_test.rego files) to build/policies/policy.wasm and writes
 // build/policies/manifest.json. Does nothing when the sources have not changed since the last build.
+// The bundle's digest is recorded in every audit row, so the same sources must give the same bytes in
+// any checkout: opa embeds the source file names it is given, hence relative paths from the root.
 // Usage: node scripts/build-policies.mjs [--force]
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -19,17 +21,22 @@ export const ENTRYPOINTS = [
   "github/pullrequest/deny",
   "github/pullrequest/violations",
 ];
-const policiesDir = join(repoRoot, "policies");
 export const outDir = join(repoRoot, "build", "policies");
-const wasmPath = join(outDir, "policy.wasm");
-const manifestPath = join(outDir, "manifest.json");
 
 const sha256 = (data) => createHash("sha256").update(data).digest("hex");
 const show = (path) => relative(process.cwd(), path) || ".";
 
-/** Builds the bundle unless it is up to date; returns the manifest. */
-export async function buildPolicies({ force = false, log = (line) => console.log(line) } = {}) {
+/**
+ * Builds the bundle of `root`/policies into `root`/build/policies unless it is up to date; returns the
+ * manifest. `root` is the repository by default; tests build copies elsewhere.
+ */
+export async function buildPolicies({ force = false, root = repoRoot, log = (line) => console.log(line) } = {}) {
+  const policiesDir = join(root, "policies");
+  const bundleDir = join(root, "build", "policies");
+  const wasmPath = join(bundleDir, "policy.wasm");
+  const manifestPath = join(bundleDir, "manifest.json");
   const sources = regoSources(policiesDir).filter((file) => !file.endsWith("_test.rego"));
+  const sourceNames = sources.map((file) => posix(relative(root, file)));
   if (sources.length === 0) throw new Error(`build-policies: no .rego files under ${show(policiesDir)}`);
   const wasmCapabilities = readFileSync(join(opaWasmPackageDir(), "capabilities.json"), "utf8");
   const inputsDigest = sha256(
@@ -38,11 +45,11 @@ export async function buildPolicies({ force = false, log = (line) => console.log
       entrypoints: ENTRYPOINTS,
       script: sha256(readFileSync(fileURLToPath(import.meta.url))),
       capabilities: sha256(wasmCapabilities),
-      sources: sources.map((file) => [posix(relative(repoRoot, file)), sha256(readFileSync(file))]),
+      sources: sources.map((file, index) => [sourceNames[index], sha256(readFileSync(file))]),
     }),
   );
 
-  const previous = upToDateManifest(inputsDigest);
+  const previous = upToDateManifest(inputsDigest, wasmPath, manifestPath);
   if (previous && !force) {
     log(`build-policies: up to date (${show(wasmPath)}, sha256 ${previous.digest.slice(0, 12)})`);
     return previous;
@@ -51,20 +58,22 @@ export async function buildPolicies({ force = false, log = (line) => console.log
   const opa = ensureOpa();
   const work = mkdtempSync(join(tmpdir(), "repol-policies-"));
   try {
-    runOpa(opa, ["check", "--strict", policiesDir], "opa check --strict");
+    runOpa(opa, root, ["check", "--strict", "policies"], "opa check --strict");
     const capabilitiesPath = join(work, "capabilities.json");
     writeFileSync(capabilitiesPath, JSON.stringify(hostCapabilities(opa, wasmCapabilities)));
     const bundlePath = join(work, "bundle.tar.gz");
     runOpa(
       opa,
+      root,
       [
         "build", "-t", "wasm", "--capabilities", capabilitiesPath, "-o", bundlePath,
         ...ENTRYPOINTS.flatMap((entrypoint) => ["-e", entrypoint]),
-        ...sources,
+        ...sourceNames,
       ],
       'opa build -t wasm (an "undefined function" error names a builtin the WASM target cannot run)',
     );
     const wasm = fileFromTarGz(readFileSync(bundlePath), "policy.wasm");
+    if (wasm.includes(join(root, "policies"))) throw new Error(`build-policies: policy.wasm embeds the checkout path ${root}; its digest would differ per folder`);
     await assertEntrypoints(wasm);
 
     const manifest = {
@@ -73,9 +82,9 @@ export async function buildPolicies({ force = false, log = (line) => console.log
       opa_version: OPA_VERSION,
       built_at: new Date().toISOString(),
       inputs_digest: inputsDigest,
-      sources: sources.map((file) => posix(relative(repoRoot, file))),
+      sources: sourceNames,
     };
-    mkdirSync(outDir, { recursive: true });
+    mkdirSync(bundleDir, { recursive: true });
     // Write-then-rename: parallel test workers may build at the same time and must never read half a file.
     writeAtomically(wasmPath, wasm);
     writeAtomically(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
@@ -86,7 +95,7 @@ export async function buildPolicies({ force = false, log = (line) => console.log
   }
 }
 
-function upToDateManifest(inputsDigest) {
+function upToDateManifest(inputsDigest, wasmPath, manifestPath) {
   try {
     const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
     if (manifest.inputs_digest !== inputsDigest) return null;
@@ -126,9 +135,9 @@ function hostCapabilities(opa, wasmCapabilitiesText) {
   };
 }
 
-function runOpa(opa, args, what) {
+function runOpa(opa, cwd, args, what) {
   try {
-    execFileSync(opa, args, { stdio: ["ignore", "inherit", "inherit"] });
+    execFileSync(opa, args, { cwd, stdio: ["ignore", "inherit", "inherit"] });
   } catch (error) {
     throw new Error(`build-policies: ${what} failed (exit ${error.status ?? error.signal}); see the output above`);
   }

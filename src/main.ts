@@ -15,7 +15,9 @@ import { createServer, WEBHOOK_PATH } from "./server.js";
 import { createRepolLogger } from "./log-redaction.js";
 import { loadSettings } from "./settings.js";
 import { runSetupMode, shouldRunSetup } from "./setup-mode.js";
-import { localWebhookUrl, startWebhookRelay, type WebhookRelay } from "./webhook-relay.js";
+import { startLine } from "./start-line.js";
+import { checkPrivateKey, checkWebhookSecret } from "./startup-checks.js";
+import { createWebhookRelay, localWebhookUrl } from "./webhook-relay.js";
 
 /**
  * Deliveries still running after this are abandoned at shutdown; they are stored, so the next start
@@ -29,10 +31,15 @@ async function main(): Promise<void> {
   if (shouldRunSetup(process.env)) {
     const setup = await runSetupMode();
     console.info(`repol has no GitHub App credentials yet: open ${setup.url} to register the App`);
+    if (!setup.webhook.relayed) {
+      console.info(`no smee channel (WEBHOOK_PROXY_URL): the App's webhook URL would be ${setup.webhook.url}, which GitHub cannot reach; the page says what to do`);
+    }
     return;
   }
   requireWebhookSecret(process.env);
   const settings = loadSettings();
+  const secretWarning = checkWebhookSecret(process.env, settings.host);
+  checkPrivateKey(process.env, process.cwd());
   const engine = instrumentEngine(await loadPolicyEngine(settings.policyWasmPath));
   const store = await openAuditStore(settings);
   const probot = createProbot({
@@ -42,14 +49,20 @@ async function main(): Promise<void> {
       log: await createRepolLogger(),
     },
   });
-  const app = await createServer({ probot, registry, deps: { engine, store, settings } });
+  // Local development: deliveries come from a smee.io channel (WEBHOOK_PROXY_URL) through this relay.
+  const relay = process.env.WEBHOOK_PROXY_URL ? createWebhookRelay({ source: process.env.WEBHOOK_PROXY_URL, log: probot.log }) : null;
+  const app = await createServer({ probot, registry, deps: { engine, store, settings }, relay });
 
   const server = app.listen(settings.port, settings.host);
   await once(server, "listening");
   const { address, port } = server.address() as AddressInfo;
-  const shown = address.includes(":") ? `[${address}]` : address;
-  probot.log.info({ store: store.kind, policies: engine.digest, githubApi: settings.githubApiUrl }, `repol listening on http://${shown}:${port}`);
-  const relay = await startRelay(address, port, probot.log);
+  const relayTarget = relay ? localWebhookUrl(address, port, WEBHOOK_PATH) : null;
+  if (secretWarning) probot.log.warn(secretWarning);
+  probot.log.info(
+    { store: store.kind, policies: engine.digest, githubApi: settings.githubApiUrl },
+    startLine({ address, port, webhookPath: WEBHOOK_PATH, relayTarget, auditApiEnabled: settings.auditApiToken !== null }),
+  );
+  if (relay && relayTarget) relay.start(relayTarget);
   const stopRetention = startRetention(store, settings.auditRetentionDays, {
     info: (message) => probot.log.info(message),
     error: (message) => probot.log.error(message),
@@ -86,19 +99,6 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", (signal) => void stop(signal));
   process.on("SIGINT", (signal) => void stop(signal));
-}
-
-/** Local development: forward deliveries from a smee.io channel (WEBHOOK_PROXY_URL) to our webhook route. */
-async function startRelay(address: string, port: number, log: { info(m: string): void; warn(m: string): void; error(m: string): void }): Promise<WebhookRelay | undefined> {
-  const source = process.env.WEBHOOK_PROXY_URL;
-  if (!source) return undefined;
-  try {
-    return await startWebhookRelay({ source, target: localWebhookUrl(address, port, WEBHOOK_PATH), log });
-  } catch (error) {
-    // The server still serves direct deliveries; only the relay is missing.
-    log.error(`webhook relay from ${source} failed to start: ${error instanceof Error ? error.message : String(error)}`);
-    return undefined;
-  }
 }
 
 // metrics.ts declares the slice of Octokit it hooks into, narrower than Octokit's generic hook type.

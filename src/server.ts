@@ -6,7 +6,7 @@ import type { HandlerDeps } from "./handlers/types.js";
 import { createFailedAttemptLimiter } from "./http/auth-rate-limit.js";
 import { evaluateRouter } from "./http/evaluate.js";
 import { auditRouter } from "./http/audit-router.js";
-import { healthRouter } from "./http/health.js";
+import { healthRouter, type ReadinessCheck } from "./http/health.js";
 import { metricsRouter } from "./http/metrics.js";
 import { createWebhookIntake, type WebhookIntake } from "./intake/webhook-intake.js";
 import { signatureCheck } from "./intake/webhook-secrets.js";
@@ -19,6 +19,8 @@ export interface ServerParts {
   probot: Probot;
   registry: HandlerRegistry;
   deps: HandlerDeps;
+  /** The smee relay of local development, reported by /ready; started once the server listens. */
+  relay?: { readiness(): ReadinessCheck } | null;
   /** Sweep intervals; tests shorten them. */
   timing?: { deliverySweepMs?: number; outboxIntervalMs?: number };
 }
@@ -37,7 +39,7 @@ export type RepolServer = express.Express & { readonly work: ServerWork };
  * The express app: repol's webhook intake first (it reads the raw body itself), then repol's routes.
  * Stored deliveries and queued effects a previous process left are picked up before it returns.
  */
-export async function createServer({ probot, registry, deps, timing = {} }: ServerParts): Promise<RepolServer> {
+export async function createServer({ probot, registry, deps, relay, timing = {} }: ServerParts): Promise<RepolServer> {
   const { deliveries, outbox } = deps.store;
   if (!deliveries) throw new Error(`the ${deps.store.kind} audit store keeps no delivery log; repol cannot take webhooks without one`);
   await probot.load(repolApp(registry, deps));
@@ -71,6 +73,8 @@ export async function createServer({ probot, registry, deps, timing = {} }: Serv
 
   const server = express();
   server.disable("x-powered-by");
+  // Decides the client address the failed-token limiter counts under (TRUST_PROXY, off by default).
+  if (deps.settings.trustProxy !== null) server.set("trust proxy", deps.settings.trustProxy);
   server.post(WEBHOOK_PATH, (req, res, next) => {
     intake.receive(req, res).catch(next);
   });
@@ -82,6 +86,7 @@ export async function createServer({ probot, registry, deps, timing = {} }: Serv
       engine: deps.engine,
       store: deps.store,
       onStoreError: (error) => probot.log.warn({ err: error }, "readiness: audit store unreachable"),
+      relay,
     }),
   );
   server.use(metricsRouter());

@@ -1,5 +1,6 @@
 // repol's own settings, read once from the environment. Probot reads its own
 // (APP_ID, PRIVATE_KEY, WEBHOOK_SECRET, GHE_HOST, ...) itself.
+import { isIP } from "node:net";
 
 export interface Settings {
   port: number;
@@ -27,6 +28,11 @@ export interface Settings {
   outboxRetryBaseMs: number;
   /** How often failed deliveries are asked again from GitHub (GET /app/hook/deliveries); 0 turns it off. */
   redeliverIntervalMinutes: number;
+  /**
+   * Express's `trust proxy`: which reverse proxies' X-Forwarded-For names the client (a hop count, or
+   * addresses, subnets and loopback/linklocal/uniquelocal). null trusts none: the socket's peer is the client.
+   */
+  trustProxy: number | string[] | null;
 }
 
 /** GitHub caps webhook payloads at 25 MB; nothing larger can come from GitHub. */
@@ -48,7 +54,39 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     outboxMaxAttempts: positiveIntFrom(env, "OUTBOX_MAX_ATTEMPTS", 12),
     outboxRetryBaseMs: positiveIntFrom(env, "OUTBOX_RETRY_BASE_MS", 5_000),
     redeliverIntervalMinutes: intFrom(env, "REDELIVER_INTERVAL_MINUTES", 30),
+    trustProxy: trustProxyFrom(env),
   };
+}
+
+const NAMED_RANGES = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+/**
+ * The failed-token limiter counts per client address, which behind a proxy is the proxy's unless
+ * X-Forwarded-For is believed; believing it from anyone would let a client pick its own address, so
+ * `true` (trust everything) is refused.
+ */
+function trustProxyFrom(env: NodeJS.ProcessEnv): number | string[] | null {
+  const raw = env.TRUST_PROXY?.trim();
+  if (!raw || raw === "false") return null;
+  if (/^\d+$/.test(raw)) return intFrom(env, "TRUST_PROXY", 0);
+  const entries = raw.split(",").map((entry) => entry.trim());
+  const wrong = entries.filter((entry) => !NAMED_RANGES.has(entry) && !isAddressOrSubnet(entry));
+  if (wrong.length > 0) {
+    throw new Error(
+      `TRUST_PROXY must be a number of proxy hops, or a comma-separated list of loopback, linklocal, uniquelocal, ` +
+        `addresses and subnets (10.0.0.0/8); "${wrong.join(", ")}" is none of these` +
+        (raw === "true" ? " (true would let any client choose the address it is counted under)" : ""),
+    );
+  }
+  return entries;
+}
+
+function isAddressOrSubnet(entry: string): boolean {
+  const [address = "", prefix, ...rest] = entry.split("/");
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
 }
 
 export function githubApiUrlFrom(env: NodeJS.ProcessEnv): string {

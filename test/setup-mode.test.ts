@@ -1,6 +1,6 @@
 // The first-run path: no credentials → Probot's manifest flow on localhost, driven by app.yml, ending
 // with credentials in .env. GitHub's side of the flow is faked with nock.
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -46,7 +46,7 @@ describe("runSetupMode", () => {
     workdir = mkdtempSync(join(tmpdir(), "repol-setup-"));
     for (const file of ["app.yml", "package.json"]) copyFileSync(join(repoRoot, file), join(workdir, file));
     process.chdir(workdir);
-    for (const name of ["APP_ID", "PRIVATE_KEY", "PRIVATE_KEY_PATH", "WEBHOOK_SECRET", "GHE_HOST", "GH_ORG", "NODE_ENV", "HOST"]) delete process.env[name];
+    for (const name of ["APP_ID", "PRIVATE_KEY", "PRIVATE_KEY_PATH", "WEBHOOK_SECRET", "GHE_HOST", "GH_ORG", "NODE_ENV", "HOST", "NO_SMEE_SETUP"]) delete process.env[name];
     process.env.PORT = String(await freePort());
     process.env.HOST = "127.0.0.1";
     process.env.LOG_LEVEL = "silent";
@@ -115,6 +115,70 @@ describe("runSetupMode", () => {
     expect(written.PRIVATE_KEY!.replace(/\\n/g, "\n")).toBe(pem);
     // The next `npm start` finds credentials and serves webhooks instead.
     expect(shouldRunSetup(written)).toBe(false);
+  });
+
+  it("writes .env readable by its owner only, also when it existed with wider permissions, keeping its other lines", async () => {
+    writeFileSync(join(workdir, ".env"), "# my notes\nLOG_LEVEL=debug\n");
+    chmodSync(join(workdir, ".env"), 0o644);
+    nock("https://api.github.com")
+      .post("/app-manifests/the-code/conversions")
+      .reply(201, { id: 7, html_url: "https://github.com/apps/repol", webhook_secret: "hook-secret", pem: testPrivateKey() });
+    setup = await runSetupMode();
+
+    expect((await fetch(`${setup.url}/probot/setup?code=the-code`, { redirect: "manual" })).status).toBe(302);
+
+    expect(statSync(join(workdir, ".env")).mode & 0o777).toBe(0o600);
+    const text = readFileSync(join(workdir, ".env"), "utf8");
+    expect(text.startsWith("# my notes\nLOG_LEVEL=debug\n")).toBe(true);
+    expect(parseEnv(text)).toMatchObject({ LOG_LEVEL: "debug", APP_ID: "7", WEBHOOK_SECRET: "hook-secret", PRIVATE_KEY: testPrivateKey() });
+  });
+
+  it("without a smee channel, registers repol's webhook route and says GitHub cannot reach it and what to do", async () => {
+    delete process.env.WEBHOOK_PROXY_URL;
+    process.env.NO_SMEE_SETUP = "true";
+    setup = await runSetupMode();
+    const webhookUrl = `${setup.url}/api/github/webhooks`;
+    expect(setup.webhook).toEqual({ url: webhookUrl, relayed: false });
+
+    const html = await (await fetch(`${setup.url}/probot`)).text();
+    const manifest = JSON.parse(/value='([^']*)'/.exec(html)![1]!);
+    expect(manifest.hook_attributes).toEqual({ url: webhookUrl });
+    expect(html).toContain("GitHub cannot reach");
+    expect(html).toContain("https://smee.io/new");
+    expect(html).toContain("<code>WEBHOOK_PROXY_URL</code>");
+
+    const importHtml = await (await fetch(`${setup.url}/probot/import`)).text();
+    expect(importHtml).toContain(`set its Webhook URL to <code>${webhookUrl}</code>`);
+    expect(importHtml).toContain("GitHub cannot reach");
+    expect(existsSync(join(workdir, ".env"))).toBe(false);
+  });
+
+  it("imports an App registered before, writing its credentials to .env readable by its owner only", async () => {
+    setup = await runSetupMode();
+    const importHtml = await (await fetch(`${setup.url}/probot/import`)).text();
+    expect(importHtml).toContain("set its Webhook URL to <code>https://smee.io/repol-test-channel</code>");
+    const form = (fields: Record<string, string>, origin = setup!.url) =>
+      fetch(`${setup!.url}/probot/import`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin }, body: new URLSearchParams(fields) });
+
+    const badKey = await form({ appId: "12", webhook_secret: "s", pem: "not a key" });
+    expect(badKey.status).toBe(400);
+    expect(await badKey.text()).toContain("The private key must be the whole .pem file");
+    expect((await form({ appId: "12", webhook_secret: "s", pem: testPrivateKey() }, "https://evil.example")).status).toBe(403);
+    expect(existsSync(join(workdir, ".env"))).toBe(false);
+
+    const saved = await form({ appId: "12", webhook_secret: "hook-secret", pem: testPrivateKey() });
+    expect(saved.status).toBe(200);
+    expect(statSync(join(workdir, ".env")).mode & 0o777).toBe(0o600);
+    expect(parseEnv(readFileSync(join(workdir, ".env"), "utf8"))).toEqual({ APP_ID: "12", WEBHOOK_SECRET: "hook-secret", PRIVATE_KEY: testPrivateKey().trim() });
+  });
+
+  it("answers 502 and writes nothing when GitHub refuses the registration code", async () => {
+    nock("https://api.github.com").post("/app-manifests/stale/conversions").reply(404, { message: "Not Found" });
+    setup = await runSetupMode();
+    const answer = await fetch(`${setup.url}/probot/setup?code=stale`, { redirect: "manual" });
+    expect(answer.status).toBe(502);
+    expect(await answer.text()).toContain("A code works once, within an hour");
+    expect(existsSync(join(workdir, ".env"))).toBe(false);
   });
 
   it("refuses to open the setup page in production", async () => {

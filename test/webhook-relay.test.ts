@@ -1,27 +1,34 @@
 // A delivery relayed from a smee-like channel (a local server-sent-events stream) reaches repol's
-// webhook endpoint with GitHub's headers and signature intact.
+// webhook endpoint with GitHub's headers and signature intact; a channel that refuses connections is
+// tried again until it accepts, and /ready says so meanwhile.
 import { createHmac, randomUUID } from "node:crypto";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openAuditStore } from "../src/audit/open-audit-store.js";
 import type { AuditStore } from "../src/audit/store.js";
 import { buildRegistry } from "../src/handlers/registry.js";
+import { healthRouter } from "../src/http/health.js";
 import { loadPolicyEngine } from "../src/policy/engine.js";
 import { WEBHOOK_PATH } from "../src/server.js";
 import { loadSettings } from "../src/settings.js";
-import { localWebhookUrl, startWebhookRelay, type WebhookRelay } from "../src/webhook-relay.js";
+import { createWebhookRelay, localWebhookUrl, type RelayLog, type WebhookRelay } from "../src/webhook-relay.js";
+import { eventually } from "./helpers/eventually.js";
 import { policyWasmPath } from "./helpers/policy-bundle.js";
 import { serveRepol, WEBHOOK_SECRET, type RunningRepol } from "./helpers/serve-repol.js";
 
 let channel: Server;
 let channelUrl: string;
 const listeners: ServerResponse[] = [];
+/** While false the channel drops every connection at once, like a smee.io that cannot be reached. */
+let channelAccepts = true;
 let repol: RunningRepol;
 let store: AuditStore;
 let relay: WebhookRelay;
 const handled: { delivery: string; action: string }[] = [];
 const logged: string[] = [];
+const log: RelayLog = { info: (message) => logged.push(message), warn: (message) => logged.push(message) };
 
 function publish(message: Record<string, unknown>): void {
   for (const listener of listeners) listener.write(`data: ${JSON.stringify(message)}\n\n`);
@@ -29,6 +36,10 @@ function publish(message: Record<string, unknown>): void {
 
 beforeAll(async () => {
   channel = createServer((req, res) => {
+    if (!channelAccepts) {
+      req.socket.destroy();
+      return;
+    }
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
     res.write(": connected\n\n");
     listeners.push(res);
@@ -47,11 +58,9 @@ beforeAll(async () => {
   ]);
   repol = await serveRepol(registry, { engine: await loadPolicyEngine(policyWasmPath()), store, settings: loadSettings({}) });
   const { port } = new URL(repol.url);
-  relay = await startWebhookRelay({
-    source: channelUrl,
-    target: localWebhookUrl("0.0.0.0", Number(port), WEBHOOK_PATH),
-    log: { info: (message) => logged.push(message), error: (message) => logged.push(message) },
-  });
+  relay = createWebhookRelay({ source: channelUrl, log });
+  relay.start(localWebhookUrl("0.0.0.0", Number(port), WEBHOOK_PATH));
+  await relay.connected();
 });
 
 afterAll(async () => {
@@ -70,7 +79,7 @@ async function until(condition: () => boolean, what: string): Promise<void> {
   }
 }
 
-describe("startWebhookRelay", () => {
+describe("createWebhookRelay", () => {
   it("forwards a signed delivery from the channel to repol, which handles it", async () => {
     const body = { action: "opened", installation: { id: 1 } };
     const delivery = randomUUID();
@@ -91,6 +100,79 @@ describe("startWebhookRelay", () => {
     publish({ "x-github-event": "issues", "x-github-delivery": randomUUID(), "x-hub-signature-256": `sha256=${"0".repeat(64)}`, body: { action: "opened" }, query: {} });
     await until(() => logged.some((line) => / - 400$/.test(line)), "repol's answer to the forged delivery");
     expect(handled.length).toBe(before);
+  });
+});
+
+describe("a channel that refuses connections", () => {
+  let late: WebhookRelay | undefined;
+  afterAll(async () => {
+    await late?.stop();
+    channelAccepts = true;
+  });
+
+  it("is tried again with growing delays, /ready says the relay is down, and deliveries flow once it accepts", async () => {
+    channelAccepts = false;
+    const lines: string[] = [];
+    late = createWebhookRelay({ source: channelUrl, log: { info: (line) => lines.push(line), warn: (line) => lines.push(line) }, firstRetryMs: 10, maxRetryMs: 40 });
+    const probe = express().use(healthRouter({ engine: await loadPolicyEngine(policyWasmPath()), store, relay: late }));
+    const server = probe.listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    const ready = async () => {
+      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/ready`);
+      return { status: response.status, body: (await response.json()) as { checks: { name: string; ok: boolean; detail: string }[] } };
+    };
+    try {
+      late.start(localWebhookUrl("127.0.0.1", Number(new URL(repol.url).port), WEBHOOK_PATH));
+      await eventually("three failed attempts", () => lines.filter((line) => line.includes("retrying in")).length >= 3);
+      const down = await ready();
+      expect(down.status).toBe(503);
+      expect(down.body.checks).toContainEqual({ name: "relay", ok: false, detail: expect.stringMatching(/^not connected to the smee channel after \d+ attempts; retrying$/) });
+      expect(JSON.stringify(down.body)).not.toContain(channelUrl);
+      const delays = lines.filter((line) => line.includes("retrying in")).map((line) => /retrying in (\d+) ms/.exec(line)![1]);
+      expect(delays.slice(0, 3)).toEqual(["10", "20", "40"]);
+
+      channelAccepts = true;
+      await late.connected();
+      const up = await ready();
+      expect(up.status).toBe(200);
+      expect(up.body.checks).toContainEqual({ name: "relay", ok: true, detail: "connected to the smee channel" });
+
+      const body = { action: "opened", installation: { id: 1 } };
+      publish({
+        "x-github-event": "issues",
+        "x-github-delivery": randomUUID(),
+        "x-hub-signature-256": `sha256=${createHmac("sha256", WEBHOOK_SECRET).update(JSON.stringify(body)).digest("hex")}`,
+        body,
+        query: {},
+      });
+      // The first relay forwards it too; the late one's own POST is what shows it relays again.
+      await eventually("the late relay's POST to repol", () => lines.some((line) => / - 20\d$/.test(line)));
+      expect(lines.filter((line) => /Connection closed/.test(line))).toEqual([]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
+describe("a channel connection that drops", () => {
+  it("is reconnected through the same delayed retries", async () => {
+    const lines: string[] = [];
+    const dropping = createWebhookRelay({ source: channelUrl, log: { info: (line) => lines.push(line), warn: (line) => lines.push(line) }, firstRetryMs: 10 });
+    try {
+      dropping.start(localWebhookUrl("127.0.0.1", Number(new URL(repol.url).port), WEBHOOK_PATH));
+      await dropping.connected();
+      channelAccepts = false;
+      listeners.splice(0).forEach((listener) => listener.end());
+
+      await eventually("the relay noticing the drop", () => lines.some((line) => line.includes("retrying in")));
+      expect(dropping.readiness().ok).toBe(false);
+      channelAccepts = true;
+      await dropping.connected();
+      expect(dropping.readiness()).toEqual({ name: "relay", ok: true, detail: "connected to the smee channel" });
+    } finally {
+      channelAccepts = true;
+      await dropping.stop();
+    }
   });
 });
 

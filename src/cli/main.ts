@@ -4,6 +4,7 @@ import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { EXIT, UsageError, type CliIo, type ExitCode } from "./cli-io.js";
 import { EVAL_USAGE, REPLAY_USAGE, VALIDATE_USAGE } from "./usage.js";
+import { repolVersion } from "./version.js";
 
 type Command = (args: string[], io: CliIo) => Promise<ExitCode>;
 
@@ -14,7 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   replay: async () => (await import("./replay-command.js")).replayCommand,
 };
 
-export const USAGE = `usage: repol <command> [options]
+export const USAGE = `usage: repol <command> [options]    (repol --version prints the version)
 
 ${VALIDATE_USAGE}
 
@@ -29,6 +30,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
   if (command === undefined || command === "help" || command === "--help" || command === "-h") {
     (command === undefined ? io.err : io.out)(USAGE);
     return command === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (command === "--version" || command === "-V") {
+    io.out(`repol ${repolVersion()}`);
+    return EXIT.ok;
   }
   const load = COMMANDS[command];
   if (!load) {

@@ -3,6 +3,7 @@
 // (e.g. required_checks) is judged again rather than read from a stored verdict. A question the
 // recording cannot answer throws, which the deployment gate turns into an "error" verdict: a missing
 // fact never passes a rule.
+import { createHash } from "node:crypto";
 import { judgeChecks, type CheckRunLike, type CommitStatusLike } from "../github/checks-passed.js";
 import type { PullRef, RefKind, RepoFacts } from "../github/repo-facts.js";
 import { judgeSignOff, type CommitLike } from "../github/signed-off.js";
@@ -55,8 +56,16 @@ export function readRecordedFacts(value: unknown, source: string): RecordedFacts
   return value as unknown as RecordedFacts;
 }
 
-export function recordedRepoFacts(recording: RecordedFacts, overrides: { files?: Record<string, string> } = {}): RepoFacts {
-  const files = { ...recording.files, ...overrides.files };
+/** A config file given on the command line (--config) in place of the recorded one. */
+export interface LocalConfigFile {
+  text: string;
+  /** The name the user gave it: config errors must point at the file they can open and fix. */
+  shownAs: string;
+}
+
+export function recordedRepoFacts(recording: RecordedFacts, overrides: { files?: Record<string, LocalConfigFile> } = {}): RepoFacts {
+  const files = recording.files ?? {};
+  const local = overrides.files ?? {};
   const missing = (what: string) => new Error(`the recorded facts have no ${what}`);
   const need = <T>(table: Record<string, T> | undefined, key: string, what: string): T => {
     const entry = table && Object.hasOwn(table, key) ? table[key] : undefined;
@@ -66,6 +75,10 @@ export function recordedRepoFacts(recording: RecordedFacts, overrides: { files?:
   return {
     defaultBranch: async () => recording.default_branch,
     configFile: async (path) => {
+      if (Object.hasOwn(local, path)) {
+        const { text, shownAs } = local[path]!;
+        return { path: shownAs, ref: "local file", text, sha: gitBlobSha(text) };
+      }
       if (!Object.hasOwn(files, path)) return null;
       const entry = files[path]!;
       const text = typeof entry === "string" ? entry : entry.text;
@@ -88,4 +101,10 @@ export function recordedRepoFacts(recording: RecordedFacts, overrides: { files?:
       return judgeSignOff(need(recording.commits, key, `commits entry for ${"pull" in target ? `pull request ${key}` : key}`));
     },
   };
+}
+
+/** The SHA git gives the file's content (`git hash-object`), as config_sha is for a file read from GitHub. */
+function gitBlobSha(text: string): string {
+  const content = Buffer.from(text, "utf8");
+  return createHash("sha1").update(`blob ${content.length}\0`).update(content).digest("hex");
 }

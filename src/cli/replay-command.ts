@@ -39,7 +39,7 @@ export async function replayCommand(args: string[], io: CliIo): Promise<ExitCode
   const now = values.now ? parseNow(values.now) : new Date();
 
   const recording = readRecordedFacts(readJsonFile(values.facts, io.cwd, "facts"), values.facts);
-  const files = values.config ? { [CONFIG_PATHS[kind]]: readLocalConfig(values.config, io.cwd) } : {};
+  const files = values.config ? { [CONFIG_PATHS[kind]]: { text: readLocalConfig(values.config, io.cwd), shownAs: values.config } } : {};
   const facts = recordedRepoFacts(recording, { files });
   const engine = await loadBundle(policyBundlePath(values.bundle, io.env, io.cwd));
   const result: ReplayResult =

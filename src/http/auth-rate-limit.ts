@@ -78,7 +78,7 @@ export function createFailedAttemptLimiter({
   };
 }
 
-/** The key a request's failures are counted under: its IP address as express sees it (mind `trust proxy`). */
+/** The key a request's failures are counted under: its IP address as express sees it (behind a proxy, set TRUST_PROXY). */
 export function clientKeyOf(req: Pick<Request, "ip" | "socket">): string {
   const address = req.ip ?? req.socket?.remoteAddress ?? "unknown";
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);

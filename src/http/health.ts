@@ -10,17 +10,20 @@ export interface ReadinessParts {
   storeTimeoutMs?: number;
   /** Told why the store check failed; /ready itself does not say, it is unauthenticated. */
   onStoreError?: (error: unknown) => void;
+  /** The smee relay of local development (WEBHOOK_PROXY_URL): without it no webhook arrives. */
+  relay?: { readiness(): ReadinessCheck } | null;
 }
 
 export interface ReadinessCheck {
-  name: "policies" | "store";
+  name: "policies" | "store" | "relay";
   ok: boolean;
   detail: string;
 }
 
 /**
  * GET /health: the process answers (liveness; restarting cannot fix a slow database).
- * GET /ready: policies are loaded and the audit store answers, so traffic may be routed here.
+ * GET /ready: policies are loaded and the audit store answers (and a configured relay is connected),
+ * so traffic may be routed here.
  */
 export function healthRouter(parts: ReadinessParts): Router {
   const router = Router();
@@ -35,7 +38,7 @@ export function healthRouter(parts: ReadinessParts): Router {
   return router;
 }
 
-export async function readinessChecks({ engine, store, storeTimeoutMs = 2000, onStoreError }: ReadinessParts): Promise<ReadinessCheck[]> {
+export async function readinessChecks({ engine, store, storeTimeoutMs = 2000, onStoreError, relay }: ReadinessParts): Promise<ReadinessCheck[]> {
   const policies: ReadinessCheck =
     engine && engine.digest
       ? { name: "policies", ok: true, detail: `bundle sha256:${engine.digest}` }
@@ -48,7 +51,7 @@ export async function readinessChecks({ engine, store, storeTimeoutMs = 2000, on
     onStoreError?.(error);
     storeCheck = { name: "store", ok: false, detail: `${store.kind} store unreachable` };
   }
-  return [policies, storeCheck];
+  return relay ? [policies, storeCheck, relay.readiness()] : [policies, storeCheck];
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

@@ -24,6 +24,13 @@ describe.concurrent("the repol command", () => {
     expect(run.stdout).toMatch(/Exit codes: 0 .*, 1 .*, 2 /);
   });
 
+  it.for(["--version", "-V"])("prints the package's version with %s and exits 0", async (flag, { expect }) => {
+    const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8"));
+    const run = await runRepol([flag], { cwd: scratch });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`repol ${pkg.version}\n`);
+  });
+
   it("exits 2 on an unknown command", async ({ expect }) => {
     const run = await runRepol(["lint"]);
     expect(run.code).toBe(2);

@@ -47,6 +47,15 @@ describe.concurrent("repol replay", () => {
     expect(run.lines.slice(1)).toEqual(["deploy: DENY", "  ✗ approvals.insufficient: 3 approvals required, 2 given (alice, bob)"]);
   });
 
+  it("reports errors in a --config file under that file's own name", async ({ expect }) => {
+    const broken = join(scratch, "my-deploy.yaml");
+    writeFileSync(broken, "policy:\n  version: 1\n  environments:\n    production:\n      rules:\n        aprovals_required: 2\n");
+    const run = await replay(["--config", broken]);
+    expect(run.code).toBe(1);
+    expect(run.lines[2]!.startsWith(`  ✗ config.invalid: ${broken}:6:9: unknown key \`aprovals_required\``)).toBe(true);
+    expect(run.stdout).not.toContain(".repol/deploy.yaml");
+  });
+
   it("counts the recorded approvals of the day against max_deployments_per_day", async ({ expect }) => {
     const run = await replay([], factsWith({ approved_deployments_today: 5 }, "busy-day"));
     expect(run.code).toBe(1);

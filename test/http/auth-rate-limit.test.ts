@@ -92,8 +92,11 @@ describe("through repol's HTTP API", () => {
   });
 
   /** GET or POST from a chosen loopback address, so tests can act as different clients. */
-  function call(path: string, { from = "127.0.0.1", token, method = "GET", headers = {} }: { from?: string; token?: string; method?: string; headers?: Record<string, string> } = {}) {
-    const { port } = new URL(repol.url);
+  function call(
+    path: string,
+    { from = "127.0.0.1", token, method = "GET", headers = {}, server = repol }: { from?: string; token?: string; method?: string; headers?: Record<string, string>; server?: RunningRepol } = {},
+  ) {
+    const { port } = new URL(server.url);
     return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: any }>((resolve, reject) => {
       const req = request(
         { host: "127.0.0.1", port, path, method, localAddress: from, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), "content-type": "application/json", ...headers } },
@@ -147,6 +150,26 @@ describe("through repol's HTTP API", () => {
       await call("/audit", { from: "127.0.0.7", token: "wrong", headers: { "x-forwarded-for": `198.51.100.${i}` } });
     }
     expect((await call("/audit", { from: "127.0.0.7", token: "wrong", headers: { "x-forwarded-for": "198.51.100.200" } })).status).toBe(429);
+  });
+
+  it("counts two clients behind one proxy as one without TRUST_PROXY", async () => {
+    for (let i = 0; i < 10; i++) await call("/audit", { from: "127.0.0.10", token: "wrong", headers: { "x-forwarded-for": "198.51.100.1" } });
+    expect((await call("/audit", { from: "127.0.0.10", token: TOKEN, headers: { "x-forwarded-for": "198.51.100.2" } })).status).toBe(429);
+  });
+
+  describe("with TRUST_PROXY naming the proxy", () => {
+    let proxied: RunningRepol;
+    beforeAll(async () => {
+      proxied = await serveRepol(buildRegistry([]), { engine, store, settings: loadSettings({ AUDIT_API_TOKEN: TOKEN, TRUST_PROXY: "loopback" }) });
+    });
+    afterAll(() => proxied.close());
+
+    it("counts two clients behind the proxy apart, by their X-Forwarded-For address", async () => {
+      const via = (client: string, token: string) => call("/audit", { server: proxied, from: "127.0.0.11", token, headers: { "x-forwarded-for": client } });
+      for (let i = 0; i < 10; i++) expect((await via("198.51.100.1", "wrong")).status).toBe(401);
+      expect((await via("198.51.100.1", TOKEN)).status).toBe(429);
+      expect((await via("198.51.100.2", TOKEN)).status).toBe(200);
+    });
   });
 
   it("counts failed guesses across /audit and /evaluate together, so two routers do not double the budget", async () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { sourceFiles, variablesReadBy } from "../helpers/env-variables.js";
 import { repoRoot } from "../helpers/policy-bundle.js";
 
 const lines = readFileSync(join(repoRoot, ".env.example"), "utf8").split("\n");
@@ -11,20 +12,16 @@ lines.forEach((line, index) => {
   if (match) listed.set(match[1]!, { value: match[2]!, line: index });
 });
 
-/** Variables a source file reads: env.X, env["X"], intFrom(env, "X"). */
-function variablesReadBy(file: string): string[] {
-  const source = readFileSync(join(repoRoot, file), "utf8");
-  const names = new Set<string>();
-  for (const match of source.matchAll(/\benv(?:\.([A-Z][A-Z0-9_]*)|\["([A-Z][A-Z0-9_]*)"\])/g)) names.add((match[1] ?? match[2])!);
-  for (const match of source.matchAll(/intFrom\(env, "([A-Z][A-Z0-9_]*)"/g)) names.add(match[1]!);
-  return [...names].sort();
-}
-
 describe(".env.example", () => {
   it("lists every variable repol's settings read", () => {
     const read = variablesReadBy("src/settings.ts");
     expect(read.length).toBeGreaterThan(5);
     expect(read.filter((name) => !listed.has(name))).toEqual([]);
+  });
+
+  it("lists every variable any file under src/ reads", () => {
+    const unlisted = sourceFiles().flatMap((file) => variablesReadBy(file).filter((name) => !listed.has(name)).map((name) => `${name} (${file})`));
+    expect(unlisted).toEqual([]);
   });
 
   it("lists the variables Probot and the setup flow read", () => {
@@ -45,6 +42,15 @@ describe(".env.example", () => {
       return !/^#\s+\S/.test(comment) || variableLine.test(comment);
     });
     expect(unexplained.map(([name]) => name)).toEqual([]);
+  });
+
+  it("does not say NODE_ENV=production logs JSON: only LOG_FORMAT=json does (src/log-redaction.ts)", () => {
+    const comment: string[] = [];
+    for (let above = listed.get("NODE_ENV")!.line - 1; above >= 0 && /^#\s/.test(lines[above]!) && !variableLine.test(lines[above]!); above--) {
+      comment.unshift(lines[above]!);
+    }
+    expect(comment.join(" ")).not.toMatch(/logs? JSON/i);
+    expect(comment.join(" ")).toContain("LOG_FORMAT=json");
   });
 
   it("holds no credential values", () => {
