@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openAuditStore } from "../../src/audit/open-audit-store.js";
 import type { NewAuditRecord } from "../../src/audit/record.js";
@@ -58,6 +60,18 @@ describe("GET /metrics", () => {
     expect(text).toContain("# TYPE repol_policy_evaluation_seconds histogram");
     expect(text).toContain("# TYPE repol_github_requests_total counter");
     expect(text).toContain("repol_process_resident_memory_bytes");
+  });
+
+  it("exposes exactly the metrics docs/deploy.md documents", async () => {
+    const { text } = await scrape();
+    const exposed = [...text.matchAll(/^# TYPE (\S+) \S+$/gm)].map((match) => match[1]!);
+    const table = readFileSync(fileURLToPath(new URL("../../docs/deploy.md", import.meta.url)), "utf8");
+    const documented = [...table.matchAll(/^\| `(repol_[a-z_]+)` \|/gm)].map((match) => match[1]!);
+    const families = [...table.matchAll(/`(repol_[a-z]+_)\*`/g)].map((match) => match[1]!);
+    expect(families).toEqual(["repol_process_", "repol_nodejs_"]);
+    const own = exposed.filter((name) => !families.some((family) => name.startsWith(family)));
+    expect(own).toContain("repol_outbox_effects");
+    expect([...documented].sort()).toEqual([...own].sort());
   });
 
   it.each([
