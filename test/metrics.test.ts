@@ -72,7 +72,9 @@ describe("countGitHubRequests", () => {
     nock(ghe)
       .get(`/api/v3/repos/acme/secret-sig/commits/${sha}/check-runs`)
       .query(true)
-      .reply(200, { total_count: 2, check_runs: [{ id: 1 }] }, { link: `<${ghe}/api/v3/repositories/4242/commits/${sha}/check-runs?per_page=1&page=2>; rel="next"` })
+      .reply(200, { total_count: 2, check_runs: [{ id: 1 }] }, {
+        link: `<${ghe}/api/v3/repositories/4242/commits/${sha}/check-runs?per_page=1&page=2>; rel="next"`,
+      })
       .get(`/api/v3/repositories/4242/commits/${sha}/check-runs`)
       .query(true)
       .reply(200, { total_count: 2, check_runs: [{ id: 2 }] });

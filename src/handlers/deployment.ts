@@ -51,7 +51,9 @@ export const handleDeploymentProtectionRule: EventHandler = async (context, deps
       "deployment_protection_rule decided",
     );
     // A callback that failed through the outbox was logged there, once; here only one that could not be made at all.
-    if (!effect.ok && !("review" in callback)) context.log.error({ delivery: deliveryId, effect }, "deployment_protection_rule: the answer did not reach GitHub (yet)");
+    if (!effect.ok && !("review" in callback)) {
+      context.log.error({ delivery: deliveryId, effect }, "deployment_protection_rule: the answer did not reach GitHub (yet)");
+    }
   } finally {
     inFlight.delete(deliveryId);
   }

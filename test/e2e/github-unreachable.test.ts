@@ -2,8 +2,6 @@
 // the production Octokit configuration and a captured logger. The deployment is rejected (fail closed)
 // after one attempt per GitHub request, not after minutes of retries; the reason names the refused
 // connection; the answer waits in the outbox on its schedule; one WARN line per failure, no stack.
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { pino } from "pino";
 import { createProbot, ProbotOctokit } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
@@ -15,6 +13,7 @@ import { closedPort, countingFetch } from "../helpers/closed-port.js";
 import { deploymentPayload, INSTALLATION_ID, RUN_ID } from "../helpers/deployment-scenario.js";
 import { eventually } from "../helpers/eventually.js";
 import { gateDeps, type GateDeps } from "../helpers/gate-deps.js";
+import { listenOnLoopback } from "../helpers/listen-on-loopback.js";
 import { sampleValue } from "../helpers/prometheus-text.js";
 import { signedDelivery, TEST_APP_ID, TEST_WEBHOOK_SECRET, testAppPrivateKey } from "../helpers/test-probot.js";
 
@@ -51,19 +50,12 @@ async function repolWithGitHubDown(): Promise<{ url: string; port: number; gate:
       log: pino({ level: "info" }, { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) }),
     },
   });
-  const app = await createServer({ probot, registry, deps: gate.deps });
-  const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
-  });
+  const served = await listenOnLoopback(await createServer({ probot, registry, deps: gate.deps }));
   open.push(async () => {
-    await app.work.drain(5_000);
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await served.close();
     await gate.close();
   });
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, port, gate, attempts: counted.attempts, logs };
+  return { url: served.url, port, gate, attempts: counted.attempts, logs };
 }
 
 /** A deployment whose callback URL points at the same unreachable GitHub. */

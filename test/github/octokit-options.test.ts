@@ -33,7 +33,10 @@ async function installationClient(replies: GitHubReply[], tuning: OctokitTuning 
 /** The installation client a handler gets, for a GitHub (Enterprise) API at `host`. */
 async function clientAt(host: string, tuning: OctokitTuning): Promise<GitHub> {
   const probot = createProbot({
-    env: { APP_ID: String(TEST_APP_ID), PRIVATE_KEY: testAppPrivateKey(), WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, GHE_HOST: host, GHE_PROTOCOL: "http", LOG_LEVEL: "fatal" },
+    env: {
+      APP_ID: String(TEST_APP_ID), PRIVATE_KEY: testAppPrivateKey(), WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+      GHE_HOST: host, GHE_PROTOCOL: "http", LOG_LEVEL: "fatal",
+    },
     overrides: probotGitHubOverrides(tuning),
   });
   return (await probot.auth(INSTALLATION_ID)) as GitHub;

@@ -129,7 +129,10 @@ describe("startRedeliverySweep", () => {
   it("logs GitHub refusing the connection as one WARN line that names it, with no error object or stack", async () => {
     const port = await closedPort();
     const probot = createProbot({
-      env: { APP_ID: String(TEST_APP_ID), PRIVATE_KEY: testAppPrivateKey(), WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, GHE_HOST: `127.0.0.1:${port}`, GHE_PROTOCOL: "http", LOG_LEVEL: "fatal" },
+      env: {
+        APP_ID: String(TEST_APP_ID), PRIVATE_KEY: testAppPrivateKey(), WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+        GHE_HOST: `127.0.0.1:${port}`, GHE_PROTOCOL: "http", LOG_LEVEL: "fatal",
+      },
       overrides: probotGitHubOverrides({ timeoutMs: 1_000 }),
     });
     const lines: { level: string; args: unknown[] }[] = [];
@@ -146,7 +149,10 @@ describe("startRedeliverySweep", () => {
       expect(lines).toEqual([
         {
           level: "warn",
-          args: [`redelivery sweep failed: could not connect to GitHub (ECONNREFUSED 127.0.0.1:${port}) while listing the App's webhook deliveries; will try again in 30 min`],
+          args: [
+            `redelivery sweep failed: could not connect to GitHub (ECONNREFUSED 127.0.0.1:${port})` +
+              " while listing the App's webhook deliveries; will try again in 30 min",
+          ],
         },
       ]);
     } finally {

@@ -12,6 +12,7 @@ import { GITHUB_ROUTES, GRAPHQL_ROUTE, OTHER_ROUTE, routeLabelOf } from "../../s
 const require = createRequire(import.meta.url);
 const SRC = fileURLToPath(new URL("../../src/", import.meta.url));
 const SHA = "3f786850e387550fdab836ed7e6dc881de23001b";
+const COMMIT = "/repos/{owner}/{repo}/commits/{ref}";
 
 let restPathsRead: string[] | undefined;
 
@@ -40,8 +41,8 @@ function expand(template: string): { path: string; values: string[] } {
 describe("routeLabelOf", () => {
   it.each([
     ["a template Octokit passes as it is", "/repos/{owner}/{repo}/pulls/{pull_number}/reviews", "/repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
-    ["a pagination link on GitHub Enterprise Server", `https://ghe.example/api/v3/repos/acme/sig/commits/${SHA}/check-runs?per_page=100&page=2`, "/repos/{owner}/{repo}/commits/{ref}/check-runs"],
-    ["a pagination link naming the repository by id", `https://api.github.com/repositories/1296269/commits/${SHA}/statuses?page=3`, "/repos/{owner}/{repo}/commits/{ref}/statuses"],
+    ["a link on GitHub Enterprise Server", `https://ghe.example/api/v3/repos/acme/sig/commits/${SHA}/check-runs?page=2`, `${COMMIT}/check-runs`],
+    ["a link naming the repository by id", `https://api.github.com/repositories/1296269/commits/${SHA}/statuses?page=3`, `${COMMIT}/statuses`],
     ["a literal segment over a parameter", "/repos/acme/sig/check-runs/991", "/repos/{owner}/{repo}/check-runs/{check_run_id}"],
     ["a parameter where the literal does not fit", `/repos/acme/sig/commits/${SHA}`, "/repos/{owner}/{repo}/commits/{ref}"],
     ["GraphQL on github.com", "/graphql", GRAPHQL_ROUTE],
