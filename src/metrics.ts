@@ -1,6 +1,10 @@
 // repol's Prometheus metrics, in one registry any layer can record into. Import-safe on purpose:
 // no server, no timers; process metrics start only when collectProcessMetrics() is called.
 import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
+import type { NewAuditRecord } from "./audit/record.js";
+import type { AuditStore } from "./audit/store.js";
+import type { Outbox } from "./audit/work-store.js";
+import { routeLabelOf } from "./github/route-label.js";
 import type { Decision, PolicyName } from "./policy/decision.js";
 import type { PolicyEngine } from "./policy/engine-types.js";
 
@@ -18,7 +22,7 @@ const eventsTotal = new Counter({
 
 const decisionsTotal = new Counter({
   name: "repol_decisions_total",
-  help: "Policy evaluations, by policy and result (allow, deny, error).",
+  help: "Decisions recorded (one per audit row, whatever stopped a decision: GitHub, config or policy), by policy and result (allow, deny, error).",
   labelNames: ["policy", "result"] as const,
   registers: [metricsRegistry],
 });
@@ -54,6 +58,44 @@ export function recordDecision(policy: PolicyName, result: DecisionResult): void
   decisionsTotal.inc({ policy, result });
 }
 
+const DECISION_RESULTS: readonly string[] = ["allow", "deny", "error"] satisfies DecisionResult[];
+
+function countRecorded(row: NewAuditRecord, inserted: boolean): void {
+  // A redelivery of a delivery already decided inserts nothing: the decision was counted the first time.
+  if (inserted && DECISION_RESULTS.includes(row.decision)) recordDecision(row.policy as PolicyName, row.decision);
+}
+
+/**
+ * The store, with every decision it records counted: an audit row is the one place every decision
+ * ends, including those GitHub or the store stopped before the policy ran (rejected with "error").
+ */
+export function countDecisions(store: AuditStore): AuditStore {
+  const insert: AuditStore["insert"] = async (row) => {
+    const result = await store.insert(row);
+    countRecorded(row, result.inserted);
+    return result;
+  };
+  const { outbox } = store;
+  const recordWithEffect: Outbox["recordWithEffect"] = async (row, effect, claimForMs) => {
+    const recorded = await outbox!.recordWithEffect(row, effect, claimForMs);
+    countRecorded(row, recorded.inserted);
+    return recorded;
+  };
+  const countedOutbox = outbox && delegate(outbox, { recordWithEffect });
+  return delegate(store, { insert, outbox: countedOutbox });
+}
+
+/** `target` with some members replaced; the rest still read from (and bound to) the target itself. */
+function delegate<T extends object>(target: T, replaced: Partial<T>): T {
+  return new Proxy(target, {
+    get(object, key) {
+      if (Object.hasOwn(replaced, key)) return replaced[key as keyof T];
+      const value: unknown = Reflect.get(object, key, object);
+      return typeof value === "function" ? value.bind(object) : value;
+    },
+  });
+}
+
 export function observeEvaluation(policy: PolicyName, seconds: number): void {
   evaluationSeconds.observe({ policy }, seconds);
 }
@@ -72,7 +114,10 @@ export function recordGitHubRequest({ method, route, status }: GitHubRequestSamp
   if (status === "network" || status >= 400) githubErrorsTotal.inc(labels);
 }
 
-/** The engine, with every evaluation counted by result and timed. Errors are counted and rethrown. */
+/**
+ * The engine, with every evaluation timed. Decisions are counted where they are recorded
+ * (countDecisions), not here: a decision may evaluate more than once, or fail before evaluating.
+ */
 export function instrumentEngine(engine: PolicyEngine): PolicyEngine {
   return {
     get digest() {
@@ -81,12 +126,7 @@ export function instrumentEngine(engine: PolicyEngine): PolicyEngine {
     evaluate(policy: PolicyName, input: unknown): Decision {
       const started = process.hrtime.bigint();
       try {
-        const decision = engine.evaluate(policy, input);
-        recordDecision(policy, decision.allow ? "allow" : "deny");
-        return decision;
-      } catch (error) {
-        recordDecision(policy, "error");
-        throw error;
+        return engine.evaluate(policy, input);
       } finally {
         observeEvaluation(policy, Number(process.hrtime.bigint() - started) / 1e9);
       }
@@ -108,12 +148,12 @@ interface RequestOptionsLike {
 
 /**
  * Octokit plugin counting every GitHub API request: `ProbotOctokit.plugin(countGitHubRequests)`.
- * Labels use the route template so the metric's cardinality stays bounded.
+ * The route label is a template from a fixed list (route-label.ts): bounded, and free of repository names.
  */
 export function countGitHubRequests(octokit: RequestHookHost): void {
   octokit.hook.wrap("request", async (request, options) => {
     const method = options.method ?? "GET";
-    const route = routeTemplateOf(options.url ?? "");
+    const route = routeLabelOf(options.url ?? "");
     try {
       const response = await request(options);
       recordGitHubRequest({ method, route, status: response.status });
@@ -125,13 +165,6 @@ export function countGitHubRequests(octokit: RequestHookHost): void {
       throw error;
     }
   });
-}
-
-function routeTemplateOf(url: string): string {
-  // Callers that pass an expanded path (`/repos/o/r/pulls/12`) would create one series per
-  // resource; strip the query and collapse numeric ids as the least we can do.
-  const path = url.replace(/^https?:\/\/[^/]+/, "").split("?")[0] ?? "";
-  return path.replace(/\/\d+(?=\/|$)/g, "/{id}");
 }
 
 let processMetricsStarted = false;

@@ -8,6 +8,7 @@ import { evaluateRouter } from "./http/evaluate.js";
 import { auditRouter } from "./http/audit-router.js";
 import { healthRouter, type ReadinessCheck } from "./http/health.js";
 import { metricsRouter } from "./http/metrics.js";
+import { countDecisions } from "./metrics.js";
 import { createWebhookIntake, type WebhookIntake } from "./intake/webhook-intake.js";
 import { signatureCheck } from "./intake/webhook-secrets.js";
 import { startOutboxWorker, type OutboxWorker } from "./outbox/outbox-worker.js";
@@ -39,7 +40,9 @@ export type RepolServer = express.Express & { readonly work: ServerWork };
  * The express app: repol's webhook intake first (it reads the raw body itself), then repol's routes.
  * Stored deliveries and queued effects a previous process left are picked up before it returns.
  */
-export async function createServer({ probot, registry, deps, relay, timing = {} }: ServerParts): Promise<RepolServer> {
+export async function createServer({ probot, registry, deps: given, relay, timing = {} }: ServerParts): Promise<RepolServer> {
+  // Every decision ends in an audit row, so that is where decisions are counted, once each.
+  const deps: HandlerDeps = { ...given, store: countDecisions(given.store) };
   const { deliveries, outbox } = deps.store;
   if (!deliveries) throw new Error(`the ${deps.store.kind} audit store keeps no delivery log; repol cannot take webhooks without one`);
   await probot.load(repolApp(registry, deps));

@@ -1,7 +1,10 @@
 import nock from "nock";
 import { ProbotOctokit } from "probot";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { countGitHubRequests, instrumentEngine, metricsRegistry } from "../src/metrics.js";
+import { openAuditStore } from "../src/audit/open-audit-store.js";
+import type { NewAuditRecord } from "../src/audit/record.js";
+import type { AuditStore } from "../src/audit/store.js";
+import { countDecisions, countGitHubRequests, instrumentEngine, metricsRegistry } from "../src/metrics.js";
 import type { PolicyEngine } from "../src/policy/engine-types.js";
 import { loadPolicyEngine } from "../src/policy/engine.js";
 import { policyWasmPath } from "./helpers/policy-bundle.js";
@@ -58,8 +61,42 @@ describe("countGitHubRequests", () => {
     nock("https://api.github.com").get("/repositories/1296269/issues/77").reply(200, {});
     await new CountingOctokit({ auth: "token" }).request("GET /repositories/1296269/issues/77");
     const text = await scrape();
-    expect(sampleValue(text, "repol_github_requests_total", { route: "/repositories/{id}/issues/{id}", status: "200" })).toBeGreaterThanOrEqual(1);
+    // A route repol does not call goes to one fixed bucket rather than a series of its own.
+    expect(sampleValue(text, "repol_github_requests_total", { route: "other", status: "200" })).toBeGreaterThanOrEqual(1);
     expect(text).not.toContain("1296269");
+  });
+
+  it("labels every page of a paginated list on GitHub Enterprise Server with the route template, no names or SHAs", async () => {
+    const ghe = "https://ghe.example.com";
+    const sha = "3f786850e387550fdab836ed7e6dc881de23001b";
+    nock(ghe)
+      .get(`/api/v3/repos/acme/secret-sig/commits/${sha}/check-runs`)
+      .query(true)
+      .reply(200, { total_count: 2, check_runs: [{ id: 1 }] }, {
+        link: `<${ghe}/api/v3/repositories/4242/commits/${sha}/check-runs?per_page=1&page=2>; rel="next"`,
+      })
+      .get(`/api/v3/repositories/4242/commits/${sha}/check-runs`)
+      .query(true)
+      .reply(200, { total_count: 2, check_runs: [{ id: 2 }] });
+    const labels = { method: "GET", route: "/repos/{owner}/{repo}/commits/{ref}/check-runs", status: "200" };
+    const before = sampleValue(await scrape(), "repol_github_requests_total", labels);
+
+    const runs = await new CountingOctokit({ auth: "token", baseUrl: `${ghe}/api/v3` }).paginate("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
+      owner: "acme", repo: "secret-sig", ref: sha, per_page: 1,
+    });
+
+    expect(runs).toHaveLength(2);
+    const text = await scrape();
+    expect(sampleValue(text, "repol_github_requests_total", labels) - before).toBe(2);
+    for (const leak of ["secret-sig", sha, "4242", "/api/v3", "ghe.example"]) expect(text).not.toContain(leak);
+  });
+
+  it("labels a GraphQL query on GitHub Enterprise Server as /graphql", async () => {
+    nock("https://ghe.example.com").post("/api/graphql").reply(200, { data: { viewer: { login: "repol" } } });
+    const labels = { method: "POST", route: "/graphql", status: "200" };
+    const before = sampleValue(await scrape(), "repol_github_requests_total", labels);
+    await new CountingOctokit({ auth: "token", baseUrl: "https://ghe.example.com/api/v3" }).graphql("query { viewer { login } }");
+    expect(sampleValue(await scrape(), "repol_github_requests_total", labels) - before).toBe(1);
   });
 });
 
@@ -76,7 +113,7 @@ describe("instrumentEngine", () => {
     expect(instrumented.evaluate("deploy", input)).toEqual(engine.evaluate("deploy", input));
   });
 
-  it("counts an evaluation that throws as an error and rethrows it", async () => {
+  it("times an evaluation that throws and rethrows it, leaving the decision to be counted where it is recorded", async () => {
     const failing = instrumentEngine({
       digest: "d",
       evaluate: () => {
@@ -87,8 +124,51 @@ describe("instrumentEngine", () => {
     const before = await scrape();
     expect(() => failing.evaluate("pullrequest", {})).toThrow("bundle trapped");
     const after = await scrape();
-    expect(sampleValue(after, "repol_decisions_total", labels) - sampleValue(before, "repol_decisions_total", labels)).toBe(1);
+    // The handler turns the failure into an "error" decision and records it; countDecisions counts that row.
+    expect(sampleValue(after, "repol_decisions_total", labels) - sampleValue(before, "repol_decisions_total", labels)).toBe(0);
     const count = (text: string) => sampleValue(text, "repol_policy_evaluation_seconds_count", { policy: "pullrequest" });
     expect(count(after) - count(before)).toBe(1);
   });
 });
+
+describe("countDecisions", () => {
+  let store: AuditStore;
+  beforeEach(async () => {
+    store = countDecisions(await openAuditStore({ databaseUrl: null, auditDbPath: ":memory:" }));
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  const decided = async (labels: { policy: string; result: string }) => sampleValue(await scrape(), "repol_decisions_total", labels);
+
+  it("counts a recorded decision once by policy and result, and not again for a redelivery", async () => {
+    const labels = { policy: "deploy", result: "error" };
+    const before = await decided(labels);
+    expect((await store.insert(auditRow({ delivery_id: "d-1", decision: "error" }))).inserted).toBe(true);
+    expect((await store.insert(auditRow({ delivery_id: "d-1", decision: "error" }))).inserted).toBe(false);
+    expect((await decided(labels)) - before).toBe(1);
+  });
+
+  it("counts a decision recorded with its outbox effect once, and not again for a redelivery", async () => {
+    const labels = { policy: "pullrequest", result: "deny" };
+    const before = await decided(labels);
+    const row = auditRow({ delivery_id: "d-2", policy: "pullrequest", decision: "deny" });
+    const effect = { kind: "check_run" as const, installation_id: 1, request: {} };
+    expect((await store.outbox!.recordWithEffect(row, effect, 60_000)).inserted).toBe(true);
+    expect((await store.outbox!.recordWithEffect(row, effect, 60_000)).inserted).toBe(false);
+    expect((await decided(labels)) - before).toBe(1);
+    // The rest of the store is the store itself.
+    expect(await store.outbox!.counts()).toEqual({ pending: 1, done: 0, dead: 0 });
+    expect((await store.findByDelivery("d-2"))?.decision).toBe("deny");
+  });
+});
+
+function auditRow(overrides: Partial<NewAuditRecord>): NewAuditRecord {
+  return {
+    delivery_id: null, event: "deployment_protection_rule", action: "requested", policy: "deploy", decision: "allow", repository: "acme/widgets",
+    installation_id: 1, environment: "production", ref: "refs/heads/main", sha: "3f786850e387550fdab836ed7e6dc881de23001b", pr_number: null,
+    actor: "carol", violations: [], input: {}, bundle_digest: null, config_sha: null, duration_ms: 1,
+    effect: { kind: "deployment_callback", ok: false }, error: null, ...overrides,
+  };
+}

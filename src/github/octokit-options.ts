@@ -1,14 +1,19 @@
-// How repol's Octokit behaves when GitHub is slow, failing or rate limiting: every request is abandoned
-// after a timeout; 5xx, 429 and timeouts are retried with growing pauses (Octokit's retry plugin);
-// rate limits are waited out a bounded number of times (Octokit's throttling plugin), and what is
-// still failing after that is left to the outbox, which retries later rather than blocking now.
+// How repol's Octokit behaves when GitHub is slow, failing, unreachable or rate limiting: every attempt
+// is abandoned after a timeout; 5xx and 429 are retried with growing pauses, a timeout once, a
+// connection that cannot be made not at all (retry-requests.ts); rate limits are waited out a bounded
+// number of times (Octokit's throttling plugin). What still fails is left to the outbox and the
+// delivery retry, which try again later rather than holding a decision now.
 import { ProbotOctokit } from "probot";
+import { retryRequests } from "./retry-requests.js";
+import { timedFetch } from "./timed-fetch.js";
 
 export interface OctokitTuning {
   /** One attempt of one request is abandoned after this long. */
   timeoutMs: number;
-  /** Retries after a 5xx, 429 or no answer (3: four attempts in all). */
+  /** Retries after a 5xx or 429 (3: four attempts in all). */
   retries?: number;
+  /** Retries after no answer within `timeoutMs` (1: two attempts, so a decision waits 2 × timeout at most per step). */
+  timeoutRetries?: number;
   /** Scales the pauses between retries (1, 4, 9 ... × this); tests make it small. */
   retryBaseMs?: number;
   /** Times a rate-limited request is waited out before giving up. */
@@ -17,27 +22,13 @@ export interface OctokitTuning {
   maxRateLimitWaitSeconds?: number;
   /** Scales GitHub's Retry-After (seconds) into a wait; tests make it small. */
   rateLimitBaseMs?: number;
+  /** The fetch underneath; tests count attempts with it. */
+  fetch?: typeof fetch;
 }
 
 type Log = { warn(message: string): void };
 type LimitedRequest = { method?: string; url?: string };
 type OctokitClass = typeof ProbotOctokit;
-
-/** 4xx answers that would be the same on a retry; 429 and 5xx are retried. */
-export const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 451];
-
-/** fetch with a per-call timeout, so a retry gets a fresh one. */
-export function timedFetch(timeoutMs: number): typeof fetch {
-  return async (input, init) => {
-    const timeout = AbortSignal.timeout(timeoutMs);
-    try {
-      return await fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
-    } catch (error) {
-      if (timeout.aborted && !init?.signal?.aborted) throw new Error(`GitHub did not answer within ${timeoutMs} ms`, { cause: error });
-      throw error;
-    }
-  };
-}
 
 /** The Octokit options, in the function form Probot needs to keep its own defaults (auth, logging). */
 export function octokitOptions(tuning: OctokitTuning) {
@@ -52,8 +43,9 @@ export function octokitOptions(tuning: OctokitTuning) {
   };
   return (options: Record<string, unknown>) => ({
     ...options,
-    request: { ...(options.request as object), fetch: timedFetch(tuning.timeoutMs) },
-    retry: { ...(options.retry as object), retries: tuning.retries ?? 3, doNotRetry: DO_NOT_RETRY, retryAfterBaseValue: tuning.retryBaseMs ?? 1_000 },
+    request: { ...(options.request as object), fetch: timedFetch(tuning.timeoutMs, tuning.fetch) },
+    // Replaced by retryRequests (see repolOctokit).
+    retry: { ...(options.retry as object), enabled: false },
     throttle: {
       ...(options.throttle as object),
       ...installationThrottleKey(options),
@@ -77,10 +69,13 @@ function installationThrottleKey(options: Record<string, unknown>): { id?: strin
 
 /** ProbotOctokit (or a subclass with more plugins) configured for repol. */
 export function repolOctokit(tuning: OctokitTuning, base: OctokitClass = ProbotOctokit): OctokitClass {
-  return base.defaults(octokitOptions(tuning)) as OctokitClass;
+  const retrying = retryRequests({ retries: tuning.retries ?? 3, timeoutRetries: tuning.timeoutRetries ?? 1, retryBaseMs: tuning.retryBaseMs ?? 1_000 });
+  // retryRequests declares only the slice of Octokit it hooks into.
+  const plugin = retrying as unknown as Parameters<OctokitClass["plugin"]>[0];
+  return base.plugin(plugin).defaults(octokitOptions(tuning)) as OctokitClass;
 }
 
 /** Options for createProbot's `overrides`: the Octokit above, and the timeout on App token requests too. */
 export function probotGitHubOverrides(tuning: OctokitTuning, base: OctokitClass = ProbotOctokit) {
-  return { Octokit: repolOctokit(tuning, base), request: { fetch: timedFetch(tuning.timeoutMs) } };
+  return { Octokit: repolOctokit(tuning, base), request: { fetch: timedFetch(tuning.timeoutMs, tuning.fetch) } };
 }

@@ -2,7 +2,7 @@
 // repol was down (or unreachable), deployments waiting for its answer would wait until they time out;
 // this sweep asks GitHub to deliver again whatever it could not hand over, well inside that window.
 import type { DeliveryLog } from "../audit/work-store.js";
-import type { GitHub } from "./github-client.js";
+import { describeFailure, isGitHubFailure, type GitHub } from "./github-client.js";
 
 export interface HookDelivery {
   id: number;
@@ -87,7 +87,7 @@ export interface RedeliverySweepOptions {
   appClient(): Promise<GitHub>;
   deliveries: Pick<DeliveryLog, "known">;
   wanted(event: string): boolean;
-  log: { info(details: object, message: string): void; error(details: object, message: string): void };
+  log: { info(details: object, message: string): void; warn(message: string): void; error(details: object, message: string): void };
   intervalMinutes: number;
 }
 
@@ -102,7 +102,10 @@ export function startRedeliverySweep(options: RedeliverySweepOptions): () => voi
       const report = await redeliverFailed(await options.appClient(), { known: (guids) => options.deliveries.known(guids), wanted: options.wanted });
       if (report.asked.length > 0 || report.refused > 0) options.log.info({ ...report }, "asked GitHub to redeliver webhooks repol never received");
     } catch (error) {
-      options.log.error({ err: error }, "redelivery sweep failed; will try again at the next interval");
+      // GitHub down or refusing is expected now and then: one line, no stack. Anything else is a bug worth its trace.
+      const again = `will try again in ${options.intervalMinutes} min`;
+      if (isGitHubFailure(error)) options.log.warn(`redelivery sweep failed: ${describeFailure(error)} while listing the App's webhook deliveries; ${again}`);
+      else options.log.error({ err: error }, `redelivery sweep failed; ${again}`);
     } finally {
       running = false;
     }

@@ -34,6 +34,7 @@ export const handleDeploymentProtectionRule: EventHandler = async (context, deps
     const payload = context.payload as DeploymentProtectionRulePayload;
     const github = context.octokit as GitHub;
     const verdict = await decideSafely(payload, github, deps);
+    if (verdict.decision === "error") context.log.warn({ delivery: deliveryId, error: verdict.error }, "deployment rejected: repol could not evaluate it");
     const callback = callbackOf(verdict);
     const durationMs = performance.now() - started;
     let effect: EffectOutcome;
@@ -49,8 +50,10 @@ export const handleDeploymentProtectionRule: EventHandler = async (context, deps
       { delivery: deliveryId, repository: verdict.request.repository, environment: verdict.request.environment, decision: verdict.decision, callback: effect.ok },
       "deployment_protection_rule decided",
     );
-    if (verdict.decision === "error") context.log.warn({ delivery: deliveryId, error: verdict.error }, "deployment rejected: repol could not evaluate it");
-    if (!effect.ok) context.log.error({ delivery: deliveryId, effect }, "deployment_protection_rule: the answer did not reach GitHub (yet)");
+    // A callback that failed through the outbox was logged there, once; here only one that could not be made at all.
+    if (!effect.ok && !("review" in callback)) {
+      context.log.error({ delivery: deliveryId, effect }, "deployment_protection_rule: the answer did not reach GitHub (yet)");
+    }
   } finally {
     inFlight.delete(deliveryId);
   }

@@ -154,7 +154,6 @@ async function judge(context: Context, deps: HandlerDeps, pr: PullRequestUnderRe
       pending,
       { kind: "check_run", target, checkRunId, check: verdict.check },
     );
-    if (!outcome.ok) context.log.error({ delivery: deliveryKey, effect: outcome }, "pull request check: the verdict did not reach GitHub (yet)");
     context.log.info({ delivery: deliveryKey, pr: pr.number, sha: pr.headSha, decision: verdict.decision, check_run: outcome.check_run_id ?? checkRunId }, "pull request judged");
   });
 }

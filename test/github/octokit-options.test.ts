@@ -9,6 +9,7 @@ import { INSTALLATION_ID, RUN_ID, passingScenario, scenarioRoutes } from "../hel
 import { gatedGitHub, type GatedGitHub } from "../helpers/gated-github.js";
 import { json, type GitHubReply } from "../helpers/github-router.js";
 import { TEST_APP_ID, TEST_WEBHOOK_SECRET, testAppPrivateKey } from "../helpers/test-probot.js";
+import { closedPort, countingFetch } from "../helpers/closed-port.js";
 
 const TUNING: OctokitTuning = { timeoutMs: 300, retries: 3, retryBaseMs: 5, rateLimitRetries: 2, rateLimitBaseMs: 5 };
 const review = { owner: "acme", repo: "widgets", runId: RUN_ID, environment: "production", state: "approved" as const, comment: "ok" };
@@ -26,11 +27,19 @@ async function installationClient(replies: GitHubReply[], tuning: OctokitTuning 
     ...scenarioRoutes(passingScenario()),
     { name: "callback", method: "POST", path: /\/deployment_protection_rule$/, reply: () => replies[Math.min(calls++, replies.length - 1)]! },
   ]);
+  return { client: await clientAt(github.host, tuning), attempts: () => calls };
+}
+
+/** The installation client a handler gets, for a GitHub (Enterprise) API at `host`. */
+async function clientAt(host: string, tuning: OctokitTuning): Promise<GitHub> {
   const probot = createProbot({
-    env: { APP_ID: String(TEST_APP_ID), PRIVATE_KEY: testAppPrivateKey(), WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, GHE_HOST: github.host, GHE_PROTOCOL: "http", LOG_LEVEL: "fatal" },
+    env: {
+      APP_ID: String(TEST_APP_ID), PRIVATE_KEY: testAppPrivateKey(), WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+      GHE_HOST: host, GHE_PROTOCOL: "http", LOG_LEVEL: "fatal",
+    },
     overrides: probotGitHubOverrides(tuning),
   });
-  return { client: (await probot.auth(INSTALLATION_ID)) as GitHub, attempts: () => calls };
+  return (await probot.auth(INSTALLATION_ID)) as GitHub;
 }
 
 const problem = (status: number, message: string, headers: Record<string, string> = {}): GitHubReply => ({
@@ -119,5 +128,54 @@ describe("does not retry what would fail again", () => {
     const { client } = await installationClient([problem(422, "No pending deployment requests to approve or reject")]);
     const { outcome } = await deliverEffect(client, { kind: "deployment_callback", review });
     expect(outcome.error).toContain("already decided");
+  });
+});
+
+describe("leaves to the outbox what an immediate retry cannot fix", () => {
+  it("makes one attempt against a GitHub that refuses the connection, and says it could not connect", async () => {
+    const port = await closedPort();
+    const counted = countingFetch();
+    const client = await clientAt(`127.0.0.1:${port}`, { ...TUNING, fetch: counted.fetch });
+
+    const attempt = await deliverEffect(client, { kind: "deployment_callback", review });
+
+    // The installation token is the first request; refused once, neither it nor the callback is tried again.
+    expect(counted.attempts).toEqual(["/app/installations/52345678/access_tokens"]);
+    expect(attempt).toEqual({
+      retryable: true,
+      outcome: { kind: "deployment_callback", ok: false, error: `could not connect to GitHub (ECONNREFUSED 127.0.0.1:${port})` },
+    });
+  });
+
+  it("retries a token request GitHub does not answer once, and not again for the request that needed the token", async () => {
+    const { client } = await installationClient([json(204)], { ...TUNING, retries: 3, timeoutRetries: 1 });
+    github!.hold("POST", /\/access_tokens$/);
+
+    const attempt = await deliverEffect(client, { kind: "deployment_callback", review });
+
+    expect(github!.arrivals.filter((request) => request.path.endsWith("/access_tokens"))).toHaveLength(2);
+    expect(github!.calls("callback")).toEqual([]);
+    expect(attempt).toMatchObject({ retryable: true, outcome: { ok: false, error: `GitHub did not answer within ${TUNING.timeoutMs} ms` } });
+    expect(attempt.outcome).not.toHaveProperty("status");
+  });
+
+  it("retries a token request GitHub answers 500 its own retries, not four times more", async () => {
+    const { client } = await installationClient([json(204)]);
+    github!.use({ name: "installation-token", method: "POST", path: /^\/app\/installations\/\d+\/access_tokens$/, reply: () => problem(500, "Server Error") });
+
+    const attempt = await deliverEffect(client, { kind: "deployment_callback", review });
+
+    expect(github!.calls("installation-token").map((request) => request.status)).toEqual([500, 500, 500, 500]);
+    expect(attempt).toMatchObject({ retryable: true, outcome: { ok: false, status: 500 } });
+  });
+
+  it("makes a request GitHub keeps not answering twice in all by default, each with its own timeout", async () => {
+    const { client } = await installationClient([json(204)], { timeoutMs: 200, retryBaseMs: 5, rateLimitBaseMs: 5 });
+    github!.hold("POST", /\/deployment_protection_rule$/);
+
+    const attempt = await deliverEffect(client, { kind: "deployment_callback", review });
+
+    expect(github!.arrivals.filter((request) => request.path.endsWith("/deployment_protection_rule"))).toHaveLength(2);
+    expect(attempt).toMatchObject({ retryable: true, outcome: { ok: false, error: "GitHub did not answer within 200 ms" } });
   });
 });

@@ -4,6 +4,8 @@ import { createProbot } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
 import type { GitHub } from "../../src/github/github-client.js";
 import { redeliverFailed, startRedeliverySweep, type HookDelivery } from "../../src/github/redeliver-failed.js";
+import { probotGitHubOverrides } from "../../src/github/octokit-options.js";
+import { closedPort } from "../helpers/closed-port.js";
 import { eventually } from "../helpers/eventually.js";
 import { gatedGitHub, type GatedGitHub } from "../helpers/gated-github.js";
 import { failure, json, type GitHubRequest } from "../helpers/github-router.js";
@@ -113,12 +115,46 @@ describe("startRedeliverySweep", () => {
       },
       deliveries: { known: async () => new Set() },
       wanted: () => true,
-      log: { info: () => undefined, error: (_details, message) => errors.push(message) },
+      log: { info: () => undefined, warn: () => undefined, error: (_details, message) => errors.push(message) },
       intervalMinutes: 30,
     });
     try {
       await eventually("the failure to be logged", () => errors.length > 0);
       expect(errors[0]).toContain("redelivery sweep failed");
+    } finally {
+      stop();
+    }
+  });
+
+  it("logs GitHub refusing the connection as one WARN line that names it, with no error object or stack", async () => {
+    const port = await closedPort();
+    const probot = createProbot({
+      env: {
+        APP_ID: String(TEST_APP_ID), PRIVATE_KEY: testAppPrivateKey(), WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+        GHE_HOST: `127.0.0.1:${port}`, GHE_PROTOCOL: "http", LOG_LEVEL: "fatal",
+      },
+      overrides: probotGitHubOverrides({ timeoutMs: 1_000 }),
+    });
+    const lines: { level: string; args: unknown[] }[] = [];
+    const record = (level: string) => (...args: unknown[]) => void lines.push({ level, args });
+    const stop = startRedeliverySweep({
+      appClient: async () => (await probot.auth()) as GitHub,
+      deliveries: { known: async () => new Set() },
+      wanted: () => true,
+      log: { info: record("info"), warn: record("warn"), error: record("error") },
+      intervalMinutes: 30,
+    });
+    try {
+      await eventually("the failure to be logged", () => lines.length > 0);
+      expect(lines).toEqual([
+        {
+          level: "warn",
+          args: [
+            `redelivery sweep failed: could not connect to GitHub (ECONNREFUSED 127.0.0.1:${port})` +
+              " while listing the App's webhook deliveries; will try again in 30 min",
+          ],
+        },
+      ]);
     } finally {
       stop();
     }
@@ -133,7 +169,7 @@ describe("startRedeliverySweep", () => {
       },
       deliveries: { known: async () => new Set() },
       wanted: () => true,
-      log: { info: () => undefined, error: () => undefined },
+      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
       intervalMinutes: 0,
     });
     stop();

@@ -1,5 +1,8 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openAuditStore } from "../../src/audit/open-audit-store.js";
+import type { NewAuditRecord } from "../../src/audit/record.js";
 import type { AuditStore } from "../../src/audit/store.js";
 import { buildRegistry } from "../../src/handlers/registry.js";
 import type { HandlerDeps } from "../../src/handlers/types.js";
@@ -28,9 +31,16 @@ beforeAll(async () => {
     ["issues.closed", async () => {
       throw new Error("handler blew up");
     }],
-    // A handler that evaluates a policy, as the real ones do, so decisions show up too.
-    ["issues.labeled", async (_context, handlerDeps) => {
+    // A handler that evaluates a policy and records the decision, as the real ones do, so decisions show up too.
+    ["issues.labeled", async (context, handlerDeps) => {
+      const decision = handlerDeps.engine.evaluate("deploy", { environment: "production" });
+      await handlerDeps.store.insert(decisionRow(context.id, decision.allow ? "allow" : "deny"));
+    }],
+    // Evaluates twice for one decision: counted once.
+    ["issues.unlabeled", async (context, handlerDeps) => {
       handlerDeps.engine.evaluate("deploy", { environment: "production" });
+      const decision = handlerDeps.engine.evaluate("deploy", { environment: "production" });
+      await handlerDeps.store.insert(decisionRow(context.id, decision.allow ? "allow" : "deny"));
     }],
   ]);
   repol = await serveRepol(registry, deps);
@@ -50,6 +60,18 @@ describe("GET /metrics", () => {
     expect(text).toContain("# TYPE repol_policy_evaluation_seconds histogram");
     expect(text).toContain("# TYPE repol_github_requests_total counter");
     expect(text).toContain("repol_process_resident_memory_bytes");
+  });
+
+  it("exposes exactly the metrics docs/deploy.md documents", async () => {
+    const { text } = await scrape();
+    const exposed = [...text.matchAll(/^# TYPE (\S+) \S+$/gm)].map((match) => match[1]!);
+    const table = readFileSync(fileURLToPath(new URL("../../docs/deploy.md", import.meta.url)), "utf8");
+    const documented = [...table.matchAll(/^\| `(repol_[a-z_]+)` \|/gm)].map((match) => match[1]!);
+    const families = [...table.matchAll(/`(repol_[a-z]+_)\*`/g)].map((match) => match[1]!);
+    expect(families).toEqual(["repol_process_", "repol_nodejs_"]);
+    const own = exposed.filter((name) => !families.some((family) => name.startsWith(family)));
+    expect(own).toContain("repol_outbox_effects");
+    expect([...documented].sort()).toEqual([...own].sort());
   });
 
   it.each([
@@ -97,4 +119,26 @@ describe("GET /metrics", () => {
     expect(sampleValue(after.text, "repol_decisions_total", { policy: "deploy", result: "deny" }) - deniedBefore).toBe(1);
     expect(sampleValue(after.text, "repol_policy_evaluation_seconds_count", { policy: "deploy" }) - timedBefore).toBe(1);
   });
+
+  it("counts a decision once however often its policy was evaluated, and not again when the delivery comes back", async () => {
+    const denied = async () => sampleValue((await scrape()).text, "repol_decisions_total", { policy: "deploy", result: "deny" });
+    const before = await denied();
+    const handled = async () => sampleValue((await scrape()).text, "repol_webhook_events_total", { event: "issues", action: "unlabeled", outcome: "handled" });
+    const handledBefore = await handled();
+    expect(await repol.deliver("issues", { action: "unlabeled", installation: { id: 1 } }, "twice-evaluated")).toBe(202);
+    await eventually("the delivery to be handled", async () => (await handled()) > handledBefore);
+    // GitHub redelivers it (as after a failure): handled again, the same decision, nothing new to count.
+    await deps.store.deliveries!.markFailed("twice-evaluated", "failed for good, then redelivered", null);
+    expect(await repol.deliver("issues", { action: "unlabeled", installation: { id: 1 } }, "twice-evaluated")).toBe(202);
+    await eventually("the redelivery to be handled", async () => (await handled()) > handledBefore + 1);
+    expect((await denied()) - before).toBe(1);
+  });
 });
+
+function decisionRow(deliveryId: string, decision: "allow" | "deny"): NewAuditRecord {
+  return {
+    delivery_id: deliveryId, event: "issues", action: "labeled", policy: "deploy", decision, repository: "acme/widgets", installation_id: 1,
+    environment: "production", ref: null, sha: null, pr_number: null, actor: null, violations: [], input: {}, bundle_digest: null,
+    config_sha: null, duration_ms: 1, effect: { kind: "none", ok: true }, error: null,
+  };
+}
