@@ -3,9 +3,9 @@
 // (e.g. required_checks) is judged again rather than read from a stored verdict. A question the
 // recording cannot answer throws, which the deployment gate turns into an "error" verdict: a missing
 // fact never passes a rule.
-import { judgeChecks, type CheckRunLike, type CommitStatusLike } from "../github/checks-passed.js";
+import { judgeChecks, type CheckRunLike, type CommitStatusLike } from "../core/judge-checks.js";
 import type { PullRef, RefKind, RepoFacts } from "../github/repo-facts.js";
-import { judgeSignOff, type CommitLike } from "../github/signed-off.js";
+import { judgeSignOff, type CommitLike } from "../core/judge-sign-off.js";
 import { UsageError } from "./cli-io.js";
 import { isPlainObject } from "./read-json-file.js";
 

@@ -2,8 +2,8 @@
 import { openSqliteStore } from "../audit/sqlite-store.js";
 import type { AuditStore } from "../audit/store.js";
 import type { RepoFacts } from "../github/repo-facts.js";
-import { decideDeployment } from "../handlers/decide-deployment.js";
-import { readDeploymentRequest, type DeploymentProtectionRulePayload } from "../handlers/deployment-payload.js";
+import { decideDeployment } from "../core/decide-deployment.js";
+import { readDeploymentRequest, type DeploymentProtectionRulePayload } from "../webhooks/read-deployment-request.js";
 import type { PolicyEngine } from "../policy/engine-types.js";
 import type { Settings } from "../settings.js";
 import type { ReplayResult } from "./replay-result.js";

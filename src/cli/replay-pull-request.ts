@@ -2,7 +2,7 @@
 // decision code, and shows the check run it would post.
 import type { RepoFacts } from "../github/repo-facts.js";
 import { snapshotOf, type PullRequestLike } from "../github/read-pull-request.js";
-import { decidePullRequest } from "../handlers/decide-pull-request.js";
+import { decidePullRequest } from "../core/decide-pull-request.js";
 import type { PolicyEngine } from "../policy/engine-types.js";
 import { UsageError } from "./cli-io.js";
 import { isPlainObject } from "./read-json-file.js";

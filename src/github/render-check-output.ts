@@ -5,7 +5,7 @@ import type { PullRequestConfig } from "../policy/load-repo-config.js";
 import type { CheckConclusion, CheckRunOutput } from "./check-run.js";
 import { renderConfigProblems, renderMissingPolicy, type CheckParts } from "./render-config-problems.js";
 import { escapeMarkdown } from "./render-violations.js";
-import type { SignOffVerdict } from "./signed-off.js";
+import type { SignOffVerdict } from "../core/judge-sign-off.js";
 
 export interface PullRequestShown {
   number: number;

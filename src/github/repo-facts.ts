@@ -1,14 +1,14 @@
 // Every GitHub fact a policy may need, behind one interface: handlers depend on RepoFacts, only the
 // Octokit-backed implementation below talks to GitHub, and a CLI can hand in recorded answers.
-import { approversOf } from "./approvers-of.js";
-import { checksPassed, type ChecksOptions, type ChecksVerdict } from "./checks-passed.js";
+import { approversOf } from "../core/latest-approvers.js";
+import { checksPassed, type ChecksOptions, type ChecksVerdict } from "../core/judge-checks.js";
 import { environmentsOf } from "./environments-of.js";
 import { configCache } from "./config-cache.js";
 import { askGitHub, fullName, type GitHub, type RepoRef } from "./github-client.js";
 import { pullsForCommit, type PullRef } from "./pulls-for-commit.js";
 import type { ConfigFile } from "./read-config-file.js";
 import { refKind, type RefKind } from "./ref-kind.js";
-import { commitSignedOff, pullSignedOff, type SignOffVerdict } from "./signed-off.js";
+import { commitSignedOff, pullSignedOff, type SignOffVerdict } from "../core/judge-sign-off.js";
 
 export type { ChecksOptions, ChecksVerdict, ConfigFile, PullRef, RefKind, SignOffVerdict };
 

@@ -7,12 +7,12 @@ import type { GitHub } from "../github/github-client.js";
 import { renderDeploymentComment } from "../github/render-deployment-comment.js";
 import { octokitRepoFacts } from "../github/repo-facts.js";
 import { recordAndDeliver, retryPolicyOf } from "../outbox/record-and-deliver.js";
-import { decideDeployment, type DeploymentVerdict } from "./decide-deployment.js";
-import { readDeploymentRequest, type DeploymentProtectionRulePayload } from "./deployment-payload.js";
+import { decideDeployment, type DeploymentVerdict } from "../core/decide-deployment.js";
+import { readDeploymentRequest, type DeploymentProtectionRulePayload } from "../webhooks/read-deployment-request.js";
 import type { EventHandler, HandlerDeps } from "./types.js";
 
-export { decideDeployment } from "./decide-deployment.js";
-export type { DeployInput, DeploymentVerdict, DecideOptions } from "./decide-deployment.js";
+export { decideDeployment } from "../core/decide-deployment.js";
+export type { DeployInput, DeploymentVerdict, DecideOptions } from "../core/decide-deployment.js";
 
 // A redelivery that arrives while the first delivery is still being decided must not answer twice.
 const inFlight = new Set<string>();

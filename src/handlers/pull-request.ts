@@ -10,13 +10,13 @@ import { readPullRequest, snapshotOf, type PullRequestLike } from "../github/rea
 import { renderEvaluationError } from "../github/render-check-output.js";
 import { octokitRepoFacts } from "../github/repo-facts.js";
 import { recordAndDeliver, retryPolicyOf } from "../outbox/record-and-deliver.js";
-import { decidePullRequest, failedVerdict, type PullRequestUnderReview, type PullRequestVerdict } from "./decide-pull-request.js";
+import { decidePullRequest, failedVerdict, type PullRequestUnderReview, type PullRequestVerdict } from "../core/decide-pull-request.js";
 import { createKeyedQueue } from "./keyed-queue.js";
 import { requirePayloadFields } from "./payload-fields.js";
 import type { EventHandler, HandlerDeps } from "./types.js";
 
-export { decidePullRequest } from "./decide-pull-request.js";
-export type { PullRequestInput, PullRequestUnderReview, PullRequestVerdict } from "./decide-pull-request.js";
+export { decidePullRequest } from "../core/decide-pull-request.js";
+export type { PullRequestInput, PullRequestUnderReview, PullRequestVerdict } from "../core/decide-pull-request.js";
 
 type Repository = { name: string; owner: { login: string }; default_branch: string; full_name: string; id: number };
 type Envelope = { action?: string; repository: Repository; sender?: { login: string } | null; installation?: { id: number } };

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Decision, Violation } from "../../src/policy/decision.js";
 import type { PullRequestConfig } from "../../src/policy/load-repo-config.js";
 import { renderCheckOutput, renderEvaluationError, type PullRequestShown } from "../../src/github/render-check-output.js";
-import type { SignOffVerdict } from "../../src/github/signed-off.js";
+import type { SignOffVerdict } from "../../src/core/judge-sign-off.js";
 
 const pr: PullRequestShown = {
   number: 42, headRef: "feature/login", baseRef: "main", forkOf: null, draft: false, defaultBranch: "main", configPath: ".repol/pullrequest.yaml",

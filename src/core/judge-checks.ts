@@ -1,4 +1,4 @@
-import { askGitHub, fullName, type GitHub, type RepoRef } from "./github-client.js";
+import { askGitHub, fullName, type GitHub, type RepoRef } from "../github/github-client.js";
 
 export interface ChecksOptions {
   /** The workflow run waiting on this deployment gate: its unfinished jobs cannot finish before we answer. */

@@ -6,7 +6,7 @@ import { renderCheckOutput, type PullRequestOutcome, type PullRequestShown, type
 import type { RepoFacts, SignOffVerdict } from "../github/repo-facts.js";
 import type { Violation } from "../policy/decision.js";
 import { CONFIG_PATHS, parseRepoConfig, renderConfigErrors, type PullRequestConfig } from "../policy/load-repo-config.js";
-import type { HandlerDeps } from "./types.js";
+import type { HandlerDeps } from "../handlers/types.js";
 
 /** The policy input of `github.pullrequest`; the contract is fixed by policies/pullrequest.rego. */
 export interface PullRequestInput {

@@ -1,4 +1,4 @@
-import { askGitHub, fullName, type GitHub, type RepoRef } from "./github-client.js";
+import { askGitHub, fullName, type GitHub, type RepoRef } from "../github/github-client.js";
 
 export interface CommitLike {
   sha: string;

@@ -1,4 +1,4 @@
-import { askGitHub, fullName, type GitHub, type RepoRef } from "./github-client.js";
+import { askGitHub, fullName, type GitHub, type RepoRef } from "../github/github-client.js";
 
 /** The fields of a pull request review that decide whether it counts as an approval. */
 export interface ReviewLike {

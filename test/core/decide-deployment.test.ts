@@ -1,10 +1,10 @@
 // decideDeployment through its RepoFacts seam: answers given as plain data, no HTTP at all.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { judgeChecks } from "../../src/github/checks-passed.js";
+import { judgeChecks } from "../../src/core/judge-checks.js";
 import type { RefKind, RepoFacts } from "../../src/github/repo-facts.js";
-import { judgeSignOff } from "../../src/github/signed-off.js";
+import { judgeSignOff } from "../../src/core/judge-sign-off.js";
 import { decideDeployment } from "../../src/handlers/deployment.js";
-import { qualifyDeploymentRef, startOfUtcDay } from "../../src/handlers/deployment-ref.js";
+import { qualifyDeploymentRef, startOfUtcDay } from "../../src/core/deployment-ref.js";
 import { gateDeps, type GateDeps } from "../helpers/gate-deps.js";
 import { DEPLOY_YAML, deploymentPayload, SHA } from "../helpers/deployment-scenario.js";
 

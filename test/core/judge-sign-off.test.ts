@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { commitSignedOff, hasSignOff, judgeSignOff, pullSignedOff } from "../../src/github/signed-off.js";
+import { commitSignedOff, hasSignOff, judgeSignOff, pullSignedOff } from "../../src/core/judge-sign-off.js";
 import { nockGitHub, resetNock } from "../helpers/nock-github.js";
 import { passingScenario, scenarioRoutes, signedOff, SHA } from "../helpers/deployment-scenario.js";
 import { TestOctokit } from "../helpers/test-probot.js";

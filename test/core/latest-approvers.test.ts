@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { approversOf, latestApprovers, type ReviewLike } from "../../src/github/approvers-of.js";
+import { approversOf, latestApprovers, type ReviewLike } from "../../src/core/latest-approvers.js";
 import { nockGitHub, resetNock } from "../helpers/nock-github.js";
 import { passingScenario, scenarioRoutes, type PullSpec } from "../helpers/deployment-scenario.js";
 import { TestOctokit } from "../helpers/test-probot.js";

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { checksPassed, judgeChecks, runIdOf, type CheckRunLike, type CommitStatusLike } from "../../src/github/checks-passed.js";
+import { checksPassed, judgeChecks, runIdOf, type CheckRunLike, type CommitStatusLike } from "../../src/core/judge-checks.js";
 import { nockGitHub, resetNock } from "../helpers/nock-github.js";
 import { passingScenario, scenarioRoutes, SHA, type CheckRunSpec } from "../helpers/deployment-scenario.js";
 import { TestOctokit } from "../helpers/test-probot.js";

@@ -6,8 +6,8 @@ import type { ChecksVerdict, RepoFacts, SignOffVerdict } from "../github/repo-fa
 import type { Decision, Violation } from "../policy/decision.js";
 import { CONFIG_PATHS, parseRepoConfig, renderConfigErrors, type DeployConfig } from "../policy/load-repo-config.js";
 import { qualifyDeploymentRef, startOfUtcDay } from "./deployment-ref.js";
-import { readDeploymentRequest, type DeploymentProtectionRulePayload, type DeploymentRequest } from "./deployment-payload.js";
-import type { HandlerDeps } from "./types.js";
+import { readDeploymentRequest, type DeploymentProtectionRulePayload, type DeploymentRequest } from "../webhooks/read-deployment-request.js";
+import type { HandlerDeps } from "../handlers/types.js";
 
 /** The policy input of `github.deploy`; the contract is fixed by policies/deploy.rego. */
 export interface DeployInput {
