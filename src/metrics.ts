@@ -1,7 +1,8 @@
 // repol's Prometheus metrics, in one registry any layer can record into. Import-safe on purpose:
 // no server, no timers; process metrics start only when collectProcessMetrics() is called.
 import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
-import type { Decision, PolicyName } from "./policy/decision.js";
+import type { PolicyName } from "./domain/policy-name.js";
+import type { PolicyResult } from "./domain/verdict.js";
 import type { PolicyEngine } from "./policy/engine-types.js";
 
 export const metricsRegistry = new Registry();
@@ -78,7 +79,7 @@ export function instrumentEngine(engine: PolicyEngine): PolicyEngine {
     get digest() {
       return engine.digest;
     },
-    evaluate(policy: PolicyName, input: unknown): Decision {
+    evaluate(policy: PolicyName, input: unknown): PolicyResult {
       const started = process.hrtime.bigint();
       try {
         const decision = engine.evaluate(policy, input);

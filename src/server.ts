@@ -2,7 +2,7 @@ import express from "express";
 import type { Probot } from "probot";
 import { repolApp } from "./app.js";
 import type { HandlerRegistry } from "./handlers/registry.js";
-import type { HandlerDeps } from "./handlers/types.js";
+import type { AppDeps } from "./handlers/types.js";
 import { createFailedAttemptLimiter } from "./http/auth-rate-limit.js";
 import { evaluateRouter } from "./http/evaluate.js";
 import { auditRouter } from "./http/audit-router.js";
@@ -18,7 +18,7 @@ export const WEBHOOK_PATH = "/api/github/webhooks";
 export interface ServerParts {
   probot: Probot;
   registry: HandlerRegistry;
-  deps: HandlerDeps;
+  deps: AppDeps;
   /** Sweep intervals; tests shorten them. */
   timing?: { deliverySweepMs?: number; outboxIntervalMs?: number };
 }

@@ -1,12 +1,16 @@
-// The pull request check's core: a pull request + GitHub facts → verdict and check output. No Octokit
-// and no Probot here, so a CLI can replay it against recorded facts.
-import type { AuditDecision } from "../audit/record.js";
-import type { PullRequestSnapshot } from "../github/read-pull-request.js";
-import { renderCheckOutput, type PullRequestOutcome, type PullRequestShown, type RenderedCheck } from "../github/render-check-output.js";
-import type { RepoFacts, SignOffVerdict } from "../github/repo-facts.js";
-import type { Violation } from "../policy/decision.js";
-import { CONFIG_PATHS, parseRepoConfig, renderConfigErrors, type PullRequestConfig } from "../policy/load-repo-config.js";
-import type { HandlerDeps } from "../handlers/types.js";
+// The pull request check's decision: a pull request + facts → verdict, and what its check run rests
+// on. No Probot and no Octokit here: the App and `repol replay` share it; each renders the check itself.
+import type { PullRequestUnderReview } from "../domain/pull-request.js";
+import { outcomeOf, type PolicyResult, type Violation, type VerdictOutcome } from "../domain/verdict.js";
+import type { ConfigError } from "../policy/decision.js";
+import type { PolicyEngine } from "../policy/engine-types.js";
+import type { PullRequestConfig } from "../policy/load-repo-config.js";
+import { explainViolations } from "./explain-violations.js";
+import type { DecisionFacts, PullRequestQuery } from "./facts.js";
+import { judgePullSignOff, type SignOffVerdict } from "./judge-sign-off.js";
+import { approversOf } from "./latest-approvers.js";
+import { messageOf } from "./message-of.js";
+import { readPolicy } from "./read-policy.js";
 
 /** The policy input of `github.pullrequest`; the contract is fixed by policies/pullrequest.rego. */
 export interface PullRequestInput {
@@ -17,88 +21,57 @@ export interface PullRequestInput {
   repo_policy: PullRequestConfig | null;
 }
 
-/** The pull request being judged, in the base repository (for a fork, never the fork). */
-export interface PullRequestUnderReview extends PullRequestSnapshot {
-  owner: string;
-  repo: string;
-  defaultBranch: string;
-}
+/** What the check run shows besides the outcome: the rules as judged, the config's problems, or the failure. */
+export type PullRequestBasis =
+  | { kind: "decided"; result: PolicyResult; config: PullRequestConfig | null; approvers: string[] | null; signOff: SignOffVerdict | null }
+  | { kind: "config_invalid"; errors: ConfigError[] }
+  | { kind: "error"; message: string };
 
 export interface PullRequestVerdict {
   /** "deny" for a missing or broken config too; "error" when repol could not reach a decision. */
-  decision: AuditDecision;
+  outcome: VerdictOutcome;
   violations: Violation[];
   input: PullRequestInput | null;
   configSha: string | null;
   error: string | null;
-  check: RenderedCheck;
+  basis: PullRequestBasis;
 }
 
-export async function decidePullRequest(
-  pr: PullRequestUnderReview,
-  facts: RepoFacts,
-  deps: Pick<HandlerDeps, "engine">,
-): Promise<PullRequestVerdict> {
-  const shown = shownOf(pr);
+export async function decidePullRequest(pr: PullRequestUnderReview, facts: DecisionFacts, engine: PolicyEngine): Promise<PullRequestVerdict> {
+  const query: PullRequestQuery = { policy: "pullrequest", number: pr.number, headSha: pr.headSha };
   let configSha: string | null = null;
   try {
-    const file = await facts.configFile(CONFIG_PATHS.pullrequest);
-    configSha = file?.sha ?? null;
-    const parsed = file === null ? null : parseRepoConfig("pullrequest", file.text, file.path);
-    if (parsed !== null && !parsed.ok) {
-      const violations = parsed.errors.map((error) => ({ code: "config.invalid", msg: renderConfigErrors([error]), ...error }));
-      return { decision: "deny", violations, input: null, configSha, error: null, check: renderCheckOutput(shown, { kind: "config_invalid", errors: parsed.errors }) };
+    const policy = await readPolicy(facts, query);
+    if (policy.kind === "invalid") {
+      return { outcome: "deny", violations: policy.violations, input: null, configSha: policy.configSha, error: null, basis: { kind: "config_invalid", errors: policy.errors } };
     }
-    const config = parsed?.config ?? null;
-    const [approvers, signOff] = config === null
-      ? [null, null]
-      : await Promise.all([facts.approversOf(pr.number), facts.signedOff({ pull: pr.number })]);
+    // A missing policy is judged too: the policy itself denies it with `policy.missing`.
+    const config = policy.kind === "valid" ? policy.config : null;
+    configSha = policy.kind === "valid" ? policy.configSha : null;
+    const evidence = config === null ? null : await facts.pullRequestEvidence(query);
+    const approvers = evidence === null ? null : approversOf(evidence);
+    const signOff = evidence === null ? null : judgePullSignOff(evidence);
     const input: PullRequestInput = {
       head_ref: pr.headRef,
       base_ref: pr.baseRef,
       ...(approvers !== null && signOff !== null ? { workflow_meta: { approvers, signed_off: signOff.signedOff } } : {}),
       repo_policy: config,
     };
-    const decision = deps.engine.evaluate("pullrequest", input);
-    const outcome: PullRequestOutcome = { kind: "decided", decision, config, approvers, signOff };
+    const result = engine.evaluate("pullrequest", input);
     return {
-      decision: decision.allow ? "allow" : "deny",
-      violations: explain(decision.violations, signOff),
+      outcome: outcomeOf(result),
+      violations: explainViolations(result.violations, { signOff }),
       input,
       configSha,
       error: null,
-      check: renderCheckOutput(shown, outcome),
+      basis: { kind: "decided", result, config, approvers, signOff },
     };
   } catch (error) {
-    return failedVerdict(pr, error instanceof Error ? error.message : String(error), configSha);
+    return failedPullRequestVerdict(messageOf(error), configSha);
   }
 }
 
 /** The fail-closed verdict: a failing check that says why repol could not evaluate. */
-export function failedVerdict(pr: PullRequestUnderReview, message: string, configSha: string | null = null): PullRequestVerdict {
-  return {
-    decision: "error",
-    violations: [],
-    input: null,
-    configSha,
-    error: message,
-    check: renderCheckOutput(shownOf(pr), { kind: "error", message }),
-  };
-}
-
-function shownOf(pr: PullRequestUnderReview): PullRequestShown {
-  const base = `${pr.owner}/${pr.repo}`.toLowerCase();
-  return {
-    number: pr.number,
-    headRef: pr.headRef,
-    baseRef: pr.baseRef,
-    forkOf: pr.headRepo === null ? "(deleted)" : pr.headRepo.toLowerCase() !== base ? pr.headRepo : null,
-    draft: pr.draft,
-    defaultBranch: pr.defaultBranch,
-    configPath: CONFIG_PATHS.pullrequest,
-  };
-}
-
-function explain(violations: Violation[], signOff: SignOffVerdict | null): Violation[] {
-  return violations.map((v) => (v.code === "signoff.missing" && signOff ? { ...v, detail: signOff.reason } : v));
+export function failedPullRequestVerdict(message: string, configSha: string | null = null): PullRequestVerdict {
+  return { outcome: "error", violations: [], input: null, configSha, error: message, basis: { kind: "error", message } };
 }

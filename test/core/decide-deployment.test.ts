@@ -1,30 +1,46 @@
-// decideDeployment through its RepoFacts seam: answers given as plain data, no HTTP at all.
+// decideDeployment through its facts seam: snapshots given as plain data, no HTTP at all.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { judgeChecks } from "../../src/core/judge-checks.js";
-import type { RefKind, RepoFacts } from "../../src/github/repo-facts.js";
-import { judgeSignOff } from "../../src/core/judge-sign-off.js";
-import { decideDeployment } from "../../src/handlers/deployment.js";
+import { decideDeployment } from "../../src/core/decide-deployment.js";
 import { qualifyDeploymentRef, startOfUtcDay } from "../../src/core/deployment-ref.js";
+import type { DecisionFacts, DeploymentEvidence, PullRequestFacts } from "../../src/core/facts.js";
+import type { CommitLike } from "../../src/core/judge-sign-off.js";
+import { approvedDeployments } from "../../src/handlers/repository-facts.js";
+import { readDeploymentRequest } from "../../src/webhooks/read-deployment-request.js";
 import { gateDeps, type GateDeps } from "../helpers/gate-deps.js";
-import { DEPLOY_YAML, deploymentPayload, SHA } from "../helpers/deployment-scenario.js";
+import { DEPLOY_YAML, deploymentPayload, RUN_ID, SHA, type Payload } from "../helpers/deployment-scenario.js";
 
-const signed = (email: string) => ({ sha: "a".repeat(40), commit: { message: `Do it\n\nSigned-off-by: X <${email}>`, author: { email } } });
+const signed = (email: string): CommitLike => ({ sha: "a".repeat(40), commit: { message: `Do it\n\nSigned-off-by: X <${email}>`, author: { email } } });
 
-function facts(change: Partial<RepoFacts> = {}, calls: string[] = []): RepoFacts {
-  const log = <T>(name: string, value: T) => {
-    calls.push(name);
-    return value;
-  };
+/** A pull request whose approvers each left one approving review. */
+function pull(number: number, author: string, approvers: string[], commits: CommitLike[] = [signed(`${author}@example.com`)]): PullRequestFacts {
+  return { number, author, commitCount: commits.length, reviews: approvers.map((login) => ({ user: { login }, state: "APPROVED" })), commits };
+}
+
+interface FakeFacts {
+  config?: string;
+  evidence?: Partial<DeploymentEvidence> | ((since: string) => Promise<Partial<DeploymentEvidence>>);
+}
+
+function facts({ config = DEPLOY_YAML, evidence = {} }: FakeFacts = {}, calls: string[] = []): DecisionFacts {
   return {
-    defaultBranch: async () => log("defaultBranch", "main"),
-    configFile: async (path) => log("configFile", { path, ref: "refs/heads/main", text: DEPLOY_YAML, sha: "blob" }),
-    environments: async () => log("environments", ["production"]),
-    refKind: async () => log("refKind", "branch" as RefKind),
-    pullsForCommit: async () => log("pullsForCommit", [{ number: 1, author: "alice" }]),
-    approversOf: async () => log("approversOf", ["bob", "carol"]),
-    checksPassed: async (_sha, options) => log("checksPassed", judgeChecks([{ name: "ci", status: "completed", conclusion: "success" }], [], options)),
-    signedOff: async () => log("signedOff", judgeSignOff([signed("alice@example.com")])),
-    ...change,
+    policy: async () => {
+      calls.push("policy");
+      return { defaultBranch: "main", file: { path: ".repol/deploy.yaml", ref: "refs/heads/main", text: config, sha: "blob" } };
+    },
+    deploymentEvidence: async (query) => {
+      calls.push("deploymentEvidence");
+      return {
+        environments: ["production"],
+        refKind: "branch",
+        pulls: [pull(1, "alice", ["bob", "carol"])],
+        commit: null,
+        checkRuns: [{ name: "ci", status: "completed", conclusion: "success" }],
+        statuses: [],
+        approvedDeploymentsToday: 0,
+        ...(typeof evidence === "function" ? await evidence(query.since) : evidence),
+      };
+    },
+    pullRequestEvidence: async () => Promise.reject(new Error("a deployment asks for no single pull request")),
   };
 }
 
@@ -36,6 +52,8 @@ afterEach(async () => {
   await gate.close();
 });
 
+const request = (change?: (payload: Payload) => void) => readDeploymentRequest(deploymentPayload(change) as never, gate.deps.settings.githubApiUrl);
+
 describe("qualifyDeploymentRef", () => {
   it.each([
     { ref: "main", kind: "branch", expected: "refs/heads/main" },
@@ -46,8 +64,8 @@ describe("qualifyDeploymentRef", () => {
     { ref: "refs/heads/main", kind: "tag", expected: "refs/heads/main" },
     { ref: "refs/tags/v1", kind: "branch", expected: "refs/tags/v1" },
     { ref: SHA, kind: "branch", expected: SHA },
-  ] as const)("turns $ref ($kind) into $expected", async ({ ref, kind, expected }) => {
-    expect(await qualifyDeploymentRef(ref, { refKind: async () => kind })).toBe(expected);
+  ] as const)("turns $ref ($kind) into $expected", ({ ref, kind, expected }) => {
+    expect(qualifyDeploymentRef(ref, kind)).toBe(expected);
   });
 });
 
@@ -63,84 +81,72 @@ describe("startOfUtcDay", () => {
 
 describe("decideDeployment", () => {
   it("approves on facts alone, with no Octokit involved", async () => {
-    const verdict = await decideDeployment(deploymentPayload() as never, facts(), gate.deps);
-    expect(verdict).toMatchObject({ decision: "allow", violations: [], ref: "refs/heads/main", configSha: "blob", error: null });
-    expect(verdict.callback).toEqual({ ok: true, owner: "acme", repo: "widgets", runId: 7654321098 });
+    const verdict = await decideDeployment(request(), facts(), gate.deps.engine);
+    expect(verdict).toMatchObject({ outcome: "allow", violations: [], ref: "refs/heads/main", configSha: "blob", error: null });
+    expect(verdict.request.callback).toEqual({ ok: true, owner: "acme", repo: "widgets", runId: 7654321098 });
   });
 
   it("asks no GitHub question when the callback URL is not GitHub's", async () => {
     const calls: string[] = [];
-    const payload = deploymentPayload((p) => void (p.deployment_callback_url = "https://evil.example.com/x"));
-    const verdict = await decideDeployment(payload as never, facts({}, calls), gate.deps);
-    expect(verdict.decision).toBe("error");
+    const verdict = await decideDeployment(request((p) => void (p.deployment_callback_url = "https://evil.example.com/x")), facts({}, calls), gate.deps.engine);
+    expect(verdict.outcome).toBe("error");
     expect(calls).toEqual([]);
   });
 
   it("counts no author of any pull request behind the commit as an approver", async () => {
     const verdict = await decideDeployment(
-      deploymentPayload() as never,
-      facts({
-        pullsForCommit: async () => [{ number: 1, author: "alice" }, { number: 2, author: "bob" }],
-        approversOf: async (number) => (number === 1 ? ["bob", "carol"] : ["alice", "dave"]),
-      }),
-      gate.deps,
+      request(),
+      facts({ evidence: { pulls: [pull(1, "alice", ["bob", "carol"]), pull(2, "bob", ["alice", "dave"])] } }),
+      gate.deps.engine,
     );
     expect((verdict.input as { workflow_meta: { approvers: string[] } }).workflow_meta.approvers).toEqual(["carol", "dave"]);
-    expect(verdict.decision).toBe("allow");
+    expect(verdict.outcome).toBe("allow");
   });
 
   it("requires every pull request behind the commit to be signed off, and says which is not", async () => {
+    const unsigned = { sha: "b".repeat(40), commit: { message: "x", author: { email: "bob@example.com" } } };
     const verdict = await decideDeployment(
-      deploymentPayload() as never,
-      facts({
-        pullsForCommit: async () => [{ number: 1, author: "alice" }, { number: 2, author: "bob" }],
-        approversOf: async () => ["carol", "dave"],
-        signedOff: async (target) => judgeSignOff("pull" in target && target.pull === 2 ? [{ sha: "b".repeat(40), commit: { message: "x", author: { email: "bob@example.com" } } }] : [signed("alice@example.com")]),
-      }),
-      gate.deps,
+      request(),
+      facts({ evidence: { pulls: [pull(1, "alice", ["carol", "dave"]), pull(2, "bob", ["carol", "dave"], [unsigned])] } }),
+      gate.deps.engine,
     );
-    expect(verdict.decision).toBe("deny");
+    expect(verdict.outcome).toBe("deny");
     expect(verdict.violations).toEqual([expect.objectContaining({ code: "signoff.missing", detail: expect.stringMatching(/^#2: 1 of 1 commits lack/) })]);
   });
 
   it("narrows the tests fact to required_checks from the environment's rules", async () => {
-    const seen: unknown[] = [];
     const config = DEPLOY_YAML.replace("tests_passed: true", "tests_passed: true\n        required_checks: [unit-tests]");
-    await decideDeployment(
-      deploymentPayload() as never,
-      facts({
-        configFile: async (path) => ({ path, ref: "refs/heads/main", text: config, sha: "blob" }),
-        checksPassed: async (_sha, options) => {
-          seen.push(options);
-          return judgeChecks([], [], options);
-        },
-      }),
-      gate.deps,
-    );
-    expect(seen).toEqual([{ excludeRunId: 7654321098, requiredChecks: ["unit-tests"] }]);
+    // "ci" passing would pass every check; the gated job of the waiting run cannot finish, so it is not reported.
+    const gated = { name: "unit-tests", status: "in_progress", conclusion: null, html_url: `https://github.com/acme/widgets/actions/runs/${RUN_ID}/job/1` };
+    const verdict = await decideDeployment(request(), facts({ config, evidence: { checkRuns: [{ name: "ci", status: "completed", conclusion: "success" }, gated] } }), gate.deps.engine);
+    expect(verdict.violations).toEqual([expect.objectContaining({ code: "tests.failed", detail: "required but not reported: unit-tests" })]);
   });
 
   it("counts today's deployments for the day it is told is today", async () => {
     await gate.insertAt(new Date("2025-06-01T08:00:00Z"), { decision: "allow" });
     await gate.insertAt(new Date("2025-06-02T08:00:00Z"), { decision: "allow" });
-    const verdict = await decideDeployment(deploymentPayload() as never, facts(), gate.deps, { now: new Date("2025-06-01T23:00:00Z") });
+    const counted = facts({
+      evidence: async (since) => ({ approvedDeploymentsToday: await approvedDeployments(gate.store, "acme/widgets", { environment: "production", since }) }),
+    });
+    const verdict = await decideDeployment(request(), counted, gate.deps.engine, { now: new Date("2025-06-01T23:00:00Z") });
     // The window is "since midnight" with no end: live, nothing is later than now; a replay of a past day is approximate.
     expect((verdict.input as { workflow_meta: { deployments_today: number } }).workflow_meta.deployments_today).toBe(3);
   });
 
   it.each([
-    { name: "pull_requests that is not a list", change: (p: Record<string, any>) => void (p.pull_requests = "x"), decision: "allow" },
-    { name: "null entries in pull_requests", change: (p: Record<string, any>) => void (p.pull_requests = [null, { number: -1 }]), decision: "allow" },
-    { name: "no repository owner", change: (p: Record<string, any>) => void delete p.repository.owner, decision: "error" },
-    { name: "no environment", change: (p: Record<string, any>) => void (delete p.environment, delete p.deployment.environment), decision: "error" },
-    { name: "no deployment at all", change: (p: Record<string, any>) => void delete p.deployment, decision: "error" },
+    { name: "pull_requests that is not a list", change: (p: Payload) => void (p.pull_requests = "x"), decision: "allow" },
+    { name: "null entries in pull_requests", change: (p: Payload) => void (p.pull_requests = [null, { number: -1 }]), decision: "allow" },
+    { name: "no repository owner", change: (p: Payload) => void delete p.repository.owner, decision: "error" },
+    { name: "no environment", change: (p: Payload) => void (delete p.environment, delete p.deployment.environment), decision: "error" },
+    { name: "no deployment at all", change: (p: Payload) => void delete p.deployment, decision: "error" },
   ])("reads a webhook with $name without throwing, and never approves what it cannot read", async ({ change, decision }) => {
-    const verdict = await decideDeployment(deploymentPayload(change) as never, facts(), gate.deps);
-    expect(verdict.decision).toBe(decision);
+    const verdict = await decideDeployment(request(change), facts(), gate.deps.engine);
+    expect(verdict.outcome).toBe(decision);
   });
 
   it("turns an unexpected failure of a fact into an error verdict with its message", async () => {
-    const verdict = await decideDeployment(deploymentPayload() as never, facts({ environments: async () => Promise.reject(new Error("boom while listing")) }), gate.deps);
-    expect(verdict).toMatchObject({ decision: "error", error: "boom while listing", input: null });
+    const failing = { ...facts(), deploymentEvidence: () => Promise.reject(new Error("boom while listing")) };
+    const verdict = await decideDeployment(request(), failing, gate.deps.engine);
+    expect(verdict).toMatchObject({ outcome: "error", error: "boom while listing", input: null });
   });
 });
