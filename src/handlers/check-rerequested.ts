@@ -2,6 +2,7 @@
 // behind repol's check as they are now, and judge each again.
 import { failedPullRequestVerdict } from "../core/decide-pull-request.js";
 import { messageOf } from "../core/message-of.js";
+import type { EffectOutcome } from "../domain/effect-outcome.js";
 import type { PullRequestUnderReview } from "../domain/pull-request.js";
 import { appIdOf } from "../github/app-id-of.js";
 import { isRepolCheckName } from "../github/check-run.js";
@@ -41,7 +42,7 @@ export const handleCheckRerequested: EventHandler<"check_run.rerequested" | "che
     if (await alreadyRecorded(delivery.key, deps, context.log)) return;
     // Without the pull request there is nothing to judge, but the re-run check must not keep an old green.
     const verdict = failedPullRequestVerdict(`could not find the pull request for ${sha.slice(0, 7)}: ${messageOf(error)}`);
-    const row = (effect: Parameters<typeof pullRequestRow>[4]) => pullRequestRow(delivery, null, sha, verdict, effect, deps, performance.now() - started);
+    const row = (effect: EffectOutcome) => pullRequestRow(delivery, null, sha, verdict, effect, deps, performance.now() - started);
     if (!checkRun) {
       await deps.store.insert(row({ kind: "none", ok: false, error: "no check run to post to" }));
       return;
