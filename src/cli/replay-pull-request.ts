@@ -2,27 +2,23 @@
 // decision code, and shows the check run it would post.
 import { decidePullRequest } from "../core/decide-pull-request.js";
 import type { DecisionFacts } from "../core/facts.js";
-import { snapshotOf, type PullRequestLike } from "../github/read-pull-request.js";
 import { renderCheckOutput, shownOf } from "../github/render-check-output.js";
 import type { PolicyEngine } from "../policy/engine-types.js";
+import { editLeavesVerdict, readPullRequestUnderReview, type PullRequestWebhook } from "../webhooks/read-pull-request.js";
 import { UsageError } from "./cli-io.js";
 import { isPlainObject } from "./read-json-file.js";
 import type { ReplayResult } from "./replay-result.js";
 
-interface PullRequestPayload {
-  action: string;
-  pull_request: PullRequestLike;
-  repository: { name: string; full_name: string; default_branch: string; owner: { login: string } };
-  changes?: { base?: unknown };
-}
+type PullRequestPayload = PullRequestWebhook & { action: string; repository: { full_name: string } };
 
 export async function replayPullRequest(event: string, payload: Record<string, unknown>, facts: DecisionFacts, engine: PolicyEngine): Promise<ReplayResult> {
-  const { action, pull_request: pull, repository } = checkedPayload(event, payload);
+  const webhook = checkedPayload(event, payload);
+  const { action, repository } = webhook;
   // The App does the same: a title or body edit cannot change the verdict.
-  if (event === "pull_request" && action === "edited" && !(payload as unknown as PullRequestPayload).changes?.base) {
+  if (editLeavesVerdict(event, webhook)) {
     throw new UsageError("repol ignores a pull_request.edited delivery that does not change the base branch; nothing to replay");
   }
-  const pr = { ...snapshotOf(pull), owner: repository.owner.login, repo: repository.name, defaultBranch: repository.default_branch };
+  const pr = readPullRequestUnderReview(webhook);
   const verdict = await decidePullRequest(pr, facts, engine);
   const check = renderCheckOutput(shownOf(pr), verdict.basis);
   return {

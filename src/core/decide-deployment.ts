@@ -67,7 +67,9 @@ export async function decideDeployment(
 
   try {
     const policy = await readPolicy(facts, query);
-    if (policy.kind === "missing") return { ...base, outcome: "deny", error: null, violations: [configMissing(policy.path, policy.defaultBranch, environment)] };
+    if (policy.kind === "missing") {
+      return { ...base, outcome: "deny", error: null, violations: [configMissing(policy.path, policy.defaultBranch, environment)] };
+    }
     if (policy.kind === "invalid") return { ...base, outcome: "deny", error: null, configSha: policy.configSha, violations: policy.violations };
     const configSha = policy.configSha;
     const environments = policy.config.policy.environments;

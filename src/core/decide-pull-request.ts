@@ -43,7 +43,8 @@ export async function decidePullRequest(pr: PullRequestUnderReview, facts: Decis
   try {
     const policy = await readPolicy(facts, query);
     if (policy.kind === "invalid") {
-      return { outcome: "deny", violations: policy.violations, input: null, configSha: policy.configSha, error: null, basis: { kind: "config_invalid", errors: policy.errors } };
+      const basis = { kind: "config_invalid" as const, errors: policy.errors };
+      return { outcome: "deny", violations: policy.violations, input: null, configSha: policy.configSha, error: null, basis };
     }
     // A missing policy is judged too: the policy itself denies it with `policy.missing`.
     const config = policy.kind === "valid" ? policy.config : null;

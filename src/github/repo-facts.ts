@@ -1,6 +1,6 @@
 // The decision core's facts (src/core/facts.ts) read from GitHub with REST calls made in parallel;
 // the daily count of approved deployments comes from whoever holds the audit trail.
-import type { DecisionFacts, DeploymentEvidence, DeploymentQuery, PullRequestFacts } from "../core/facts.js";
+import type { DecisionFacts, DeploymentEvidence, DeploymentQuery } from "../core/facts.js";
 import { CONFIG_PATHS } from "../policy/load-repo-config.js";
 import { commitChecks } from "./commit-checks.js";
 import type { ConfigCache } from "./config-cache.js";
@@ -43,7 +43,7 @@ async function deploymentEvidence(github: GitHub, repo: RepoRef, query: Deployme
 }
 
 /** The pull requests behind the commit (the webhook's, else those carrying it); the commit alone when there are none. */
-async function commitReviews(github: GitHub, repo: RepoRef, query: DeploymentQuery): Promise<{ pulls: PullRequestFacts[]; commit: DeploymentEvidence["commit"] }> {
+async function commitReviews(github: GitHub, repo: RepoRef, query: DeploymentQuery): Promise<Pick<DeploymentEvidence, "pulls" | "commit">> {
   const numbers = (query.pulls.length > 0 ? query.pulls : await pullsForCommit(github, repo, query.sha)).map((pull) => pull.number);
   if (numbers.length === 0) return { pulls: [], commit: await readCommit(github, repo, query.sha) };
   return { pulls: await Promise.all(numbers.map((number) => readPullFacts(github, repo, number))), commit: null };

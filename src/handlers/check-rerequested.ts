@@ -49,7 +49,8 @@ export const handleCheckRerequested: EventHandler<"check_run.rerequested" | "che
     }
     // Through the outbox like every verdict: a GitHub that fails now still gets the failure later.
     const target = { owner: repository.owner.login, repo: repository.name, headSha: sha, name: checkRun.name, appId };
-    await recordVerdict(delivery, deps, row({ kind: "check_run", ok: false }), { kind: "check_run", target, checkRunId: checkRun.id, check: renderEvaluationError(verdict.error!) });
+    const check = renderEvaluationError(verdict.error!);
+    await recordVerdict(delivery, deps, row({ kind: "check_run", ok: false }), { kind: "check_run", target, checkRunId: checkRun.id, check });
     return;
   }
   if (pulls.length === 0) context.log.info({ delivery: context.id, sha }, "re-run: no open pull request has this commit as its head");

@@ -34,7 +34,8 @@ export async function judgePullRequest(delivery: PullRequestDelivery, deps: Hand
   await deps.perCommit(`${pr.owner}/${pr.repo}@${pr.headSha}`.toLowerCase(), async () => {
     if (await alreadyRecorded(delivery.key, deps, delivery.log)) return;
     const started = performance.now();
-    const row = (verdict: RecordedVerdict, effect: EffectOutcome) => pullRequestRow(delivery, pr, pr.headSha, verdict, effect, deps, performance.now() - started);
+    const row = (verdict: RecordedVerdict, effect: EffectOutcome) =>
+      pullRequestRow(delivery, pr, pr.headSha, verdict, effect, deps, performance.now() - started);
     const opened = await openCheckRun(delivery.github, { owner: pr.owner, repo: pr.repo, headSha: pr.headSha, name: checkRunName(pr.baseRef) });
     if (!opened.ok) {
       await deps.store.insert(row(failedPullRequestVerdict(opened.failure.error ?? "the check run could not be created"), opened.failure));

@@ -1,18 +1,25 @@
 // Pull request events and reviews: read the pull request from the webhook, then judge it and post
 // its check run `repol (<base>)` on the head SHA (judge-pull-request.ts).
-import type { EmitterWebhookEventName } from "@octokit/webhooks";
 import type { Context } from "probot";
-import { snapshotOf } from "../github/read-pull-request.js";
+import { editLeavesVerdict, readPullRequestUnderReview } from "../webhooks/read-pull-request.js";
 import { judgePullRequest, type PullRequestDelivery } from "./judge-pull-request.js";
 import { requirePayloadFields } from "./payload-fields.js";
 import type { EventHandler } from "./types.js";
 
 export const REPOSITORY_FIELDS = {
-  "repository.id": "number", "repository.name": "string", "repository.full_name": "string", "repository.owner.login": "string", "repository.default_branch": "string",
+  "repository.id": "number",
+  "repository.name": "string",
+  "repository.full_name": "string",
+  "repository.owner.login": "string",
+  "repository.default_branch": "string",
 } as const;
 const PULL_REQUEST_FIELDS = {
   ...REPOSITORY_FIELDS,
-  "pull_request.number": "number", "pull_request.state": "string", "pull_request.head.ref": "string", "pull_request.head.sha": "string", "pull_request.base.ref": "string",
+  "pull_request.number": "number",
+  "pull_request.state": "string",
+  "pull_request.head.ref": "string",
+  "pull_request.head.sha": "string",
+  "pull_request.base.ref": "string",
 } as const;
 
 export type PullRequestEvent =
@@ -24,27 +31,21 @@ export type PullRequestEvent =
 export type PullRequestReviewEvent = "pull_request_review.submitted" | "pull_request_review.edited" | "pull_request_review.dismissed";
 
 export const handlePullRequest: EventHandler<PullRequestEvent> = async (context, deps) => {
-  const { payload } = context;
-  // A title or body edit cannot change the verdict; a new base branch changes the check itself.
-  if (payload.action === "edited" && !payload.changes?.base) return;
+  if (editLeavesVerdict("pull_request", context.payload)) return;
   await judgeFromWebhook(context, deps);
 };
 
 export const handlePullRequestReview: EventHandler<PullRequestReviewEvent> = (context, deps) => judgeFromWebhook(context, deps);
 
 const judgeFromWebhook: EventHandler<PullRequestEvent | PullRequestReviewEvent> = async (context, deps) => {
-  const { payload } = context;
-  requirePayloadFields(context.name, payload, PULL_REQUEST_FIELDS);
-  const { repository } = payload;
-  // Always the base repository (the webhook's `repository`): for a fork, the head repository is the contributor's.
-  const pr = { ...snapshotOf(payload.pull_request), owner: repository.owner.login, repo: repository.name, defaultBranch: repository.default_branch };
-  await judgePullRequest(deliveryOf(context, context.id), deps, pr);
+  requirePayloadFields(context.name, context.payload, PULL_REQUEST_FIELDS);
+  await judgePullRequest(deliveryOf(context, context.id), deps, readPullRequestUnderReview(context.payload));
 };
 
 type RepositoryEvent = PullRequestEvent | PullRequestReviewEvent | "check_run.rerequested" | "check_suite.rerequested";
 
 /** The delivery as plain data; `key` names what it judges (a delivery may judge several pull requests). */
-export function deliveryOf<E extends RepositoryEvent & EmitterWebhookEventName>(context: Context<E>, key: string): PullRequestDelivery {
+export function deliveryOf<E extends RepositoryEvent>(context: Context<E>, key: string): PullRequestDelivery {
   const { payload } = context;
   return {
     key,

@@ -26,6 +26,10 @@ export function repositoryFacts(github: GitHub, deps: Pick<HandlerDeps, "store" 
 }
 
 /** Deployments of `repository` to the query's environment approved since the query's `since`. */
-export function approvedDeployments(store: Pick<AuditStore, "count">, repository: string, { environment, since }: Pick<DeploymentQuery, "environment" | "since">): Promise<number> {
+export function approvedDeployments(
+  store: Pick<AuditStore, "count">,
+  repository: string,
+  { environment, since }: Pick<DeploymentQuery, "environment" | "since">,
+): Promise<number> {
   return store.count({ policy: "deploy", decision: "allow", repository, environment, since });
 }
