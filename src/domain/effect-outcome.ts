@@ -1,5 +1,6 @@
 // What became of the GitHub call that carries a verdict (the deployment callback, the check run).
-// It may change after the verdict is recorded (a retry succeeds); the verdict itself never does.
+// It may change after the verdict is recorded (a retry succeeds, a newer verdict for the same target
+// supersedes it); the verdict itself never does.
 
 export type EffectKind = "deployment_callback" | "check_run" | "none";
 

@@ -2,7 +2,10 @@
 // returns a PolicyResult; a verdict ends in a VerdictOutcome, which also covers "could not decide".
 import type { PolicyName } from "./policy-name.js";
 
-/** One failed rule, with the facts that explain it when repol has them (`detail`). */
+/**
+ * One failed rule, with the facts that explain it when repol has them (`detail`). A rule that only
+ * warns, or one an exemption turned into a warning, is meant to take this same shape, listed apart.
+ */
 export interface Violation {
   code: string;
   msg: string;
