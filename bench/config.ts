@@ -4,7 +4,8 @@ import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { MAX_CONFIG_BYTES } from "../src/policy/config-limits.js";
-import { parseRepoConfig, type RepoConfigKind } from "../src/policy/load-repo-config.js";
+import { parseRepoConfig } from "../src/policy/load-repo-config.js";
+import type { PolicyName } from "../src/domain/policy-name.js";
 
 const TYPICAL_RUNS = Number(process.env.BENCH_CONFIG_RUNS ?? 1000);
 const HOSTILE_RUNS = Number(process.env.BENCH_CONFIG_HOSTILE_RUNS ?? 25);
@@ -21,7 +22,7 @@ const linesUpTo = (line: (i: number) => string, prefix = "") => {
   return lines.join("\n");
 };
 
-const typical: Array<[string, RepoConfigKind, string]> = [
+const typical: Array<[string, PolicyName, string]> = [
   [".repol/deploy.yaml", "deploy", repoFile(".repol/deploy.yaml")],
   [".repol/pullrequest.yaml", "pullrequest", repoFile(".repol/pullrequest.yaml")],
 ];
@@ -41,7 +42,7 @@ const hostile: Array<[string, string]> = [
 ];
 
 // CPU time is reported beside wall time because a busy machine inflates the latter.
-function timings(kind: RepoConfigKind, text: string, runs: number): { median: number; max: number; cpu: number; ok: boolean } {
+function timings(kind: PolicyName, text: string, runs: number): { median: number; max: number; cpu: number; ok: boolean } {
   const samples: number[] = [];
   let ok = false;
   const cpuBefore = process.cpuUsage();

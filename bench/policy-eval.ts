@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import type { PolicyName } from "../src/policy/decision.js";
+import type { PolicyName } from "../src/domain/policy-name.js";
 import { loadPolicyEngine } from "../src/policy/engine.js";
 import { startOpaServer } from "./lib/opa-server.js";
 import { ms, printTable, summarize } from "./lib/stats.js";

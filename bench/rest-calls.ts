@@ -2,7 +2,7 @@
 // (cold: token and config fetched), the same event again at once (warm: the config cache answers),
 // and again after the cache's freshness window (the config revalidated with a free 304).
 // Run: node --import tsx bench/rest-calls.ts
-import { FRESH_MS, configCache } from "../src/github/config-cache.js";
+import { FRESH_MS } from "../src/github/config-cache.js";
 import { deploymentPayload, passingScenario } from "../test/helpers/deployment-scenario.js";
 import { policyYaml, webhook } from "../test/helpers/pull-request-scenario.js";
 import { startLoopbackGitHub, type Flavour, type LoopbackGitHub } from "./lib/loopback-github.js";
@@ -72,7 +72,6 @@ export async function benchRestCalls(): Promise<void> {
   for (const event of events) {
     const github = await startLoopbackGitHub(event.flavour);
     github.files.set(...event.config);
-    configCache.clear();
     const repol = await startRepol(github.host);
     try {
       const measure = async (round: number) => {

@@ -7,7 +7,6 @@
 //                      decision before sending the next (closed loop, so the latency is not queueing)
 // Run: node --import tsx bench/webhook-load.ts   (BENCH_WEBHOOK_DELIVERIES, BENCH_GITHUB_LATENCY_MS, BENCH_CLOSED_LOOP_DECISIONS)
 import { performance } from "node:perf_hooks";
-import { configCache } from "../src/github/config-cache.js";
 import { deploymentPayload, passingScenario } from "../test/helpers/deployment-scenario.js";
 import { startLoopbackGitHub } from "./lib/loopback-github.js";
 import { startRepol } from "./lib/repol-instance.js";
@@ -57,7 +56,6 @@ async function runLevel(
 ): Promise<Record<string, string | number>> {
   const github = await startLoopbackGitHub("deployment", { latencyMs: GITHUB_LATENCY_MS });
   github.files.set(".repol/deploy.yaml", CONFIG);
-  configCache.clear();
   const repol = await startRepol(github.host);
   const send = (d: ReturnType<typeof deliveryFor>) =>
     event === "ignored" ? repol.deliver("deployment_status", { action: "created", installation: d.payload.installation }) : repol.deliver("deployment_protection_rule", d.payload);

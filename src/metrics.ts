@@ -4,8 +4,9 @@ import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client
 import type { NewAuditRecord } from "./audit/record.js";
 import type { AuditStore } from "./audit/store.js";
 import type { Outbox } from "./audit/work-store.js";
+import type { PolicyName } from "./domain/policy-name.js";
+import type { PolicyResult } from "./domain/verdict.js";
 import { routeLabelOf } from "./github/route-label.js";
-import type { Decision, PolicyName } from "./policy/decision.js";
 import type { PolicyEngine } from "./policy/engine-types.js";
 
 export const metricsRegistry = new Registry();
@@ -123,7 +124,7 @@ export function instrumentEngine(engine: PolicyEngine): PolicyEngine {
     get digest() {
       return engine.digest;
     },
-    evaluate(policy: PolicyName, input: unknown): Decision {
+    evaluate(policy: PolicyName, input: unknown): PolicyResult {
       const started = process.hrtime.bigint();
       try {
         return engine.evaluate(policy, input);

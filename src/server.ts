@@ -2,7 +2,7 @@ import express from "express";
 import type { Probot } from "probot";
 import { repolApp } from "./app.js";
 import type { HandlerRegistry } from "./handlers/registry.js";
-import type { HandlerDeps } from "./handlers/types.js";
+import type { AppDeps } from "./handlers/types.js";
 import { createFailedAttemptLimiter } from "./http/auth-rate-limit.js";
 import { evaluateRouter } from "./http/evaluate.js";
 import { auditRouter } from "./http/audit-router.js";
@@ -19,7 +19,7 @@ export const WEBHOOK_PATH = "/api/github/webhooks";
 export interface ServerParts {
   probot: Probot;
   registry: HandlerRegistry;
-  deps: HandlerDeps;
+  deps: AppDeps;
   /** The smee relay of local development, reported by /ready; started once the server listens. */
   relay?: { readiness(): ReadinessCheck } | null;
   /** Sweep intervals; tests shorten them. */
@@ -42,7 +42,7 @@ export type RepolServer = express.Express & { readonly work: ServerWork };
  */
 export async function createServer({ probot, registry, deps: given, relay, timing = {} }: ServerParts): Promise<RepolServer> {
   // Every decision ends in an audit row, so that is where decisions are counted, once each.
-  const deps: HandlerDeps = { ...given, store: countDecisions(given.store) };
+  const deps: AppDeps = { ...given, store: countDecisions(given.store) };
   const { deliveries, outbox } = deps.store;
   if (!deliveries) throw new Error(`the ${deps.store.kind} audit store keeps no delivery log; repol cannot take webhooks without one`);
   await probot.load(repolApp(registry, deps));

@@ -55,7 +55,7 @@ export function recordFrom(row: Record<string, unknown>): AuditRecord {
     delivery_id: nullableString(row.delivery_id),
     event: String(row.event),
     action: nullableString(row.action),
-    policy: String(row.policy),
+    policy: String(row.policy) as AuditRecord["policy"],
     decision: row.decision as AuditRecord["decision"],
     repository: nullableString(row.repository),
     // PostgreSQL returns bigint as a string; GitHub ids stay well inside 2^53.

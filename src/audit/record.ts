@@ -1,23 +1,14 @@
 // One audit row: what repol decided, on what facts, and what it did about it.
-
-export type AuditDecision = "allow" | "deny" | "error";
-
-/** Outcome of the GitHub side effect that carried the decision. */
-export interface EffectOutcome {
-  kind: "deployment_callback" | "check_run" | "none";
-  ok: boolean;
-  /** HTTP status GitHub answered, when it answered. */
-  status?: number;
-  check_run_id?: number;
-  error?: string;
-}
+import type { EffectOutcome } from "../domain/effect-outcome.js";
+import type { PolicyName } from "../domain/policy-name.js";
+import type { Violation, VerdictOutcome } from "../domain/verdict.js";
 
 export interface NewAuditRecord {
   delivery_id: string | null;
   event: string;            // e.g. "deployment_protection_rule"
   action: string | null;    // e.g. "requested"
-  policy: string;           // "deploy" | "pullrequest"
-  decision: AuditDecision;
+  policy: PolicyName;
+  decision: VerdictOutcome;
   repository: string | null;      // "owner/name"
   installation_id: number | null;
   environment: string | null;
@@ -25,7 +16,7 @@ export interface NewAuditRecord {
   sha: string | null;
   pr_number: number | null;
   actor: string | null;
-  violations: { code: string; msg: string; [k: string]: unknown }[];
+  violations: Violation[];
   input: unknown;                 // the full policy input
   bundle_digest: string | null;   // sha256 of the compiled policy bundle
   config_sha: string | null;      // git blob SHA of the .repol file used
@@ -41,7 +32,7 @@ export interface AuditRecord extends NewAuditRecord {
 
 export interface AuditQuery {
   policy?: string;
-  decision?: AuditDecision;
+  decision?: VerdictOutcome;
   repository?: string;
   environment?: string;
   actor?: string;

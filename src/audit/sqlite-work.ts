@@ -2,7 +2,8 @@
 import { randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
 import { AUDIT_COLUMNS, newRowParams } from "./audit-row.js";
-import type { EffectOutcome, NewAuditRecord } from "./record.js";
+import type { EffectOutcome } from "../domain/effect-outcome.js";
+import type { NewAuditRecord } from "./record.js";
 import { storableColumn, storableText } from "./storable-text.js";
 import type { DeliveryLog, NewDelivery, NewEffect, Outbox, OutboxEntry, OutboxStatus, RecordedDecision, StoredDelivery } from "./work-store.js";
 

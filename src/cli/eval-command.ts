@@ -2,19 +2,18 @@
 import { readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import type { Decision, PolicyName } from "../policy/decision.js";
+import { evaluateInput } from "../core/evaluate-input.js";
+import { isPolicyName, POLICY_NAMES, type PolicyName } from "../domain/policy-name.js";
 import { parseRepoConfig, renderConfigErrors } from "../policy/load-repo-config.js";
 import { EXIT, formatOf, UsageError, type CliIo, type ExitCode } from "./cli-io.js";
 import { loadBundle, policyBundlePath } from "./policy-bundle.js";
 import { isPlainObject, readJsonFile } from "./read-json-file.js";
 import { renderVerdict } from "./render-decision.js";
 
-const POLICIES: readonly PolicyName[] = ["deploy", "pullrequest"];
-
 export async function evalCommand(args: string[], io: CliIo): Promise<ExitCode> {
   const { values, positionals } = parse(args);
   const [policy, ...extra] = positionals;
-  if (!policy || !POLICIES.includes(policy as PolicyName)) throw new UsageError(`eval needs a policy: ${POLICIES.join(" or ")}`);
+  if (!isPolicyName(policy)) throw new UsageError(`eval needs a policy: ${POLICY_NAMES.join(" or ")}`);
   if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]}`);
   if (!values.input) throw new UsageError("eval needs --input <file.json> (or --input - for standard input)");
   const format = formatOf(values.format);
@@ -22,7 +21,7 @@ export async function evalCommand(args: string[], io: CliIo): Promise<ExitCode> 
   const input = readJsonFile(values.input, io.cwd, "input");
   if (!isPlainObject(input)) throw new UsageError(`input ${values.input} must hold a JSON object, the policy input document`);
   if (values.config) {
-    const config = readConfig(policy as PolicyName, values.config, io);
+    const config = readConfig(policy, values.config, io);
     if (!config.ok) {
       io.out(renderConfigErrors(config.errors));
       return EXIT.failed;
@@ -31,20 +30,18 @@ export async function evalCommand(args: string[], io: CliIo): Promise<ExitCode> 
   }
 
   const engine = await loadBundle(policyBundlePath(values.bundle, io.env, io.cwd));
-  let decision: Decision;
-  try {
-    decision = engine.evaluate(policy as PolicyName, input);
-  } catch (error) {
+  const { result, outcome, error } = evaluateInput(engine, policy, input);
+  if (!result) {
     // No decision is not an allow.
-    io.err(`evaluation of ${policy} failed: ${(error as Error).message}`);
+    io.err(`evaluation of ${policy} failed: ${error}`);
     return EXIT.failed;
   }
   if (format === "json") {
-    io.out(JSON.stringify({ policy, allow: decision.allow, deny: decision.deny, violations: decision.violations }, null, 2));
+    io.out(JSON.stringify({ policy, allow: result.allow, deny: result.deny, violations: result.violations }, null, 2));
   } else {
-    for (const line of renderVerdict(policy, decision.allow ? "allow" : "deny", decision.violations)) io.out(line);
+    for (const line of renderVerdict(policy, outcome, result.violations)) io.out(line);
   }
-  return decision.allow ? EXIT.ok : EXIT.failed;
+  return result.allow ? EXIT.ok : EXIT.failed;
 }
 
 function readConfig(policy: PolicyName, path: string, io: CliIo) {
@@ -56,7 +53,7 @@ function readConfig(policy: PolicyName, path: string, io: CliIo) {
     throw new UsageError(`cannot read config ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   const shown = relative(io.cwd, full).startsWith("..") ? full : relative(io.cwd, full);
-  return parseRepoConfig(policy as "deploy", bytes, shown);
+  return parseRepoConfig(policy, bytes, shown);
 }
 
 function parse(args: string[]) {

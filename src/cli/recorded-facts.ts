@@ -1,12 +1,14 @@
-// RepoFacts answered from a JSON recording instead of GitHub, for `repol replay`. Raw GitHub data
-// (check runs, statuses, commits) is judged by the same functions the App uses, so a changed config
-// (e.g. required_checks) is judged again rather than read from a stored verdict. A question the
-// recording cannot answer throws, which the deployment gate turns into an "error" verdict: a missing
-// fact never passes a rule.
 import { createHash } from "node:crypto";
-import { judgeChecks, type CheckRunLike, type CommitStatusLike } from "../github/checks-passed.js";
-import type { PullRef, RefKind, RepoFacts } from "../github/repo-facts.js";
-import { judgeSignOff, type CommitLike } from "../github/signed-off.js";
+// The decision core's facts answered from a JSON recording instead of GitHub, for `repol replay`.
+// Raw GitHub data (check runs, statuses, commits) is judged by the core as the App's is, so a changed
+// config (e.g. required_checks) is judged again rather than read from a stored verdict. A question
+// the recording cannot answer throws, which the core turns into an "error" verdict: a missing fact
+// never passes a rule.
+import type { DecisionFacts, PullRequestFacts, RefKind } from "../core/facts.js";
+import type { CheckRunLike, CommitStatusLike } from "../core/judge-checks.js";
+import type { CommitLike } from "../core/judge-sign-off.js";
+import type { PullRef } from "../domain/deployment-request.js";
+import { CONFIG_PATHS } from "../policy/load-repo-config.js";
 import { UsageError } from "./cli-io.js";
 import { isPlainObject } from "./read-json-file.js";
 
@@ -63,43 +65,51 @@ export interface LocalConfigFile {
   shownAs: string;
 }
 
-export function recordedRepoFacts(recording: RecordedFacts, overrides: { files?: Record<string, LocalConfigFile> } = {}): RepoFacts {
+export function recordedFacts(recording: RecordedFacts, overrides: { files?: Record<string, LocalConfigFile> } = {}): DecisionFacts {
   const files = recording.files ?? {};
   const local = overrides.files ?? {};
-  const missing = (what: string) => new Error(`the recorded facts have no ${what}`);
   const need = <T>(table: Record<string, T> | undefined, key: string, what: string): T => {
     const entry = table && Object.hasOwn(table, key) ? table[key] : undefined;
-    if (entry === undefined) throw missing(what);
+    if (entry === undefined) throw new Error(`the recorded facts have no ${what}`);
     return entry;
   };
+  // Approvers are recorded as a list (the author already left out): each stands for one approving review.
+  const pull = ({ number, author }: PullRef): PullRequestFacts => {
+    const approvers = need(recording.approvers, String(number), `approvers entry for pull request #${number}`);
+    const commits = need(recording.commits, `#${number}`, `commits entry for pull request #${number}`);
+    return { number, author, commitCount: commits.length, reviews: approvers.map((login) => ({ user: { login }, state: "APPROVED" })), commits };
+  };
   return {
-    defaultBranch: async () => recording.default_branch,
-    configFile: async (path) => {
+    policy: async (query) => {
+      const path = CONFIG_PATHS[query.policy];
       if (Object.hasOwn(local, path)) {
         const { text, shownAs } = local[path]!;
-        return { path: shownAs, ref: "local file", text, sha: gitBlobSha(text) };
+        return { defaultBranch: recording.default_branch, file: { path: shownAs, ref: "local file", text, sha: gitBlobSha(text) } };
       }
-      if (!Object.hasOwn(files, path)) return null;
+      if (!Object.hasOwn(files, path)) return { defaultBranch: recording.default_branch, file: null };
       const entry = files[path]!;
       const text = typeof entry === "string" ? entry : entry.text;
-      const sha = typeof entry === "string" ? "recorded" : entry.sha ?? "recorded";
-      return { path, ref: `refs/heads/${recording.default_branch}`, text, sha };
+      const sha = typeof entry === "string" ? "recorded" : (entry.sha ?? "recorded");
+      return { defaultBranch: recording.default_branch, file: { path, ref: `refs/heads/${recording.default_branch}`, text, sha } };
     },
-    environments: async () => {
-      if (!recording.environments) throw missing('"environments"');
-      return recording.environments;
+    deploymentEvidence: async (query) => {
+      if (!recording.environments) throw new Error('the recorded facts have no "environments"');
+      const refKind = query.refToClassify === null ? null : need(recording.ref_kinds, query.refToClassify, `ref_kinds entry for "${query.refToClassify}"`);
+      const behind = query.pulls.length > 0 ? query.pulls : need(recording.pulls_for_commit, query.sha, `pulls_for_commit entry for ${query.sha}`);
+      const pulls = behind.map(pull);
+      const commit = pulls.length > 0 ? null : need(recording.commits, query.sha, `commits entry for ${query.sha}`)[0] ?? null;
+      const checks = need(recording.checks, query.sha, `checks entry for ${query.sha}`);
+      return {
+        environments: recording.environments,
+        refKind,
+        pulls,
+        commit,
+        checkRuns: checks.check_runs ?? [],
+        statuses: checks.statuses ?? [],
+        approvedDeploymentsToday: recording.approved_deployments_today ?? 0,
+      };
     },
-    refKind: async (name) => need(recording.ref_kinds, name, `ref_kinds entry for "${name}"`),
-    pullsForCommit: async (sha) => need(recording.pulls_for_commit, sha, `pulls_for_commit entry for ${sha}`),
-    approversOf: async (number) => need(recording.approvers, String(number), `approvers entry for pull request #${number}`),
-    checksPassed: async (sha, options) => {
-      const recorded = need(recording.checks, sha, `checks entry for ${sha}`);
-      return judgeChecks(recorded.check_runs ?? [], recorded.statuses ?? [], options);
-    },
-    signedOff: async (target) => {
-      const key = "pull" in target ? `#${target.pull}` : target.sha;
-      return judgeSignOff(need(recording.commits, key, `commits entry for ${"pull" in target ? `pull request ${key}` : key}`));
-    },
+    pullRequestEvidence: async (query) => pull({ number: query.number, author: null }),
   };
 }
 

@@ -1,7 +1,7 @@
 // Decisions and violations as terminal text; JSON output is the plain data itself.
-import type { Violation } from "../policy/decision.js";
+import type { Violation, VerdictOutcome } from "../domain/verdict.js";
 
-export function renderVerdict(label: string, verdict: "allow" | "deny" | "error", violations: Violation[], error: string | null = null): string[] {
+export function renderVerdict(label: string, verdict: VerdictOutcome, violations: Violation[], error: string | null = null): string[] {
   const lines = [`${label}: ${verdict.toUpperCase()}`];
   if (error) lines.push(`  error: ${error}`);
   for (const violation of violations) {

@@ -5,18 +5,20 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { registry } from "../handlers/index.js";
 import { handlerFor } from "../handlers/registry.js";
+import type { PolicyName } from "../domain/policy-name.js";
 import { CONFIG_PATHS } from "../policy/load-repo-config.js";
-import { githubApiUrlFrom, loadSettings } from "../settings.js";
+import { githubApiUrlFrom } from "../settings.js";
 import { EXIT, formatOf, UsageError, type CliIo, type ExitCode } from "./cli-io.js";
 import { loadBundle, policyBundlePath } from "./policy-bundle.js";
 import { isPlainObject, readJsonFile } from "./read-json-file.js";
-import { readRecordedFacts, recordedRepoFacts } from "./recorded-facts.js";
+import { readRecordedFacts, recordedFacts } from "./recorded-facts.js";
 import { renderVerdict } from "./render-decision.js";
 import { replayDeployment } from "./replay-deployment.js";
 import { replayPullRequest } from "./replay-pull-request.js";
 import type { ReplayResult } from "./replay-result.js";
 
-const CONFIG_KIND_OF_EVENT: Record<string, keyof typeof CONFIG_PATHS> = {
+// A re-run (check_run, check_suite) reads its pull request from GitHub again, so it is not replayed.
+const POLICY_OF_EVENT: Readonly<Record<string, PolicyName>> = {
   deployment_protection_rule: "deploy",
   pull_request: "pullrequest",
   pull_request_review: "pullrequest",
@@ -31,38 +33,31 @@ export async function replayCommand(args: string[], io: CliIo): Promise<ExitCode
   if (!handlerFor(registry, event, action)) {
     throw new UsageError(`repol does not answer ${event}${action ? `.${action}` : ""} deliveries; nothing to replay`);
   }
-  const kind = CONFIG_KIND_OF_EVENT[event];
-  if (!kind) {
+  const policy = POLICY_OF_EVENT[event];
+  if (!policy) {
     throw new UsageError(`cannot replay ${event}: a re-run reads the pull request from GitHub again; replay that pull request's pull_request delivery instead`);
   }
   if (!values.facts) throw new UsageError("replay needs --facts <facts.json>, the recorded GitHub answers");
   const now = values.now ? parseNow(values.now) : new Date();
 
   const recording = readRecordedFacts(readJsonFile(values.facts, io.cwd, "facts"), values.facts);
-  const files = values.config ? { [CONFIG_PATHS[kind]]: { text: readLocalConfig(values.config, io.cwd), shownAs: values.config } } : {};
-  const facts = recordedRepoFacts(recording, { files });
+  const files = values.config ? { [CONFIG_PATHS[policy]]: { text: readLocalConfig(values.config, io.cwd), shownAs: values.config } } : {};
+  const facts = recordedFacts(recording, { files });
   const engine = await loadBundle(policyBundlePath(values.bundle, io.env, io.cwd));
   const result: ReplayResult =
-    kind === "deploy"
-      ? await replayDeployment({
-          payload,
-          facts,
-          engine,
-          settings: { ...loadSettings({}), githubApiUrl: githubApiUrlFrom(io.env) },
-          now,
-          approvedToday: recording.approved_deployments_today ?? 0,
-        })
+    policy === "deploy"
+      ? await replayDeployment({ payload, facts, engine, githubApiUrl: githubApiUrlFrom(io.env), now })
       : await replayPullRequest(event, payload, facts, engine);
 
   if (format === "json") {
-    const { event: name, decision, violations, error, configSha, input, details } = result;
-    io.out(JSON.stringify({ event: name, ...details, decision, violations, error, config_sha: configSha, input }, null, 2));
+    const { event: name, outcome, violations, error, configSha, input, details } = result;
+    io.out(JSON.stringify({ event: name, ...details, decision: outcome, violations, error, config_sha: configSha, input }, null, 2));
   } else {
     io.out(result.headline);
-    for (const line of renderVerdict(result.policy, result.decision, result.violations, result.error)) io.out(line);
+    for (const line of renderVerdict(result.policy, result.outcome, result.violations, result.error)) io.out(line);
     for (const note of result.notes) io.out(note);
   }
-  return result.decision === "allow" ? EXIT.ok : EXIT.failed;
+  return result.outcome === "allow" ? EXIT.ok : EXIT.failed;
 }
 
 /** A bare payload, or a saved delivery `{ headers, payload }` / `{ event, payload }`. */

@@ -1,39 +1,37 @@
 // Replays pull_request and pull_request_review deliveries through decidePullRequest, the App's own
 // decision code, and shows the check run it would post.
-import type { RepoFacts } from "../github/repo-facts.js";
-import { snapshotOf, type PullRequestLike } from "../github/read-pull-request.js";
-import { decidePullRequest } from "../handlers/decide-pull-request.js";
+import { decidePullRequest } from "../core/decide-pull-request.js";
+import type { DecisionFacts } from "../core/facts.js";
+import { renderCheckOutput, shownOf } from "../github/render-check-output.js";
 import type { PolicyEngine } from "../policy/engine-types.js";
+import { editLeavesVerdict, readPullRequestUnderReview, type PullRequestWebhook } from "../webhooks/read-pull-request.js";
 import { UsageError } from "./cli-io.js";
 import { isPlainObject } from "./read-json-file.js";
 import type { ReplayResult } from "./replay-result.js";
 
-interface PullRequestPayload {
-  action: string;
-  pull_request: PullRequestLike;
-  repository: { name: string; full_name: string; default_branch: string; owner: { login: string } };
-  changes?: { base?: unknown };
-}
+type PullRequestPayload = PullRequestWebhook & { action: string; repository: { full_name: string } };
 
-export async function replayPullRequest(event: string, payload: Record<string, unknown>, facts: RepoFacts, engine: PolicyEngine): Promise<ReplayResult> {
-  const { action, pull_request: pull, repository } = checkedPayload(event, payload);
+export async function replayPullRequest(event: string, payload: Record<string, unknown>, facts: DecisionFacts, engine: PolicyEngine): Promise<ReplayResult> {
+  const webhook = checkedPayload(event, payload);
+  const { action, repository } = webhook;
   // The App does the same: a title or body edit cannot change the verdict.
-  if (event === "pull_request" && action === "edited" && !(payload as unknown as PullRequestPayload).changes?.base) {
+  if (editLeavesVerdict(event, webhook)) {
     throw new UsageError("repol ignores a pull_request.edited delivery that does not change the base branch; nothing to replay");
   }
-  const pr = { ...snapshotOf(pull), owner: repository.owner.login, repo: repository.name, defaultBranch: repository.default_branch };
-  const verdict = await decidePullRequest(pr, facts, { engine });
+  const pr = readPullRequestUnderReview(webhook);
+  const verdict = await decidePullRequest(pr, facts, engine);
+  const check = renderCheckOutput(shownOf(pr), verdict.basis);
   return {
     event: `${event}.${action}`,
     policy: "pullrequest",
     headline: `${event}.${action} ${repository.full_name}#${pr.number} ${pr.headRef} → ${pr.baseRef} (sha ${pr.headSha.slice(0, 7)})`,
-    decision: verdict.decision,
+    outcome: verdict.outcome,
     violations: verdict.violations,
     error: verdict.error,
     configSha: verdict.configSha,
     input: verdict.input,
-    notes: [`check run: ${verdict.check.conclusion} — ${verdict.check.output.title}`],
-    details: { repository: repository.full_name, pull_request: pr.number, sha: pr.headSha, check: { conclusion: verdict.check.conclusion, title: verdict.check.output.title } },
+    notes: [`check run: ${check.conclusion} — ${check.output.title}`],
+    details: { repository: repository.full_name, pull_request: pr.number, sha: pr.headSha, check: { conclusion: check.conclusion, title: check.output.title } },
   };
 }
 

@@ -1,5 +1,5 @@
-import type { AuditDecision } from "../audit/record.js";
-import type { PolicyName, Violation } from "../policy/decision.js";
+import type { PolicyName } from "../domain/policy-name.js";
+import type { Violation, VerdictOutcome } from "../domain/verdict.js";
 
 /** What a replay prints, whichever event it replayed. */
 export interface ReplayResult {
@@ -8,7 +8,7 @@ export interface ReplayResult {
   policy: PolicyName;
   /** One line naming what was judged. */
   headline: string;
-  decision: AuditDecision;
+  outcome: VerdictOutcome;
   violations: Violation[];
   error: string | null;
   configSha: string | null;

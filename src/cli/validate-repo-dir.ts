@@ -2,13 +2,14 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import type { ConfigError } from "../policy/decision.js";
-import { CONFIG_PATHS, parseRepoConfig, type RepoConfigKind } from "../policy/load-repo-config.js";
+import { CONFIG_PATHS, parseRepoConfig } from "../policy/load-repo-config.js";
 import { UsageError } from "./cli-io.js";
+import type { PolicyName } from "../domain/policy-name.js";
 
 export interface FileVerdict {
   /** As the user should see it: relative to the working directory when inside it. */
   file: string;
-  kind: RepoConfigKind | null;
+  kind: PolicyName | null;
   errors: ConfigError[];
 }
 
@@ -18,7 +19,7 @@ export interface DirVerdict {
   valid: boolean;
 }
 
-const KIND_BY_NAME = new Map(Object.entries(CONFIG_PATHS).map(([kind, path]) => [basename(path), kind as RepoConfigKind]));
+const KIND_BY_NAME = new Map(Object.entries(CONFIG_PATHS).map(([kind, path]) => [basename(path), kind as PolicyName]));
 const KNOWN_NAMES = [...KIND_BY_NAME.keys()].join(" and ");
 
 /** `dir` is a checkout (holding .repol/) or the .repol directory itself. */
@@ -35,7 +36,7 @@ export function validateRepoDir(dir: string, cwd: string): DirVerdict {
     const file = shown(join(configDir, name));
     const kind = KIND_BY_NAME.get(name) ?? null;
     if (kind === null) return { file, kind, errors: [misnamed(file, name)] };
-    const result = parseRepoConfig(kind as "deploy", readFileSync(join(configDir, name)), file);
+    const result = parseRepoConfig(kind, readFileSync(join(configDir, name)), file);
     return { file, kind, errors: result.ok ? [] : result.errors };
   });
   if (!files.some((verdict) => verdict.kind !== null)) {

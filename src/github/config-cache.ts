@@ -107,9 +107,6 @@ export function createConfigCache({ freshMs = FRESH_MS, maxEntries = 2_000, maxB
   };
 }
 
-/** The one cache the App uses. */
-export const configCache = createConfigCache();
-
 // The API host is part of the key: one process could be pointed at GitHub and at a test server.
 function cacheKey(github: GitHub, repo: RepoRef, path: string, branch: string): string {
   const baseUrl = String(github.request.endpoint.DEFAULTS.baseUrl ?? "");

@@ -1,6 +1,6 @@
 // The GitHub calls that carry a decision, described as plain data so they can wait in the outbox
 // and be made again later, by this process or the next one.
-import type { EffectOutcome } from "../audit/record.js";
+import type { EffectOutcome } from "../domain/effect-outcome.js";
 import { completeCheckRun, startCheckRun, type CheckRunTarget } from "./check-run.js";
 import { sendDeploymentCallback, type DeploymentReview } from "./deployment-callback.js";
 import { statusOf, type GitHub } from "./github-client.js";

@@ -1,15 +1,8 @@
 // Answering a deployment protection rule. The installation token must only ever go to the GitHub API
 // repol is configured for, so the callback URL from the webhook is checked, never fetched as given.
-import type { EffectOutcome } from "../audit/record.js";
+import type { CallbackTarget, CallbackTargetResult } from "../domain/deployment-request.js";
+import type { EffectOutcome } from "../domain/effect-outcome.js";
 import { describeFailure, statusOf, type GitHub } from "./github-client.js";
-
-export interface CallbackTarget {
-  owner: string;
-  repo: string;
-  runId: number;
-}
-
-export type CallbackTargetResult = ({ ok: true } & CallbackTarget) | { ok: false; reason: string };
 
 /**
  * Accepts exactly `<apiBaseUrl>/repos/<owner>/<repo>/actions/runs/<id>/deployment_protection_rule`

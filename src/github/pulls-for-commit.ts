@@ -1,9 +1,5 @@
+import type { PullRef } from "../domain/deployment-request.js";
 import { askGitHub, fullName, type GitHub, type RepoRef } from "./github-client.js";
-
-export interface PullRef {
-  number: number;
-  author: string | null;
-}
 
 /**
  * Pull requests of this repository that carry the commit: open ones, or the merged one that brought

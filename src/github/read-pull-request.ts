@@ -1,19 +1,9 @@
+import type { PullRequestSnapshot, PullRequestUnderReview } from "../domain/pull-request.js";
+import { checkRunName } from "./check-run.js";
 import { askGitHub, fullName, type GitHub, type RepoRef } from "./github-client.js";
+import { pullsForCommit } from "./pulls-for-commit.js";
 
-/** The parts of a pull request repol judges, whether read from a webhook or from the API. */
-export interface PullRequestSnapshot {
-  number: number;
-  state: string;
-  draft: boolean;
-  headRef: string;
-  headSha: string;
-  /** "owner/name" of the head repository; null when the fork was deleted. */
-  headRepo: string | null;
-  baseRef: string;
-  author: string | null;
-}
-
-/** The shape GitHub uses for a pull request in webhooks and in the REST API alike. */
+/** The fields repol reads of a pull request, common to webhooks and the REST API. */
 export interface PullRequestLike {
   number: number;
   state: string;
@@ -42,4 +32,27 @@ export async function readPullRequest(github: GitHub, repo: RepoRef, number: num
     github.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { ...repo, pull_number: number }),
   );
   return snapshotOf(data);
+}
+
+export interface RerunRequest {
+  repository: RepoRef & { id: number; defaultBranch: string };
+  headSha: string;
+  /** The pull requests the check_run / check_suite webhook names. */
+  pulls: readonly { number: number; base: { repo: { id: number } } }[];
+  /** The re-run check's name; null for a whole check suite. */
+  checkName: string | null;
+}
+
+/** The open pull requests whose head is the re-run commit, as they are now. */
+export async function pullRequestsToRerun(github: GitHub, { repository, headSha, pulls, checkName }: RerunRequest): Promise<PullRequestUnderReview[]> {
+  const repo = { owner: repository.owner, repo: repository.repo };
+  // GitHub leaves pull_requests empty for pull requests from forks; ask for them then.
+  let numbers = pulls.filter((pull) => pull.base.repo.id === repository.id).map((pull) => pull.number);
+  if (numbers.length === 0) numbers = (await pullsForCommit(github, repo, headSha)).map((pull) => pull.number);
+  const current = await Promise.all([...new Set(numbers)].sort((a, b) => a - b).map((number) => readPullRequest(github, repo, number)));
+  return current
+    .filter((pull) => pull.state === "open" && pull.headSha === headSha)
+    // A check named after an old base branch stays as it is; the pull request's current check is another run.
+    .filter((pull) => checkName === null || checkRunName(pull.baseRef) === checkName)
+    .map((pull) => ({ ...pull, ...repo, defaultBranch: repository.defaultBranch }));
 }

@@ -1,7 +1,6 @@
 // GitHub never redelivers a failed webhook by itself, and allows a redelivery only for 3 days. While
 // repol was down (or unreachable), deployments waiting for its answer would wait until they time out;
 // this sweep asks GitHub to deliver again whatever it could not hand over, well inside that window.
-import type { DeliveryLog } from "../audit/work-store.js";
 import { describeFailure, isGitHubFailure, type GitHub } from "./github-client.js";
 
 export interface HookDelivery {
@@ -85,7 +84,8 @@ export async function redeliverFailed(github: GitHub, options: RedeliveryOptions
 export interface RedeliverySweepOptions {
   /** An Octokit authenticated as the App itself (JWT), not as an installation. */
   appClient(): Promise<GitHub>;
-  deliveries: Pick<DeliveryLog, "known">;
+  /** The delivery log: which of these delivery guids repol already stored. */
+  deliveries: { known(ids: readonly string[]): Promise<Set<string>> };
   wanted(event: string): boolean;
   log: { info(details: object, message: string): void; warn(message: string): void; error(details: object, message: string): void };
   intervalMinutes: number;

@@ -1,7 +1,5 @@
+import type { RefKind } from "../core/facts.js";
 import { fullName, gitHubFailure, statusOf, type GitHub, type RepoRef } from "./github-client.js";
-
-/** What a bare ref name like `main` or `v1.2` names in the repository. */
-export type RefKind = "branch" | "tag" | "both" | "neither";
 
 /**
  * A deployment's ref is often a bare name, which could be a branch or a tag. Ask git which one

@@ -1,11 +1,13 @@
 // A pull request verdict as Check Run output: a title with the verdict, a rule-by-rule table, the
 // facts used, and annotations on the config file when the config itself is the problem.
-import type { ConfigError, Decision, Violation } from "../policy/decision.js";
-import type { PullRequestConfig } from "../policy/load-repo-config.js";
+import type { PullRequestBasis } from "../core/decide-pull-request.js";
+import type { SignOffVerdict } from "../core/judge-sign-off.js";
+import type { PullRequestUnderReview } from "../domain/pull-request.js";
+import type { Violation } from "../domain/verdict.js";
+import { CONFIG_PATHS, type PullRequestConfig } from "../policy/load-repo-config.js";
 import type { CheckConclusion, CheckRunOutput } from "./check-run.js";
 import { renderConfigProblems, renderMissingPolicy, type CheckParts } from "./render-config-problems.js";
 import { escapeMarkdown } from "./render-violations.js";
-import type { SignOffVerdict } from "./signed-off.js";
 
 export interface PullRequestShown {
   number: number;
@@ -18,10 +20,19 @@ export interface PullRequestShown {
   configPath: string;
 }
 
-export type PullRequestOutcome =
-  | { kind: "decided"; decision: Decision; config: PullRequestConfig | null; approvers: string[] | null; signOff: SignOffVerdict | null }
-  | { kind: "config_invalid"; errors: ConfigError[] }
-  | { kind: "error"; message: string };
+/** What the check shows of the pull request itself. */
+export function shownOf(pr: PullRequestUnderReview): PullRequestShown {
+  const base = `${pr.owner}/${pr.repo}`.toLowerCase();
+  return {
+    number: pr.number,
+    headRef: pr.headRef,
+    baseRef: pr.baseRef,
+    forkOf: pr.headRepo === null ? "(deleted)" : pr.headRepo.toLowerCase() !== base ? pr.headRepo : null,
+    draft: pr.draft,
+    defaultBranch: pr.defaultBranch,
+    configPath: CONFIG_PATHS.pullrequest,
+  };
+}
 
 export interface RenderedCheck {
   conclusion: CheckConclusion;
@@ -36,18 +47,18 @@ const RULES = [
   { code: "signoff", name: "signed_off" },
 ] as const;
 
-export function renderCheckOutput(pr: PullRequestShown, outcome: PullRequestOutcome): RenderedCheck {
+export function renderCheckOutput(pr: PullRequestShown, basis: PullRequestBasis): RenderedCheck {
   const draft = pr.draft ? "Draft: " : "";
   const draftNote = pr.draft
     ? "> **This pull request is a draft.** repol evaluated it as it stands; the verdict is updated as it changes.\n\n"
     : "";
-  const rendered = renderOutcome(pr, outcome);
+  const rendered = renderBasis(pr, basis);
   return {
     conclusion: rendered.conclusion,
     output: {
       title: `${draft}${rendered.title}`,
       summary: `${draftNote}${rendered.summary}`,
-      text: renderFacts(pr, outcome),
+      text: renderFacts(pr, basis),
       ...(rendered.annotations.length > 0 ? { annotations: rendered.annotations } : {}),
     },
   };
@@ -65,21 +76,21 @@ function evaluationError(message: string): { title: string; summary: string } {
   };
 }
 
-function renderOutcome(pr: PullRequestShown, outcome: PullRequestOutcome): CheckParts {
-  if (outcome.kind === "error") return { conclusion: "failure", annotations: [], ...evaluationError(outcome.message) };
-  if (outcome.kind === "config_invalid") return renderConfigProblems(pr.configPath, pr.defaultBranch, outcome.errors);
-  const { decision } = outcome;
-  if (decision.violations.some((v) => v.code === "policy.missing")) return renderMissingPolicy(pr.configPath, pr.defaultBranch);
+function renderBasis(pr: PullRequestShown, basis: PullRequestBasis): CheckParts {
+  if (basis.kind === "error") return { conclusion: "failure", annotations: [], ...evaluationError(basis.message) };
+  if (basis.kind === "config_invalid") return renderConfigProblems(pr.configPath, pr.defaultBranch, basis.errors);
+  const { result } = basis;
+  if (result.violations.some((v) => v.code === "policy.missing")) return renderMissingPolicy(pr.configPath, pr.defaultBranch);
 
-  const rows = ruleRows(pr, outcome);
+  const rows = ruleRows(pr, basis);
   const failed = rows.filter((row) => row.status === "❌");
-  const title = decision.allow
+  const title = result.allow
     ? `All rules pass for ${pr.baseRef}`
     : `${failed.length} of ${rows.length} rule${rows.length === 1 ? "" : "s"} failed: ${failed.map((row) => row.name).join(", ")}`;
   const table = ["| | Rule | Result |", "|---|---|---|", ...rows.map((row) => `| ${row.status} | \`${row.name}\` | ${row.reason} |`)];
   const legend = rows.some((row) => row.status === "➖") ? "\n\n➖ not configured in `" + pr.configPath + "`, so not enforced." : "";
   return {
-    conclusion: decision.allow ? "success" : "failure",
+    conclusion: result.allow ? "success" : "failure",
     title,
     summary: `${table.join("\n")}${legend}`,
     annotations: [],
@@ -92,11 +103,11 @@ interface RuleRow {
   reason: string;
 }
 
-function ruleRows(pr: PullRequestShown, outcome: Extract<PullRequestOutcome, { kind: "decided" }>): RuleRow[] {
-  const { decision, config, approvers, signOff } = outcome;
+function ruleRows(pr: PullRequestShown, basis: Extract<PullRequestBasis, { kind: "decided" }>): RuleRow[] {
+  const { result, config, approvers, signOff } = basis;
   const ruleOf = (v: Violation) => v.code.split(".")[0];
   const rows: RuleRow[] = RULES.map(({ code, name }) => {
-    const violation = decision.violations.find((v) => ruleOf(v) === code);
+    const violation = result.violations.find((v) => ruleOf(v) === code);
     if (violation) {
       const detail = code === "signoff" && signOff ? ` — ${signOff.reason}` : "";
       return { status: "❌", name, reason: escapeMarkdown(`${violation.msg}${detail}`) };
@@ -104,12 +115,12 @@ function ruleRows(pr: PullRequestShown, outcome: Extract<PullRequestOutcome, { k
     return passingRow(pr, code, name, config, approvers, signOff);
   });
   // Violations outside the four rules (malformed input or policy) get a row each, never a silent pass.
-  for (const violation of decision.violations) {
+  for (const violation of result.violations) {
     if (!RULES.some(({ code }) => code === ruleOf(violation))) {
       rows.push({ status: "❌", name: violation.code, reason: escapeMarkdown(violation.msg) });
     }
   }
-  if (!decision.allow && !rows.some((row) => row.status === "❌")) {
+  if (!result.allow && !rows.some((row) => row.status === "❌")) {
     rows.push({ status: "❌", name: "policy", reason: "The policy denied this pull request without naming a rule." });
   }
   return rows;
@@ -145,7 +156,7 @@ function passingRow(
   }
 }
 
-function renderFacts(pr: PullRequestShown, outcome: PullRequestOutcome): string {
+function renderFacts(pr: PullRequestShown, basis: PullRequestBasis): string {
   const lines = [
     "### Facts used",
     "",
@@ -154,13 +165,13 @@ function renderFacts(pr: PullRequestShown, outcome: PullRequestOutcome): string 
     `- Base branch: ${escapeMarkdown(pr.baseRef)}`,
     `- Policy file: ${pr.configPath} on the default branch ${escapeMarkdown(pr.defaultBranch)}`,
   ];
-  if (outcome.kind === "decided") {
-    const approvers = outcome.approvers;
+  if (basis.kind === "decided") {
+    const approvers = basis.approvers;
     lines.push(
       approvers === null
         ? "- Approvers: not read"
         : `- Approvers (latest review approves; the author never counts): ${approvers.length === 0 ? "none" : approvers.map(escapeMarkdown).join(", ")}`,
-      outcome.signOff === null ? "- Sign-off: not read" : `- Sign-off: ${escapeMarkdown(outcome.signOff.reason)}`,
+      basis.signOff === null ? "- Sign-off: not read" : `- Sign-off: ${escapeMarkdown(basis.signOff.reason)}`,
     );
   }
   return lines.join("\n");

@@ -1,6 +1,5 @@
 // The comment that goes with a deployment protection rule answer; it is all a blocked user sees.
-import type { AuditDecision } from "../audit/record.js";
-import type { Violation } from "../policy/decision.js";
+import type { Violation, VerdictOutcome } from "../domain/verdict.js";
 import { fitToBytes } from "./fit-to-bytes.js";
 import { escapeMarkdown, renderViolations } from "./render-violations.js";
 
@@ -12,18 +11,18 @@ import { escapeMarkdown, renderViolations } from "./render-violations.js";
 export const DEPLOYMENT_COMMENT_MAX_BYTES = 1024;
 
 export interface DeploymentCommentFacts {
-  decision: AuditDecision;
+  outcome: VerdictOutcome;
   environment: string;
   violations: readonly Violation[];
   error: string | null;
 }
 
-export function renderDeploymentComment({ decision, environment, violations, error }: DeploymentCommentFacts): string {
+export function renderDeploymentComment({ outcome, environment, violations, error }: DeploymentCommentFacts): string {
   const env = escapeMarkdown(environment);
   let text: string;
-  if (decision === "allow") {
+  if (outcome === "allow") {
     text = `repol approved the deployment to ${env}: every rule passed.`;
-  } else if (decision === "error") {
+  } else if (outcome === "error") {
     text = `repol rejected the deployment to ${env} because it could not evaluate it: ${escapeMarkdown(error ?? "unknown error")}. Nothing deploys unchecked; fix the cause and re-run the job.`;
   } else if (violations.length === 0) {
     text = `repol rejected the deployment to ${env}: the policy did not allow it and named no reason.`;

@@ -1,5 +1,5 @@
 // The one place violations become Markdown: the deployment callback comment and check runs both use it.
-import type { Violation } from "../policy/decision.js";
+import type { Violation } from "../domain/verdict.js";
 
 /**
  * One bullet per violation: `- **code**: message`, plus the violation's `detail` (facts that explain

@@ -1,70 +1,52 @@
-// Every GitHub fact a policy may need, behind one interface: handlers depend on RepoFacts, only the
-// Octokit-backed implementation below talks to GitHub, and a CLI can hand in recorded answers.
-import { approversOf } from "./approvers-of.js";
-import { checksPassed, type ChecksOptions, type ChecksVerdict } from "./checks-passed.js";
+// The decision core's facts (src/core/facts.ts) read from GitHub with REST calls made in parallel;
+// the daily count of approved deployments comes from whoever holds the audit trail.
+import type { DecisionFacts, DeploymentEvidence, DeploymentQuery } from "../core/facts.js";
+import { CONFIG_PATHS } from "../policy/load-repo-config.js";
+import { commitChecks } from "./commit-checks.js";
+import type { ConfigCache } from "./config-cache.js";
 import { environmentsOf } from "./environments-of.js";
-import { configCache } from "./config-cache.js";
 import { askGitHub, fullName, type GitHub, type RepoRef } from "./github-client.js";
-import { pullsForCommit, type PullRef } from "./pulls-for-commit.js";
-import type { ConfigFile } from "./read-config-file.js";
-import { refKind, type RefKind } from "./ref-kind.js";
-import { commitSignedOff, pullSignedOff, type SignOffVerdict } from "./signed-off.js";
+import { pullsForCommit } from "./pulls-for-commit.js";
+import { readCommit, readPullFacts } from "./read-pull-facts.js";
+import { refKind } from "./ref-kind.js";
 
-export type { ChecksOptions, ChecksVerdict, ConfigFile, PullRef, RefKind, SignOffVerdict };
-
-/** What a sign-off check is about: a pull request's commits, or one commit when there is no pull request. */
-export type SignOffTarget = { pull: number } | { sha: string };
-
-export interface RepoFacts {
-  defaultBranch(): Promise<string>;
-  /** The file on the default branch (never on the ref being judged); null when it does not exist. */
-  configFile(path: string): Promise<ConfigFile | null>;
-  environments(): Promise<string[]>;
-  refKind(name: string): Promise<RefKind>;
-  pullsForCommit(sha: string): Promise<PullRef[]>;
-  /** Logins whose latest review is an approval; the pull request's author excluded. */
-  approversOf(pullNumber: number): Promise<string[]>;
-  checksPassed(sha: string, options: ChecksOptions): Promise<ChecksVerdict>;
-  signedOff(target: SignOffTarget): Promise<SignOffVerdict>;
-}
-
-export interface RepoFactsSource extends RepoRef {
+export interface GitHubFactsSource extends RepoRef {
   /** The default branch, when the webhook already says it (saves a request). */
-  defaultBranch?: string;
+  defaultBranch?: string | null;
+  configCache: ConfigCache;
+  /** Approved deployments to the query's environment since the query's `since`. */
+  approvedDeployments(query: DeploymentQuery): Promise<number>;
 }
 
-export function octokitRepoFacts(github: GitHub, source: RepoFactsSource): RepoFacts {
+export function octokitFacts(github: GitHub, source: GitHubFactsSource): DecisionFacts {
   const repo: RepoRef = { owner: source.owner, repo: source.repo };
   let defaultBranch: Promise<string> | undefined = source.defaultBranch ? Promise.resolve(source.defaultBranch) : undefined;
-  const pulls = new Map<number, Promise<PullSummary>>();
-  const pull = (number: number): Promise<PullSummary> => {
-    if (!pulls.has(number)) pulls.set(number, pullSummary(github, repo, number));
-    return pulls.get(number)!;
+  return {
+    async policy(query) {
+      const branch = await (defaultBranch ??= readDefaultBranch(github, repo));
+      return { defaultBranch: branch, file: await source.configCache.read(github, repo, CONFIG_PATHS[query.policy], branch) };
+    },
+    deploymentEvidence: (query) => deploymentEvidence(github, repo, query, source),
+    pullRequestEvidence: (query) => readPullFacts(github, repo, query.number),
   };
-  const facts: RepoFacts = {
-    defaultBranch: () => (defaultBranch ??= readDefaultBranch(github, repo)),
-    configFile: async (path) => configCache.read(github, repo, path, await facts.defaultBranch()),
-    environments: () => environmentsOf(github, repo),
-    refKind: (name) => refKind(github, repo, name),
-    pullsForCommit: (sha) => pullsForCommit(github, repo, sha),
-    approversOf: async (number) => approversOf(github, repo, number, (await pull(number)).author),
-    checksPassed: (sha, options) => checksPassed(github, repo, sha, options),
-    signedOff: async (target) =>
-      "pull" in target ? pullSignedOff(github, repo, target.pull, (await pull(target.pull)).commits) : commitSignedOff(github, repo, target.sha),
-  };
-  return facts;
 }
 
-interface PullSummary {
-  author: string | null;
-  commits: number;
+async function deploymentEvidence(github: GitHub, repo: RepoRef, query: DeploymentQuery, source: GitHubFactsSource): Promise<DeploymentEvidence> {
+  const [kind, environments, behind, checks, approvedDeploymentsToday] = await Promise.all([
+    query.refToClassify === null ? null : refKind(github, repo, query.refToClassify),
+    environmentsOf(github, repo),
+    commitReviews(github, repo, query),
+    commitChecks(github, repo, query.sha),
+    source.approvedDeployments(query),
+  ]);
+  return { environments, refKind: kind, ...behind, ...checks, approvedDeploymentsToday };
 }
 
-async function pullSummary(github: GitHub, repo: RepoRef, number: number): Promise<PullSummary> {
-  const { data } = await askGitHub(`reading pull request ${fullName(repo)}#${number}`, () =>
-    github.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { ...repo, pull_number: number }),
-  );
-  return { author: data.user?.login ?? null, commits: data.commits };
+/** The pull requests behind the commit (the webhook's, else those carrying it); the commit alone when there are none. */
+async function commitReviews(github: GitHub, repo: RepoRef, query: DeploymentQuery): Promise<Pick<DeploymentEvidence, "pulls" | "commit">> {
+  const numbers = (query.pulls.length > 0 ? query.pulls : await pullsForCommit(github, repo, query.sha)).map((pull) => pull.number);
+  if (numbers.length === 0) return { pulls: [], commit: await readCommit(github, repo, query.sha) };
+  return { pulls: await Promise.all(numbers.map((number) => readPullFacts(github, repo, number))), commit: null };
 }
 
 async function readDefaultBranch(github: GitHub, repo: RepoRef): Promise<string> {

@@ -1,23 +1,23 @@
-// deployment_protection_rule.requested: decide, answer GitHub, record. Every path ends in an answer
-// (approved only when the policy allows) and one audit row.
-import type { EffectOutcome, NewAuditRecord } from "../audit/record.js";
+// deployment_protection_rule.requested: read the request → gather facts → decide → record and answer.
+// Every path ends in an answer (approved only when the policy allows) and one audit row.
+import { buildAuditRecord } from "../audit/build-audit-record.js";
+import type { NewAuditRecord } from "../audit/record.js";
+import { decideDeployment, type DeploymentVerdict } from "../core/decide-deployment.js";
+import { messageOf } from "../core/message-of.js";
+import type { DeploymentRequest } from "../domain/deployment-request.js";
+import type { EffectOutcome } from "../domain/effect-outcome.js";
 import type { EffectRequest } from "../github/deliver-effect.js";
-import { parseCallbackUrl } from "../github/deployment-callback.js";
 import type { GitHub } from "../github/github-client.js";
 import { renderDeploymentComment } from "../github/render-deployment-comment.js";
-import { octokitRepoFacts } from "../github/repo-facts.js";
 import { recordAndDeliver, retryPolicyOf } from "../outbox/record-and-deliver.js";
-import { decideDeployment, type DeploymentVerdict } from "./decide-deployment.js";
-import { readDeploymentRequest, type DeploymentProtectionRulePayload } from "./deployment-payload.js";
+import { readDeploymentRequest } from "../webhooks/read-deployment-request.js";
+import { repositoryFacts } from "./repository-facts.js";
 import type { EventHandler, HandlerDeps } from "./types.js";
-
-export { decideDeployment } from "./decide-deployment.js";
-export type { DeployInput, DeploymentVerdict, DecideOptions } from "./decide-deployment.js";
 
 // A redelivery that arrives while the first delivery is still being decided must not answer twice.
 const inFlight = new Set<string>();
 
-export const handleDeploymentProtectionRule: EventHandler = async (context, deps) => {
+export const handleDeploymentProtectionRule: EventHandler<"deployment_protection_rule.requested"> = async (context, deps) => {
   const started = performance.now();
   const deliveryId: string = context.id;
   if (inFlight.has(deliveryId)) {
@@ -31,27 +31,27 @@ export const handleDeploymentProtectionRule: EventHandler = async (context, deps
       context.log.info({ delivery: deliveryId }, "deployment_protection_rule: delivery already decided; not answering again");
       return;
     }
-    const payload = context.payload as DeploymentProtectionRulePayload;
-    const github = context.octokit as GitHub;
-    const verdict = await decideSafely(payload, github, deps);
-    if (verdict.decision === "error") context.log.warn({ delivery: deliveryId, error: verdict.error }, "deployment rejected: repol could not evaluate it");
-    const callback = callbackOf(verdict);
-    const durationMs = performance.now() - started;
+    const github: GitHub = context.octokit;
+    const request = readDeploymentRequest(context.payload, deps.settings.githubApiUrl);
+    const verdict = await decideSafely(request, github, deps);
+    if (verdict.outcome === "error") context.log.warn({ delivery: deliveryId, error: verdict.error }, "deployment rejected: repol could not evaluate it");
+    const answer = answerOf(verdict);
+    const row = (effect: EffectOutcome) => auditRow(deliveryId, verdict, effect, deps, performance.now() - started);
     let effect: EffectOutcome;
-    if ("review" in callback) {
+    if ("review" in answer) {
       // Recorded with the callback queued in the outbox, then sent: a callback GitHub does not take now is sent later.
-      const row = auditRow(deliveryId, verdict, { kind: "deployment_callback", ok: false }, deps, durationMs);
-      effect = (await recordAndDeliver({ store: deps.store, github, log: context.log, installationId: verdict.request.installationId, policy: retryPolicyOf(deps) }, row, callback)).outcome;
+      const recordDeps = { store: deps.store, github, log: context.log, installationId: request.installationId, policy: retryPolicyOf(deps) };
+      effect = (await recordAndDeliver(recordDeps, row({ kind: "deployment_callback", ok: false }), answer)).outcome;
     } else {
-      effect = callback;
-      await deps.store.insert(auditRow(deliveryId, verdict, effect, deps, durationMs));
+      effect = answer;
+      await deps.store.insert(row(effect));
     }
     context.log.info(
-      { delivery: deliveryId, repository: verdict.request.repository, environment: verdict.request.environment, decision: verdict.decision, callback: effect.ok },
+      { delivery: deliveryId, repository: request.repository, environment: request.environment, decision: verdict.outcome, callback: effect.ok },
       "deployment_protection_rule decided",
     );
     // A callback that failed through the outbox was logged there, once; here only one that could not be made at all.
-    if (!effect.ok && !("review" in callback)) {
+    if (!effect.ok && !("review" in answer)) {
       context.log.error({ delivery: deliveryId, effect }, "deployment_protection_rule: the answer did not reach GitHub (yet)");
     }
   } finally {
@@ -69,47 +69,34 @@ async function alreadyRecorded(deliveryId: string, deps: HandlerDeps, log: { war
   }
 }
 
-async function decideSafely(payload: DeploymentProtectionRulePayload, github: GitHub, deps: HandlerDeps): Promise<DeploymentVerdict> {
-  const request = readDeploymentRequest(payload);
+async function decideSafely(request: DeploymentRequest, github: GitHub, deps: HandlerDeps): Promise<DeploymentVerdict> {
   try {
-    const facts = octokitRepoFacts(github, { owner: request.owner, repo: request.repo, defaultBranch: request.defaultBranch ?? undefined });
-    return await decideDeployment(payload, facts, deps);
+    const repository = { owner: request.owner, repo: request.repo, fullName: request.repository, defaultBranch: request.defaultBranch };
+    return await decideDeployment(request, repositoryFacts(github, deps, repository), deps.engine);
   } catch (error) {
     // decideDeployment turns failures into verdicts itself; should it ever throw, the deployment is
     // still answered (rejected) when the callback URL allows it, never left waiting.
-    const message = error instanceof Error ? error.message : String(error);
-    const callback = parseCallbackUrl(request.callbackUrl, deps.settings.githubApiUrl, request.owner, request.repo);
-    return { decision: "error", error: message, violations: [], input: null, request, ref: null, configSha: null, callback };
+    return { outcome: "error", error: messageOf(error), violations: [], input: null, request, ref: null, configSha: null };
   }
 }
 
 /** The callback that carries the verdict, or why none can be made. */
-function callbackOf(verdict: DeploymentVerdict): Extract<EffectRequest, { kind: "deployment_callback" }> | EffectOutcome {
-  if (!verdict.callback.ok) return { kind: "deployment_callback", ok: false, error: `not called: ${verdict.callback.reason}` };
-  const environment = verdict.request.environment;
+function answerOf(verdict: DeploymentVerdict): Extract<EffectRequest, { kind: "deployment_callback" }> | EffectOutcome {
+  const { callback, environment } = verdict.request;
+  if (!callback.ok) return { kind: "deployment_callback", ok: false, error: `not called: ${callback.reason}` };
   if (environment === null) return { kind: "deployment_callback", ok: false, error: "not called: the webhook names no environment" };
-  const { owner, repo, runId } = verdict.callback;
-  return {
-    kind: "deployment_callback",
-    review: {
-      owner,
-      repo,
-      runId,
-      environment,
-      state: verdict.decision === "allow" ? "approved" : "rejected",
-      comment: renderDeploymentComment({ ...verdict, environment }),
-    },
-  };
+  const { owner, repo, runId } = callback;
+  const state = verdict.outcome === "allow" ? "approved" : "rejected";
+  return { kind: "deployment_callback", review: { owner, repo, runId, environment, state, comment: renderDeploymentComment({ ...verdict, environment }) } };
 }
 
 function auditRow(deliveryId: string, verdict: DeploymentVerdict, effect: EffectOutcome, deps: HandlerDeps, durationMs: number): NewAuditRecord {
   const { request } = verdict;
-  return {
+  const subject = {
     delivery_id: deliveryId,
     event: "deployment_protection_rule",
     action: "requested",
-    policy: "deploy",
-    decision: verdict.decision,
+    policy: "deploy" as const,
     repository: request.repository || null,
     installation_id: request.installationId,
     environment: request.environment,
@@ -117,12 +104,6 @@ function auditRow(deliveryId: string, verdict: DeploymentVerdict, effect: Effect
     sha: request.sha,
     pr_number: request.pulls[0]?.number ?? null,
     actor: request.actor,
-    violations: verdict.violations,
-    input: verdict.input,
-    bundle_digest: deps.engine.digest,
-    config_sha: verdict.configSha,
-    duration_ms: Math.round(durationMs),
-    effect,
-    error: verdict.error,
   };
+  return buildAuditRecord(subject, verdict, { bundleDigest: deps.engine.digest, durationMs, effect });
 }

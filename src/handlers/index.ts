@@ -1,20 +1,21 @@
 // Every event repol answers, in one list.
+import { handleCheckRerequested } from "./check-rerequested.js";
 import { handleDeploymentProtectionRule } from "./deployment.js";
-import { handleCheckRerequested, handlePullRequest, handlePullRequestReview } from "./pull-request.js";
-import { buildRegistry } from "./registry.js";
+import { handlePullRequest, handlePullRequestReview } from "./pull-request.js";
+import { buildRegistry, on } from "./registry.js";
 
 export const registry = buildRegistry([
-  ["deployment_protection_rule.requested", handleDeploymentProtectionRule],
-  ["pull_request.opened", handlePullRequest],
-  ["pull_request.reopened", handlePullRequest],
-  ["pull_request.synchronize", handlePullRequest],
+  on("deployment_protection_rule.requested", handleDeploymentProtectionRule),
+  on("pull_request.opened", handlePullRequest),
+  on("pull_request.reopened", handlePullRequest),
+  on("pull_request.synchronize", handlePullRequest),
   // Only a base-branch change re-judges; the handler ignores title and body edits.
-  ["pull_request.edited", handlePullRequest],
-  ["pull_request.ready_for_review", handlePullRequest],
-  ["pull_request_review.submitted", handlePullRequestReview],
-  ["pull_request_review.edited", handlePullRequestReview],
-  ["pull_request_review.dismissed", handlePullRequestReview],
+  on("pull_request.edited", handlePullRequest),
+  on("pull_request.ready_for_review", handlePullRequest),
+  on("pull_request_review.submitted", handlePullRequestReview),
+  on("pull_request_review.edited", handlePullRequestReview),
+  on("pull_request_review.dismissed", handlePullRequestReview),
   // The "Re-run" buttons; the handler acts only on repol's own checks.
-  ["check_run.rerequested", handleCheckRerequested],
-  ["check_suite.rerequested", handleCheckRerequested],
+  on("check_run.rerequested", handleCheckRerequested),
+  on("check_suite.rerequested", handleCheckRerequested),
 ]);

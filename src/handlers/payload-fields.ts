@@ -4,11 +4,7 @@
 
 type Kind = "string" | "number" | "array";
 
-/**
- * Why a webhook without an installation is never judged: Octokit would then call GitHub with the App's
- * own credentials, which answer for no repository in particular.
- */
-export const NO_INSTALLATION = "the webhook names no installation: repol judges only repositories it is installed on";
+export { NO_INSTALLATION } from "../domain/not-judged.js";
 
 /** Thrown for a webhook that lacks what the handler needs; webhook middleware answers its `status`. */
 export class IncompletePayloadError extends Error {

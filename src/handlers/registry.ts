@@ -1,12 +1,23 @@
+import type { EmitterWebhookEventName } from "@octokit/webhooks";
 import type { EventHandler } from "./types.js";
 
 export type HandlerRegistry = ReadonlyMap<string, EventHandler>;
+
+export type RegistryEntry = readonly [string, EventHandler | undefined];
+
+/**
+ * An entry routing `event` to a handler typed for it. The registry calls a handler only for the key it
+ * was registered under, so the handler's narrower payload type holds; the type is widened here, once.
+ */
+export function on<E extends EmitterWebhookEventName>(event: E, handler: EventHandler<E> | undefined): RegistryEntry {
+  return [event, handler as EventHandler | undefined];
+}
 
 /**
  * Builds the event → handler map. Fails at start (not at the first webhook) on a key registered
  * twice or a key routed to nothing, so a wiring mistake can never silently drop events.
  */
-export function buildRegistry(entries: ReadonlyArray<readonly [string, EventHandler | undefined]>): HandlerRegistry {
+export function buildRegistry(entries: ReadonlyArray<RegistryEntry>): HandlerRegistry {
   const registry = new Map<string, EventHandler>();
   for (const [key, handler] of entries) {
     if (!/^[a-z_]+(\.[a-z_]+)?$/.test(key)) {

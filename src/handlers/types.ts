@@ -1,15 +1,27 @@
+import type { EmitterWebhookEventName } from "@octokit/webhooks";
 import type { Context } from "probot";
 import type { AuditStore } from "../audit/store.js";
+import type { ConfigCache } from "../github/config-cache.js";
 import type { PolicyEngine } from "../policy/engine-types.js";
 import type { Settings } from "../settings.js";
+import type { KeyedQueue } from "./keyed-queue.js";
 
-/** What every handler is given besides the webhook context. */
-export interface HandlerDeps {
+/** What the App is built from. The rest of HandlerDeps is created with it (tests may hand in their own). */
+export interface AppDeps {
   engine: PolicyEngine;
   store: AuditStore;
   settings: Settings;
+  configCache?: ConfigCache;
+  perCommit?: KeyedQueue;
 }
 
-// Payload types come from Probot's (GitHub's published) schema via Context<"event.action">.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type EventHandler = (context: Context<any>, deps: HandlerDeps) => Promise<void>;
+/** What every handler is given besides the webhook context; created once when the App is built. */
+export interface HandlerDeps extends AppDeps {
+  /** `.repol` files kept between events (see config-cache.ts). */
+  configCache: ConfigCache;
+  /** Serialises the work on one pull request commit, so two events for it end with one check run. */
+  perCommit: KeyedQueue;
+}
+
+/** A handler for the events named by E, typed by GitHub's published payload schema through Probot. */
+export type EventHandler<E extends EmitterWebhookEventName = EmitterWebhookEventName> = (context: Context<E>, deps: HandlerDeps) => Promise<void>;

@@ -1,6 +1,7 @@
 // Strict parsing of the /audit query string. A typo must not silently widen an audit search, so
 // unknown or repeated parameters are rejected too; every error names the parameter.
-import type { AuditDecision, AuditQuery } from "../audit/record.js";
+import type { AuditQuery } from "../audit/record.js";
+import { VERDICT_OUTCOMES as DECISIONS, type VerdictOutcome } from "../domain/verdict.js";
 import { decodeCursor } from "../audit/cursor.js";
 import { MAX_PAGE_SIZE } from "../audit/audit-filters.js";
 
@@ -10,7 +11,6 @@ export type ExportFormat = "ndjson" | "csv";
 
 type Parser = (raw: string) => { value: unknown } | { error: string };
 
-const DECISIONS: readonly AuditDecision[] = ["allow", "deny", "error"];
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
 
@@ -19,7 +19,7 @@ const matching = (pattern: RegExp, expected: string): Parser => (raw) =>
 
 const FILTERS: Record<string, Parser> = {
   policy: matching(/^[a-z][a-z0-9_-]{0,63}$/, "a policy name such as deploy or pullrequest"),
-  decision: (raw) => (DECISIONS.includes(raw as AuditDecision) ? { value: raw } : { error: `must be one of ${DECISIONS.join(", ")}` }),
+  decision: (raw) => (DECISIONS.includes(raw as VerdictOutcome) ? { value: raw } : { error: `must be one of ${DECISIONS.join(", ")}` }),
   repository: matching(/^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/, "a repository as owner/name"),
   environment: matching(/^[^\p{Cc}]{1,255}$/u, "an environment name of 1 to 255 printable characters"),
   actor: matching(/^[^\p{Cc}\s]{1,100}$/u, "a GitHub login"),

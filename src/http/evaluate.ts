@@ -1,14 +1,14 @@
 // POST /evaluate/deploy and /evaluate/pullrequest: run a full policy input through the loaded bundle,
 // for policy authors and pipelines that want a verdict without a webhook. Token-protected like /audit.
 import { Router, type Request, type Response } from "express";
+import { buildAuditRecord } from "../audit/build-audit-record.js";
 import type { NewAuditRecord } from "../audit/record.js";
 import type { AuditStore } from "../audit/store.js";
-import type { Decision, PolicyName } from "../policy/decision.js";
+import { evaluateInput, type InputVerdict } from "../core/evaluate-input.js";
+import { isPolicyName, POLICY_NAMES, type PolicyName } from "../domain/policy-name.js";
 import type { PolicyEngine } from "../policy/engine-types.js";
 import { requireBearerToken } from "./auth.js";
 import type { FailedAttemptLimiter } from "./auth-rate-limit.js";
-
-const POLICIES: readonly PolicyName[] = ["deploy", "pullrequest"];
 
 export interface EvaluateParts {
   engine: PolicyEngine;
@@ -33,9 +33,9 @@ export function evaluateRouter({ engine, store, token, limiter }: EvaluateParts)
 }
 
 async function evaluateRequest(req: Request, res: Response, engine: PolicyEngine, store: AuditStore): Promise<void> {
-  const policy = req.params.policy as PolicyName;
-  if (!POLICIES.includes(policy)) {
-    res.status(404).json({ error: "unknown_policy", message: `no policy "${req.params.policy}"; use one of: ${POLICIES.join(", ")}` });
+  const policy = req.params.policy;
+  if (!isPolicyName(policy)) {
+    res.status(404).json({ error: "unknown_policy", message: `no policy "${req.params.policy}"; use one of: ${POLICY_NAMES.join(", ")}` });
     return;
   }
   const dryRun = dryRunOf(req.query.dry_run);
@@ -53,19 +53,13 @@ async function evaluateRequest(req: Request, res: Response, engine: PolicyEngine
   }
 
   const started = performance.now();
-  let decision: Decision | null = null;
-  let failure: string | null = null;
-  try {
-    decision = engine.evaluate(policy, input);
-  } catch (error) {
-    failure = error instanceof Error ? error.message : String(error);
-  }
+  const verdict = evaluateInput(engine, policy, input);
   const durationMs = performance.now() - started;
 
   let auditId: string | null = null;
   if (!dryRun) {
     try {
-      const row = auditRowFor(policy, input as Record<string, unknown>, decision, failure, engine.digest, durationMs);
+      const row = auditRowFor(policy, input as Record<string, unknown>, verdict, engine.digest, durationMs);
       auditId = (await store.insert(row)).id;
     } catch {
       // An evaluation the caller asked to have recorded must not be reported as if it was.
@@ -73,15 +67,16 @@ async function evaluateRequest(req: Request, res: Response, engine: PolicyEngine
       return;
     }
   }
-  if (!decision) {
-    res.status(500).json({ error: "evaluation_failed", message: failure, audit_id: auditId });
+  const { result } = verdict;
+  if (!result) {
+    res.status(500).json({ error: "evaluation_failed", message: verdict.error, audit_id: auditId });
     return;
   }
   res.status(200).json({
     policy,
-    allow: decision.allow,
-    deny: decision.deny,
-    violations: decision.violations,
+    allow: result.allow,
+    deny: result.deny,
+    violations: result.violations,
     dry_run: dryRun,
     audit_id: auditId,
   });
@@ -93,20 +88,12 @@ function dryRunOf(value: unknown): boolean | "invalid" {
   return "invalid";
 }
 
-function auditRowFor(
-  policy: PolicyName,
-  input: Record<string, unknown>,
-  decision: Decision | null,
-  failure: string | null,
-  digest: string,
-  durationMs: number,
-): NewAuditRecord {
-  return {
+function auditRowFor(policy: PolicyName, input: Record<string, unknown>, verdict: InputVerdict, digest: string, durationMs: number): NewAuditRecord {
+  const subject = {
     delivery_id: null,
     event: "api",
     action: null,
     policy,
-    decision: decision ? (decision.allow ? "allow" : "deny") : "error",
     repository: null,
     installation_id: null,
     // Labelled like the webhook handlers' rows, from the fields the policy inputs define.
@@ -115,14 +102,8 @@ function auditRowFor(
     sha: null,
     pr_number: null,
     actor: null,
-    violations: decision?.violations ?? [],
-    input,
-    bundle_digest: digest || null,
-    config_sha: null,
-    duration_ms: Math.round(durationMs * 1000) / 1000,
-    effect: { kind: "none", ok: true },
-    error: failure,
   };
+  return buildAuditRecord(subject, verdict, { bundleDigest: digest, durationMs, effect: { kind: "none", ok: true } });
 }
 
 function stringAt(input: Record<string, unknown>, key: string): string | null {

@@ -1,7 +1,8 @@
 // A handler's last step: record the decision together with the GitHub call that carries it (one
 // transaction, in the outbox), then make the call at once. If it cannot be made now, the outbox
 // worker makes it later, also after a restart; the audit row's effect follows what happened.
-import type { EffectOutcome, NewAuditRecord } from "../audit/record.js";
+import type { EffectOutcome } from "../domain/effect-outcome.js";
+import type { NewAuditRecord } from "../audit/record.js";
 import type { AuditStore } from "../audit/store.js";
 import type { Settings } from "../settings.js";
 import { deliverEffect, type EffectRequest } from "../github/deliver-effect.js";

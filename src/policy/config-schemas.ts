@@ -2,11 +2,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv, type ValidateFunction } from "ajv";
+import type { PolicyName } from "../domain/policy-name.js";
 import { branchPatternProblem } from "./glob-syntax.js";
 
-export type RepoConfigKind = "deploy" | "pullrequest";
-
-const SCHEMA_FILES: Record<RepoConfigKind, string> = {
+const SCHEMA_FILES: Record<PolicyName, string> = {
   deploy: "deploy.schema.json",
   pullrequest: "pullrequest.schema.json",
 };
@@ -22,11 +21,11 @@ export function findSchemasDir(moduleDir = dirname(fileURLToPath(import.meta.url
   return found;
 }
 
-export function readConfigSchema(kind: RepoConfigKind, dir = findSchemasDir()): Record<string, unknown> {
+export function readConfigSchema(kind: PolicyName, dir = findSchemasDir()): Record<string, unknown> {
   return JSON.parse(readFileSync(join(dir, SCHEMA_FILES[kind]), "utf8")) as Record<string, unknown>;
 }
 
-function compileValidators(): Record<RepoConfigKind, ValidateFunction> {
+function compileValidators(): Record<PolicyName, ValidateFunction> {
   const ajv = new Ajv({
     strict: true,
     allErrors: true,
@@ -47,6 +46,6 @@ function compileValidators(): Record<RepoConfigKind, ValidateFunction> {
 const validators = compileValidators();
 
 /** The compiled validator of a config kind. It fills in defaults on the data it validates. */
-export function configValidator(kind: RepoConfigKind): ValidateFunction {
+export function configValidator(kind: PolicyName): ValidateFunction {
   return validators[kind];
 }

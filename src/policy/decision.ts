@@ -1,19 +1,4 @@
-// The plain-data shapes every layer passes around: a policy's verdict and a config error.
-
-export type PolicyName = "deploy" | "pullrequest";
-
-export interface Violation {
-  code: string;
-  msg: string;
-  [detail: string]: unknown;
-}
-
-export interface Decision {
-  policy: PolicyName;
-  allow: boolean;
-  deny: string[];
-  violations: Violation[];
-}
+// A problem in a repository's config, as plain data every layer passes around and renders at the edge.
 
 /** A problem in a `.repol/*.yaml` file, positioned so a user can find it (1-based line/column). */
 export interface ConfigError {

@@ -1,9 +1,10 @@
-import type { Decision, PolicyName } from "./decision.js";
+import type { PolicyName } from "../domain/policy-name.js";
+import type { PolicyResult } from "../domain/verdict.js";
 
 /** The compiled policy bundle, loaded once at start. */
 export interface PolicyEngine {
   /** sha256 (hex) of the compiled WASM, recorded with every decision. */
   readonly digest: string;
   /** Evaluates `allow`, `deny` and `violations` of `github.<policy>`. Throws Error on evaluation failure. */
-  evaluate(policy: PolicyName, input: unknown): Decision;
+  evaluate(policy: PolicyName, input: unknown): PolicyResult;
 }

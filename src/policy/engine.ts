@@ -3,10 +3,10 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { loadPolicy, type LoadedPolicy } from "@open-policy-agent/opa-wasm";
-import type { Decision, PolicyName, Violation } from "./decision.js";
+import { POLICY_NAMES, type PolicyName } from "../domain/policy-name.js";
+import type { PolicyResult, Violation } from "../domain/verdict.js";
 import type { PolicyEngine } from "./engine-types.js";
 
-export const POLICY_NAMES: readonly PolicyName[] = ["deploy", "pullrequest"];
 const ENTRYPOINTS = ["allow", "deny", "violations"] as const;
 type Entrypoint = (typeof ENTRYPOINTS)[number];
 
@@ -61,7 +61,7 @@ async function readBundle(wasmPath: string): Promise<Buffer> {
   }
 }
 
-function evaluateDecision(policy: LoadedPolicy, name: PolicyName, input: unknown): Decision {
+function evaluateDecision(policy: LoadedPolicy, name: PolicyName, input: unknown): PolicyResult {
   if (!POLICY_NAMES.includes(name)) {
     throw new Error(`Unknown policy "${String(name)}"; expected one of ${POLICY_NAMES.join(", ")}`);
   }

@@ -2,7 +2,8 @@
 // or errors that name file, line, column and field. Never throws on bad input.
 import { isMap, type Node } from "yaml";
 import { MAX_REPORTED_ERRORS } from "./config-limits.js";
-import { configValidator, type RepoConfigKind } from "./config-schemas.js";
+import type { PolicyName } from "../domain/policy-name.js";
+import { configValidator } from "./config-schemas.js";
 import { checkYamlStructure } from "./check-yaml-structure.js";
 import type { ConfigError } from "./decision.js";
 import { decodeConfigText } from "./decode-config-text.js";
@@ -11,9 +12,7 @@ import { parseConfigYaml } from "./parse-config-yaml.js";
 import { schemaErrorsToConfigErrors } from "./schema-errors.js";
 import { yamlToPlainData } from "./yaml-to-plain-data.js";
 
-export type { RepoConfigKind } from "./config-schemas.js";
-
-export const CONFIG_PATHS: Record<RepoConfigKind, string> = {
+export const CONFIG_PATHS: Record<PolicyName, string> = {
   deploy: ".repol/deploy.yaml",
   pullrequest: ".repol/pullrequest.yaml",
 };
@@ -76,8 +75,9 @@ export type ConfigResult<T> = { ok: true; config: T } | { ok: false; errors: Con
 
 export function parseRepoConfig(kind: "deploy", text: string | Uint8Array, file?: string): ConfigResult<DeployConfig>;
 export function parseRepoConfig(kind: "pullrequest", text: string | Uint8Array, file?: string): ConfigResult<PullRequestConfig>;
+export function parseRepoConfig(kind: PolicyName, text: string | Uint8Array, file?: string): ConfigResult<DeployConfig | PullRequestConfig>;
 export function parseRepoConfig(
-  kind: RepoConfigKind,
+  kind: PolicyName,
   text: string | Uint8Array,
   file: string = CONFIG_PATHS[kind],
 ): ConfigResult<DeployConfig | PullRequestConfig> {

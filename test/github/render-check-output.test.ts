@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { Decision, Violation } from "../../src/policy/decision.js";
+import type { PolicyResult, Violation } from "../../src/domain/verdict.js";
 import type { PullRequestConfig } from "../../src/policy/load-repo-config.js";
 import { renderCheckOutput, renderEvaluationError, type PullRequestShown } from "../../src/github/render-check-output.js";
-import type { SignOffVerdict } from "../../src/github/signed-off.js";
+import type { SignOffVerdict } from "../../src/core/judge-sign-off.js";
 
 const pr: PullRequestShown = {
   number: 42, headRef: "feature/login", baseRef: "main", forkOf: null, draft: false, defaultBranch: "main", configPath: ".repol/pullrequest.yaml",
@@ -15,8 +15,8 @@ function config(rules: Partial<PullRequestConfig["policy"]["rules"]>, branch_rul
 const signed: SignOffVerdict = { signedOff: true, reason: "all 2 commits are signed off", unsigned: [], checked: 2 };
 
 function decided(violations: Violation[], cfg = config({}), approvers: string[] = [], signOff: SignOffVerdict | null = signed) {
-  const decision: Decision = { policy: "pullrequest", allow: violations.length === 0, deny: violations.map((v) => v.msg), violations };
-  return { kind: "decided" as const, decision, config: cfg, approvers, signOff };
+  const result: PolicyResult = { policy: "pullrequest", allow: violations.length === 0, deny: violations.map((v) => v.msg), violations };
+  return { kind: "decided" as const, result, config: cfg, approvers, signOff };
 }
 
 function rowOf(summary: string, rule: string): string | undefined {
@@ -54,8 +54,8 @@ describe("renderCheckOutput: the rule table", () => {
   });
 
   it("never shows a denial as all green even when the policy names no rule", () => {
-    const decision: Decision = { policy: "pullrequest", allow: false, deny: [], violations: [] };
-    const { conclusion, output } = renderCheckOutput(pr, { kind: "decided", decision, config: config({}), approvers: [], signOff: signed });
+    const result: PolicyResult = { policy: "pullrequest", allow: false, deny: [], violations: [] };
+    const { conclusion, output } = renderCheckOutput(pr, { kind: "decided", result, config: config({}), approvers: [], signOff: signed });
     expect(conclusion).toBe("failure");
     expect(output.title).toBe("1 of 5 rules failed: policy");
   });

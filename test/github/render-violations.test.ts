@@ -39,14 +39,14 @@ describe("escapeMarkdown", () => {
 
 describe("renderDeploymentComment", () => {
   it("says an approved deployment passed every rule", () => {
-    expect(renderDeploymentComment({ decision: "allow", environment: "production", violations: [], error: null })).toBe(
+    expect(renderDeploymentComment({ outcome: "allow", environment: "production", violations: [], error: null })).toBe(
       "repol approved the deployment to production: every rule passed.",
     );
   });
 
   it("lists each violation of a rejected deployment", () => {
     const comment = renderDeploymentComment({
-      decision: "deny",
+      outcome: "deny",
       environment: "production",
       violations: [{ code: "signoff.missing", msg: "The deployment is not signed off" }],
       error: null,
@@ -55,13 +55,13 @@ describe("renderDeploymentComment", () => {
   });
 
   it("gives the reason when repol could not evaluate", () => {
-    const comment = renderDeploymentComment({ decision: "error", environment: "production", violations: [], error: "GitHub answered 500 while listing environments" });
+    const comment = renderDeploymentComment({ outcome: "error", environment: "production", violations: [], error: "GitHub answered 500 while listing environments" });
     expect(comment).toContain("could not evaluate it: GitHub answered 500 while listing environments");
   });
 
   it("cuts a long comment to the limit with a note, on a character boundary", () => {
     const violations = Array.from({ length: 40 }, (_, i) => ({ code: "config.invalid", msg: `.repol/deploy.yaml:${i + 1}:3: “bad” value ✗ number ${i}` }));
-    const comment = renderDeploymentComment({ decision: "deny", environment: "production", violations, error: null });
+    const comment = renderDeploymentComment({ outcome: "deny", environment: "production", violations, error: null });
     expect(Buffer.byteLength(comment)).toBeLessThanOrEqual(DEPLOYMENT_COMMENT_MAX_BYTES);
     expect(comment).toContain("Truncated");
     expect(comment).not.toContain("\uFFFD");

@@ -9,7 +9,7 @@ import { openAuditStore } from "../../src/audit/open-audit-store.js";
 import { openSqliteStore } from "../../src/audit/sqlite-store.js";
 import type { NewAuditRecord } from "../../src/audit/record.js";
 import type { AuditStore } from "../../src/audit/store.js";
-import type { HandlerDeps } from "../../src/handlers/types.js";
+import type { AppDeps } from "../../src/handlers/types.js";
 import { loadPolicyEngine } from "../../src/policy/engine.js";
 import { loadSettings } from "../../src/settings.js";
 
@@ -23,7 +23,7 @@ export function ensurePolicyBundle(): string {
 }
 
 export interface GateDeps {
-  deps: HandlerDeps;
+  deps: AppDeps;
   store: AuditStore;
   dbPath: string;
   /** Inserts a row as if it had been written at `at` (for deployments_today). */

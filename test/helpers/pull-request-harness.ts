@@ -6,7 +6,7 @@ import { openAuditStore } from "../../src/audit/open-audit-store.js";
 import type { AuditRecord } from "../../src/audit/record.js";
 import type { AuditStore } from "../../src/audit/store.js";
 import { registry } from "../../src/handlers/index.js";
-import type { HandlerDeps } from "../../src/handlers/types.js";
+import type { AppDeps } from "../../src/handlers/types.js";
 import { loadPolicyEngine } from "../../src/policy/engine.js";
 import type { PolicyEngine } from "../../src/policy/engine-types.js";
 import { loadSettings } from "../../src/settings.js";
@@ -34,7 +34,7 @@ export async function pullRequestHarness(s: PullRequestScenario = scenario(), st
   engine ??= await loadPolicyEngine(policyWasmPath());
   const auditStore = store ?? (await openAuditStore({ databaseUrl: null, auditDbPath: ":memory:" }));
   const github = nockGitHub(scenarioRoutes(s));
-  const deps: HandlerDeps = { engine, store: auditStore, settings: loadSettings({}) };
+  const deps: AppDeps = { engine, store: auditStore, settings: loadSettings({}) };
   const probot = testProbot();
   await probot.load(repolApp(registry, deps));
   return {

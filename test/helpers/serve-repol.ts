@@ -5,7 +5,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Probot, ProbotOctokit } from "probot";
 import type { HandlerRegistry } from "../../src/handlers/registry.js";
-import type { HandlerDeps } from "../../src/handlers/types.js";
+import type { AppDeps } from "../../src/handlers/types.js";
 import { createServer } from "../../src/server.js";
 
 export const WEBHOOK_SECRET = "repol-test-secret";
@@ -38,7 +38,7 @@ export interface RunningRepol {
   deliver(event: string, payload: unknown, deliveryId?: string): Promise<number>;
 }
 
-export async function serveRepol(registry: HandlerRegistry, deps: HandlerDeps): Promise<RunningRepol> {
+export async function serveRepol(registry: HandlerRegistry, deps: AppDeps): Promise<RunningRepol> {
   const app = await createServer({ probot: testProbot(), registry, deps });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, "127.0.0.1", () => resolve(listening));

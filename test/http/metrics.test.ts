@@ -5,7 +5,7 @@ import { openAuditStore } from "../../src/audit/open-audit-store.js";
 import type { NewAuditRecord } from "../../src/audit/record.js";
 import type { AuditStore } from "../../src/audit/store.js";
 import { buildRegistry } from "../../src/handlers/registry.js";
-import type { HandlerDeps } from "../../src/handlers/types.js";
+import type { AppDeps } from "../../src/handlers/types.js";
 import { instrumentEngine } from "../../src/metrics.js";
 import { loadPolicyEngine } from "../../src/policy/engine.js";
 import { loadSettings } from "../../src/settings.js";
@@ -16,7 +16,7 @@ import { policyWasmPath } from "../helpers/policy-bundle.js";
 
 let repol: RunningRepol;
 let store: AuditStore;
-let deps: HandlerDeps;
+let deps: AppDeps;
 
 async function scrape(): Promise<{ status: number; type: string | null; text: string }> {
   const response = await fetch(`${repol.url}/metrics`);

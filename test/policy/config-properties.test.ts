@@ -4,10 +4,11 @@ import { Ajv, type ValidateFunction } from "ajv";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { readConfigSchema, type RepoConfigKind } from "../../src/policy/config-schemas.js";
+import { readConfigSchema } from "../../src/policy/config-schemas.js";
 import { firstInvalidUtf8Byte } from "../../src/policy/decode-config-text.js";
 import { branchPatternProblem } from "../../src/policy/glob-syntax.js";
 import { parseRepoConfig, type ConfigResult } from "../../src/policy/load-repo-config.js";
+import type { PolicyName } from "../../src/domain/policy-name.js";
 
 // An independent validator that never fills defaults: an ok config must already satisfy the schema.
 const strictValidators = Object.fromEntries(
@@ -16,13 +17,13 @@ const strictValidators = Object.fromEntries(
     ajv.addFormat("branch-glob", { type: "string", validate: (p: string) => branchPatternProblem(p) === null });
     return [kind, ajv.compile(readConfigSchema(kind))];
   }),
-) as Record<RepoConfigKind, ValidateFunction>;
+) as Record<PolicyName, ValidateFunction>;
 
-const parse = (kind: RepoConfigKind, input: string | Uint8Array, file: string): ConfigResult<unknown> =>
+const parse = (kind: PolicyName, input: string | Uint8Array, file: string): ConfigResult<unknown> =>
   kind === "deploy" ? parseRepoConfig("deploy", input, file) : parseRepoConfig("pullrequest", input, file);
 
 /** The contract of parseRepoConfig for any input whatsoever. */
-function expectWellFormedResult(kind: RepoConfigKind, input: string | Uint8Array): ConfigResult<unknown> {
+function expectWellFormedResult(kind: PolicyName, input: string | Uint8Array): ConfigResult<unknown> {
   const file = `.repol/${kind}.yaml`;
   const result = parse(kind, input, file);
   if (result.ok) {
@@ -51,7 +52,7 @@ function expectWellFormedResult(kind: RepoConfigKind, input: string | Uint8Array
   return result;
 }
 
-const kindArb = fc.constantFrom<RepoConfigKind>("deploy", "pullrequest");
+const kindArb = fc.constantFrom<PolicyName>("deploy", "pullrequest");
 const runs = { numRuns: 300 };
 
 describe("parseRepoConfig never throws", () => {

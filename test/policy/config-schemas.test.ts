@@ -2,12 +2,13 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
-import { findSchemasDir, readConfigSchema, type RepoConfigKind } from "../../src/policy/config-schemas.js";
+import { findSchemasDir, readConfigSchema } from "../../src/policy/config-schemas.js";
 import type { BranchRule, DeployEnvironment, DeployRules, PullRequestRules } from "../../src/policy/load-repo-config.js";
+import type { PolicyName } from "../../src/domain/policy-name.js";
 
 type Schema = Record<string, unknown>;
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
-const kinds: RepoConfigKind[] = ["deploy", "pullrequest"];
+const kinds: PolicyName[] = ["deploy", "pullrequest"];
 
 /** Every subschema with the JSON pointer that reaches it. */
 function subschemas(schema: Schema, at = "#"): Array<[string, Schema]> {
@@ -53,7 +54,7 @@ describe("the config schemas", () => {
     for (const name of ["branchPattern", "branchPatternsOrAny"]) expect(deploy[name]).toEqual(pullrequest[name]);
   });
 
-  const policyProperty = (kind: RepoConfigKind, name: string) => {
+  const policyProperty = (kind: PolicyName, name: string) => {
     const policy = (readConfigSchema(kind).properties as Record<string, Schema>).policy;
     return new Ajv({ strict: true, allowUnionTypes: true }).compile((policy.properties as Record<string, Schema>)[name]);
   };
@@ -85,7 +86,7 @@ describe("the config schemas", () => {
     const environment: Required<DeployEnvironment> = { enabled: true, rules: deployRules };
     const pullRequestRules: Required<PullRequestRules> = { allowed_target_branches: null, approvals_required: 0, signed_off: false };
     const branchRule: Required<BranchRule> = { source: "a", target: "b" };
-    const propertiesAt = (kind: RepoConfigKind, ...path: string[]) => {
+    const propertiesAt = (kind: PolicyName, ...path: string[]) => {
       let schema = readConfigSchema(kind);
       for (const step of path) schema = (schema[step] ?? {}) as Schema;
       return Object.keys(schema.properties as Schema).sort();

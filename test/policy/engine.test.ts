@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Decision, PolicyName } from "../../src/policy/decision.js";
+import type { PolicyName } from "../../src/domain/policy-name.js";
+import type { PolicyResult } from "../../src/domain/verdict.js";
 import { loadPolicyEngine, type WasmPolicyEngine } from "../../src/policy/engine.js";
 
 const repoRoot = join(import.meta.dirname, "..", "..");
@@ -47,7 +48,7 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-const codesOf = (decision: Decision) => decision.violations.map((v) => v.code);
+const codesOf = (decision: PolicyResult) => decision.violations.map((v) => v.code);
 
 describe("loadPolicyEngine", () => {
   it("uses the sha256 of the compiled bundle as its digest, matching the build manifest", () => {

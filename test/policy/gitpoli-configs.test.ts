@@ -4,10 +4,11 @@ import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { parseRepoConfig, renderConfigErrors, type ConfigResult, type RepoConfigKind } from "../../src/policy/load-repo-config.js";
+import type { PolicyName } from "../../src/domain/policy-name.js";
+import { parseRepoConfig, renderConfigErrors, type ConfigResult } from "../../src/policy/load-repo-config.js";
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/repol/gitpoli/${name}`, import.meta.url), "utf8");
-const load = (kind: RepoConfigKind, text: string): ConfigResult<unknown> =>
+const load = (kind: PolicyName, text: string): ConfigResult<unknown> =>
   kind === "deploy" ? parseRepoConfig("deploy", text) : parseRepoConfig("pullrequest", text);
 const configOf = (result: ConfigResult<unknown>) => {
   if (!result.ok) throw new Error(renderConfigErrors(result.errors));

@@ -8,13 +8,13 @@ import {
   parseRepoConfig,
   renderConfigErrors,
   type ConfigResult,
-  type RepoConfigKind,
 } from "../../src/policy/load-repo-config.js";
+import type { PolicyName } from "../../src/domain/policy-name.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const fixture = (name: string) => readFileSync(join(repoRoot, "test", "fixtures", "repol", name));
-const kindOf = (name: string): RepoConfigKind => (name.includes("pullrequest") ? "pullrequest" : "deploy");
-const parse = (kind: RepoConfigKind, text: string | Uint8Array, file?: string): ConfigResult<unknown> =>
+const kindOf = (name: string): PolicyName => (name.includes("pullrequest") ? "pullrequest" : "deploy");
+const parse = (kind: PolicyName, text: string | Uint8Array, file?: string): ConfigResult<unknown> =>
   kind === "deploy" ? parseRepoConfig("deploy", text, file) : parseRepoConfig("pullrequest", text, file);
 
 /** `line:column path message`, with `-` for the whole-file path: one string per error, easy to read in a table. */

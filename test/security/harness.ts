@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import { createProbot } from "probot";
 import type { Logger } from "pino";
 import type { AuditRecord } from "../../src/audit/record.js";
-import { configCache } from "../../src/github/config-cache.js";
+import { createConfigCache, type ConfigCache } from "../../src/github/config-cache.js";
 import { registry } from "../../src/handlers/index.js";
 import { createServer, WEBHOOK_PATH } from "../../src/server.js";
 import { gateDeps, type GateDeps } from "../helpers/gate-deps.js";
@@ -32,8 +32,11 @@ export interface FakeGitHubServer extends GitHubRouter {
   close(): Promise<void>;
 }
 
-/** GitHub on 127.0.0.1: the given routes, plus `.repol` files per branch, behind GitHub's authentication rules. */
-export async function fakeGitHubServer(routes: Route[]): Promise<FakeGitHubServer> {
+/**
+ * GitHub on 127.0.0.1: the given routes, plus `.repol` files per branch, behind GitHub's authentication
+ * rules. `configCache` is the cache of the repol under test, emptied on every commit.
+ */
+export async function fakeGitHubServer(routes: Route[], configCache: ConfigCache = createConfigCache()): Promise<FakeGitHubServer> {
   const files = new Map<string, string | Uint8Array>();
   const router = githubRouter([...routes, configFilesRoute(files)]);
   const server: Server = createHttpServer(async (req, res) => {
@@ -120,14 +123,15 @@ export interface RepolOptions {
 }
 
 export async function startRepol({ routes, env = {}, log }: RepolOptions): Promise<RepolUnderTest> {
-  const github = await fakeGitHubServer(routes);
+  const configCache = createConfigCache();
+  const github = await fakeGitHubServer(routes, configCache);
   const settingsEnv = { GHE_HOST: github.host, GHE_PROTOCOL: "http", AUDIT_API_TOKEN: AUDIT_TOKEN, ...env };
   const gate = await gateDeps(settingsEnv);
   const probot = createProbot({
     env: { ...settingsEnv, APP_ID: String(TEST_APP_ID), PRIVATE_KEY: testAppPrivateKey(), WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, LOG_LEVEL: "fatal" },
     overrides: { Octokit: TestOctokit, ...(log ? { log } : {}) },
   });
-  const app = await createServer({ probot, registry, deps: gate.deps });
+  const app = await createServer({ probot, registry, deps: { ...gate.deps, configCache } });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
   });
@@ -170,7 +174,6 @@ export async function startRepol({ routes, env = {}, log }: RepolOptions): Promi
       });
       await github.close();
       await gate.close();
-      configCache.clear();
     },
   };
 }

@@ -1,6 +1,10 @@
 // The parts of a deployment_protection_rule webhook repol acts on, read defensively: a payload missing
 // one of them cannot be judged, and must say which.
 import type { EmitterWebhookEvent } from "@octokit/webhooks";
+import type { DeploymentRequest } from "../domain/deployment-request.js";
+
+export type { CommitSource } from "../domain/deployment-request.js";
+import { parseCallbackUrl } from "../github/deployment-callback.js";
 
 type PublishedPayload = EmitterWebhookEvent<"deployment_protection_rule.requested">["payload"];
 
@@ -15,33 +19,12 @@ export type DeploymentProtectionRulePayload = Omit<PublishedPayload, "deployment
   ref?: string;
 };
 
-/** Where the deployed commit was read: the top-level `sha`/`ref`, or `deployment.sha`/`deployment.ref`. */
-export type CommitSource = "top_level" | "deployment";
-
-export interface DeploymentRequest {
-  owner: string;
-  repo: string;
-  /** "owner/name" */
-  repository: string;
-  repositoryId: number | null;
-  defaultBranch: string | null;
-  environment: string | null;
-  sha: string | null;
-  /** The deployment's ref as GitHub sent it: a bare branch or tag name, a full ref, or a SHA. */
-  ref: string | null;
-  /** Which pair of fields `sha` and `ref` came from; null when neither pair is complete. */
-  commitSource: CommitSource | null;
-  /** Pull request numbers GitHub attached to the webhook (may be empty). */
-  pulls: { number: number; author: string | null }[];
-  callbackUrl: string | null;
-  actor: string | null;
-  installationId: number | null;
-}
-
-export function readDeploymentRequest(payload: DeploymentProtectionRulePayload): DeploymentRequest {
+/** `githubApiUrl`: the only API the callback URL may point at (see parseCallbackUrl). */
+export function readDeploymentRequest(payload: DeploymentProtectionRulePayload, githubApiUrl: string): DeploymentRequest {
   const repository = payload.repository;
   const owner = nonEmpty(repository?.owner?.login) ?? "";
   const repo = nonEmpty(repository?.name) ?? "";
+  const callbackUrl = nonEmpty(payload.deployment_callback_url);
   return {
     owner,
     repo,
@@ -55,7 +38,8 @@ export function readDeploymentRequest(payload: DeploymentProtectionRulePayload):
       .filter((pull) => !pull?.base?.repo?.id || repository?.id === undefined || pull.base.repo.id === repository.id)
       .filter((pull) => Number.isSafeInteger(pull?.number) && pull.number > 0)
       .map((pull) => ({ number: pull.number, author: typeof pull.user?.login === "string" ? pull.user.login : null })),
-    callbackUrl: nonEmpty(payload.deployment_callback_url),
+    callbackUrl,
+    callback: parseCallbackUrl(callbackUrl, githubApiUrl, owner, repo),
     actor: nonEmpty(payload.sender?.login),
     installationId: typeof payload.installation?.id === "number" ? payload.installation.id : null,
   };

@@ -1,11 +1,8 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { commitSignedOff, hasSignOff, judgeSignOff, pullSignedOff } from "../../src/github/signed-off.js";
-import { nockGitHub, resetNock } from "../helpers/nock-github.js";
-import { passingScenario, scenarioRoutes, signedOff, SHA } from "../helpers/deployment-scenario.js";
-import { TestOctokit } from "../helpers/test-probot.js";
+import { describe, expect, it } from "vitest";
+import { hasSignOff, judgeSignOff } from "../../src/core/judge-sign-off.js";
+import { signedOff } from "../helpers/deployment-scenario.js";
 
 const EMAIL = "alice@example.com";
-const repo = { owner: "acme", repo: "widgets" };
 
 describe("hasSignOff", () => {
   it.each([
@@ -42,39 +39,5 @@ describe("judgeSignOff", () => {
 
   it("does not pass an empty list of commits", () => {
     expect(judgeSignOff([]).signedOff).toBe(false);
-  });
-});
-
-describe("pullSignedOff", () => {
-  afterEach(resetNock);
-  const github = () => new TestOctokit({ auth: "token" });
-
-  it("checks every commit across pages", async () => {
-    const commits = Array.from({ length: 150 }, () => signedOff(EMAIL));
-    commits[140] = { message: "Quick fix", email: EMAIL };
-    const api = nockGitHub(scenarioRoutes(passingScenario({ pulls: [{ number: 9, author: "alice", commits }] })));
-
-    const verdict = await pullSignedOff(github(), repo, 9, 150);
-
-    expect(verdict).toMatchObject({ signedOff: false, checked: 150 });
-    expect(verdict.unsigned).toHaveLength(1);
-    expect(api.calls("pull-commits")).toHaveLength(2);
-  });
-
-  it("fails closed when GitHub cannot list all of a pull request's commits (over 250)", async () => {
-    const commits = Array.from({ length: 300 }, () => signedOff(EMAIL));
-    nockGitHub(scenarioRoutes(passingScenario({ pulls: [{ number: 9, author: "alice", commits }] })));
-
-    const verdict = await pullSignedOff(github(), repo, 9, 300);
-
-    expect(verdict.signedOff).toBe(false);
-    expect(verdict.checked).toBe(250);
-    expect(verdict.reason).toContain("#9 has 300 commits but GitHub lists only 250");
-  });
-
-  it("checks the deployed commit itself when there is no pull request", async () => {
-    nockGitHub(scenarioRoutes(passingScenario({ commit: { message: "Hotfix", email: EMAIL } })));
-    const verdict = await commitSignedOff(github(), repo, SHA);
-    expect(verdict).toMatchObject({ signedOff: false, checked: 1 });
   });
 });

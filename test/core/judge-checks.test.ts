@@ -1,8 +1,5 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { checksPassed, judgeChecks, runIdOf, type CheckRunLike, type CommitStatusLike } from "../../src/github/checks-passed.js";
-import { nockGitHub, resetNock } from "../helpers/nock-github.js";
-import { passingScenario, scenarioRoutes, SHA, type CheckRunSpec } from "../helpers/deployment-scenario.js";
-import { TestOctokit } from "../helpers/test-probot.js";
+import { describe, expect, it } from "vitest";
+import { judgeChecks, runIdOf, type CheckRunLike, type CommitStatusLike } from "../../src/core/judge-checks.js";
 
 const WAITING_RUN = 555;
 const run = (name: string, conclusion: string | null, status = "completed", runId = 100): CheckRunLike => ({
@@ -97,24 +94,5 @@ describe("runIdOf", () => {
     { url: "https://ci.example.com/actions/runs/x/", id: null },
   ])("reads the Actions run id of $url as $id", ({ url, id }) => {
     expect(runIdOf({ html_url: url, details_url: null })).toBe(id);
-  });
-});
-
-describe("checksPassed", () => {
-  afterEach(resetNock);
-
-  it("pages through all check runs and statuses of the commit", async () => {
-    const checkRuns: CheckRunSpec[] = Array.from({ length: 130 }, (_, i) => ({ name: `job-${i}`, conclusion: "success" }));
-    checkRuns.push({ name: "flaky", conclusion: "failure" });
-    const github = nockGitHub(scenarioRoutes(passingScenario({ checkRuns })));
-
-    const verdict = await checksPassed(new TestOctokit({ auth: "token" }), { owner: "acme", repo: "widgets" }, SHA, {});
-
-    expect(verdict.passed).toBe(false);
-    expect(verdict.reason).toBe("failing: flaky (failure)");
-    expect(verdict.checks).toHaveLength(132);
-    expect(github.calls("check-runs")).toHaveLength(2);
-    expect(github.calls("check-runs")[0]!.query.get("filter")).toBe("latest");
-    expect(github.calls("statuses")).toHaveLength(1);
   });
 });

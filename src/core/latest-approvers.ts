@@ -1,4 +1,4 @@
-import { askGitHub, fullName, type GitHub, type RepoRef } from "./github-client.js";
+// Who approved a pull request, from its reviews. Pure: the reviews arrive as data.
 
 /** The fields of a pull request review that decide whether it counts as an approval. */
 export interface ReviewLike {
@@ -8,15 +8,9 @@ export interface ReviewLike {
   submitted_at?: string | null;
 }
 
-/**
- * Distinct logins whose latest review of the pull request is an approval (every page of reviews).
- * The author never counts, even if GitHub somehow holds a review of theirs.
- */
-export async function approversOf(github: GitHub, repo: RepoRef, pullNumber: number, author: string | null): Promise<string[]> {
-  const reviews = await askGitHub(`reading reviews of ${fullName(repo)}#${pullNumber}`, () =>
-    github.paginate("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", { ...repo, pull_number: pullNumber, per_page: 100 }),
-  );
-  return latestApprovers(reviews, author === null ? [] : [author]);
+/** Distinct logins whose latest review of the pull request is an approval; the author never counts. */
+export function approversOf(pull: { reviews: readonly ReviewLike[]; author: string | null }): string[] {
+  return latestApprovers(pull.reviews, pull.author === null ? [] : [pull.author]);
 }
 
 /**

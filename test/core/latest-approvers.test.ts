@@ -1,8 +1,5 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { approversOf, latestApprovers, type ReviewLike } from "../../src/github/approvers-of.js";
-import { nockGitHub, resetNock } from "../helpers/nock-github.js";
-import { passingScenario, scenarioRoutes, type PullSpec } from "../helpers/deployment-scenario.js";
-import { TestOctokit } from "../helpers/test-probot.js";
+import { describe, expect, it } from "vitest";
+import { latestApprovers, type ReviewLike } from "../../src/core/latest-approvers.js";
 
 const review = (login: string, state: string, minute: number, id = minute): ReviewLike => ({
   id,
@@ -29,29 +26,5 @@ describe("latestApprovers", () => {
     { name: "lists several approvers sorted", reviews: [review("dave", "APPROVED", 1), review("bob", "APPROVED", 2), review("carol", "APPROVED", 3)], expected: ["bob", "carol", "dave"] },
   ])("$name", ({ reviews, expected }) => {
     expect(latestApprovers(reviews, ["alice"])).toEqual(expected);
-  });
-});
-
-describe("approversOf", () => {
-  afterEach(resetNock);
-
-  it("reads every page of reviews, so a change request on page 3 cancels an approval on page 1", async () => {
-    const reviews: NonNullable<PullSpec["reviews"]> = [["bob", "APPROVED", 0]];
-    for (let i = 1; i <= 118; i++) reviews.push([`reviewer${i}`, "COMMENTED", i]);
-    reviews.push(["bob", "CHANGES_REQUESTED", 200], ["carol", "APPROVED", 201]);
-    const github = nockGitHub(scenarioRoutes(passingScenario({ pulls: [{ number: 7, author: "alice", reviews }] })));
-
-    const approvers = await approversOf(new TestOctokit({ auth: "token" }), { owner: "acme", repo: "widgets" }, 7, "alice");
-
-    expect(approvers).toEqual(["carol"]);
-    expect(github.calls("reviews").map((call) => call.query.get("page") ?? "1")).toEqual(["1", "2"]);
-    expect(github.calls("reviews")[0]!.query.get("per_page")).toBe("100");
-  });
-
-  it("says which pull request it was reading when GitHub fails", async () => {
-    nockGitHub(scenarioRoutes(passingScenario({ fail: { reviews: 502 } })));
-    await expect(approversOf(new TestOctokit({ auth: "token" }), { owner: "acme", repo: "widgets" }, 42, "alice")).rejects.toThrow(
-      /GitHub answered 502 .* while reading reviews of acme\/widgets#42/,
-    );
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readDeploymentRequest, type DeploymentProtectionRulePayload } from "../../src/handlers/deployment-payload.js";
+import { readDeploymentRequest, type DeploymentProtectionRulePayload } from "../../src/webhooks/read-deployment-request.js";
 import { deploymentPayload, type Payload } from "../helpers/deployment-scenario.js";
 
 const TOP = "a".repeat(40);
@@ -9,7 +9,7 @@ function commitOf(change: (payload: Payload) => void) {
   const { sha, ref, commitSource } = readDeploymentRequest(deploymentPayload((p) => {
     Object.assign(p.deployment, { sha: DEPLOYED, ref: "release/1.2" });
     change(p);
-  }) as DeploymentProtectionRulePayload);
+  }) as DeploymentProtectionRulePayload, "https://api.github.com");
   return { sha, ref, commitSource };
 }
 

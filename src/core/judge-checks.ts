@@ -1,4 +1,5 @@
-import { askGitHub, fullName, type GitHub, type RepoRef } from "./github-client.js";
+// Whether the checks on a commit passed: check runs (latest per name) and commit statuses (latest per
+// context), judged from what GitHub lists. Pure: the facts arrive as data.
 
 export interface ChecksOptions {
   /** The workflow run waiting on this deployment gate: its unfinished jobs cannot finish before we answer. */
@@ -40,19 +41,6 @@ export interface CommitStatusLike {
 }
 
 const PASSING_CONCLUSIONS = new Set(["success", "neutral", "skipped"]);
-
-/** Every check run (latest per name) and commit status (latest per context) on the commit, judged. */
-export async function checksPassed(github: GitHub, repo: RepoRef, sha: string, options: ChecksOptions = {}): Promise<ChecksVerdict> {
-  const [checkRuns, statuses] = await Promise.all([
-    askGitHub(`listing check runs of ${sha} in ${fullName(repo)}`, () =>
-      github.paginate("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", { ...repo, ref: sha, filter: "latest", per_page: 100 }),
-    ),
-    askGitHub(`listing commit statuses of ${sha} in ${fullName(repo)}`, () =>
-      github.paginate("GET /repos/{owner}/{repo}/commits/{ref}/statuses", { ...repo, ref: sha, per_page: 100 }),
-    ),
-  ]);
-  return judgeChecks(checkRuns, statuses, options);
-}
 
 /**
  * With no required names, zero checks is NOT a pass: "tests passed" must mean something ran and

@@ -1,4 +1,4 @@
-import { askGitHub, fullName, type GitHub, type RepoRef } from "./github-client.js";
+// Whether commits carry their author's "Signed-off-by:" trailer. Pure: the commits arrive as data.
 
 export interface CommitLike {
   sha: string;
@@ -18,28 +18,20 @@ export interface SignOffVerdict {
 /** GitHub's "list commits on a pull request" stops at this many, whatever the page size. */
 export const PULL_COMMITS_LIST_LIMIT = 250;
 
-/** Every commit of the pull request (all pages) signed off by its author. */
-export async function pullSignedOff(github: GitHub, repo: RepoRef, pullNumber: number, commitCount: number): Promise<SignOffVerdict> {
-  const commits = await askGitHub(`listing commits of ${fullName(repo)}#${pullNumber}`, () =>
-    github.paginate("GET /repos/{owner}/{repo}/pulls/{pull_number}/commits", { ...repo, pull_number: pullNumber, per_page: 100 }),
-  );
-  if (commits.length < commitCount) {
+/**
+ * Every commit of the pull request signed off by its author. GitHub lists at most 250 commits of a
+ * pull request: when it lists fewer than it counts, the unseen ones cannot be vouched for.
+ */
+export function judgePullSignOff(pull: { number: number; commitCount: number; commits: readonly CommitLike[] }): SignOffVerdict {
+  if (pull.commits.length < pull.commitCount) {
     return {
       signedOff: false,
-      reason: `#${pullNumber} has ${commitCount} commits but GitHub lists only ${commits.length} (its limit is ${PULL_COMMITS_LIST_LIMIT}), so repol cannot check every sign-off; split the pull request`,
+      reason: `#${pull.number} has ${pull.commitCount} commits but GitHub lists only ${pull.commits.length} (its limit is ${PULL_COMMITS_LIST_LIMIT}), so repol cannot check every sign-off; split the pull request`,
       unsigned: [],
-      checked: commits.length,
+      checked: pull.commits.length,
     };
   }
-  return judgeSignOff(commits);
-}
-
-/** The single commit, when a deployment has no pull request behind it. */
-export async function commitSignedOff(github: GitHub, repo: RepoRef, sha: string): Promise<SignOffVerdict> {
-  const { data } = await askGitHub(`reading commit ${sha} of ${fullName(repo)}`, () =>
-    github.request("GET /repos/{owner}/{repo}/commits/{ref}", { ...repo, ref: sha }),
-  );
-  return judgeSignOff([data]);
+  return judgeSignOff(pull.commits);
 }
 
 export function judgeSignOff(commits: readonly CommitLike[]): SignOffVerdict {

@@ -1,0 +1,119 @@
+// The deployment gate's decision: a request + facts → verdict. No Probot, no Octokit, no store here:
+// the App and `repol replay` hand in their own facts and get the same answer.
+import type { CommitSource, DeploymentRequest } from "../domain/deployment-request.js";
+import { outcomeOf, type PolicyResult, type Violation, type VerdictOutcome } from "../domain/verdict.js";
+import { NO_INSTALLATION } from "../domain/not-judged.js";
+import type { PolicyEngine } from "../policy/engine-types.js";
+import { entryForEnvironment } from "../policy/environment-name.js";
+import type { DeployConfig } from "../policy/load-repo-config.js";
+import { qualifyDeploymentRef, refToClassify, startOfUtcDay } from "./deployment-ref.js";
+import { explainViolations } from "./explain-violations.js";
+import type { DecisionFacts, DeploymentQuery } from "./facts.js";
+import { judgeChecks } from "./judge-checks.js";
+import { judgeCommitReviews } from "./judge-commit-reviews.js";
+import { messageOf } from "./message-of.js";
+import { readPolicy } from "./read-policy.js";
+
+/** The policy input of `github.deploy`; the contract is fixed by policies/deploy.rego. */
+export interface DeployInput {
+  environment: string;
+  ref: string;
+  repo_environments: string[];
+  workflow_meta: { approvers: string[]; checks: { tests: boolean }; signed_off: boolean; deployments_today: number };
+  repo_policy: DeployConfig;
+  /** Where `ref` (and the SHA judged) came from; recorded for the audit trail, no rule reads it. */
+  commit_source: CommitSource;
+}
+
+export interface DeploymentVerdict {
+  /** "deny" for a broken or missing config too; "error" when repol could not reach a decision. */
+  outcome: VerdictOutcome;
+  violations: Violation[];
+  input: DeployInput | null;
+  /** The request judged, with the pull requests found behind its commit. */
+  request: DeploymentRequest;
+  /** The qualified ref the policy saw (refs/heads/… for branches), when it got that far. */
+  ref: string | null;
+  configSha: string | null;
+  error: string | null;
+}
+
+export interface DecideOptions {
+  /** "Today" for deployments_today; tests and replays pin it. */
+  now?: Date;
+}
+
+export async function decideDeployment(
+  request: DeploymentRequest,
+  facts: DecisionFacts,
+  engine: PolicyEngine,
+  { now = new Date() }: DecideOptions = {},
+): Promise<DeploymentVerdict> {
+  const base = { request, input: null, ref: null, configSha: null, violations: [] };
+  const failed = (error: string): DeploymentVerdict => ({ ...base, outcome: "error", error });
+
+  if (!request.callback.ok) return failed(request.callback.reason);
+  if (request.installationId === null) return failed(NO_INSTALLATION);
+  const missing = (["environment", "sha", "ref"] as const).filter((field) => request[field] === null);
+  if (missing.length > 0 || !request.owner || !request.repo) {
+    return failed(`the webhook lacks ${[...missing, ...(request.owner && request.repo ? [] : ["repository"])].join(", ")}`);
+  }
+  const environment = request.environment!;
+  const query: DeploymentQuery = {
+    policy: "deploy",
+    sha: request.sha!,
+    environment,
+    refToClassify: refToClassify(request.ref!),
+    pulls: request.pulls,
+    since: startOfUtcDay(now),
+  };
+
+  try {
+    const policy = await readPolicy(facts, query);
+    if (policy.kind === "missing") {
+      return { ...base, outcome: "deny", error: null, violations: [configMissing(policy.path, policy.defaultBranch, environment)] };
+    }
+    if (policy.kind === "invalid") return { ...base, outcome: "deny", error: null, configSha: policy.configSha, violations: policy.violations };
+    const configSha = policy.configSha;
+    const rules = entryForEnvironment(policy.config.policy.environments, environment)?.rules;
+    const evidence = await facts.deploymentEvidence(query);
+    const ref = qualifyDeploymentRef(request.ref!, evidence.refKind);
+    const review = judgeCommitReviews(evidence);
+    const checks = judgeChecks(evidence.checkRuns, evidence.statuses, { excludeRunId: request.callback.runId, requiredChecks: rules?.required_checks ?? null });
+    const input: DeployInput = {
+      environment,
+      ref,
+      repo_environments: evidence.environments,
+      workflow_meta: {
+        approvers: review.approvers,
+        checks: { tests: checks.passed },
+        signed_off: review.signOff.signedOff,
+        // This deployment counts towards its own day's limit.
+        deployments_today: evidence.approvedDeploymentsToday + 1,
+      },
+      repo_policy: policy.config,
+      commit_source: request.commitSource!,
+    };
+    const judged = { ...base, input, ref, configSha };
+    let result: PolicyResult;
+    try {
+      result = engine.evaluate("deploy", input);
+    } catch (error) {
+      // Keep what was evaluated: the audit row should show the input that broke the bundle.
+      return { ...judged, outcome: "error", error: messageOf(error) };
+    }
+    const pulls = evidence.pulls.map(({ number, author }) => ({ number, author }));
+    const violations = explainViolations(result.violations, { checks, signOff: review.signOff });
+    return { ...judged, outcome: outcomeOf(result), violations, error: null, request: { ...request, pulls } };
+  } catch (error) {
+    return failed(messageOf(error));
+  }
+}
+
+function configMissing(path: string, branch: string, environment: string): Violation {
+  return {
+    code: "config.missing",
+    msg: `${path} was not found on the default branch ${branch}. repol reads deployment rules only from there; commit the file to ${branch} with rules for environment ${environment}, then re-run the deployment.`,
+    file: path,
+  };
+}

@@ -1,0 +1,78 @@
+// The pull request check's decision: a pull request + facts → verdict, and what its check run rests
+// on. No Probot and no Octokit here: the App and `repol replay` share it; each renders the check itself.
+import type { PullRequestUnderReview } from "../domain/pull-request.js";
+import { outcomeOf, type PolicyResult, type Violation, type VerdictOutcome } from "../domain/verdict.js";
+import type { ConfigError } from "../policy/decision.js";
+import type { PolicyEngine } from "../policy/engine-types.js";
+import type { PullRequestConfig } from "../policy/load-repo-config.js";
+import { explainViolations } from "./explain-violations.js";
+import type { DecisionFacts, PullRequestQuery } from "./facts.js";
+import { judgePullSignOff, type SignOffVerdict } from "./judge-sign-off.js";
+import { approversOf } from "./latest-approvers.js";
+import { messageOf } from "./message-of.js";
+import { readPolicy } from "./read-policy.js";
+
+/** The policy input of `github.pullrequest`; the contract is fixed by policies/pullrequest.rego. */
+export interface PullRequestInput {
+  head_ref: string;
+  base_ref: string;
+  /** Absent when there is no policy to apply the facts to (they are not read then). */
+  workflow_meta?: { approvers: string[]; signed_off: boolean };
+  repo_policy: PullRequestConfig | null;
+}
+
+/** What the check run shows besides the outcome: the rules as judged, the config's problems, or the failure. */
+export type PullRequestBasis =
+  | { kind: "decided"; result: PolicyResult; config: PullRequestConfig | null; approvers: string[] | null; signOff: SignOffVerdict | null }
+  | { kind: "config_invalid"; errors: ConfigError[] }
+  | { kind: "error"; message: string };
+
+export interface PullRequestVerdict {
+  /** "deny" for a missing or broken config too; "error" when repol could not reach a decision. */
+  outcome: VerdictOutcome;
+  violations: Violation[];
+  input: PullRequestInput | null;
+  configSha: string | null;
+  error: string | null;
+  basis: PullRequestBasis;
+}
+
+export async function decidePullRequest(pr: PullRequestUnderReview, facts: DecisionFacts, engine: PolicyEngine): Promise<PullRequestVerdict> {
+  const query: PullRequestQuery = { policy: "pullrequest", number: pr.number, headSha: pr.headSha };
+  let configSha: string | null = null;
+  try {
+    const policy = await readPolicy(facts, query);
+    if (policy.kind === "invalid") {
+      const basis = { kind: "config_invalid" as const, errors: policy.errors };
+      return { outcome: "deny", violations: policy.violations, input: null, configSha: policy.configSha, error: null, basis };
+    }
+    // A missing policy is judged too: the policy itself denies it with `policy.missing`.
+    const config = policy.kind === "valid" ? policy.config : null;
+    configSha = policy.kind === "valid" ? policy.configSha : null;
+    const evidence = config === null ? null : await facts.pullRequestEvidence(query);
+    const approvers = evidence === null ? null : approversOf(evidence);
+    const signOff = evidence === null ? null : judgePullSignOff(evidence);
+    const input: PullRequestInput = {
+      head_ref: pr.headRef,
+      base_ref: pr.baseRef,
+      ...(approvers !== null && signOff !== null ? { workflow_meta: { approvers, signed_off: signOff.signedOff } } : {}),
+      repo_policy: config,
+    };
+    const result = engine.evaluate("pullrequest", input);
+    return {
+      outcome: outcomeOf(result),
+      violations: explainViolations(result.violations, { signOff }),
+      input,
+      configSha,
+      error: null,
+      basis: { kind: "decided", result, config, approvers, signOff },
+    };
+  } catch (error) {
+    return failedPullRequestVerdict(messageOf(error), configSha);
+  }
+}
+
+/** The fail-closed verdict: a failing check that says why repol could not evaluate. */
+export function failedPullRequestVerdict(message: string, configSha: string | null = null): PullRequestVerdict {
+  return { outcome: "error", violations: [], input: null, configSha, error: message, basis: { kind: "error", message } };
+}

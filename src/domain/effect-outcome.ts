@@ -1,0 +1,14 @@
+// What became of the GitHub call that carries a verdict (the deployment callback, the check run).
+// It may change after the verdict is recorded (a retry succeeds, a newer verdict for the same target
+// supersedes it); the verdict itself never does.
+
+export type EffectKind = "deployment_callback" | "check_run" | "none";
+
+export interface EffectOutcome {
+  kind: EffectKind;
+  ok: boolean;
+  /** HTTP status GitHub answered, when it answered. */
+  status?: number;
+  check_run_id?: number;
+  error?: string;
+}

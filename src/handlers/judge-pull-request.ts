@@ -1,0 +1,121 @@
+// The script every pull request event ends in: open the check run → gather facts → decide → record
+// the verdict with the check run update in the outbox, and send it. Every path ends in a row; none
+// in a pass on error.
+import type { Logger } from "pino";
+import { buildAuditRecord, type RecordedVerdict } from "../audit/build-audit-record.js";
+import type { NewAuditRecord } from "../audit/record.js";
+import { decidePullRequest, failedPullRequestVerdict, type PullRequestVerdict } from "../core/decide-pull-request.js";
+import { messageOf } from "../core/message-of.js";
+import type { EffectOutcome } from "../domain/effect-outcome.js";
+import { NO_INSTALLATION } from "../domain/not-judged.js";
+import type { PullRequestUnderReview } from "../domain/pull-request.js";
+import { checkRunName } from "../github/check-run.js";
+import type { EffectRequest } from "../github/deliver-effect.js";
+import type { GitHub } from "../github/github-client.js";
+import { openCheckRun } from "../github/open-check-run.js";
+import { renderCheckOutput, shownOf } from "../github/render-check-output.js";
+import { recordAndDeliver, retryPolicyOf } from "../outbox/record-and-deliver.js";
+import { repositoryFacts } from "./repository-facts.js";
+import type { HandlerDeps } from "./types.js";
+
+/** The webhook a pull request is judged for, as plain data. */
+export interface PullRequestDelivery {
+  /** The delivery id, with a suffix when one delivery judges several pull requests. */
+  key: string;
+  event: string;
+  action: string | null;
+  repository: string;
+  installationId: number | null;
+  actor: string | null;
+  github: GitHub;
+  log: Logger;
+}
+
+export async function judgePullRequest(delivery: PullRequestDelivery, deps: HandlerDeps, pr: PullRequestUnderReview): Promise<void> {
+  await deps.perCommit(`${pr.owner}/${pr.repo}@${pr.headSha}`.toLowerCase(), async () => {
+    if (await alreadyRecorded(delivery.key, deps, delivery.log)) return;
+    const started = performance.now();
+    const row = (verdict: RecordedVerdict, effect: EffectOutcome) =>
+      pullRequestRow(delivery, pr, pr.headSha, verdict, effect, deps, performance.now() - started);
+    const opened = await openCheckRun(delivery.github, { owner: pr.owner, repo: pr.repo, headSha: pr.headSha, name: checkRunName(pr.baseRef) });
+    if (!opened.ok) {
+      await deps.store.insert(row(failedPullRequestVerdict(opened.failure.error ?? "the check run could not be created"), opened.failure));
+      return;
+    }
+    const verdict = await decideSafely(delivery, deps, pr);
+    const check = renderCheckOutput(shownOf(pr), verdict.basis);
+    const { outcome } = await recordVerdict(delivery, deps, row(verdict, { kind: "check_run", ok: false }), {
+      kind: "check_run",
+      target: opened.target,
+      checkRunId: opened.checkRunId,
+      check,
+    });
+    delivery.log.info(
+      { delivery: delivery.key, pr: pr.number, sha: pr.headSha, decision: verdict.outcome, check_run: outcome.check_run_id ?? opened.checkRunId },
+      "pull request judged",
+    );
+  });
+}
+
+async function decideSafely(delivery: PullRequestDelivery, deps: HandlerDeps, pr: PullRequestUnderReview): Promise<PullRequestVerdict> {
+  try {
+    const repository = { owner: pr.owner, repo: pr.repo, fullName: delivery.repository, defaultBranch: pr.defaultBranch };
+    return await decidePullRequest(pr, repositoryFacts(delivery.github, deps, repository), deps.engine);
+  } catch (error) {
+    // decidePullRequest turns failures into verdicts itself; this guards against a bug there leaving the check in progress.
+    return failedPullRequestVerdict(messageOf(error));
+  }
+}
+
+/** Recorded with the check run update queued in the outbox, then sent; one GitHub does not take now is sent later. */
+export function recordVerdict(delivery: PullRequestDelivery, deps: HandlerDeps, row: NewAuditRecord, request: EffectRequest) {
+  const recordDeps = { store: deps.store, github: delivery.github, log: delivery.log, installationId: delivery.installationId, policy: retryPolicyOf(deps) };
+  return recordAndDeliver(recordDeps, row, request);
+}
+
+/**
+ * A delivery without an installation (a repository or organisation webhook pointed at repol) is
+ * recorded as not judged, and GitHub is not asked anything: see NO_INSTALLATION.
+ */
+export async function refusedWithoutInstallation(delivery: PullRequestDelivery, deps: HandlerDeps, pr: PullRequestUnderReview | null, sha: string): Promise<boolean> {
+  if (delivery.installationId !== null) return false;
+  delivery.log.warn({ delivery: delivery.key, event: delivery.event }, `not judged: ${NO_INSTALLATION}`);
+  const effect: EffectOutcome = { kind: "check_run", ok: false, error: `not posted: ${NO_INSTALLATION}` };
+  await deps.store.insert(pullRequestRow(delivery, pr, sha, failedPullRequestVerdict(NO_INSTALLATION), effect, deps, 0));
+  return true;
+}
+
+export async function alreadyRecorded(deliveryKey: string, deps: HandlerDeps, log: Logger): Promise<boolean> {
+  try {
+    return (await deps.store.findByDelivery(deliveryKey)) !== undefined;
+  } catch (error) {
+    // Judging again is safe: it updates the same check run rather than adding one.
+    log.warn({ delivery: deliveryKey, err: error }, "audit store unavailable while checking for a redelivery");
+    return false;
+  }
+}
+
+export function pullRequestRow(
+  delivery: PullRequestDelivery,
+  pr: PullRequestUnderReview | null,
+  sha: string,
+  verdict: RecordedVerdict,
+  effect: EffectOutcome,
+  deps: HandlerDeps,
+  durationMs: number,
+): NewAuditRecord {
+  const subject = {
+    delivery_id: delivery.key,
+    event: delivery.event,
+    action: delivery.action,
+    policy: "pullrequest" as const,
+    repository: delivery.repository,
+    installation_id: delivery.installationId,
+    environment: null,
+    ref: pr ? `refs/heads/${pr.baseRef}` : null,
+    sha,
+    pr_number: pr?.number ?? null,
+    actor: delivery.actor,
+  };
+  return buildAuditRecord(subject, verdict, { bundleDigest: deps.engine.digest, durationMs, effect });
+}

@@ -1,0 +1,35 @@
+// The facts a decision reads in the App: GitHub through the installation's client, and the count of
+// today's approved deployments from the audit trail.
+import type { AuditStore } from "../audit/store.js";
+import type { DecisionFacts, DeploymentQuery } from "../core/facts.js";
+import type { GitHub } from "../github/github-client.js";
+import { octokitFacts } from "../github/repo-facts.js";
+import type { HandlerDeps } from "./types.js";
+
+export interface Repository {
+  owner: string;
+  repo: string;
+  /** "owner/name" as the audit trail records it. */
+  fullName: string;
+  /** When the webhook says it (saves a request). */
+  defaultBranch: string | null;
+}
+
+export function repositoryFacts(github: GitHub, deps: Pick<HandlerDeps, "store" | "configCache">, repository: Repository): DecisionFacts {
+  return octokitFacts(github, {
+    owner: repository.owner,
+    repo: repository.repo,
+    defaultBranch: repository.defaultBranch,
+    configCache: deps.configCache,
+    approvedDeployments: (query) => approvedDeployments(deps.store, repository.fullName, query),
+  });
+}
+
+/** Deployments of `repository` to the query's environment approved since the query's `since`. */
+export function approvedDeployments(
+  store: Pick<AuditStore, "count">,
+  repository: string,
+  { environment, since }: Pick<DeploymentQuery, "environment" | "since">,
+): Promise<number> {
+  return store.count({ policy: "deploy", decision: "allow", repository, environment, since });
+}
