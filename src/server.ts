@@ -10,8 +10,8 @@ import { healthRouter } from "./http/health.js";
 import { metricsRouter } from "./http/metrics.js";
 import { createWebhookIntake, type WebhookIntake } from "./intake/webhook-intake.js";
 import { signatureCheck } from "./intake/webhook-secrets.js";
-import { startOutboxWorker, type OutboxWorker } from "./outbox/outbox-worker.js";
-import { retryPolicyOf } from "./outbox/record-and-deliver.js";
+import { startOutboxWorker, type OutboxWorker } from "./durability/outbox-worker.js";
+import { retryPolicyOf } from "./durability/record-and-deliver.js";
 
 export const WEBHOOK_PATH = "/api/github/webhooks";
 

@@ -1,7 +1,7 @@
 // GitHub never redelivers a failed webhook by itself, and allows a redelivery only for 3 days. While
 // repol was down (or unreachable), deployments waiting for its answer would wait until they time out;
 // this sweep asks GitHub to deliver again whatever it could not hand over, well inside that window.
-import type { DeliveryLog } from "../audit/work-store.js";
+import type { DeliveryLog } from "../durability/work-store.js";
 import type { GitHub } from "./github-client.js";
 
 export interface HookDelivery {

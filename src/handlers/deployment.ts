@@ -6,7 +6,7 @@ import { parseCallbackUrl } from "../github/deployment-callback.js";
 import type { GitHub } from "../github/github-client.js";
 import { renderDeploymentComment } from "../github/render-deployment-comment.js";
 import { octokitRepoFacts } from "../github/repo-facts.js";
-import { recordAndDeliver, retryPolicyOf } from "../outbox/record-and-deliver.js";
+import { recordAndDeliver, retryPolicyOf } from "../durability/record-and-deliver.js";
 import { decideDeployment, type DeploymentVerdict } from "./decide-deployment.js";
 import { readDeploymentRequest, type DeploymentProtectionRulePayload } from "./deployment-payload.js";
 import type { EventHandler, HandlerDeps } from "./types.js";

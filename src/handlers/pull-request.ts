@@ -9,9 +9,9 @@ import { statusOf, type GitHub } from "../github/github-client.js";
 import { readPullRequest, snapshotOf, type PullRequestLike } from "../github/read-pull-request.js";
 import { renderEvaluationError } from "../github/render-check-output.js";
 import { octokitRepoFacts } from "../github/repo-facts.js";
-import { recordAndDeliver, retryPolicyOf } from "../outbox/record-and-deliver.js";
+import { recordAndDeliver, retryPolicyOf } from "../durability/record-and-deliver.js";
 import { decidePullRequest, failedVerdict, type PullRequestUnderReview, type PullRequestVerdict } from "./decide-pull-request.js";
-import { createKeyedQueue } from "./keyed-queue.js";
+import { createKeyedQueue } from "../durability/keyed-queue.js";
 import { requirePayloadFields } from "./payload-fields.js";
 import type { EventHandler, HandlerDeps } from "./types.js";
 

@@ -3,8 +3,8 @@
 // nothing: the stored delivery is processed at the next start.
 import type { Request, Response } from "express";
 import type { Probot } from "probot";
-import type { DeliveryLog } from "../audit/work-store.js";
-import { createDeliveryQueue, DELIVERY_LEASE_MS, type DeliveryQueue, type QueueLog } from "./delivery-queue.js";
+import type { DeliveryLog } from "../durability/work-store.js";
+import { createDeliveryQueue, DELIVERY_LEASE_MS, type DeliveryQueue, type QueueLog } from "../durability/delivery-queue.js";
 import { readCappedBody } from "./read-capped-body.js";
 import type { SignatureCheck } from "./webhook-secrets.js";
 

@@ -4,11 +4,11 @@
 import { createProbot } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
 import { openSqliteStore, type SqliteAuditStore } from "../../src/audit/sqlite-store.js";
-import type { NewEffect } from "../../src/audit/work-store.js";
+import type { NewEffect } from "../../src/durability/work-store.js";
 import type { EffectRequest } from "../../src/github/deliver-effect.js";
 import type { GitHub } from "../../src/github/github-client.js";
 import { metricsRegistry } from "../../src/metrics.js";
-import { startOutboxWorker, type OutboxWorker } from "../../src/outbox/outbox-worker.js";
+import { startOutboxWorker, type OutboxWorker } from "../../src/durability/outbox-worker.js";
 import { auditRow } from "../audit/fixtures.js";
 import { INSTALLATION_ID, RUN_ID, passingScenario, scenarioRoutes } from "../helpers/deployment-scenario.js";
 import { gatedGitHub, type GatedGitHub } from "../helpers/gated-github.js";

@@ -1,6 +1,6 @@
 // What happens to an outbox entry after one delivery attempt: finished, retried later, or given up.
 import type { EffectOutcome } from "../audit/record.js";
-import type { Outbox, OutboxEntry } from "../audit/work-store.js";
+import type { Outbox, OutboxEntry } from "./work-store.js";
 import type { EffectAttempt } from "../github/deliver-effect.js";
 import { retryDelayMs, type RetryPolicy } from "./retry-delay.js";
 

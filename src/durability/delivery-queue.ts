@@ -1,10 +1,10 @@
 // Runs stored deliveries: a bounded number at once, one at a time per deployment / pull request, and
 // marks each done or failed in the delivery log. The log is the real queue: memory holds at most
 // `capacity` deliveries, and whatever does not fit (or was left by a crash) waits there for a sweep.
-import type { DeliveryLog, StoredDelivery } from "../audit/work-store.js";
-import { createKeyedQueue } from "../handlers/keyed-queue.js";
-import { retryDelayMs, type RetryPolicy } from "../outbox/retry-delay.js";
-import { deliveryKey } from "./delivery-key.js";
+import type { DeliveryLog, StoredDelivery } from "./work-store.js";
+import { createKeyedQueue } from "./keyed-queue.js";
+import { retryDelayMs, type RetryPolicy } from "./retry-delay.js";
+import { deliveryKey } from "../intake/delivery-key.js";
 
 export interface QueuedDelivery {
   id: string;

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openSqliteStore, type SqliteAuditStore } from "../../src/audit/sqlite-store.js";
 import { IncompletePayloadError } from "../../src/handlers/payload-fields.js";
-import { createDeliveryQueue, isPermanent, type QueuedDelivery } from "../../src/intake/delivery-queue.js";
+import { createDeliveryQueue, isPermanent, type QueuedDelivery } from "../../src/durability/delivery-queue.js";
 import { TestClock } from "../audit/fixtures.js";
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };

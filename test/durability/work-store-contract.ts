@@ -2,9 +2,9 @@
 // postgres-work.test.ts run this same suite against a real database.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AuditStore } from "../../src/audit/store.js";
-import type { DeliveryLog, Outbox } from "../../src/audit/work-store.js";
-import { auditRow, TestClock } from "./fixtures.js";
-import type { StoreFactory } from "./store-contract.js";
+import type { DeliveryLog, Outbox } from "../../src/durability/work-store.js";
+import { auditRow, TestClock } from "../audit/fixtures.js";
+import type { StoreFactory } from "../audit/store-contract.js";
 
 const delivery = (id: string, event = "deployment_protection_rule") => ({ id, event, action: "requested", body: JSON.stringify({ action: "requested", n: id }) });
 const callback = { kind: "deployment_callback" as const, installation_id: 41_234_567, request: { kind: "deployment_callback", review: { owner: "acme", repo: "shop", runId: 7, environment: "production", state: "approved", comment: "ok" } } };

@@ -2,9 +2,9 @@
 // FOR UPDATE SKIP LOCKED, so replicas sweeping together each take different rows.
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
-import { AUDIT_COLUMNS, newRowParams } from "./audit-row.js";
-import type { EffectOutcome, NewAuditRecord } from "./record.js";
-import { storableColumn, storableText } from "./storable-text.js";
+import { AUDIT_COLUMNS, newRowParams } from "../audit/audit-row.js";
+import type { EffectOutcome, NewAuditRecord } from "../audit/record.js";
+import { storableColumn, storableText } from "../audit/storable-text.js";
 import type { DeliveryLog, NewDelivery, NewEffect, Outbox, OutboxEntry, OutboxStatus, RecordedDecision, StoredDelivery } from "./work-store.js";
 
 type Clock = () => Date;

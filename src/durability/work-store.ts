@@ -2,7 +2,7 @@
 // stored before GitHub is answered, and the GitHub effects (callbacks, check runs) still to be made.
 // A row is "claimed" by pushing its due time forward by a lease: a process that dies mid-work leaves
 // the row to become due again, so nothing acknowledged is lost and nothing needs a lock held open.
-import type { EffectOutcome, NewAuditRecord } from "./record.js";
+import type { EffectOutcome, NewAuditRecord } from "../audit/record.js";
 
 export type DeliveryStatus = "pending" | "done" | "failed";
 

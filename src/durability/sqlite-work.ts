@@ -1,9 +1,9 @@
 // The delivery log and the effect outbox on the SQLite connection of the audit store.
 import { randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
-import { AUDIT_COLUMNS, newRowParams } from "./audit-row.js";
-import type { EffectOutcome, NewAuditRecord } from "./record.js";
-import { storableColumn, storableText } from "./storable-text.js";
+import { AUDIT_COLUMNS, newRowParams } from "../audit/audit-row.js";
+import type { EffectOutcome, NewAuditRecord } from "../audit/record.js";
+import { storableColumn, storableText } from "../audit/storable-text.js";
 import type { DeliveryLog, NewDelivery, NewEffect, Outbox, OutboxEntry, OutboxStatus, RecordedDecision, StoredDelivery } from "./work-store.js";
 
 type Clock = () => Date;

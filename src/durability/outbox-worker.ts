@@ -1,7 +1,7 @@
 // Makes the GitHub calls still waiting in the outbox: those whose first attempt failed, and those a
 // previous process had recorded but not made when it stopped. Runs on a timer; never throws out of it.
 import { Gauge } from "prom-client";
-import type { Outbox, OutboxEntry } from "../audit/work-store.js";
+import type { Outbox, OutboxEntry } from "./work-store.js";
 import { deliverEffect, type EffectAttempt, type EffectRequest } from "../github/deliver-effect.js";
 import type { GitHub } from "../github/github-client.js";
 import { metricsRegistry } from "../metrics.js";
