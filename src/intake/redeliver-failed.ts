@@ -2,7 +2,7 @@
 // repol was down (or unreachable), deployments waiting for its answer would wait until they time out;
 // this sweep asks GitHub to deliver again whatever it could not hand over, well inside that window.
 import type { DeliveryLog } from "../durability/work-store.js";
-import type { GitHub } from "./github-client.js";
+import type { GitHub } from "../github/github-client.js";
 
 export interface HookDelivery {
   id: number;
