@@ -8,6 +8,7 @@ import { evaluateRouter } from "./http/evaluate.js";
 import { auditRouter } from "./http/audit-router.js";
 import { healthRouter } from "./http/health.js";
 import { metricsRouter } from "./http/metrics.js";
+import type { Clock } from "./durability/clock.js";
 import { createWebhookIntake, type WebhookIntake } from "./intake/webhook-intake.js";
 import { signatureCheck } from "./intake/webhook-secrets.js";
 import { startOutboxWorker, type OutboxWorker } from "./durability/outbox-worker.js";
@@ -19,8 +20,8 @@ export interface ServerParts {
   probot: Probot;
   registry: HandlerRegistry;
   deps: HandlerDeps;
-  /** Sweep intervals; tests shorten them. */
-  timing?: { deliverySweepMs?: number; outboxIntervalMs?: number };
+  /** Sweep intervals (0: only when ticked) and the clock of the timers; tests shorten or drive them. */
+  timing?: { deliverySweepMs?: number; outboxIntervalMs?: number; clock?: Clock };
 }
 
 /** The background work behind the webhook route, for a graceful stop. */
@@ -48,6 +49,7 @@ export async function createServer({ probot, registry, deps, timing = {} }: Serv
     maxBodyBytes: deps.settings.webhookMaxBodyBytes,
     log: probot.log,
     sweepIntervalMs: timing.deliverySweepMs,
+    clock: timing.clock,
   });
   const outboxWorker = outbox
     ? startOutboxWorker({
@@ -56,6 +58,7 @@ export async function createServer({ probot, registry, deps, timing = {} }: Serv
         log: probot.log,
         policy: retryPolicyOf(deps),
         intervalMs: timing.outboxIntervalMs,
+        clock: timing.clock,
       })
     : null;
   await intake.start();

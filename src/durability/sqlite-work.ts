@@ -4,14 +4,17 @@ import type Database from "better-sqlite3";
 import { AUDIT_COLUMNS, newRowParams } from "../audit/audit-row.js";
 import type { EffectOutcome, NewAuditRecord } from "../audit/record.js";
 import { storableColumn, storableText } from "../audit/storable-text.js";
+import { sqliteLeases } from "./sqlite-leases.js";
+import { supersededOutcome } from "./effect-target.js";
 import type { DeliveryLog, NewDelivery, NewEffect, Outbox, OutboxEntry, OutboxStatus, RecordedDecision, StoredDelivery } from "./work-store.js";
 
 type Clock = () => Date;
+type Row = Record<string, unknown>;
 
 const later = (clock: Clock, ms: number) => new Date(clock().getTime() + ms).toISOString();
 
 export function sqliteDeliveryLog(db: Database.Database, clock: Clock): DeliveryLog {
-  const decode = (row: Record<string, unknown>): StoredDelivery => ({
+  const decode = (row: Row): StoredDelivery => ({
     id: row.delivery_id as string,
     event: row.event as string,
     action: row.action as string | null,
@@ -22,7 +25,9 @@ export function sqliteDeliveryLog(db: Database.Database, clock: Clock): Delivery
     due_at: row.due_at as string,
     last_error: row.last_error as string | null,
   });
+  const leases = sqliteLeases(db, clock, { table: "deliveries", key: "delivery_id", due: "due_at", created: "received_at", leaseColumns: [], claimable: "1", held: "status = 'pending'" }, decode);
   return {
+    ...leases,
     async add(delivery: NewDelivery, claimForMs: number) {
       const now = clock().toISOString();
       const result = db
@@ -36,7 +41,7 @@ export function sqliteDeliveryLog(db: Database.Database, clock: Clock): Delivery
       return result.changes === 1;
     },
     async get(id) {
-      const row = db.prepare("SELECT * FROM deliveries WHERE delivery_id = ?").get(storableText(id)) as Record<string, unknown> | undefined;
+      const row = db.prepare("SELECT * FROM deliveries WHERE delivery_id = ?").get(storableText(id)) as Row | undefined;
       return row ? decode(row) : undefined;
     },
     async known(ids) {
@@ -45,47 +50,45 @@ export function sqliteDeliveryLog(db: Database.Database, clock: Clock): Delivery
       for (const id of ids) if (one.get(storableText(id))) found.add(id);
       return found;
     },
-    async claimDue(limit, leaseMs) {
-      // IMMEDIATE takes the write lock before reading, so two connections cannot claim the same rows.
-      return db.transaction(() => {
-        const rows = db
-          .prepare("SELECT * FROM deliveries WHERE status = 'pending' AND due_at <= ? ORDER BY received_at, delivery_id LIMIT ?")
-          .all(clock().toISOString(), limit)
-          .map((row) => decode(row as Record<string, unknown>));
-        const claim = db.prepare("UPDATE deliveries SET attempts = attempts + 1, due_at = ? WHERE delivery_id = ?");
-        const until = later(clock, leaseMs);
-        return rows.map((row) => {
-          claim.run(until, row.id);
-          return { ...row, attempts: row.attempts + 1, due_at: until };
-        });
-      }).immediate();
-    },
     async markDone(id) {
       db.prepare("UPDATE deliveries SET status = 'done', last_error = NULL WHERE delivery_id = ?").run(storableText(id));
     },
-    async markFailed(id, error, retryAt) {
+    async markFailed(id, error, retryInMs) {
       db.prepare("UPDATE deliveries SET status = ?, last_error = ?, due_at = ? WHERE delivery_id = ?").run(
-        retryAt ? "pending" : "failed",
+        retryInMs === null ? "failed" : "pending",
         storableText(error),
-        (retryAt ?? clock()).toISOString(),
+        later(clock, retryInMs ?? 0),
         storableText(id),
       );
-    },
-    async recoverAtStart() {
-      return db.prepare("UPDATE deliveries SET due_at = ? WHERE status = 'pending' AND due_at > ?").run(clock().toISOString(), clock().toISOString()).changes;
-    },
-    async purgeFinishedBefore(before) {
-      return db.prepare("DELETE FROM deliveries WHERE status <> 'pending' AND received_at < ?").run(before.toISOString()).changes;
     },
   };
 }
 
 export function sqliteOutbox(db: Database.Database, clock: Clock): Outbox {
-  const decode = (row: Record<string, unknown> | undefined): OutboxEntry | undefined =>
-    row ? ({ ...row, request: JSON.parse(row.request as string) } as OutboxEntry) : undefined;
+  const decode = (row: Row): OutboxEntry => ({ ...row, request: JSON.parse(row.request as string) }) as OutboxEntry;
+  const leases = sqliteLeases(
+    db,
+    clock,
+    {
+      table: "outbox", key: "id", due: "next_attempt_at", created: "created_at", leaseColumns: ["leased_until"], held: "leased_until IS NOT NULL",
+      // One attempt per target at a time, so an older effect still being sent cannot land after a newer one.
+      claimable: "(target IS NULL OR NOT EXISTS (SELECT 1 FROM outbox busy WHERE busy.target = outbox.target AND busy.id <> outbox.id AND busy.leased_until > @now))",
+    },
+    decode,
+  );
   const setEffect = (id: string, outcome: EffectOutcome) =>
     db.prepare("UPDATE audit_records SET effect = ? WHERE id = (SELECT audit_id FROM outbox WHERE id = ?)").run(storableColumn(outcome, true), id);
+  /** Settles an entry still pending; either way the attempt's lease is released. */
+  const settle = (id: string, status: OutboxStatus, outcome: EffectOutcome, error: string | null, nextAttemptAt?: string) =>
+    db.transaction(() => {
+      const { changes } = db
+        .prepare("UPDATE outbox SET status = ?, last_error = ?, next_attempt_at = coalesce(?, next_attempt_at), leased_until = NULL WHERE id = ? AND status = 'pending'")
+        .run(status, storableText(error), nextAttemptAt ?? null, id);
+      if (changes === 1) setEffect(id, outcome);
+      else db.prepare("UPDATE outbox SET leased_until = NULL WHERE id = ?").run(id);
+    }).immediate();
   return {
+    ...leases,
     async recordWithEffect(row: NewAuditRecord, effect: NewEffect, claimForMs: number): Promise<RecordedDecision> {
       return db.transaction((): RecordedDecision => {
         const now = clock();
@@ -97,72 +100,58 @@ export function sqliteOutbox(db: Database.Database, clock: Clock): Outbox {
           const existing = db.prepare("SELECT id FROM audit_records WHERE delivery_id = ?").pluck().get(storableText(row.delivery_id)) as string;
           return { inserted: false, auditId: existing, effect: null };
         }
+        const target = effect.target ?? null;
+        if (target !== null) supersedeOlder(db, target, auditId, effect.kind);
+        const busy = target !== null && db.prepare("SELECT 1 FROM outbox WHERE target = ? AND leased_until > ?").get(target, now.toISOString()) !== undefined;
+        const claimed = claimForMs > 0 && !busy;
         const entry: OutboxEntry = {
           ...effect,
           id: randomUUID(),
           delivery_id: row.delivery_id,
           audit_id: auditId,
+          target,
           status: "pending",
-          attempts: claimForMs > 0 ? 1 : 0,
-          next_attempt_at: claimForMs > 0 ? later(clock, claimForMs) : now.toISOString(),
+          attempts: claimed ? 1 : 0,
+          next_attempt_at: claimed ? later(clock, claimForMs) : now.toISOString(),
+          leased_until: claimed ? later(clock, claimForMs) : null,
           last_error: null,
           created_at: now.toISOString(),
         };
         db.prepare(
-          `INSERT INTO outbox (id, delivery_id, audit_id, kind, installation_id, request, status, attempts, next_attempt_at, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
-        ).run(entry.id, storableText(entry.delivery_id), auditId, entry.kind, entry.installation_id, storableColumn(entry.request, true), entry.attempts, entry.next_attempt_at, entry.created_at);
+          `INSERT INTO outbox (id, delivery_id, audit_id, kind, installation_id, request, status, attempts, next_attempt_at, leased_until, created_at, target)
+           VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
+        ).run(entry.id, storableText(entry.delivery_id), auditId, entry.kind, entry.installation_id, storableColumn(entry.request, true), entry.attempts, entry.next_attempt_at, entry.leased_until, entry.created_at, target);
         return { inserted: true, auditId, effect: { ...entry, request: JSON.parse(storableColumn(entry.request, true) as string) } };
       }).immediate();
     },
     async get(id) {
-      return decode(db.prepare("SELECT * FROM outbox WHERE id = ?").get(id) as Record<string, unknown> | undefined);
-    },
-    async claimDue(limit, leaseMs) {
-      return db.transaction(() => {
-        const rows = db
-          .prepare("SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY created_at, id LIMIT ?")
-          .all(clock().toISOString(), limit) as Record<string, unknown>[];
-        const claim = db.prepare("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?");
-        const until = later(clock, leaseMs);
-        return rows.map((row) => {
-          claim.run(until, row.id);
-          return { ...decode(row)!, attempts: (row.attempts as number) + 1, next_attempt_at: until };
-        });
-      }).immediate();
+      const row = db.prepare("SELECT * FROM outbox WHERE id = ?").get(id) as Row | undefined;
+      return row ? decode(row) : undefined;
     },
     async complete(id, outcome) {
-      db.transaction(() => {
-        db.prepare("UPDATE outbox SET status = 'done', last_error = ? WHERE id = ?").run(outcome.ok ? null : storableText(outcome.error ?? null), id);
-        setEffect(id, outcome);
-      }).immediate();
+      settle(id, "done", outcome, outcome.ok ? null : (outcome.error ?? null));
     },
-    async retryLater(id, outcome, retryAt) {
-      db.transaction(() => {
-        const { changes } = db
-          .prepare("UPDATE outbox SET last_error = ?, next_attempt_at = ? WHERE id = ? AND status = 'pending'")
-          .run(storableText(outcome.error ?? "failed"), retryAt.toISOString(), id);
-        if (changes === 1) setEffect(id, outcome);
-      }).immediate();
+    async retryLater(id, outcome, afterMs) {
+      settle(id, "pending", outcome, outcome.error ?? "failed", later(clock, afterMs));
     },
     async giveUp(id, outcome) {
-      db.transaction(() => {
-        db.prepare("UPDATE outbox SET status = 'dead', last_error = ? WHERE id = ?").run(storableText(outcome.error ?? "gave up"), id);
-        setEffect(id, outcome);
-      }).immediate();
-    },
-    async recoverAtStart() {
-      const now = clock().toISOString();
-      return db.prepare("UPDATE outbox SET next_attempt_at = ? WHERE status = 'pending' AND next_attempt_at > ?").run(now, now).changes;
+      settle(id, "dead", outcome, outcome.error ?? "gave up");
     },
     async counts() {
       const rows = db.prepare("SELECT status, count(*) AS n FROM outbox GROUP BY status").all() as { status: OutboxStatus; n: number }[];
-      const counts: Record<OutboxStatus, number> = { pending: 0, done: 0, dead: 0 };
+      const counts: Record<OutboxStatus, number> = { pending: 0, done: 0, dead: 0, superseded: 0 };
       for (const row of rows) counts[row.status] = row.n;
       return counts;
     },
-    async purgeFinishedBefore(before) {
-      return db.prepare("DELETE FROM outbox WHERE status <> 'pending' AND created_at < ?").run(before.toISOString()).changes;
-    },
   };
+}
+
+/** Drops the target's effects still pending: the decision just recorded replaces theirs on GitHub. */
+function supersedeOlder(db: Database.Database, target: string, newerAuditId: string, kind: NewEffect["kind"]): void {
+  const older = db.prepare("SELECT id, audit_id FROM outbox WHERE target = ? AND status = 'pending'").all(target) as { id: string; audit_id: string | null }[];
+  const outcome = storableColumn(supersededOutcome(kind, newerAuditId), true);
+  for (const entry of older) {
+    db.prepare("UPDATE outbox SET status = 'superseded', last_error = ? WHERE id = ?").run(`superseded by audit row ${newerAuditId}`, entry.id);
+    if (entry.audit_id !== null) db.prepare("UPDATE audit_records SET effect = ? WHERE id = ?").run(outcome, entry.audit_id);
+  }
 }

@@ -87,7 +87,7 @@ describe("GitHub failing to take the callback", () => {
     const answered = repol.github.calls("callback").filter((request) => request.status === 204);
     expect(callbackBodies(answered).map((body) => body.state)).toEqual(["approved"]);
     expect((await repol.gate.store.findByDelivery(id))!).toMatchObject({ decision: "allow", effect: { kind: "deployment_callback", ok: true, status: 204 } });
-    expect(await repol.gate.store.outbox!.counts()).toEqual({ pending: 0, done: 1, dead: 0 });
+    expect(await repol.gate.store.outbox!.counts()).toEqual({ pending: 0, done: 1, dead: 0, superseded: 0 });
   });
 });
 

@@ -76,4 +76,16 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX outbox_by_time ON outbox (created_at);
     `,
   },
+  {
+    version: 3,
+    name: "outbox_targets_and_leases",
+    // The target an effect overwrites on GitHub, the lease of an attempt in progress, and the status
+    // `superseded` for an effect dropped because a newer decision for its target was recorded.
+    sql: `
+      ALTER TABLE outbox ADD COLUMN target text, ADD COLUMN leased_until timestamptz;
+      ALTER TABLE outbox DROP CONSTRAINT outbox_status_check;
+      ALTER TABLE outbox ADD CONSTRAINT outbox_status_check CHECK (status IN ('pending', 'done', 'dead', 'superseded'));
+      CREATE INDEX outbox_by_target ON outbox (target, status);
+    `,
+  },
 ];
