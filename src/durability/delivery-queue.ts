@@ -5,7 +5,7 @@ import { deliveryKey } from "../intake/delivery-key.js";
 import { systemClock, type Clock } from "./clock.js";
 import { createKeyedQueue } from "./keyed-queue.js";
 import { DEFAULT_LEASE, whileLeased, type LeasePolicy } from "./lease.js";
-import type { RetryPolicy } from "./retry-delay.js";
+import { DELIVERY_RETRY, type RetryPolicy } from "./retry-delay.js";
 import { settleDelivery, type WorkLog } from "./settle-attempt.js";
 import type { DeliveryLog, StoredDelivery } from "./work-store.js";
 
@@ -45,8 +45,6 @@ export interface DeliveryQueue {
   /** Resolves true once every accepted delivery has finished, false when `timeoutMs` passes first. */
   drain(timeoutMs: number): Promise<boolean>;
 }
-
-export const DELIVERY_RETRY: RetryPolicy = { maxAttempts: 5, baseMs: 10_000, capMs: 10 * 60_000 };
 
 export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueue {
   const { deliveries, log } = options;

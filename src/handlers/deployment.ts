@@ -6,6 +6,7 @@ import { parseCallbackUrl } from "../github/deployment-callback.js";
 import type { GitHub } from "../github/github-client.js";
 import { renderDeploymentComment } from "../github/render-deployment-comment.js";
 import { octokitRepoFacts } from "../github/repo-facts.js";
+import { alreadyDecided } from "../durability/already-decided.js";
 import { recordAndDeliver, retryPolicyOf } from "../durability/record-and-deliver.js";
 import { decideDeployment, type DeploymentVerdict } from "./decide-deployment.js";
 import { readDeploymentRequest, type DeploymentProtectionRulePayload } from "./deployment-payload.js";
@@ -14,57 +15,34 @@ import type { EventHandler, HandlerDeps } from "./types.js";
 export { decideDeployment } from "./decide-deployment.js";
 export type { DeployInput, DeploymentVerdict, DecideOptions } from "./decide-deployment.js";
 
-// A redelivery that arrives while the first delivery is still being decided must not answer twice.
-const inFlight = new Set<string>();
-
 export const handleDeploymentProtectionRule: EventHandler = async (context, deps) => {
   const started = performance.now();
   const deliveryId: string = context.id;
-  if (inFlight.has(deliveryId)) {
-    context.log.info({ delivery: deliveryId }, "deployment_protection_rule: delivery already being decided; not answering twice");
+  if (await alreadyDecided(deps.store, deliveryId, context.log)) {
+    context.log.info({ delivery: deliveryId }, "deployment_protection_rule: delivery already decided; not answering again");
     return;
   }
-  // Claimed before the first await, so a concurrent redelivery sees it.
-  inFlight.add(deliveryId);
-  try {
-    if (await alreadyRecorded(deliveryId, deps, context.log)) {
-      context.log.info({ delivery: deliveryId }, "deployment_protection_rule: delivery already decided; not answering again");
-      return;
-    }
-    const payload = context.payload as DeploymentProtectionRulePayload;
-    const github = context.octokit as GitHub;
-    const verdict = await decideSafely(payload, github, deps);
-    const callback = callbackOf(verdict);
-    const durationMs = performance.now() - started;
-    let effect: EffectOutcome;
-    if ("review" in callback) {
-      // Recorded with the callback queued in the outbox, then sent: a callback GitHub does not take now is sent later.
-      const row = auditRow(deliveryId, verdict, { kind: "deployment_callback", ok: false }, deps, durationMs);
-      effect = (await recordAndDeliver({ store: deps.store, github, log: context.log, installationId: verdict.request.installationId, policy: retryPolicyOf(deps) }, row, callback)).outcome;
-    } else {
-      effect = callback;
-      await deps.store.insert(auditRow(deliveryId, verdict, effect, deps, durationMs));
-    }
-    context.log.info(
-      { delivery: deliveryId, repository: verdict.request.repository, environment: verdict.request.environment, decision: verdict.decision, callback: effect.ok },
-      "deployment_protection_rule decided",
-    );
-    if (verdict.decision === "error") context.log.warn({ delivery: deliveryId, error: verdict.error }, "deployment rejected: repol could not evaluate it");
-    if (!effect.ok) context.log.error({ delivery: deliveryId, effect }, "deployment_protection_rule: the answer did not reach GitHub (yet)");
-  } finally {
-    inFlight.delete(deliveryId);
+  const payload = context.payload as DeploymentProtectionRulePayload;
+  const github = context.octokit as GitHub;
+  const verdict = await decideSafely(payload, github, deps);
+  const callback = callbackOf(verdict);
+  const durationMs = performance.now() - started;
+  let effect: EffectOutcome;
+  if ("review" in callback) {
+    // Recorded with the callback queued in the outbox, then sent: a callback GitHub does not take now is sent later.
+    const row = auditRow(deliveryId, verdict, { kind: "deployment_callback", ok: false }, deps, durationMs);
+    effect = (await recordAndDeliver({ store: deps.store, github, log: context.log, installationId: verdict.request.installationId, policy: retryPolicyOf(deps) }, row, callback)).outcome;
+  } else {
+    effect = callback;
+    await deps.store.insert(auditRow(deliveryId, verdict, effect, deps, durationMs));
   }
+  context.log.info(
+    { delivery: deliveryId, repository: verdict.request.repository, environment: verdict.request.environment, decision: verdict.decision, callback: effect.ok },
+    "deployment_protection_rule decided",
+  );
+  if (verdict.decision === "error") context.log.warn({ delivery: deliveryId, error: verdict.error }, "deployment rejected: repol could not evaluate it");
+  if (!effect.ok) context.log.error({ delivery: deliveryId, effect }, "deployment_protection_rule: the answer did not reach GitHub (yet)");
 };
-
-async function alreadyRecorded(deliveryId: string, deps: HandlerDeps, log: { warn: (o: object, m: string) => void }): Promise<boolean> {
-  try {
-    return (await deps.store.findByDelivery(deliveryId)) !== undefined;
-  } catch (error) {
-    // Deciding anyway is safe: the same broken store makes deployments_today unreadable, which rejects.
-    log.warn({ delivery: deliveryId, err: error }, "audit store unavailable while checking for a redelivery");
-    return false;
-  }
-}
 
 async function decideSafely(payload: DeploymentProtectionRulePayload, github: GitHub, deps: HandlerDeps): Promise<DeploymentVerdict> {
   const request = readDeploymentRequest(payload);

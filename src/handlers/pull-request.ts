@@ -9,6 +9,7 @@ import { statusOf, type GitHub } from "../github/github-client.js";
 import { readPullRequest, snapshotOf, type PullRequestLike } from "../github/read-pull-request.js";
 import { renderEvaluationError } from "../github/render-check-output.js";
 import { octokitRepoFacts } from "../github/repo-facts.js";
+import { alreadyDecided } from "../durability/already-decided.js";
 import { recordAndDeliver, retryPolicyOf } from "../durability/record-and-deliver.js";
 import { decidePullRequest, failedVerdict, type PullRequestUnderReview, type PullRequestVerdict } from "./decide-pull-request.js";
 import { createKeyedQueue } from "../durability/keyed-queue.js";
@@ -30,7 +31,8 @@ const PULL_REQUEST_FIELDS = {
   "pull_request.number": "number", "pull_request.state": "string", "pull_request.head.ref": "string", "pull_request.head.sha": "string", "pull_request.base.ref": "string",
 } as const;
 
-// Two events for one commit (a push and a review together) must end with one check run, not two.
+// Two events for one commit must end with one check run, not two: the intake runs a pull request's
+// events one after another, but a "Re-run" (keyed by commit) can meet a push or a review (keyed by pull request).
 const perCommit = createKeyedQueue();
 
 export const handlePullRequest: EventHandler = async (context, deps) => {
@@ -74,7 +76,7 @@ export const handleCheckRerequested: EventHandler = async (context, deps) => {
     pulls = await pullsToRerun(github, payload.repository, subject, checkName);
   } catch (error) {
     const deliveryKey = `${context.id}:discovery`;
-    if (await alreadyRecorded(deliveryKey, deps, context.log)) return;
+    if (await alreadyDecided(deps.store, deliveryKey, context.log)) return;
     // Without the pull request there is nothing to judge, but the re-run check must not keep an old green.
     const message = `could not find the pull request for ${sha.slice(0, 7)}: ${(error as Error).message}`;
     if (!payload.check_run) {
@@ -116,7 +118,7 @@ async function pullsToRerun(github: GitHub, repository: Repository, subject: Rer
 async function judge(context: Context, deps: HandlerDeps, pr: PullRequestUnderReview, deliveryKey: string): Promise<void> {
   const github = context.octokit as GitHub;
   await perCommit(`${pr.owner}/${pr.repo}@${pr.headSha}`.toLowerCase(), async () => {
-    if (await alreadyRecorded(deliveryKey, deps, context.log)) return;
+    if (await alreadyDecided(deps.store, deliveryKey, context.log)) return;
     const started = performance.now();
     let target: CheckRunTarget = { owner: pr.owner, repo: pr.repo, headSha: pr.headSha, name: checkRunName(pr.baseRef) };
     let checkRunId: number | null;
@@ -152,16 +154,6 @@ async function judge(context: Context, deps: HandlerDeps, pr: PullRequestUnderRe
     if (!outcome.ok) context.log.error({ delivery: deliveryKey, effect: outcome }, "pull request check: the verdict did not reach GitHub (yet)");
     context.log.info({ delivery: deliveryKey, pr: pr.number, sha: pr.headSha, decision: verdict.decision, check_run: outcome.check_run_id ?? checkRunId }, "pull request judged");
   });
-}
-
-async function alreadyRecorded(deliveryKey: string, deps: HandlerDeps, log: Log): Promise<boolean> {
-  try {
-    return (await deps.store.findByDelivery(deliveryKey)) !== undefined;
-  } catch (error) {
-    // Judging again is safe: it updates the same check run rather than adding one.
-    log.warn({ delivery: deliveryKey, err: error }, "audit store unavailable while checking for a redelivery");
-    return false;
-  }
 }
 
 function underReview(repository: Repository, pull: PullRequestLike): PullRequestUnderReview {
