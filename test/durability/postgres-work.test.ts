@@ -2,21 +2,17 @@ import { describe, expect, it } from "vitest";
 import { openPostgresStore } from "../../src/audit/postgres-store.js";
 import { freshSchema, postgresAvailable } from "../helpers/postgres.js";
 import { auditRow } from "../audit/fixtures.js";
-import type { StoreFactory } from "../audit/store-contract.js";
-import { describeOutboxTargets } from "./outbox-targets-contract.js";
 import { describeWorkStore } from "./work-store-contract.js";
 
 if (postgresAvailable("postgres delivery log and outbox")) {
-  const postgresSchema: StoreFactory = async (options) => {
+  describeWorkStore("postgres", async (options) => {
     const schema = await freshSchema();
     return {
       store: openPostgresStore(schema.url, options),
       openAnother: (more) => openPostgresStore(schema.url, { ...options, ...more }),
       cleanup: () => schema.drop(),
     };
-  };
-  describeWorkStore("postgres", postgresSchema);
-  describeOutboxTargets("postgres", postgresSchema);
+  });
 
   describe("postgres work recovery at start", () => {
     it("leaves claims to their leases, since another replica may be working on them", async () => {

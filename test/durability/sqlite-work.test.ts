@@ -4,8 +4,6 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openSqliteStore } from "../../src/audit/sqlite-store.js";
 import { auditRow } from "../audit/fixtures.js";
-import type { StoreFactory } from "../audit/store-contract.js";
-import { describeOutboxTargets } from "./outbox-targets-contract.js";
 import { describeWorkStore } from "./work-store-contract.js";
 
 function tempDir(): { path: string; remove(): void } {
@@ -13,16 +11,14 @@ function tempDir(): { path: string; remove(): void } {
   return { path: join(dir, "audit.db"), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-const sqliteFile: StoreFactory = async (options) => {
+describeWorkStore("sqlite", async (options) => {
   const db = tempDir();
   return {
     store: openSqliteStore(db.path, options),
     openAnother: (more) => openSqliteStore(db.path, { ...options, ...more }),
     cleanup: async () => db.remove(),
   };
-};
-describeWorkStore("sqlite", sqliteFile);
-describeOutboxTargets("sqlite", sqliteFile);
+});
 
 describe("sqlite work recovery at start", () => {
   it("makes deliveries and effects a killed process had claimed due at once, since one process owns the file", async () => {

@@ -5,6 +5,7 @@ import type { AuditStore } from "../../src/audit/store.js";
 import type { DeliveryLog, Outbox } from "../../src/durability/work-store.js";
 import { auditRow, TestClock } from "../audit/fixtures.js";
 import type { StoreFactory } from "../audit/store-contract.js";
+import { outboxTargetCases } from "./outbox-targets-contract.js";
 
 const delivery = (id: string, event = "deployment_protection_rule") => ({ id, event, action: "requested", body: JSON.stringify({ action: "requested", n: id }) });
 const callback = { kind: "deployment_callback" as const, installation_id: 41_234_567, request: { kind: "deployment_callback", review: { owner: "acme", repo: "shop", runId: 7, environment: "production", state: "approved", comment: "ok" } } };
@@ -187,5 +188,7 @@ export function describeWorkStore(name: string, factory: StoreFactory): void {
         expect(await outbox.counts()).toEqual({ pending: 1, done: 0, dead: 0, superseded: 0 });
       });
     });
+
+    describe("outbox targets", () => outboxTargetCases(() => ({ store, outbox, clock, openAnother })));
   });
 }

@@ -2,36 +2,22 @@
 // GitHub and waits in the outbox; verdict B (failure, after a review requested changes) is delivered;
 // A's retry must then never land. The real server over HTTP with signed webhooks, GitHub faked on
 // 127.0.0.1, and time moved by hand so A's retry is due when the outbox worker looks.
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { createProbot } from "probot";
 import { afterEach, expect, it } from "vitest";
-import { openSqliteStore, type SqliteAuditStore } from "../../src/audit/sqlite-store.js";
-import { registry } from "../../src/handlers/index.js";
-import { loadPolicyEngine } from "../../src/policy/engine.js";
-import { createServer, WEBHOOK_PATH, type RepolServer } from "../../src/server.js";
-import { loadSettings } from "../../src/settings.js";
+import { WEBHOOK_PATH } from "../../src/server.js";
 import { eventually } from "../helpers/eventually.js";
 import { fakeGitHub, type FakeGitHub } from "../helpers/fake-github.js";
-import { ensurePolicyBundle } from "../helpers/gate-deps.js";
 import { failure } from "../helpers/github-router.js";
 import { ManualClock } from "../helpers/manual-clock.js";
 import { checkRunsOf, pullOf, scenario, scenarioRoutes, sentBodies, webhook } from "../helpers/pull-request-scenario.js";
-import { signedDelivery, TEST_APP_ID, TEST_WEBHOOK_SECRET, testAppPrivateKey, TestOctokit } from "../helpers/test-probot.js";
+import { repolOverHttp, type RepolOverHttp } from "../helpers/repol-over-http.js";
+import { signedDelivery, TEST_WEBHOOK_SECRET } from "../helpers/test-probot.js";
 
 let github: FakeGitHub;
-let store: SqliteAuditStore;
-let app: RepolServer;
-let server: Server;
+let repol: RepolOverHttp;
 
 afterEach(async () => {
-  await app.work.drain(5_000);
-  await new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
+  await repol.close();
   await github.close();
-  await store.close();
 });
 
 it("drops verdict A's queued retry once verdict B for the same check run is recorded: the check stays a failure", async () => {
@@ -41,25 +27,14 @@ it("drops verdict A's queued retry once verdict B for the same check run is reco
   const update = routes.find((route) => route.name === "update-check-run")!;
   let updates = 0;
   github = await fakeGitHub([...routes, { ...update, reply: (request, match) => (++updates === 1 ? failure(500, "Internal Server Error") : update.reply(request, match)) }]);
-
   const clock = new ManualClock();
-  const env = { GHE_HOST: github.host, GHE_PROTOCOL: "http" };
-  store = openSqliteStore(":memory:", { clock: clock.now });
-  await store.migrate();
-  const deps = { engine: await loadPolicyEngine(ensurePolicyBundle()), store, settings: loadSettings(env) };
-  const probot = createProbot({
-    env: { ...env, APP_ID: String(TEST_APP_ID), PRIVATE_KEY: testAppPrivateKey(), WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, LOG_LEVEL: "fatal" },
-    overrides: { Octokit: TestOctokit },
-  });
-  app = await createServer({ probot, registry, deps, timing: { clock, deliverySweepMs: 0, outboxIntervalMs: 0 } });
-  server = await new Promise((resolve) => {
-    const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
-  });
+  repol = await repolOverHttp(github, {}, { clock });
+  const store = repol.gate.store;
   const deliver = async (event: string, payload: unknown, id: string) => {
     const delivery = signedDelivery(TEST_WEBHOOK_SECRET, event, payload, id);
-    const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}${WEBHOOK_PATH}`, { method: "POST", headers: delivery.headers, body: delivery.body });
+    const response = await fetch(`${repol.url}${WEBHOOK_PATH}`, { method: "POST", headers: delivery.headers, body: delivery.body });
     expect(response.status).toBe(202);
-    await eventually(`delivery ${id} to be processed`, async () => (await store.deliveries.get(id))?.status === "done");
+    await eventually(`delivery ${id} to be processed`, async () => (await store.deliveries!.get(id))?.status === "done");
     return (await store.findByDelivery(id))!;
   };
 
@@ -72,7 +47,7 @@ it("drops verdict A's queued retry once verdict B for the same check run is reco
 
   // Long past A's retry time, the outbox worker looks for due effects.
   await clock.advance(60 * 60_000);
-  await app.work.outbox!.tick();
+  await repol.work.outbox!.tick();
 
   const sent = github.calls("update-check-run");
   expect(sent.map((request) => request.status)).toEqual([500, 200]);
@@ -83,5 +58,5 @@ it("drops verdict A's queued retry once verdict B for the same check run is reco
     effect: { kind: "check_run", ok: false, superseded_by: b.id, error: expect.stringContaining("superseded") },
   });
   expect((await store.get(b.id))!.effect).toMatchObject({ ok: true, check_run_id: checkRunsOf(s)[0]!.id });
-  expect(await store.outbox.counts()).toEqual({ pending: 0, done: 1, dead: 0, superseded: 1 });
+  expect(await store.outbox!.counts()).toEqual({ pending: 0, done: 1, dead: 0, superseded: 1 });
 });
