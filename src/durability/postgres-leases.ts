@@ -2,12 +2,11 @@
 // tables. Claims use FOR UPDATE SKIP LOCKED, so replicas sweeping together each take different rows.
 import type pg from "pg";
 import { storableText } from "../audit/storable-text.js";
-import type { LeasedTable } from "./sqlite-leases.js";
+import type { LeasedTable } from "./leased-tables.js";
 import type { LeasedWork } from "./work-store.js";
 
 type Row = Record<string, unknown>;
 
-/** `claimable` may use $1 (now); `held` no parameter. */
 export function postgresLeases<T>(pool: pg.Pool, clock: () => Date, spec: LeasedTable, decode: (row: Row) => T): LeasedWork<T> {
   const { table, key, due, created } = spec;
   const leaseSet = (param: string) => [due, ...spec.leaseColumns].map((column) => `${column} = ${param}`).join(", ");
@@ -16,7 +15,7 @@ export function postgresLeases<T>(pool: pg.Pool, clock: () => Date, spec: Leased
     async claimDue(limit, leaseMs) {
       const { rows } = await pool.query(
         `UPDATE ${table} SET attempts = attempts + 1, ${leaseSet("$3")}
-          WHERE ${key} IN (SELECT ${key} FROM ${table} WHERE status = 'pending' AND ${due} <= $1 AND ${spec.claimable}
+          WHERE ${key} IN (SELECT ${key} FROM ${table} WHERE status = 'pending' AND ${due} <= $1 AND ${spec.claimable.replaceAll("@now", () => "$1")}
                             ORDER BY ${created}, ${key} LIMIT $2 FOR UPDATE SKIP LOCKED)
           RETURNING *`,
         [clock(), limit, later(leaseMs)],

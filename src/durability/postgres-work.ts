@@ -5,6 +5,7 @@ import { AUDIT_COLUMNS, newRowParams } from "../audit/audit-row.js";
 import type { EffectOutcome, NewAuditRecord } from "../audit/record.js";
 import { storableColumn, storableText } from "../audit/storable-text.js";
 import { supersededOutcome } from "./effect-target.js";
+import { DELIVERY_TABLE, OUTBOX_TABLE } from "./leased-tables.js";
 import { postgresLeases } from "./postgres-leases.js";
 import type { DeliveryLog, NewDelivery, NewEffect, Outbox, OutboxEntry, OutboxStatus, RecordedDecision, StoredDelivery } from "./work-store.js";
 
@@ -67,7 +68,7 @@ async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => 
 }
 
 export function postgresDeliveryLog(pool: pg.Pool, clock: Clock): DeliveryLog {
-  const leases = postgresLeases(pool, clock, { table: "deliveries", key: "delivery_id", due: "due_at", created: "received_at", leaseColumns: [], claimable: "TRUE", held: "status = 'pending'" }, deliveryFrom);
+  const leases = postgresLeases(pool, clock, DELIVERY_TABLE, deliveryFrom);
   return {
     ...leases,
     async add(delivery: NewDelivery, claimForMs: number) {
@@ -106,16 +107,7 @@ export function postgresDeliveryLog(pool: pg.Pool, clock: Clock): DeliveryLog {
 }
 
 export function postgresOutbox(pool: pg.Pool, clock: Clock): Outbox {
-  const leases = postgresLeases(
-    pool,
-    clock,
-    {
-      table: "outbox", key: "id", due: "next_attempt_at", created: "created_at", leaseColumns: ["leased_until"], held: "leased_until IS NOT NULL",
-      // One attempt per target at a time, so an older effect still being sent cannot land after a newer one.
-      claimable: "(target IS NULL OR NOT EXISTS (SELECT 1 FROM outbox busy WHERE busy.target = outbox.target AND busy.id <> outbox.id AND busy.leased_until > $1))",
-    },
-    entryFrom,
-  );
+  const leases = postgresLeases(pool, clock, OUTBOX_TABLE, entryFrom);
   /** Settles an entry still pending; either way the attempt's lease is released. */
   const settle = (id: string, status: OutboxStatus, outcome: EffectOutcome, error: string | null, nextAttemptAt: Date | null = null) =>
     inTransaction(pool, async (client) => {

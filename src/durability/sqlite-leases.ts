@@ -1,23 +1,8 @@
 // The lease mechanism (lease.ts) in SQLite, one implementation for the deliveries and outbox tables.
 import type Database from "better-sqlite3";
 import { storableText } from "../audit/storable-text.js";
+import type { LeasedTable } from "./leased-tables.js";
 import type { LeasedWork } from "./work-store.js";
-
-/** Where a work table keeps what the lease mechanism needs. */
-export interface LeasedTable {
-  table: "deliveries" | "outbox";
-  key: string;
-  /** When the row is next due: the lease end while it is claimed. */
-  due: string;
-  /** Creation time: claims go oldest first; purges cut on it. */
-  created: string;
-  /** More columns set to the lease end while claimed, and cleared when the holder is gone. */
-  leaseColumns: string[];
-  /** Condition, besides being pending and due, for a row to be claimable (named parameter @now). */
-  claimable: string;
-  /** Condition for a row to still be held by a claim, so its lease can be renewed. */
-  held: string;
-}
 
 type Row = Record<string, unknown>;
 

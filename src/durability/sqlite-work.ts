@@ -4,6 +4,7 @@ import type Database from "better-sqlite3";
 import { AUDIT_COLUMNS, newRowParams } from "../audit/audit-row.js";
 import type { EffectOutcome, NewAuditRecord } from "../audit/record.js";
 import { storableColumn, storableText } from "../audit/storable-text.js";
+import { DELIVERY_TABLE, OUTBOX_TABLE } from "./leased-tables.js";
 import { sqliteLeases } from "./sqlite-leases.js";
 import { supersededOutcome } from "./effect-target.js";
 import type { DeliveryLog, NewDelivery, NewEffect, Outbox, OutboxEntry, OutboxStatus, RecordedDecision, StoredDelivery } from "./work-store.js";
@@ -25,7 +26,7 @@ export function sqliteDeliveryLog(db: Database.Database, clock: Clock): Delivery
     due_at: row.due_at as string,
     last_error: row.last_error as string | null,
   });
-  const leases = sqliteLeases(db, clock, { table: "deliveries", key: "delivery_id", due: "due_at", created: "received_at", leaseColumns: [], claimable: "1", held: "status = 'pending'" }, decode);
+  const leases = sqliteLeases(db, clock, DELIVERY_TABLE, decode);
   return {
     ...leases,
     async add(delivery: NewDelivery, claimForMs: number) {
@@ -66,16 +67,7 @@ export function sqliteDeliveryLog(db: Database.Database, clock: Clock): Delivery
 
 export function sqliteOutbox(db: Database.Database, clock: Clock): Outbox {
   const decode = (row: Row): OutboxEntry => ({ ...row, request: JSON.parse(row.request as string) }) as OutboxEntry;
-  const leases = sqliteLeases(
-    db,
-    clock,
-    {
-      table: "outbox", key: "id", due: "next_attempt_at", created: "created_at", leaseColumns: ["leased_until"], held: "leased_until IS NOT NULL",
-      // One attempt per target at a time, so an older effect still being sent cannot land after a newer one.
-      claimable: "(target IS NULL OR NOT EXISTS (SELECT 1 FROM outbox busy WHERE busy.target = outbox.target AND busy.id <> outbox.id AND busy.leased_until > @now))",
-    },
-    decode,
-  );
+  const leases = sqliteLeases(db, clock, OUTBOX_TABLE, decode);
   const setEffect = (id: string, outcome: EffectOutcome) =>
     db.prepare("UPDATE audit_records SET effect = ? WHERE id = (SELECT audit_id FROM outbox WHERE id = ?)").run(storableColumn(outcome, true), id);
   /** Settles an entry still pending; either way the attempt's lease is released. */
