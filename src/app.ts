@@ -1,6 +1,6 @@
 import type { ApplicationFunction, Context } from "probot";
 import { createConfigCache } from "./github/config-cache.js";
-import { createKeyedQueue } from "./handlers/keyed-queue.js";
+import { createKeyedQueue } from "./durability/keyed-queue.js";
 import { handlerFor, type HandlerRegistry } from "./handlers/registry.js";
 import type { AppDeps, HandlerDeps } from "./handlers/types.js";
 import { recordEvent } from "./metrics.js";

@@ -7,7 +7,7 @@ import { openAuditStore } from "./audit/open-audit-store.js";
 import { startRetention } from "./audit/retention.js";
 import { registry } from "./handlers/index.js";
 import { probotGitHubOverrides } from "./github/octokit-options.js";
-import { startRedeliverySweep } from "./github/redeliver-failed.js";
+import { startRedeliverySweep } from "./intake/redeliver-failed.js";
 import { requireWebhookSecret } from "./intake/webhook-secrets.js";
 import { countGitHubRequests, instrumentEngine } from "./metrics.js";
 import { loadPolicyEngine } from "./policy/engine.js";

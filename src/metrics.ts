@@ -3,7 +3,7 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
 import type { NewAuditRecord } from "./audit/record.js";
 import type { AuditStore } from "./audit/store.js";
-import type { Outbox } from "./audit/work-store.js";
+import type { Outbox } from "./durability/work-store.js";
 import type { PolicyName } from "./domain/policy-name.js";
 import type { PolicyResult } from "./domain/verdict.js";
 import { routeLabelOf } from "./github/route-label.js";

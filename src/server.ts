@@ -8,11 +8,12 @@ import { evaluateRouter } from "./http/evaluate.js";
 import { auditRouter } from "./http/audit-router.js";
 import { healthRouter, type ReadinessCheck } from "./http/health.js";
 import { metricsRouter } from "./http/metrics.js";
+import type { Clock } from "./durability/clock.js";
 import { countDecisions } from "./metrics.js";
 import { createWebhookIntake, type WebhookIntake } from "./intake/webhook-intake.js";
 import { signatureCheck } from "./intake/webhook-secrets.js";
-import { startOutboxWorker, type OutboxWorker } from "./outbox/outbox-worker.js";
-import { retryPolicyOf } from "./outbox/record-and-deliver.js";
+import { startOutboxWorker, type OutboxWorker } from "./durability/outbox-worker.js";
+import { retryPolicyOf } from "./durability/record-and-deliver.js";
 
 export const WEBHOOK_PATH = "/api/github/webhooks";
 
@@ -22,8 +23,8 @@ export interface ServerParts {
   deps: AppDeps;
   /** The smee relay of local development, reported by /ready; started once the server listens. */
   relay?: { readiness(): ReadinessCheck } | null;
-  /** Sweep intervals; tests shorten them. */
-  timing?: { deliverySweepMs?: number; outboxIntervalMs?: number };
+  /** Sweep intervals (0: only when ticked) and the clock of the timers; tests shorten or drive them. */
+  timing?: { deliverySweepMs?: number; outboxIntervalMs?: number; clock?: Clock };
 }
 
 /** The background work behind the webhook route, for a graceful stop. */
@@ -53,6 +54,7 @@ export async function createServer({ probot, registry, deps: given, relay, timin
     maxBodyBytes: deps.settings.webhookMaxBodyBytes,
     log: probot.log,
     sweepIntervalMs: timing.deliverySweepMs,
+    clock: timing.clock,
   });
   const outboxWorker = outbox
     ? startOutboxWorker({
@@ -61,6 +63,7 @@ export async function createServer({ probot, registry, deps: given, relay, timin
         log: probot.log,
         policy: retryPolicyOf(deps),
         intervalMs: timing.outboxIntervalMs,
+        clock: timing.clock,
       })
     : null;
   await intake.start();

@@ -11,8 +11,8 @@ import { pendingMigrations } from "./migrations/migration.js";
 import { POSTGRES_MIGRATIONS } from "./migrations/postgres.js";
 import { storableText } from "./storable-text.js";
 import { summaryFromCounts } from "./summary.js";
-import { postgresDeliveryLog, postgresOutbox } from "./postgres-work.js";
-import type { DeliveryLog, Outbox } from "./work-store.js";
+import { postgresDeliveryLog, postgresOutbox } from "../durability/postgres-work.js";
+import type { DeliveryLog, Outbox } from "../durability/work-store.js";
 
 export interface PostgresStoreOptions extends AuditStoreOptions {
   /** Called when an idle pooled connection fails (e.g. the server restarts); without it the process would crash. */

@@ -9,8 +9,8 @@ import { assertSupportedSqlite } from "./sqlite-version.js";
 import { pendingMigrations } from "./migrations/migration.js";
 import { SQLITE_MIGRATIONS } from "./migrations/sqlite.js";
 import { summaryFromCounts, type SummaryDimension } from "./summary.js";
-import { sqliteDeliveryLog, sqliteOutbox } from "./sqlite-work.js";
-import type { DeliveryLog, Outbox } from "./work-store.js";
+import { sqliteDeliveryLog, sqliteOutbox } from "../durability/sqlite-work.js";
+import type { DeliveryLog, Outbox } from "../durability/work-store.js";
 
 const PURGE_BATCH = 5_000;
 

@@ -1,7 +1,7 @@
 // The audit store contract. Both adapters (sqlite-store.ts, postgres-store.ts) implement it and
 // are exercised by one shared test suite.
 import type { AuditPage, AuditQuery, AuditRecord, AuditSummary, NewAuditRecord } from "./record.js";
-import type { DeliveryLog, Outbox } from "./work-store.js";
+import type { DeliveryLog, Outbox } from "../durability/work-store.js";
 
 export interface AuditStore {
   /** Which adapter this is, for /ready and logs. */

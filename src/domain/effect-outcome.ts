@@ -10,5 +10,7 @@ export interface EffectOutcome {
   /** HTTP status GitHub answered, when it answered. */
   status?: number;
   check_run_id?: number;
+  /** The audit row whose newer decision replaced this one before it reached GitHub. */
+  superseded_by?: string;
   error?: string;
 }

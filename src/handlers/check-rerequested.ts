@@ -1,5 +1,6 @@
 // check_run.rerequested / check_suite.rerequested (the "Re-run" buttons): find the open pull requests
 // behind repol's check as they are now, and judge each again.
+import { alreadyDecided } from "../durability/already-decided.js";
 import { failedPullRequestVerdict } from "../core/decide-pull-request.js";
 import { messageOf } from "../core/message-of.js";
 import type { EffectOutcome } from "../domain/effect-outcome.js";
@@ -8,7 +9,7 @@ import { appIdOf } from "../github/app-id-of.js";
 import { isRepolCheckName } from "../github/check-run.js";
 import { pullRequestsToRerun } from "../github/read-pull-request.js";
 import { renderEvaluationError } from "../github/render-check-output.js";
-import { alreadyRecorded, judgePullRequest, pullRequestRow, recordVerdict, refusedWithoutInstallation } from "./judge-pull-request.js";
+import { judgePullRequest, pullRequestRow, recordVerdict, refusedWithoutInstallation } from "./judge-pull-request.js";
 import { requirePayloadFields } from "./payload-fields.js";
 import { deliveryOf, REPOSITORY_FIELDS } from "./pull-request.js";
 import type { EventHandler } from "./types.js";
@@ -40,7 +41,7 @@ export const handleCheckRerequested: EventHandler<"check_run.rerequested" | "che
     });
   } catch (error) {
     const delivery = deliveryOf(context, `${context.id}:discovery`);
-    if (await alreadyRecorded(delivery.key, deps, context.log)) return;
+    if (await alreadyDecided(deps.store, delivery.key, context.log)) return;
     // Without the pull request there is nothing to judge, but the re-run check must not keep an old green.
     const verdict = failedPullRequestVerdict(`could not find the pull request for ${sha.slice(0, 7)}: ${messageOf(error)}`);
     const row = (effect: EffectOutcome) => pullRequestRow(delivery, null, sha, verdict, effect, deps, performance.now() - started);

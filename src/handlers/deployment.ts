@@ -9,65 +9,43 @@ import type { EffectOutcome } from "../domain/effect-outcome.js";
 import type { EffectRequest } from "../github/deliver-effect.js";
 import type { GitHub } from "../github/github-client.js";
 import { renderDeploymentComment } from "../github/render-deployment-comment.js";
-import { recordAndDeliver, retryPolicyOf } from "../outbox/record-and-deliver.js";
+import { alreadyDecided } from "../durability/already-decided.js";
+import { recordAndDeliver, retryPolicyOf } from "../durability/record-and-deliver.js";
 import { readDeploymentRequest } from "../webhooks/read-deployment-request.js";
 import { repositoryFacts } from "./repository-facts.js";
 import type { EventHandler, HandlerDeps } from "./types.js";
 
-// A redelivery that arrives while the first delivery is still being decided must not answer twice.
-const inFlight = new Set<string>();
-
 export const handleDeploymentProtectionRule: EventHandler<"deployment_protection_rule.requested"> = async (context, deps) => {
   const started = performance.now();
   const deliveryId: string = context.id;
-  if (inFlight.has(deliveryId)) {
-    context.log.info({ delivery: deliveryId }, "deployment_protection_rule: delivery already being decided; not answering twice");
+  if (await alreadyDecided(deps.store, deliveryId, context.log)) {
+    context.log.info({ delivery: deliveryId }, "deployment_protection_rule: delivery already decided; not answering again");
     return;
   }
-  // Claimed before the first await, so a concurrent redelivery sees it.
-  inFlight.add(deliveryId);
-  try {
-    if (await alreadyRecorded(deliveryId, deps, context.log)) {
-      context.log.info({ delivery: deliveryId }, "deployment_protection_rule: delivery already decided; not answering again");
-      return;
-    }
-    const github: GitHub = context.octokit;
-    const request = readDeploymentRequest(context.payload, deps.settings.githubApiUrl);
-    const verdict = await decideSafely(request, github, deps);
-    if (verdict.outcome === "error") context.log.warn({ delivery: deliveryId, error: verdict.error }, "deployment rejected: repol could not evaluate it");
-    const answer = answerOf(verdict);
-    const row = (effect: EffectOutcome) => auditRow(deliveryId, verdict, effect, deps, performance.now() - started);
-    let effect: EffectOutcome;
-    if ("review" in answer) {
-      // Recorded with the callback queued in the outbox, then sent: a callback GitHub does not take now is sent later.
-      const recordDeps = { store: deps.store, github, log: context.log, installationId: request.installationId, policy: retryPolicyOf(deps) };
-      effect = (await recordAndDeliver(recordDeps, row({ kind: "deployment_callback", ok: false }), answer)).outcome;
-    } else {
-      effect = answer;
-      await deps.store.insert(row(effect));
-    }
-    context.log.info(
-      { delivery: deliveryId, repository: request.repository, environment: request.environment, decision: verdict.outcome, callback: effect.ok },
-      "deployment_protection_rule decided",
-    );
-    // A callback that failed through the outbox was logged there, once; here only one that could not be made at all.
-    if (!effect.ok && !("review" in answer)) {
-      context.log.error({ delivery: deliveryId, effect }, "deployment_protection_rule: the answer did not reach GitHub (yet)");
-    }
-  } finally {
-    inFlight.delete(deliveryId);
+  const github: GitHub = context.octokit;
+  const request = readDeploymentRequest(context.payload, deps.settings.githubApiUrl);
+  const verdict = await decideSafely(request, github, deps);
+  if (verdict.outcome === "error") context.log.warn({ delivery: deliveryId, error: verdict.error }, "deployment rejected: repol could not evaluate it");
+  const answer = answerOf(verdict);
+  const row = (effect: EffectOutcome) => auditRow(deliveryId, verdict, effect, deps, performance.now() - started);
+  let effect: EffectOutcome;
+  if ("review" in answer) {
+    // Recorded with the callback queued in the outbox, then sent: a callback GitHub does not take now is sent later.
+    const recordDeps = { store: deps.store, github, log: context.log, installationId: request.installationId, policy: retryPolicyOf(deps) };
+    effect = (await recordAndDeliver(recordDeps, row({ kind: "deployment_callback", ok: false }), answer)).outcome;
+  } else {
+    effect = answer;
+    await deps.store.insert(row(effect));
+  }
+  context.log.info(
+    { delivery: deliveryId, repository: request.repository, environment: request.environment, decision: verdict.outcome, callback: effect.ok },
+    "deployment_protection_rule decided",
+  );
+  // A callback that failed through the outbox was logged there, once; here only one that could not be made at all.
+  if (!effect.ok && !("review" in answer)) {
+    context.log.error({ delivery: deliveryId, effect }, "deployment_protection_rule: the answer did not reach GitHub (yet)");
   }
 };
-
-async function alreadyRecorded(deliveryId: string, deps: HandlerDeps, log: { warn: (o: object, m: string) => void }): Promise<boolean> {
-  try {
-    return (await deps.store.findByDelivery(deliveryId)) !== undefined;
-  } catch (error) {
-    // Deciding anyway is safe: the same broken store makes deployments_today unreadable, which rejects.
-    log.warn({ delivery: deliveryId, err: error }, "audit store unavailable while checking for a redelivery");
-    return false;
-  }
-}
 
 async function decideSafely(request: DeploymentRequest, github: GitHub, deps: HandlerDeps): Promise<DeploymentVerdict> {
   try {

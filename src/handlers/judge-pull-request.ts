@@ -14,7 +14,8 @@ import type { EffectRequest } from "../github/deliver-effect.js";
 import type { GitHub } from "../github/github-client.js";
 import { openCheckRun } from "../github/open-check-run.js";
 import { renderCheckOutput, shownOf } from "../github/render-check-output.js";
-import { recordAndDeliver, retryPolicyOf } from "../outbox/record-and-deliver.js";
+import { alreadyDecided } from "../durability/already-decided.js";
+import { recordAndDeliver, retryPolicyOf } from "../durability/record-and-deliver.js";
 import { repositoryFacts } from "./repository-facts.js";
 import type { HandlerDeps } from "./types.js";
 
@@ -33,7 +34,7 @@ export interface PullRequestDelivery {
 
 export async function judgePullRequest(delivery: PullRequestDelivery, deps: HandlerDeps, pr: PullRequestUnderReview): Promise<void> {
   await deps.perCommit(`${pr.owner}/${pr.repo}@${pr.headSha}`.toLowerCase(), async () => {
-    if (await alreadyRecorded(delivery.key, deps, delivery.log)) return;
+    if (await alreadyDecided(deps.store, delivery.key, delivery.log)) return;
     const started = performance.now();
     const row = (verdict: RecordedVerdict, effect: EffectOutcome) =>
       pullRequestRow(delivery, pr, pr.headSha, verdict, effect, deps, performance.now() - started);
@@ -83,16 +84,6 @@ export async function refusedWithoutInstallation(delivery: PullRequestDelivery, 
   const effect: EffectOutcome = { kind: "check_run", ok: false, error: `not posted: ${NO_INSTALLATION}` };
   await deps.store.insert(pullRequestRow(delivery, pr, sha, failedPullRequestVerdict(NO_INSTALLATION), effect, deps, 0));
   return true;
-}
-
-export async function alreadyRecorded(deliveryKey: string, deps: HandlerDeps, log: Logger): Promise<boolean> {
-  try {
-    return (await deps.store.findByDelivery(deliveryKey)) !== undefined;
-  } catch (error) {
-    // Judging again is safe: it updates the same check run rather than adding one.
-    log.warn({ delivery: deliveryKey, err: error }, "audit store unavailable while checking for a redelivery");
-    return false;
-  }
 }
 
 export function pullRequestRow(

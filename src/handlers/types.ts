@@ -4,7 +4,7 @@ import type { AuditStore } from "../audit/store.js";
 import type { ConfigCache } from "../github/config-cache.js";
 import type { PolicyEngine } from "../policy/engine-types.js";
 import type { Settings } from "../settings.js";
-import type { KeyedQueue } from "./keyed-queue.js";
+import type { KeyedQueue } from "../durability/keyed-queue.js";
 
 /** What the App is built from. The rest of HandlerDeps is created with it (tests may hand in their own). */
 export interface AppDeps {
@@ -19,7 +19,11 @@ export interface AppDeps {
 export interface HandlerDeps extends AppDeps {
   /** `.repol` files kept between events (see config-cache.ts). */
   configCache: ConfigCache;
-  /** Serialises the work on one pull request commit, so two events for it end with one check run. */
+  /**
+   * Serialises the work on one pull request commit, so two events for it end with one check run: the
+   * intake runs a pull request's events in turn, but a "Re-run" (keyed by commit) can meet a push or a
+   * review (keyed by pull request).
+   */
   perCommit: KeyedQueue;
 }
 

@@ -3,8 +3,11 @@
 // nothing: the stored delivery is processed at the next start.
 import type { Request, Response } from "express";
 import type { Probot } from "probot";
-import type { DeliveryLog } from "../audit/work-store.js";
-import { createDeliveryQueue, DELIVERY_LEASE_MS, type DeliveryQueue, type QueueLog } from "./delivery-queue.js";
+import type { DeliveryLog } from "../durability/work-store.js";
+import { systemClock, type Clock } from "../durability/clock.js";
+import { createDeliveryQueue, type DeliveryQueue, type QueueLog } from "../durability/delivery-queue.js";
+import type { LeasePolicy } from "../durability/lease.js";
+import { startSweeper, type Sweeper } from "../durability/sweeper.js";
 import { readCappedBody } from "./read-capped-body.js";
 import type { SignatureCheck } from "./webhook-secrets.js";
 
@@ -14,10 +17,12 @@ export interface IntakeOptions {
   checkSignature: SignatureCheck;
   maxBodyBytes: number;
   log: QueueLog;
-  /** How often stored deliveries that are due (retries, overflow, a crash's leftovers) are picked up. */
+  /** How often stored deliveries that are due (retries, overflow, a crash's leftovers) are picked up; 0: only when room frees. */
   sweepIntervalMs?: number;
   concurrency?: number;
   capacity?: number;
+  lease?: LeasePolicy;
+  clock?: Clock;
 }
 
 export interface WebhookIntake {
@@ -26,6 +31,8 @@ export interface WebhookIntake {
   receive(req: Request, res: Response): Promise<void>;
   /** Recovers deliveries a previous process left, processes what is due, and sweeps periodically. */
   start(): Promise<void>;
+  /** Picks up due deliveries now, as the timer does. */
+  sweep(): Promise<void>;
   /** New deliveries get 503 from now on (GitHub can redeliver them to another replica or later). */
   stopAccepting(): void;
   /** Waits for deliveries in progress and stops sweeping. */
@@ -37,11 +44,14 @@ const KEEP_FINISHED_MS = 7 * 24 * 60 * 60_000;
 
 export function createWebhookIntake(options: IntakeOptions): WebhookIntake {
   const { probot, deliveries, log } = options;
+  const clock = options.clock ?? systemClock;
   const queue = createDeliveryQueue({
     deliveries,
     log,
     concurrency: options.concurrency,
     capacity: options.capacity,
+    lease: options.lease,
+    clock,
     process: (delivery) => probot.receive({ id: delivery.id, name: delivery.event, payload: delivery.payload } as Parameters<Probot["receive"]>[0]),
     // Deliveries that did not fit wait in the log: take them as soon as room frees, not at the next timer.
     onRoom: () => {
@@ -52,23 +62,17 @@ export function createWebhookIntake(options: IntakeOptions): WebhookIntake {
   });
   let accepting = true;
   let backlog = false;
-  let timer: NodeJS.Timeout | undefined;
-  let sweeping: Promise<unknown> = Promise.resolve();
+  let sweeper: Sweeper | undefined;
+  // Until start() nothing sweeps: start() itself takes whatever is due. After a drain nothing does.
+  const sweep = async () => sweeper?.tick();
 
-  const sweep = () => {
-    sweeping = sweeping.then(async () => {
-      try {
-        const picked = await queue.sweep();
-        // Full again: more may be waiting in the log.
-        if (!queue.hasRoom()) backlog = true;
-        if (picked > 0) log.info({ picked }, "processing stored deliveries");
-        await deliveries.purgeFinishedBefore(new Date(Date.now() - KEEP_FINISHED_MS));
-      } catch (error) {
-        log.error({ err: error }, "delivery sweep failed; will try again");
-      }
-    });
-    return sweeping;
-  };
+  async function sweepOnce(): Promise<void> {
+    const picked = await queue.sweep();
+    // Full again: more may be waiting in the log.
+    if (!queue.hasRoom()) backlog = true;
+    if (picked > 0) log.info({ picked }, "processing stored deliveries");
+    await deliveries.purgeFinishedBefore(new Date(clock.now().getTime() - KEEP_FINISHED_MS));
+  }
 
   return {
     queue,
@@ -113,7 +117,7 @@ export function createWebhookIntake(options: IntakeOptions): WebhookIntake {
       const runNow = queue.hasRoom();
       let stored: boolean;
       try {
-        stored = await deliveries.add({ id, event, action, body }, runNow ? DELIVERY_LEASE_MS : 0);
+        stored = await deliveries.add({ id, event, action, body }, runNow ? queue.lease.leaseMs : 0);
       } catch (error) {
         log.error({ delivery: id, event, err: error }, "could not store a webhook delivery; GitHub will see it failed");
         res.status(503).json({ error: "store_unavailable", message: "the delivery could not be stored; redeliver it" });
@@ -132,19 +136,16 @@ export function createWebhookIntake(options: IntakeOptions): WebhookIntake {
     async start() {
       const recovered = await deliveries.recoverAtStart();
       if (recovered > 0) log.warn({ recovered }, "deliveries left unfinished by a previous process will be processed again");
-      await sweep();
-      if (options.sweepIntervalMs !== 0) {
-        timer = setInterval(() => void sweep(), options.sweepIntervalMs ?? 15_000);
-        timer.unref();
-      }
+      sweeper = startSweeper(sweepOnce, { intervalMs: options.sweepIntervalMs ?? 15_000, clock, onError: (error) => log.error({ err: error }, "delivery sweep failed; will try again") });
+      await sweeper.tick();
     },
+    sweep,
     stopAccepting() {
       accepting = false;
     },
     async drain(timeoutMs) {
       accepting = false;
-      clearInterval(timer);
-      await sweeping;
+      await sweeper?.stop();
       return queue.drain(timeoutMs);
     },
   };

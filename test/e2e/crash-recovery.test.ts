@@ -75,9 +75,10 @@ describe("a crash between decision and callback", () => {
     await held.arrived;
 
     await kill(first);
+    await held.gone;
     held.release();
     // The decision was recorded with its callback queued; the callback itself never got an answer.
-    expect(await inspect((store) => store.outbox.counts())).toEqual({ pending: 1, done: 0, dead: 0 });
+    expect(await inspect((store) => store.outbox.counts())).toEqual({ pending: 1, done: 0, dead: 0, superseded: 0 });
     expect(github.calls("callback")).toHaveLength(0);
 
     const second = start();
@@ -91,7 +92,7 @@ describe("a crash between decision and callback", () => {
     const row = await inspect((store) => store.findByDelivery(id));
     expect(row).toMatchObject({ decision: "allow", effect: { kind: "deployment_callback", ok: true, status: 204 } });
     expect(await inspect((store) => store.count({ policy: "deploy" }))).toBe(1);
-    expect(await inspect((store) => store.outbox.counts())).toEqual({ pending: 0, done: 1, dead: 0 });
+    expect(await inspect((store) => store.outbox.counts())).toEqual({ pending: 0, done: 1, dead: 0, superseded: 0 });
   });
 });
 
@@ -104,6 +105,7 @@ describe("a crash after the webhook was acknowledged", () => {
     await held.arrived;
 
     await kill(first);
+    await held.gone;
     held.release();
     expect(await inspect((store) => store.deliveries.get(id))).toMatchObject({ status: "pending", event: "deployment_protection_rule" });
     expect(await inspect((store) => store.findByDelivery(id))).toBeUndefined();

@@ -13,6 +13,7 @@ import { eventually } from "../helpers/eventually.js";
 import { gateDeps, type GateDeps } from "../helpers/gate-deps.js";
 import { gatedGitHub, type GatedGitHub } from "../helpers/gated-github.js";
 import { failure, json, type Route } from "../helpers/github-router.js";
+import { ManualClock } from "../helpers/manual-clock.js";
 import { checkRunsOf, scenario, scenarioRoutes as pullRequestRoutes, webhook } from "../helpers/pull-request-scenario.js";
 import { signedDelivery, TEST_APP_ID, TEST_WEBHOOK_SECRET, testAppPrivateKey } from "../helpers/test-probot.js";
 
@@ -22,6 +23,9 @@ interface Running {
   url: string;
   github: GatedGitHub;
   gate: GateDeps;
+  clock: ManualClock;
+  /** Moves time past any retry and lets the outbox worker make what is due. */
+  retryNow(): Promise<void>;
 }
 
 const open: (() => Promise<void>)[] = [];
@@ -32,13 +36,15 @@ afterEach(async () => {
 async function serve(routes: Route[]): Promise<Running> {
   const github = await gatedGitHub(routes);
   const env = { GHE_HOST: github.host, GHE_PROTOCOL: "http", OUTBOX_RETRY_BASE_MS: "50", OUTBOX_MAX_ATTEMPTS: "5" };
-  const gate = await gateDeps(env);
+  // Outbox retries happen when the test moves this clock, never on their own.
+  const clock = new ManualClock(new Date().toISOString());
+  const gate = await gateDeps(env, { clock: clock.now });
   const probot = createProbot({
     env: { ...env, APP_ID: String(TEST_APP_ID), PRIVATE_KEY: testAppPrivateKey(), WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, LOG_LEVEL: "fatal" },
     // The production configuration, with shorter pauses and timeout.
     overrides: probotGitHubOverrides({ timeoutMs: 300, retries: 1, retryBaseMs: 10, rateLimitBaseMs: 10 }),
   });
-  const app = await createServer({ probot, registry, deps: gate.deps, timing: { outboxIntervalMs: 50 } });
+  const app = await createServer({ probot, registry, deps: gate.deps, timing: { outboxIntervalMs: 0, clock } });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
   });
@@ -51,7 +57,11 @@ async function serve(routes: Route[]): Promise<Running> {
     await github.close();
     await gate.close();
   });
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, github, gate };
+  const retryNow = async () => {
+    await clock.advance(60_000);
+    await app.work.outbox!.tick();
+  };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, github, gate, clock, retryNow };
 }
 
 async function deliver(repol: Running, event = "deployment_protection_rule", body?: unknown): Promise<{ status: number; id: string; tookMs: number }> {
@@ -81,13 +91,16 @@ describe("GitHub failing to take the callback", () => {
     await eventually("the failed attempts to be recorded", async () => (await repol.gate.store.findByDelivery(id))?.effect.status === 502);
     const failedSoFar = repol.github.calls("callback").length;
     expect(failedSoFar).toBeGreaterThanOrEqual(2);
+    await repol.retryNow();
+    expect(repol.github.calls("callback").length).toBeGreaterThan(failedSoFar);
     down = false;
+    await repol.retryNow();
     await eventually("the callback to get through", async () => (await repol.gate.store.findByDelivery(id))?.effect.ok);
 
     const answered = repol.github.calls("callback").filter((request) => request.status === 204);
     expect(callbackBodies(answered).map((body) => body.state)).toEqual(["approved"]);
     expect((await repol.gate.store.findByDelivery(id))!).toMatchObject({ decision: "allow", effect: { kind: "deployment_callback", ok: true, status: 204 } });
-    expect(await repol.gate.store.outbox!.counts()).toEqual({ pending: 0, done: 1, dead: 0 });
+    expect(await repol.gate.store.outbox!.counts()).toEqual({ pending: 0, done: 1, dead: 0, superseded: 0 });
   });
 });
 
@@ -105,6 +118,7 @@ describe("GitHub failing to create the check run", () => {
     await eventually("the failed attempts to be recorded", async () => (await repol.gate.store.findByDelivery(id))?.effect.status === 503);
     expect(checkRunsOf(s)).toEqual([]);
     down = false;
+    await repol.retryNow();
     const row = await eventually("the check run to be made", async () => {
       const found = await repol.gate.store.findByDelivery(id);
       return found?.effect.ok ? found : undefined;

@@ -17,8 +17,11 @@ export interface FakeGitHub extends GitHubRouter {
 }
 
 export interface FakeGitHubOptions {
-  /** Runs before each reply; may wait (a slow or hanging GitHub). No reply is sent if the client has gone. */
-  beforeReply?(request: GitHubRequest): Promise<void>;
+  /**
+   * Runs before each reply; may wait (a slow or hanging GitHub). No reply is sent (and no call recorded)
+   * if the client has gone; `gone` resolves when it has.
+   */
+  beforeReply?(request: GitHubRequest, gone: Promise<void>): Promise<void>;
 }
 
 export async function fakeGitHub(routes: Route[] = [], { beforeReply }: FakeGitHubOptions = {}): Promise<FakeGitHub> {
@@ -26,8 +29,9 @@ export async function fakeGitHub(routes: Route[] = [], { beforeReply }: FakeGitH
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const { path, query } = requestTarget(url, API_ROOT_PATH);
+    const gone = new Promise<void>((resolve) => res.once("close", () => resolve()));
     const request: GitHubRequest = { method: req.method ?? "GET", path, query, headers: req.headers, body: await readBody(req), apiRoot: apiUrl };
-    await beforeReply?.(request);
+    await beforeReply?.(request, gone);
     if (res.destroyed) return;
     const reply = router.handle(request);
     res.writeHead(reply.status, { "content-type": "application/json; charset=utf-8", ...reply.headers });

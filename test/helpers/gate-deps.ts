@@ -31,12 +31,14 @@ export interface GateDeps {
   close(): Promise<void>;
 }
 
-export async function gateDeps(env: NodeJS.ProcessEnv = {}): Promise<GateDeps> {
+/** `clock`: the store's clock, for tests that move time by hand (the same one the server's timers use). */
+export async function gateDeps(env: NodeJS.ProcessEnv = {}, { clock }: { clock?: () => Date } = {}): Promise<GateDeps> {
   const dir = mkdtempSync(join(tmpdir(), "repol-gate-"));
   const dbPath = join(dir, "audit.db");
   const settings = loadSettings({ AUDIT_DB_PATH: dbPath, POLICY_WASM_PATH: ensurePolicyBundle(), ...env });
   const engine = await loadPolicyEngine(settings.policyWasmPath);
-  const store = await openAuditStore(settings);
+  const store = clock ? openSqliteStore(dbPath, { clock }) : await openAuditStore(settings);
+  if (clock) await store.migrate();
   return {
     deps: { engine, store, settings },
     store,

@@ -6,6 +6,11 @@ import type { GitHubRequest, Route } from "./github-router.js";
 export interface Hold {
   /** Resolves when a matching request has arrived and is being held. */
   arrived: Promise<GitHubRequest>;
+  /**
+   * Resolves when the client of the held request has closed its connection (killed, or gave up). A
+   * process exit is seen before its sockets close: wait for this before releasing, or the reply races it.
+   */
+  gone: Promise<void>;
   /** Lets the held request (and any later one) be answered. */
   release(): void;
 }
@@ -18,13 +23,13 @@ export interface GatedGitHub extends FakeGitHub {
 }
 
 export async function gatedGitHub(routes: Route[] = []): Promise<GatedGitHub> {
-  const holds: { method: string; path: RegExp; arrived: (request: GitHubRequest) => void; released: Promise<void> }[] = [];
+  const holds: { method: string; path: RegExp; arrived: (request: GitHubRequest, gone: Promise<void>) => void; released: Promise<void> }[] = [];
   const arrivals: GitHubRequest[] = [];
   const github = await fakeGitHub(routes, {
-    async beforeReply(request) {
+    async beforeReply(request, gone) {
       arrivals.push(request);
       for (const hold of holds.filter((h) => h.method === request.method && h.path.test(request.path))) {
-        hold.arrived(request);
+        hold.arrived(request, gone);
         await hold.released;
       }
     },
@@ -34,17 +39,23 @@ export async function gatedGitHub(routes: Route[] = []): Promise<GatedGitHub> {
     arrivals,
     hold(method: string, path: RegExp): Hold {
       let arrived!: (request: GitHubRequest) => void;
+      let heldGone!: (gone: Promise<void>) => void;
       let release!: () => void;
       const hold = {
         method,
         path,
-        arrived: (request: GitHubRequest) => arrived(request),
+        arrived: (request: GitHubRequest, gone: Promise<void>) => {
+          arrived(request);
+          heldGone(gone);
+        },
         released: new Promise<void>((resolve) => (release = resolve)),
       };
       const arrival = new Promise<GitHubRequest>((resolve) => (arrived = resolve));
+      const gone = new Promise<Promise<void>>((resolve) => (heldGone = resolve)).then((closed) => closed);
       holds.push(hold);
       return {
         arrived: arrival,
+        gone,
         release: () => {
           const at = holds.indexOf(hold);
           if (at >= 0) holds.splice(at, 1);

@@ -78,6 +78,18 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 3,
+    name: "outbox_targets_and_leases",
+    // The target an effect overwrites on GitHub, the lease of an attempt in progress, and the status
+    // `superseded` for an effect dropped because a newer decision for its target was recorded.
+    sql: `
+      ALTER TABLE outbox ADD COLUMN target text, ADD COLUMN leased_until timestamptz;
+      ALTER TABLE outbox DROP CONSTRAINT outbox_status_check;
+      ALTER TABLE outbox ADD CONSTRAINT outbox_status_check CHECK (status IN ('pending', 'done', 'dead', 'superseded'));
+      CREATE INDEX outbox_by_target ON outbox (target, status);
+    `,
+  },
+  {
+    version: 4,
     name: "environment_index_without_case",
     // Environment filters compare lower(environment) (GitHub's names ignore case); the index follows,
     // so such a filter still walks an index newest first.

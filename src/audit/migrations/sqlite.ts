@@ -77,6 +77,36 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 3,
+    name: "outbox_targets_and_leases",
+    // SQLite cannot change a CHECK constraint in place: the table is rebuilt with the new status
+    // `superseded`, the target an effect overwrites on GitHub, and the lease of an attempt in progress.
+    sql: `
+      CREATE TABLE outbox_v3 (
+        id              TEXT    NOT NULL PRIMARY KEY,
+        delivery_id     TEXT,
+        audit_id        TEXT,
+        kind            TEXT    NOT NULL,
+        installation_id INTEGER,
+        request         TEXT    NOT NULL,
+        status          TEXT    NOT NULL CHECK (status IN ('pending', 'done', 'dead', 'superseded')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT    NOT NULL,
+        last_error      TEXT,
+        created_at      TEXT    NOT NULL,
+        target          TEXT,
+        leased_until    TEXT
+      ) STRICT;
+      INSERT INTO outbox_v3 (id, delivery_id, audit_id, kind, installation_id, request, status, attempts, next_attempt_at, last_error, created_at)
+        SELECT id, delivery_id, audit_id, kind, installation_id, request, status, attempts, next_attempt_at, last_error, created_at FROM outbox;
+      DROP TABLE outbox;
+      ALTER TABLE outbox_v3 RENAME TO outbox;
+      CREATE INDEX outbox_due       ON outbox (status, next_attempt_at);
+      CREATE INDEX outbox_by_time   ON outbox (created_at);
+      CREATE INDEX outbox_by_target ON outbox (target, status);
+    `,
+  },
+  {
+    version: 4,
     name: "environment_index_without_case",
     // Environment filters compare lower(environment) (GitHub's names ignore case); the index follows,
     // so such a filter still walks an index newest first.

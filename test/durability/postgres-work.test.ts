@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { openPostgresStore } from "../../src/audit/postgres-store.js";
 import { freshSchema, postgresAvailable } from "../helpers/postgres.js";
-import { auditRow } from "./fixtures.js";
+import { auditRow } from "../audit/fixtures.js";
 import { describeWorkStore } from "./work-store-contract.js";
 
 if (postgresAvailable("postgres delivery log and outbox")) {

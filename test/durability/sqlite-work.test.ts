@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openSqliteStore } from "../../src/audit/sqlite-store.js";
-import { auditRow } from "./fixtures.js";
+import { auditRow } from "../audit/fixtures.js";
 import { describeWorkStore } from "./work-store-contract.js";
 
 function tempDir(): { path: string; remove(): void } {

@@ -1,20 +1,25 @@
 // Makes the GitHub calls still waiting in the outbox: those whose first attempt failed, and those a
 // previous process had recorded but not made when it stopped. Runs on a timer; never throws out of it.
 import { Gauge } from "prom-client";
-import type { Outbox, OutboxEntry } from "../audit/work-store.js";
 import { deliverEffect, type EffectAttempt, type EffectRequest } from "../github/deliver-effect.js";
 import type { GitHub } from "../github/github-client.js";
 import { metricsRegistry } from "../metrics.js";
-import { EFFECT_LEASE_MS } from "./record-and-deliver.js";
+import { systemClock, type Clock } from "./clock.js";
+import { DEFAULT_LEASE, whileLeased, type HeldLease, type LeasePolicy } from "./lease.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-delay.js";
-import { settleAttempt, type OutboxLog } from "./settle-attempt.js";
+import { settleAttempt, type WorkLog } from "./settle-attempt.js";
+import { startSweeper } from "./sweeper.js";
+import type { Outbox, OutboxEntry } from "./work-store.js";
 
 export interface OutboxWorkerOptions {
   outbox: Outbox;
   /** An Octokit authenticated as the installation the effect belongs to. */
   clientFor(installationId: number | null): Promise<GitHub>;
-  log: OutboxLog;
+  log: WorkLog;
   policy?: RetryPolicy;
+  lease?: LeasePolicy;
+  clock?: Clock;
+  /** 0: no timer, effects are looked for only when ticked. */
   intervalMs?: number;
   batchSize?: number;
 }
@@ -30,7 +35,7 @@ let observed: Outbox | undefined;
 // Read at scrape time, so a dead effect shows up in metrics however long ago it died.
 new Gauge({
   name: "repol_outbox_effects",
-  help: "GitHub effects (deployment callbacks, check runs) in the outbox, by status: pending, done, dead.",
+  help: "GitHub effects (deployment callbacks, check runs) in the outbox, by status: pending, done, dead, superseded.",
   labelNames: ["status"] as const,
   registers: [metricsRegistry],
   async collect() {
@@ -46,9 +51,11 @@ new Gauge({
 export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const { outbox, log } = options;
   const policy = options.policy ?? DEFAULT_RETRY_POLICY;
+  const lease = options.lease ?? DEFAULT_LEASE;
+  const clock = options.clock ?? systemClock;
+  const batchSize = options.batchSize ?? 10;
   observed = outbox;
   let stopped = false;
-  let current: Promise<void> = Promise.resolve();
 
   const attempt = async (entry: OutboxEntry): Promise<EffectAttempt> => {
     try {
@@ -59,32 +66,39 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     }
   };
 
-  const runDue = async () => {
-    for (;;) {
-      if (stopped) return;
-      const due = await outbox.claimDue(options.batchSize ?? 10, EFFECT_LEASE_MS);
+  // Every entry of a claimed batch stays leased until it is settled, also while it waits its turn.
+  const runBatch = async (due: OutboxEntry[]) => {
+    const unsettled = new Set(due);
+    const held: HeldLease = {
+      async renew(leaseMs) {
+        let all = true;
+        for (const entry of unsettled) all = (await outbox.renew(entry.id, entry.attempts, leaseMs)) && all;
+        return all;
+      },
+      onLost: (error) => log.warn({ err: error }, "could not renew the lease of effects being sent"),
+    };
+    await whileLeased(held, lease, clock, async () => {
       for (const entry of due) {
         // Claimed but not attempted: due again when the lease ends (at once after a restart on SQLite).
         if (stopped) return;
         const result = await attempt(entry);
+        unsettled.delete(entry);
         const settled = await settleAttempt(outbox, entry, result, policy, log);
         if (settled === "done") log.info({ effect: entry.id, kind: entry.kind, delivery: entry.delivery_id, attempts: entry.attempts, outcome: result.outcome }, "queued effect delivered");
       }
-      if (due.length < (options.batchSize ?? 10)) return;
+    });
+  };
+
+  const runDue = async () => {
+    for (;;) {
+      if (stopped) return;
+      const due = await outbox.claimDue(batchSize, lease.leaseMs);
+      await runBatch(due);
+      if (due.length < batchSize) return;
     }
   };
 
-  const tick = () => {
-    current = current.then(async () => {
-      try {
-        await runDue();
-      } catch (error) {
-        log.error({ err: error }, "outbox sweep failed; will try again");
-      }
-    });
-    return current;
-  };
-
+  const sweeper = startSweeper(runDue, { intervalMs: options.intervalMs ?? 2_000, clock, onError: (error) => log.error({ err: error }, "outbox sweep failed; will try again") });
   const started = (async () => {
     try {
       const recovered = await outbox.recoverAtStart();
@@ -92,21 +106,18 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     } catch (error) {
       log.error({ err: error }, "outbox recovery failed; leases will expire instead");
     }
-    await tick();
+    await sweeper.tick();
   })();
-  const timer = setInterval(() => void tick(), options.intervalMs ?? 2_000);
-  timer.unref();
 
   return {
     tick: async () => {
       await started;
-      await tick();
+      await sweeper.tick();
     },
     async stop() {
       stopped = true;
-      clearInterval(timer);
       await started;
-      await current;
+      await sweeper.stop();
     },
   };
 }

@@ -7,14 +7,11 @@ import type { AuditStore } from "../audit/store.js";
 import type { Settings } from "../settings.js";
 import { deliverEffect, type EffectRequest } from "../github/deliver-effect.js";
 import type { GitHub } from "../github/github-client.js";
+import { systemClock, type Clock } from "./clock.js";
+import { effectTarget } from "./effect-target.js";
+import { DEFAULT_LEASE, whileLeased, type LeasePolicy } from "./lease.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-delay.js";
-import { settleAttempt, type OutboxLog } from "./settle-attempt.js";
-
-/**
- * Longer than one attempt can take with Octokit's own retries and rate-limit waits, so no second
- * process sends an effect still being sent; one a dead process held is due again after it.
- */
-export const EFFECT_LEASE_MS = 5 * 60_000;
+import { settleAttempt, type WorkLog } from "./settle-attempt.js";
 
 export const QUEUED: Pick<EffectOutcome, "ok" | "error"> = { ok: false, error: "queued: not yet delivered to GitHub" };
 
@@ -28,8 +25,10 @@ export interface RecordedEffect {
 export interface RecordDeps {
   store: AuditStore;
   github: GitHub;
-  log: OutboxLog;
+  log: WorkLog;
   policy?: RetryPolicy;
+  lease?: LeasePolicy;
+  clock?: Clock;
   installationId: number | null;
 }
 
@@ -42,9 +41,12 @@ export async function recordAndDeliver(deps: RecordDeps, row: NewAuditRecord, re
     const { inserted } = await store.insert({ ...row, effect: outcome });
     return { inserted, outcome };
   }
+  const lease = deps.lease ?? DEFAULT_LEASE;
+  const queued: EffectOutcome = { kind: request.kind, ...QUEUED };
   let recorded;
   try {
-    recorded = await outbox.recordWithEffect({ ...row, effect: { kind: request.kind, ...QUEUED } }, { kind: request.kind, installation_id: deps.installationId, request }, EFFECT_LEASE_MS);
+    const effect = { kind: request.kind, installation_id: deps.installationId, request, target: effectTarget(request) };
+    recorded = await outbox.recordWithEffect({ ...row, effect: queued }, effect, lease.leaseMs);
   } catch (error) {
     // The store is down: answer GitHub anyway (the verdict is a rejection then, as unreadable facts
     // fail closed) so nothing waits for us, and fail the delivery so it is processed again.
@@ -52,9 +54,16 @@ export async function recordAndDeliver(deps: RecordDeps, row: NewAuditRecord, re
     log.error({ delivery: row.delivery_id, outcome, err: error }, "audit store unavailable: answered GitHub without recording");
     throw error;
   }
-  if (!recorded.effect) return { inserted: false, outcome: { kind: request.kind, ...QUEUED } };
-  const attempt = await deliverEffect(github, request);
-  await settleAttempt(outbox, recorded.effect, attempt, deps.policy ?? DEFAULT_RETRY_POLICY, log);
+  const entry = recorded.effect;
+  if (!entry) return { inserted: false, outcome: queued };
+  // An older effect for the same target is still being sent: the worker sends this one after it.
+  if (entry.leased_until === null) return { inserted: true, outcome: queued };
+  const held = {
+    renew: (leaseMs: number) => outbox.renew(entry.id, entry.attempts, leaseMs),
+    onLost: (error: unknown) => log.warn({ effect: entry.id, err: error }, "could not renew the lease of an effect being sent"),
+  };
+  const attempt = await whileLeased(held, lease, deps.clock ?? systemClock, () => deliverEffect(github, request));
+  await settleAttempt(outbox, entry, attempt, deps.policy ?? DEFAULT_RETRY_POLICY, log);
   return { inserted: true, outcome: attempt.outcome };
 }
 

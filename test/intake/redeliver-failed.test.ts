@@ -3,7 +3,7 @@
 import { createProbot } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
 import type { GitHub } from "../../src/github/github-client.js";
-import { redeliverFailed, startRedeliverySweep, type HookDelivery } from "../../src/github/redeliver-failed.js";
+import { redeliverFailed, startRedeliverySweep, type HookDelivery } from "../../src/intake/redeliver-failed.js";
 import { probotGitHubOverrides } from "../../src/github/octokit-options.js";
 import { closedPort } from "../helpers/closed-port.js";
 import { eventually } from "../helpers/eventually.js";

@@ -4,17 +4,18 @@
 import { createProbot } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
 import { openSqliteStore, type SqliteAuditStore } from "../../src/audit/sqlite-store.js";
-import type { NewEffect } from "../../src/audit/work-store.js";
+import type { NewEffect } from "../../src/durability/work-store.js";
 import type { EffectRequest } from "../../src/github/deliver-effect.js";
 import type { GitHub } from "../../src/github/github-client.js";
 import { metricsRegistry } from "../../src/metrics.js";
-import { startOutboxWorker, type OutboxWorker } from "../../src/outbox/outbox-worker.js";
+import { startOutboxWorker, type OutboxWorker } from "../../src/durability/outbox-worker.js";
 import { auditRow } from "../audit/fixtures.js";
 import { INSTALLATION_ID, RUN_ID, passingScenario, scenarioRoutes } from "../helpers/deployment-scenario.js";
 import { gatedGitHub, type GatedGitHub } from "../helpers/gated-github.js";
 import { failure, type Route } from "../helpers/github-router.js";
 import { sampleValue } from "../helpers/prometheus-text.js";
 import { checkRunsOf, HEAD_SHA, scenario, scenarioRoutes as pullRequestRoutes } from "../helpers/pull-request-scenario.js";
+import { ManualClock } from "../helpers/manual-clock.js";
 import { TEST_APP_ID, TEST_WEBHOOK_SECRET, testAppPrivateKey, TestOctokit } from "../helpers/test-probot.js";
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -25,6 +26,7 @@ const callback = (state: "approved" | "rejected" = "approved"): NewEffect => ({
 });
 
 let store: SqliteAuditStore;
+let clock: ManualClock;
 let github: GatedGitHub;
 let worker: OutboxWorker | undefined;
 
@@ -37,7 +39,9 @@ afterEach(async () => {
 });
 
 async function setUp(routes: Route[], policy = { maxAttempts: 3, baseMs: 20, capMs: 20 }): Promise<void> {
-  store = openSqliteStore(":memory:");
+  // One clock for the store's due times and the worker's timers; only the test moves it.
+  clock = new ManualClock();
+  store = openSqliteStore(":memory:", { clock: clock.now });
   await store.migrate();
   github = await gatedGitHub(routes);
   const probot = createProbot({
@@ -49,12 +53,12 @@ async function setUp(routes: Route[], policy = { maxAttempts: 3, baseMs: 20, cap
     clientFor: async (id) => (await (id === null ? probot.auth() : probot.auth(id))) as GitHub,
     log: silent,
     policy,
-    intervalMs: 60_000,
+    clock,
+    intervalMs: 0,
   });
 }
 
 const callbackRoute = (reply: Route["reply"]): Route => ({ name: "callback", method: "POST", path: /\/deployment_protection_rule$/, reply });
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("the outbox worker", () => {
   it("makes a queued callback with the installation's token and writes the outcome into the audit row", async () => {
@@ -81,11 +85,11 @@ describe("the outbox worker", () => {
     expect((await store.get(auditId))!.effect).toMatchObject({ ok: false, status: 502, error: expect.stringContaining("will retry") });
 
     for (const expected of [2, 3]) {
-      await pause(30);
+      await clock.advance(30);
       await worker!.tick();
       expect(github.calls("callback")).toHaveLength(expected);
     }
-    await pause(30);
+    await clock.advance(30);
     await worker!.tick();
     expect(github.calls("callback")).toHaveLength(3);
     expect(await store.outbox.get(effect!.id)).toMatchObject({ status: "dead", attempts: 3 });
@@ -93,12 +97,28 @@ describe("the outbox worker", () => {
     expect(sampleValue(await metricsRegistry.metrics(), "repol_outbox_effects", { status: "dead" })).toBe(1);
   });
 
+  it("keeps the lease of an effect while GitHub is still answering it, so no other sweep sends it again", async () => {
+    await setUp(scenarioRoutes(passingScenario()));
+    const held = github.hold("POST", /\/deployment_protection_rule$/);
+    const { effect } = await store.outbox.recordWithEffect(auditRow({ delivery_id: "slow" }), callback(), 0);
+
+    const ticking = worker!.tick();
+    await held.arrived;
+    await clock.advance(10 * 60_000);
+    expect(await store.outbox.claimDue(10, 60_000)).toEqual([]);
+    held.release();
+    await ticking;
+
+    expect(github.calls("callback")).toHaveLength(1);
+    expect(await store.outbox.get(effect!.id)).toMatchObject({ status: "done", attempts: 1, leased_until: null });
+  });
+
   it("takes a 422 on a queued callback as already decided: recorded once, never retried", async () => {
     await setUp(scenarioRoutes(passingScenario({ callbackStatus: 422 })));
     const { effect, auditId } = await store.outbox.recordWithEffect(auditRow({ delivery_id: "decided" }), callback("rejected"), 0);
 
     await worker!.tick();
-    await pause(30);
+    await clock.advance(30);
     await worker!.tick();
 
     expect(github.calls("callback")).toHaveLength(1);

@@ -2,9 +2,10 @@
 // postgres-work.test.ts run this same suite against a real database.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AuditStore } from "../../src/audit/store.js";
-import type { DeliveryLog, Outbox } from "../../src/audit/work-store.js";
-import { auditRow, TestClock } from "./fixtures.js";
-import type { StoreFactory } from "./store-contract.js";
+import type { DeliveryLog, Outbox } from "../../src/durability/work-store.js";
+import { auditRow, TestClock } from "../audit/fixtures.js";
+import type { StoreFactory } from "../audit/store-contract.js";
+import { outboxTargetCases } from "./outbox-targets-contract.js";
 
 const delivery = (id: string, event = "deployment_protection_rule") => ({ id, event, action: "requested", body: JSON.stringify({ action: "requested", n: id }) });
 const callback = { kind: "deployment_callback" as const, installation_id: 41_234_567, request: { kind: "deployment_callback", review: { owner: "acme", repo: "shop", runId: 7, environment: "production", state: "approved", comment: "ok" } } };
@@ -74,7 +75,7 @@ export function describeWorkStore(name: string, factory: StoreFactory): void {
       it("marks a delivery done, or failed to be retried later, or failed for good", async () => {
         for (const id of ["ok", "again", "never"]) await deliveries.add(delivery(id), 60_000);
         await deliveries.markDone("ok");
-        await deliveries.markFailed("again", "GitHub answered 502", new Date(clock.now().getTime() + 5_000));
+        await deliveries.markFailed("again", "GitHub answered 502", 5_000);
         await deliveries.markFailed("never", "bad payload", null);
         expect(await deliveries.get("ok")).toMatchObject({ status: "done", last_error: null });
         expect(await deliveries.get("again")).toMatchObject({ status: "pending", last_error: "GitHub answered 502" });
@@ -95,6 +96,19 @@ export function describeWorkStore(name: string, factory: StoreFactory): void {
         await deliveries.add(delivery("have-2"), 0);
         expect(await deliveries.known(["have-1", "missing", "have-2"])).toEqual(new Set(["have-1", "have-2"]));
         expect(await deliveries.known([])).toEqual(new Set());
+      });
+
+      it("renews a claim only while the attempt that took it still holds it", async () => {
+        await deliveries.add(delivery("held"), 60_000);
+        clock.advance(50_000);
+        expect(await deliveries.renew("held", 1, 60_000)).toBe(true);
+        clock.advance(50_000);
+        expect(await deliveries.claimDue(10, 60_000)).toEqual([]);
+        clock.advance(20_000);
+        expect((await deliveries.claimDue(10, 60_000)).map((d) => [d.id, d.attempts])).toEqual([["held", 2]]);
+        expect(await deliveries.renew("held", 1, 60_000)).toBe(false);
+        await deliveries.markDone("held");
+        expect(await deliveries.renew("held", 2, 60_000)).toBe(false);
       });
 
       it("purges finished deliveries before a time and keeps pending ones", async () => {
@@ -123,7 +137,7 @@ export function describeWorkStore(name: string, factory: StoreFactory): void {
         const first = await outbox.recordWithEffect(auditRow({ delivery_id: "twice" }), callback, 60_000);
         const second = await outbox.recordWithEffect(auditRow({ delivery_id: "twice" }), callback, 60_000);
         expect(second).toEqual({ inserted: false, auditId: first.auditId, effect: null });
-        expect(await outbox.counts()).toEqual({ pending: 1, done: 0, dead: 0 });
+        expect(await outbox.counts()).toEqual({ pending: 1, done: 0, dead: 0, superseded: 0 });
       });
 
       it("writes the delivered outcome into the audit row", async () => {
@@ -136,7 +150,7 @@ export function describeWorkStore(name: string, factory: StoreFactory): void {
       it("shows a failed attempt while it waits to be retried, then hands it out again when due", async () => {
         const { effect, auditId } = await outbox.recordWithEffect(auditRow({ delivery_id: "o-3" }), callback, 60_000);
         const failed = { kind: "deployment_callback" as const, ok: false, status: 502, error: "will retry: GitHub answered 502" };
-        await outbox.retryLater(effect!.id, failed, new Date(clock.now().getTime() + 30_000));
+        await outbox.retryLater(effect!.id, failed, 30_000);
         expect((await store.get(auditId))!.effect).toEqual(failed);
         expect(await outbox.claimDue(10, 60_000)).toEqual([]);
         clock.advance(30_000);
@@ -149,7 +163,7 @@ export function describeWorkStore(name: string, factory: StoreFactory): void {
         const outcome = { kind: "deployment_callback" as const, ok: false, error: "gave up after 12 attempts: no answer" };
         await outbox.giveUp(effect!.id, outcome);
         expect((await store.get(auditId))!.effect).toEqual(outcome);
-        expect(await outbox.counts()).toEqual({ pending: 0, done: 0, dead: 1 });
+        expect(await outbox.counts()).toEqual({ pending: 0, done: 0, dead: 1, superseded: 0 });
       });
 
       it("hands each due effect to one claimant only, even from two connections", async () => {
@@ -171,8 +185,10 @@ export function describeWorkStore(name: string, factory: StoreFactory): void {
         await outbox.complete(done.effect!.id, { kind: "deployment_callback", ok: true, status: 204 });
         clock.advance(10_000);
         expect(await outbox.purgeFinishedBefore(clock.now())).toBe(1);
-        expect(await outbox.counts()).toEqual({ pending: 1, done: 0, dead: 0 });
+        expect(await outbox.counts()).toEqual({ pending: 1, done: 0, dead: 0, superseded: 0 });
       });
     });
+
+    describe("outbox targets", () => outboxTargetCases(() => ({ store, outbox, clock, openAnother })));
   });
 }

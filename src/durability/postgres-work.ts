@@ -1,33 +1,39 @@
-// The delivery log and the effect outbox on the PostgreSQL pool of the audit store. Claims use
-// FOR UPDATE SKIP LOCKED, so replicas sweeping together each take different rows.
+// The delivery log and the effect outbox on the PostgreSQL pool of the audit store.
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
-import { AUDIT_COLUMNS, newRowParams } from "./audit-row.js";
+import { AUDIT_COLUMNS, newRowParams } from "../audit/audit-row.js";
+import type { NewAuditRecord } from "../audit/record.js";
 import type { EffectOutcome } from "../domain/effect-outcome.js";
-import type { NewAuditRecord } from "./record.js";
-import { storableColumn, storableText } from "./storable-text.js";
+import { storableColumn, storableText } from "../audit/storable-text.js";
+import { supersededOutcome } from "./effect-target.js";
+import { DELIVERY_TABLE, OUTBOX_TABLE } from "./leased-tables.js";
+import { postgresLeases } from "./postgres-leases.js";
 import type { DeliveryLog, NewDelivery, NewEffect, Outbox, OutboxEntry, OutboxStatus, RecordedDecision, StoredDelivery } from "./work-store.js";
 
 type Clock = () => Date;
+type Row = Record<string, unknown>;
 
-const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : String(value));
+// Recording effects for one target is serialised across replicas on this advisory lock namespace.
+const TARGET_LOCKS = 724_503;
+
+const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : value === null ? null : String(value));
 const later = (clock: Clock, ms: number) => new Date(clock().getTime() + ms);
 
-function deliveryFrom(row: Record<string, unknown>): StoredDelivery {
+function deliveryFrom(row: Row): StoredDelivery {
   return {
     id: row.delivery_id as string,
     event: row.event as string,
     action: row.action as string | null,
     body: row.body as string,
-    received_at: iso(row.received_at),
+    received_at: iso(row.received_at)!,
     status: row.status as StoredDelivery["status"],
     attempts: Number(row.attempts),
-    due_at: iso(row.due_at),
+    due_at: iso(row.due_at)!,
     last_error: row.last_error as string | null,
   };
 }
 
-function entryFrom(row: Record<string, unknown>): OutboxEntry {
+function entryFrom(row: Row): OutboxEntry {
   return {
     id: row.id as string,
     delivery_id: row.delivery_id as string | null,
@@ -35,11 +41,13 @@ function entryFrom(row: Record<string, unknown>): OutboxEntry {
     kind: row.kind as OutboxEntry["kind"],
     installation_id: row.installation_id === null ? null : Number(row.installation_id),
     request: row.request,
+    target: row.target as string | null,
     status: row.status as OutboxStatus,
     attempts: Number(row.attempts),
-    next_attempt_at: iso(row.next_attempt_at),
+    next_attempt_at: iso(row.next_attempt_at)!,
+    leased_until: iso(row.leased_until),
     last_error: row.last_error as string | null,
-    created_at: iso(row.created_at),
+    created_at: iso(row.created_at)!,
   };
 }
 
@@ -61,7 +69,9 @@ async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => 
 }
 
 export function postgresDeliveryLog(pool: pg.Pool, clock: Clock): DeliveryLog {
+  const leases = postgresLeases(pool, clock, DELIVERY_TABLE, deliveryFrom);
   return {
+    ...leases,
     async add(delivery: NewDelivery, claimForMs: number) {
       const now = clock();
       const { rowCount } = await pool.query(
@@ -83,44 +93,40 @@ export function postgresDeliveryLog(pool: pg.Pool, clock: Clock): DeliveryLog {
       const stored = new Set(rows.map((row) => row.delivery_id));
       return new Set(ids.filter((id) => stored.has(storableText(id))));
     },
-    async claimDue(limit, leaseMs) {
-      const { rows } = await pool.query(
-        `UPDATE deliveries SET attempts = attempts + 1, due_at = $3
-          WHERE delivery_id IN (SELECT delivery_id FROM deliveries WHERE status = 'pending' AND due_at <= $1
-                                 ORDER BY received_at, delivery_id LIMIT $2 FOR UPDATE SKIP LOCKED)
-          RETURNING *`,
-        [clock(), limit, later(clock, leaseMs)],
-      );
-      return rows.map(deliveryFrom).sort((a, b) => a.received_at.localeCompare(b.received_at) || (a.id < b.id ? -1 : 1));
-    },
     async markDone(id) {
       await pool.query("UPDATE deliveries SET status = 'done', last_error = NULL WHERE delivery_id = $1", [storableText(id)]);
     },
-    async markFailed(id, error, retryAt) {
+    async markFailed(id, error, retryInMs) {
       await pool.query("UPDATE deliveries SET status = $1, last_error = $2, due_at = $3 WHERE delivery_id = $4", [
-        retryAt ? "pending" : "failed",
+        retryInMs === null ? "failed" : "pending",
         storableText(error),
-        retryAt ?? clock(),
+        later(clock, retryInMs ?? 0),
         storableText(id),
       ]);
-    },
-    async recoverAtStart() {
-      return 0;
-    },
-    async purgeFinishedBefore(before) {
-      const { rowCount } = await pool.query("DELETE FROM deliveries WHERE status <> 'pending' AND received_at < $1", [before]);
-      return rowCount ?? 0;
     },
   };
 }
 
 export function postgresOutbox(pool: pg.Pool, clock: Clock): Outbox {
-  const setEffect = (client: pg.PoolClient, id: string, outcome: EffectOutcome) =>
-    client.query("UPDATE audit_records SET effect = $1 WHERE id = (SELECT audit_id FROM outbox WHERE id = $2)", [storableColumn(outcome, true), id]);
+  const leases = postgresLeases(pool, clock, OUTBOX_TABLE, entryFrom);
+  /** Settles an entry still pending; either way the attempt's lease is released. */
+  const settle = (id: string, status: OutboxStatus, outcome: EffectOutcome, error: string | null, nextAttemptAt: Date | null = null) =>
+    inTransaction(pool, async (client) => {
+      const { rowCount } = await client.query(
+        "UPDATE outbox SET status = $1, last_error = $2, next_attempt_at = coalesce($3, next_attempt_at), leased_until = NULL WHERE id = $4 AND status = 'pending'",
+        [status, storableText(error), nextAttemptAt, id],
+      );
+      if (rowCount === 1) await client.query("UPDATE audit_records SET effect = $1 WHERE id = (SELECT audit_id FROM outbox WHERE id = $2)", [storableColumn(outcome, true), id]);
+      else await client.query("UPDATE outbox SET leased_until = NULL WHERE id = $1", [id]);
+    });
   return {
+    ...leases,
     async recordWithEffect(row: NewAuditRecord, effect: NewEffect, claimForMs: number): Promise<RecordedDecision> {
       return inTransaction(pool, async (client) => {
         const now = clock();
+        const target = effect.target ?? null;
+        // Replicas recording for one target take turns, so each sees the effect it supersedes.
+        if (target !== null) await client.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [TARGET_LOCKS, target]);
         const { params } = newRowParams(row, now);
         const inserted = await client.query<{ id: string }>(
           `INSERT INTO audit_records (${AUDIT_COLUMNS.join(", ")}) VALUES (${AUDIT_COLUMNS.map((_, i) => `$${i + 1}`).join(", ")})
@@ -132,10 +138,19 @@ export function postgresOutbox(pool: pg.Pool, clock: Clock): Outbox {
           return { inserted: false, auditId: existing.rows[0]!.id, effect: null };
         }
         const auditId = inserted.rows[0]!.id;
+        let busy = false;
+        if (target !== null) {
+          await supersedeOlder(client, target, auditId, effect.kind);
+          busy = (await client.query("SELECT 1 FROM outbox WHERE target = $1 AND leased_until > $2", [target, now])).rows.length > 0;
+        }
+        const claimed = claimForMs > 0 && !busy;
         const { rows } = await client.query(
-          `INSERT INTO outbox (id, delivery_id, audit_id, kind, installation_id, request, status, attempts, next_attempt_at, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9) RETURNING *`,
-          [randomUUID(), storableText(row.delivery_id), auditId, effect.kind, effect.installation_id, storableColumn(effect.request, true), claimForMs > 0 ? 1 : 0, claimForMs > 0 ? later(clock, claimForMs) : now, now],
+          `INSERT INTO outbox (id, delivery_id, audit_id, kind, installation_id, request, status, attempts, next_attempt_at, leased_until, created_at, target)
+           VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9, $10, $11) RETURNING *`,
+          [
+            randomUUID(), storableText(row.delivery_id), auditId, effect.kind, effect.installation_id, storableColumn(effect.request, true),
+            claimed ? 1 : 0, claimed ? later(clock, claimForMs) : now, claimed ? later(clock, claimForMs) : null, now, target,
+          ],
         );
         return { inserted: true, auditId, effect: entryFrom(rows[0]) };
       });
@@ -144,50 +159,30 @@ export function postgresOutbox(pool: pg.Pool, clock: Clock): Outbox {
       const { rows } = await pool.query("SELECT * FROM outbox WHERE id = $1", [id]);
       return rows[0] ? entryFrom(rows[0]) : undefined;
     },
-    async claimDue(limit, leaseMs) {
-      const { rows } = await pool.query(
-        `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $3
-          WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1
-                        ORDER BY created_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)
-          RETURNING *`,
-        [clock(), limit, later(clock, leaseMs)],
-      );
-      return rows.map(entryFrom).sort((a, b) => a.created_at.localeCompare(b.created_at) || (a.id < b.id ? -1 : 1));
-    },
     async complete(id, outcome) {
-      await inTransaction(pool, async (client) => {
-        await client.query("UPDATE outbox SET status = 'done', last_error = $1 WHERE id = $2", [outcome.ok ? null : storableText(outcome.error ?? null), id]);
-        await setEffect(client, id, outcome);
-      });
+      await settle(id, "done", outcome, outcome.ok ? null : (outcome.error ?? null));
     },
-    async retryLater(id, outcome, retryAt) {
-      await inTransaction(pool, async (client) => {
-        const { rowCount } = await client.query("UPDATE outbox SET last_error = $1, next_attempt_at = $2 WHERE id = $3 AND status = 'pending'", [
-          storableText(outcome.error ?? "failed"),
-          retryAt,
-          id,
-        ]);
-        if (rowCount === 1) await setEffect(client, id, outcome);
-      });
+    async retryLater(id, outcome, afterMs) {
+      await settle(id, "pending", outcome, outcome.error ?? "failed", later(clock, afterMs));
     },
     async giveUp(id, outcome) {
-      await inTransaction(pool, async (client) => {
-        await client.query("UPDATE outbox SET status = 'dead', last_error = $1 WHERE id = $2", [storableText(outcome.error ?? "gave up"), id]);
-        await setEffect(client, id, outcome);
-      });
-    },
-    async recoverAtStart() {
-      return 0;
+      await settle(id, "dead", outcome, outcome.error ?? "gave up");
     },
     async counts() {
       const { rows } = await pool.query<{ status: OutboxStatus; n: string }>("SELECT status, count(*) AS n FROM outbox GROUP BY status");
-      const counts: Record<OutboxStatus, number> = { pending: 0, done: 0, dead: 0 };
+      const counts: Record<OutboxStatus, number> = { pending: 0, done: 0, dead: 0, superseded: 0 };
       for (const row of rows) counts[row.status] = Number(row.n);
       return counts;
     },
-    async purgeFinishedBefore(before) {
-      const { rowCount } = await pool.query("DELETE FROM outbox WHERE status <> 'pending' AND created_at < $1", [before]);
-      return rowCount ?? 0;
-    },
   };
+}
+
+/** Drops the target's effects still pending: the decision just recorded replaces theirs on GitHub. */
+async function supersedeOlder(client: pg.PoolClient, target: string, newerAuditId: string, kind: NewEffect["kind"]): Promise<void> {
+  const { rows } = await client.query<{ audit_id: string | null }>(
+    "UPDATE outbox SET status = 'superseded', last_error = $1 WHERE target = $2 AND status = 'pending' RETURNING audit_id",
+    [`superseded by audit row ${newerAuditId}`, target],
+  );
+  const auditIds = rows.map((row) => row.audit_id).filter((id): id is string => id !== null);
+  if (auditIds.length > 0) await client.query("UPDATE audit_records SET effect = $1 WHERE id = ANY($2::text[])", [storableColumn(supersededOutcome(kind, newerAuditId), true), auditIds]);
 }

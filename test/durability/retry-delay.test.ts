@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { retryDelayMs } from "../../src/outbox/retry-delay.js";
+import { retryDelayMs } from "../../src/durability/retry-delay.js";
 
 describe("retryDelayMs", () => {
   const policy = { baseMs: 5_000, capMs: 60_000 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createKeyedQueue } from "../../src/handlers/keyed-queue.js";
+import { createKeyedQueue } from "../../src/durability/keyed-queue.js";
 
 function deferred() {
   let resolve!: () => void;

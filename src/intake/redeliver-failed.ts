@@ -1,7 +1,7 @@
 // GitHub never redelivers a failed webhook by itself, and allows a redelivery only for 3 days. While
 // repol was down (or unreachable), deployments waiting for its answer would wait until they time out;
 // this sweep asks GitHub to deliver again whatever it could not hand over, well inside that window.
-import { describeFailure, isGitHubFailure, type GitHub } from "./github-client.js";
+import { describeFailure, isGitHubFailure, type GitHub } from "../github/github-client.js";
 
 export interface HookDelivery {
   id: number;

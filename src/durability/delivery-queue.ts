@@ -1,10 +1,13 @@
 // Runs stored deliveries: a bounded number at once, one at a time per deployment / pull request, and
 // marks each done or failed in the delivery log. The log is the real queue: memory holds at most
 // `capacity` deliveries, and whatever does not fit (or was left by a crash) waits there for a sweep.
-import type { DeliveryLog, StoredDelivery } from "../audit/work-store.js";
-import { createKeyedQueue } from "../handlers/keyed-queue.js";
-import { retryDelayMs, type RetryPolicy } from "../outbox/retry-delay.js";
-import { deliveryKey } from "./delivery-key.js";
+import { deliveryKey } from "../intake/delivery-key.js";
+import { systemClock, type Clock } from "./clock.js";
+import { createKeyedQueue } from "./keyed-queue.js";
+import { DEFAULT_LEASE, whileLeased, type LeasePolicy } from "./lease.js";
+import { DELIVERY_RETRY, type RetryPolicy } from "./retry-delay.js";
+import { settleDelivery, type WorkLog } from "./settle-attempt.js";
+import type { DeliveryLog, StoredDelivery } from "./work-store.js";
 
 export interface QueuedDelivery {
   id: string;
@@ -14,11 +17,7 @@ export interface QueuedDelivery {
   attempts: number;
 }
 
-export interface QueueLog {
-  info(details: object, message: string): void;
-  warn(details: object, message: string): void;
-  error(details: object, message: string): void;
-}
+export type QueueLog = WorkLog;
 
 export interface DeliveryQueueOptions {
   deliveries: DeliveryLog;
@@ -27,6 +26,8 @@ export interface DeliveryQueueOptions {
   concurrency?: number;
   capacity?: number;
   retry?: RetryPolicy;
+  lease?: LeasePolicy;
+  clock?: Clock;
   /** Called each time a delivery finishes and frees room, so a backlog left in the log is picked up then. */
   onRoom?(): void;
 }
@@ -34,6 +35,8 @@ export interface DeliveryQueueOptions {
 export interface DeliveryQueue {
   /** Deliveries accepted and not finished. */
   readonly size: number;
+  /** How long a delivery claimed for this queue is held before a sweep may take it again. */
+  readonly lease: LeasePolicy;
   hasRoom(): boolean;
   /** Runs a delivery already stored and claimed; false (and nothing run) when the queue is full. */
   offer(delivery: QueuedDelivery): boolean;
@@ -43,15 +46,13 @@ export interface DeliveryQueue {
   drain(timeoutMs: number): Promise<boolean>;
 }
 
-/** A claimed delivery belongs to its process this long; after it a sweep may run it again. */
-export const DELIVERY_LEASE_MS = 5 * 60_000;
-export const DELIVERY_RETRY: RetryPolicy = { maxAttempts: 5, baseMs: 10_000, capMs: 10 * 60_000 };
-
 export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueue {
   const { deliveries, log } = options;
   const concurrency = options.concurrency ?? 8;
   const capacity = options.capacity ?? 200;
   const retry = options.retry ?? DELIVERY_RETRY;
+  const lease = options.lease ?? DEFAULT_LEASE;
+  const clock = options.clock ?? systemClock;
   const perKey = createKeyedQueue();
   const running = new Set<Promise<void>>();
   let active = 0;
@@ -68,38 +69,29 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
     }
   };
 
-  const settle = async (delivery: QueuedDelivery, error: unknown) => {
-    const where = { delivery: delivery.id, event: delivery.event, attempts: delivery.attempts };
-    try {
-      if (error === undefined) return await deliveries.markDone(delivery.id);
-      const message = error instanceof Error ? error.message : String(error);
-      const retryAt = !isPermanent(error) && delivery.attempts < retry.maxAttempts ? new Date(Date.now() + retryDelayMs(delivery.attempts, retry)) : null;
-      await deliveries.markFailed(delivery.id, message, retryAt);
-      if (retryAt) log.warn({ ...where, err: error, retry_at: retryAt.toISOString() }, "delivery failed; will process it again");
-      else log.error({ ...where, err: error }, "delivery failed for good; see the deliveries table");
-    } catch (storeError) {
-      // The row stays claimed until its lease ends, then a sweep processes it again.
-      log.error({ ...where, err: storeError }, "could not record the outcome of a delivery");
-    }
-  };
+  const held = (delivery: QueuedDelivery) => ({
+    renew: (leaseMs: number) => deliveries.renew(delivery.id, delivery.attempts, leaseMs),
+    onLost: (error: unknown) => log.warn({ delivery: delivery.id, event: delivery.event, err: error }, "could not renew the lease of a delivery in progress"),
+  });
 
-  const run = (delivery: QueuedDelivery): Promise<void> =>
-    perKey(deliveryKey(delivery.event, delivery.payload, delivery.id), () =>
-      slot(async () => {
-        let failure: unknown;
-        try {
-          await options.process(delivery);
-        } catch (error) {
-          failure = error ?? new Error("delivery failed");
-        }
-        await settle(delivery, failure);
-      }),
-    );
+  // The lease is renewed from the moment the delivery is taken, so time spent waiting behind others for
+  // the same key or for a free slot counts as held too; the outcome is recorded once nothing renews it.
+  const run = async (delivery: QueuedDelivery): Promise<void> => {
+    let failure: unknown;
+    try {
+      await whileLeased(held(delivery), lease, clock, () => perKey(deliveryKey(delivery.event, delivery.payload, delivery.id), () => slot(() => options.process(delivery))));
+    } catch (error) {
+      failure = error ?? new Error("delivery failed");
+    }
+    const kind = failure === undefined ? "none" : isPermanent(failure) ? "permanent" : "retryable";
+    await settleDelivery(deliveries, delivery, failure, kind, retry, log);
+  };
 
   const queue: DeliveryQueue = {
     get size() {
       return running.size;
     },
+    lease,
     hasRoom: () => running.size < capacity,
     offer(delivery) {
       if (!queue.hasRoom()) return false;
@@ -113,11 +105,11 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
     async sweep() {
       const room = capacity - running.size;
       if (room <= 0) return 0;
-      const due = await deliveries.claimDue(room, DELIVERY_LEASE_MS);
+      const due = await deliveries.claimDue(room, lease.leaseMs);
       for (const stored of due) {
         const parsed = parsedDelivery(stored);
         if (parsed) queue.offer(parsed);
-        else await settle({ id: stored.id, event: stored.event, payload: null, attempts: retry.maxAttempts }, new Error("the stored body is not JSON"));
+        else await settleDelivery(deliveries, stored, new Error("the stored body is not JSON"), "permanent", retry, log);
       }
       return due.length;
     },

@@ -1,18 +1,18 @@
 // The in-process side of the delivery queue: order per key, a bound on concurrency and on memory,
-// outcomes written to a real (in-memory SQLite) delivery log.
+// leases held while a delivery is worked on, outcomes written to a real (in-memory SQLite) delivery log.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openSqliteStore, type SqliteAuditStore } from "../../src/audit/sqlite-store.js";
 import { IncompletePayloadError } from "../../src/handlers/payload-fields.js";
-import { createDeliveryQueue, isPermanent, type QueuedDelivery } from "../../src/intake/delivery-queue.js";
-import { TestClock } from "../audit/fixtures.js";
+import { createDeliveryQueue, isPermanent, type QueuedDelivery } from "../../src/durability/delivery-queue.js";
+import { ManualClock } from "../helpers/manual-clock.js";
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 let store: SqliteAuditStore;
-let clock: TestClock;
+let clock: ManualClock;
 
 beforeEach(async () => {
-  clock = new TestClock();
+  clock = new ManualClock();
   store = openSqliteStore(":memory:", { clock: clock.now });
   await store.migrate();
 });
@@ -55,12 +55,13 @@ function controlled() {
   };
 }
 
-const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+/** Lets the queue's promise chains run; nothing here waits on I/O (SQLite calls are synchronous). */
+const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe("createDeliveryQueue", () => {
   it("runs deliveries about the same pull request one after the other, and others alongside", async () => {
     const work = controlled();
-    const queue = createDeliveryQueue({ deliveries: store.deliveries, process: work.process, log: silent });
+    const queue = createDeliveryQueue({ clock, deliveries: store.deliveries, process: work.process, log: silent });
     for (const [id, pr] of [["a1", 1], ["a2", 1], ["b1", 2]] as const) queue.offer(await stored(review(id, pr)));
     await tick();
     expect(work.started).toEqual(["a1", "b1"]);
@@ -76,7 +77,7 @@ describe("createDeliveryQueue", () => {
 
   it("never runs more deliveries at once than its concurrency", async () => {
     const work = controlled();
-    const queue = createDeliveryQueue({ deliveries: store.deliveries, process: work.process, log: silent, concurrency: 3 });
+    const queue = createDeliveryQueue({ clock, deliveries: store.deliveries, process: work.process, log: silent, concurrency: 3 });
     for (let pr = 1; pr <= 8; pr++) queue.offer(await stored(review(`d${pr}`, pr)));
     for (let round = 0; round < 8; round++) {
       await tick();
@@ -89,7 +90,7 @@ describe("createDeliveryQueue", () => {
 
   it("takes no more than its capacity in memory, and leaves the rest in the log for a sweep", async () => {
     const work = controlled();
-    const queue = createDeliveryQueue({ deliveries: store.deliveries, process: work.process, log: silent, capacity: 2 });
+    const queue = createDeliveryQueue({ clock, deliveries: store.deliveries, process: work.process, log: silent, capacity: 2 });
     expect(queue.offer(await stored(review("in-1", 1)))).toBe(true);
     expect(queue.offer(await stored(review("in-2", 2)))).toBe(true);
     expect(queue.hasRoom()).toBe(false);
@@ -109,6 +110,7 @@ describe("createDeliveryQueue", () => {
 
   it("keeps a failed delivery pending for a later attempt, and fails it for good after the last one", async () => {
     const queue = createDeliveryQueue({
+      clock,
       deliveries: store.deliveries,
       process: async () => {
         throw new Error("GitHub answered 502");
@@ -120,7 +122,7 @@ describe("createDeliveryQueue", () => {
     await queue.drain(1_000);
     expect(await store.deliveries.get("flaky")).toMatchObject({ status: "pending", attempts: 1, last_error: "GitHub answered 502" });
 
-    clock.set(new Date(Date.now() + 2_000).toISOString());
+    await clock.advance(2_000);
     expect(await queue.sweep()).toBe(1);
     await queue.drain(1_000);
     expect(await store.deliveries.get("flaky")).toMatchObject({ status: "failed", attempts: 2 });
@@ -129,6 +131,7 @@ describe("createDeliveryQueue", () => {
   it("fails a delivery refused for its content (a 4xx) for good at once, without retrying it", async () => {
     let calls = 0;
     const queue = createDeliveryQueue({
+      clock,
       deliveries: store.deliveries,
       process: async () => {
         calls++;
@@ -144,6 +147,43 @@ describe("createDeliveryQueue", () => {
     expect(await store.deliveries.get("incomplete")).toMatchObject({ status: "failed", attempts: 1 });
   });
 
+  it("never hands a delivery out again while its worker is still on it, however long the decision takes", async () => {
+    const work = controlled();
+    const lease = { leaseMs: 60_000, renewEveryMs: 20_000 };
+    const queue = createDeliveryQueue({ clock, deliveries: store.deliveries, process: work.process, log: silent, lease });
+    queue.offer(await stored(review("slow", 1), lease.leaseMs));
+    await tick();
+
+    // Ten leases' worth of time passes while GitHub keeps the decision waiting.
+    await clock.advance(10 * lease.leaseMs);
+    expect(await store.deliveries.claimDue(10, lease.leaseMs)).toEqual([]);
+    expect(await queue.sweep()).toBe(0);
+
+    work.finish("slow");
+    expect(await queue.drain(1_000)).toBe(true);
+    expect(work.started).toEqual(["slow"]);
+    expect(await store.deliveries.get("slow")).toMatchObject({ status: "done", attempts: 1 });
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it("keeps the lease of a delivery waiting behind another one for the same pull request", async () => {
+    const work = controlled();
+    const lease = { leaseMs: 60_000, renewEveryMs: 20_000 };
+    const queue = createDeliveryQueue({ clock, deliveries: store.deliveries, process: work.process, log: silent, lease });
+    queue.offer(await stored(review("first", 1), lease.leaseMs));
+    queue.offer(await stored(review("behind", 1), lease.leaseMs));
+    await tick();
+
+    await clock.advance(5 * lease.leaseMs);
+    expect(await store.deliveries.claimDue(10, lease.leaseMs)).toEqual([]);
+
+    work.finish("first");
+    await tick();
+    work.finish("behind");
+    expect(await queue.drain(1_000)).toBe(true);
+    expect(work.started).toEqual(["first", "behind"]);
+  });
+
   it.each([
     ["a 400 from our own payload check", new IncompletePayloadError("x"), true],
     ["a 502 from GitHub", Object.assign(new Error("bad gateway"), { status: 502 }), false],
@@ -156,7 +196,7 @@ describe("createDeliveryQueue", () => {
 
   it("says when draining timed out with work still running", async () => {
     const work = controlled();
-    const queue = createDeliveryQueue({ deliveries: store.deliveries, process: work.process, log: silent });
+    const queue = createDeliveryQueue({ clock, deliveries: store.deliveries, process: work.process, log: silent });
     queue.offer(await stored(review("slow", 1)));
     expect(await queue.drain(30)).toBe(false);
     work.finish("slow");

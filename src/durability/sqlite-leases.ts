@@ -1,0 +1,45 @@
+// The lease mechanism (lease.ts) in SQLite, one implementation for the deliveries and outbox tables.
+import type Database from "better-sqlite3";
+import { storableText } from "../audit/storable-text.js";
+import type { LeasedTable } from "./leased-tables.js";
+import type { LeasedWork } from "./work-store.js";
+
+type Row = Record<string, unknown>;
+
+export function sqliteLeases<T>(db: Database.Database, clock: () => Date, spec: LeasedTable, decode: (row: Row) => T): LeasedWork<T> {
+  const { table, key, due, created } = spec;
+  const leaseSet = [due, ...spec.leaseColumns].map((column) => `${column} = @until`).join(", ");
+  const later = (ms: number) => new Date(clock().getTime() + ms).toISOString();
+  return {
+    async claimDue(limit, leaseMs) {
+      // IMMEDIATE takes the write lock before reading, so two connections cannot claim the same rows.
+      return db.transaction(() => {
+        const now = clock().toISOString();
+        const rows = db
+          .prepare(`SELECT * FROM ${table} WHERE status = 'pending' AND ${due} <= @now AND ${spec.claimable} ORDER BY ${created}, ${key} LIMIT @limit`)
+          .all({ now, limit }) as Row[];
+        const claim = db.prepare(`UPDATE ${table} SET attempts = attempts + 1, ${leaseSet} WHERE ${key} = @id`);
+        const until = later(leaseMs);
+        return rows.map((row) => {
+          claim.run({ until, id: row[key] });
+          return decode({ ...row, ...Object.fromEntries([due, ...spec.leaseColumns].map((column) => [column, until])), attempts: (row.attempts as number) + 1 });
+        });
+      }).immediate();
+    },
+    async renew(id, attempts, leaseMs) {
+      const sql = `UPDATE ${table} SET ${leaseSet} WHERE ${key} = @id AND attempts = @attempts AND ${spec.held}`;
+      return db.prepare(sql).run({ until: later(leaseMs), id: storableText(id), attempts }).changes === 1;
+    },
+    async recoverAtStart() {
+      const now = clock().toISOString();
+      return db.transaction(() => {
+        const { changes } = db.prepare(`UPDATE ${table} SET ${due} = @now WHERE status = 'pending' AND ${due} > @now`).run({ now });
+        for (const column of spec.leaseColumns) db.prepare(`UPDATE ${table} SET ${column} = NULL WHERE ${column} IS NOT NULL`).run();
+        return changes;
+      }).immediate();
+    },
+    async purgeFinishedBefore(before) {
+      return db.prepare(`DELETE FROM ${table} WHERE status <> 'pending' AND ${created} < ?`).run(before.toISOString()).changes;
+    },
+  };
+}
