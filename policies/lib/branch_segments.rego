@@ -26,7 +26,7 @@ matches(a, s) if {
 	fixed_at(last, s, tail)
 	name := name_of(s, gaps)
 	ends := placed(segments, gaps, name, {count(segments[0])})
-	gap_allows(gaps[count(gaps) - 1].kind, name, ends, tail)
+	tail in starts_after(gaps[count(gaps) - 1].kind, name, ends)
 }
 
 # Unrolled: a supported pattern has at most branches.max_stars runs of `*`, so at most seven
@@ -44,42 +44,36 @@ placed(segments, gaps, name, ends0) := ends7 if {
 place(_, gaps, _, m, ends) := ends if m >= count(gaps)
 
 place(segments, gaps, name, m, ends) := {end |
-	some q in numbers.range(0, count(name.chars) - count(segment))
+	some q in starts_after(gaps[m - 1].kind, name, ends)
 	fixed_at(segment, name.chars, q)
-	gap_allows(gaps[m - 1].kind, name, ends, q)
 	end := q + count(segment)
 } if {
 	m < count(gaps)
 	segment := segments[m]
-	count(name.chars) >= count(segment)
 }
 
-place(segments, gaps, name, m, _) := set() if {
-	m < count(gaps)
-	count(name.chars) < count(segments[m])
+# Where the next segment may start when the gap before it begins at one of `ends`: anywhere after
+# the first end for `**`; for `*`, up to the first "/" after an end, within that end's part of the
+# name ("/"-separated), so only the first end in each part matters.
+starts_after("**", name, ends) := numbers.range(min(ends), count(name.chars)) if count(ends) > 0
+
+starts_after("*", name, ends) := {q |
+	some [from, to] in name.parts
+	first := min({e | some e in ends; e >= from; e <= to})
+	some q in numbers.range(first, to)
 }
 
-# A gap from one of the ends to q: `**` takes anything, `*` anything without "/".
-gap_allows("**", _, ends, q) if min(ends) <= q
+starts_after(_, _, ends) := set() if count(ends) == 0
 
-gap_allows("*", name, ends, q) if {
-	some e in ends
-	e <= q
-	e >= name.component_start[q]
-}
-
-# Only a `*` gap needs, for each position q of the name, where the "/"-separated part holding q
-# starts: positions up to and including the next "/" share the start after the previous one.
-name_of(s, gaps) := {"chars": s, "component_start": component_starts(s)} if {
+# A `*` gap needs the name's "/"-separated parts: [first position, position of the "/" ending it
+# or the name's length]. A gap may end on that "/" but not go past it.
+name_of(s, gaps) := {"chars": s, "parts": parts_of(s)} if {
 	some gap in gaps
 	gap.kind == "*"
 } else := {"chars": s}
 
-component_starts(s) := {q: start |
+parts_of(s) := [[bounds[t] + 1, bounds[t + 1]] | some t in numbers.range(0, count(bounds) - 2)] if {
 	bounds := array.concat(array.concat([-1], [k | some k, c in s; c == "/"]), [count(s)])
-	some t in numbers.range(0, count(bounds) - 2)
-	start := bounds[t] + 1
-	some q in numbers.range(start, bounds[t + 1])
 }
 
 # Each run of `*`: where it starts and ends, and whether it may cross "/" (two or more stars).
