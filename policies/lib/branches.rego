@@ -30,6 +30,7 @@ matches(pattern, name) if {
 	count(s) <= max_length
 	plain_name(s)
 	supported(p)
+	literal_ends_fit(p, s)
 	some alternative in branch_alternatives.alternatives(p)
 	branch_segments.matches(alternative, s)
 }
@@ -40,6 +41,24 @@ max_length := 255
 max_stars := 8
 
 max_alternatives := 32
+
+# Every reading of a pattern starts with the characters before its first glob character and ends
+# with those after its last one; checking them first spares most patterns that cannot match.
+literal_ends_fit(p, s) if {
+	globs := [k | some k, c in p; c in {"*", "?", "[", "]", "{", "}", ","}]
+	count(globs) == 0
+	p == s
+}
+
+literal_ends_fit(p, s) if {
+	globs := [k | some k, c in p; c in {"*", "?", "[", "]", "{", "}", ","}]
+	count(globs) > 0
+	prefix := array.slice(p, 0, globs[0])
+	suffix := array.slice(p, globs[count(globs) - 1] + 1, count(p))
+	count(s) >= count(prefix) + count(suffix)
+	array.slice(s, 0, count(prefix)) == prefix
+	array.slice(s, count(s) - count(suffix), count(s)) == suffix
+}
 
 plain_name(s) if {
 	count(s) > 0
