@@ -15,17 +15,19 @@ const ENVIRONMENTS = [
   "production", "Production", "PRODUCTION", "prodUCTION", "staging", "prod\ud800", "prod\udc00", " production",
   "\u2c2f", "\u2c5f", "\ud801\udd70", "\ud801\udd97", "İstanbul", "istanbul", "ǅ", "ǆ", "ß", "ẞ", "ﬀ", "Ａ", "ａ", "e\u0301", "é", "",
 ];
+// A copy: inputs are edited after they are made, and must not share objects.
+const wrongValue = (random: Random): Json => structuredClone(random.pick(WRONG));
 const LOGINS = ["alice", "bob", "carol", "Alice", "alice", "é", "dependabot[bot]"];
 
 const from = (items: readonly Json[]): Maker => (random) => random.pick(items);
-const maybe = (random: Random, make: Maker, wrong = 0.1): Json => (random.chance(wrong) ? random.pick(WRONG) : make(random));
+const maybe = (random: Random, make: Maker, wrong = 0.1): Json => (random.chance(wrong) ? wrongValue(random) : make(random));
 const listOf = (random: Random, make: Maker, max: number): Json[] => Array.from({ length: random.int(max + 1) }, () => make(random));
 
 /** An object with each optional field kept with probability `keep`, plus sometimes an unknown key. */
 function fields(random: Random, makers: Record<string, Maker>, keep = 0.7): { [key: string]: Json } {
   const out: { [key: string]: Json } = {};
   for (const [key, make] of Object.entries(makers)) if (random.chance(keep)) put(out, key, make(random));
-  if (random.chance(0.1)) put(out, random.pick(["extra", "__proto__", "Rules", "enabled "]), random.pick(WRONG));
+  if (random.chance(0.1)) put(out, random.pick(["extra", "__proto__", "Rules", "enabled "]), wrongValue(random));
   return out;
 }
 
@@ -79,15 +81,15 @@ const metadata: Maker = (random) => maybe(random, (r) => fields(r, { description
 /** The policy a test might wrap in repo_policy: usually an object, sometimes a wrong shape. */
 function repoPolicy(random: Random, policy: Maker): Json {
   const roll = random.next();
-  if (roll < 0.05) return random.pick(WRONG);
-  if (roll < 0.1) return { policy: random.pick(WRONG) };
+  if (roll < 0.05) return wrongValue(random);
+  if (roll < 0.1) return { policy: wrongValue(random) };
   return { policy: policy(random) };
 }
 
 function objectInput(random: Random, make: (random: Random) => { [key: string]: Json }): Json {
   if (random.chance(0.04)) return random.pick([null, [], "input", 1, {}]);
   const input = make(random);
-  if (random.chance(0.1)) put(input, random.pick(["extra", "Environment", "ref "]), random.pick(WRONG));
+  if (random.chance(0.1)) put(input, random.pick(["extra", "Environment", "ref "]), wrongValue(random));
   return input;
 }
 
