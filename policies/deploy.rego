@@ -37,7 +37,7 @@ env_name := input.environment
 env_key := env_name if {
 	text.has_key(environments, env_name)
 } else := key if {
-	keys := [k | some k, _ in environments; lower(k) == lower(env_name)]
+	keys := [k | some k, _ in environments; text.fold(k) == text.fold(env_name)]
 	count(keys) == 1
 	key := keys[0]
 }
@@ -71,7 +71,7 @@ failed contains "env.missing" if not environment_exists
 
 environment_exists if {
 	some name in repo_environments
-	lower(name) == lower(env_name)
+	text.fold(name) == text.fold(env_name)
 }
 
 failed contains "ref.denied" if {

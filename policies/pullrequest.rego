@@ -60,8 +60,8 @@ failed contains "branch_naming.denied" if {
 
 branch_pair_allowed if {
 	some pair in branch_rules
-	glob.match(pair.source, ["/"], input.head_ref)
-	glob.match(pair.target, ["/"], input.base_ref)
+	branches.matches(pair.source, input.head_ref)
+	branches.matches(pair.target, input.base_ref)
 }
 
 failed contains "target_branch.denied" if {

@@ -35,3 +35,26 @@ approvals_msg(required, approvers) := concat("", [
 given_suffix(approvers) := concat("", [" (", concat(", ", approvers), ")"]) if count(approvers) > 0
 
 given_suffix(approvers) := "" if count(approvers) == 0
+
+# A name compared without case (GitHub environment names). The WASM build's lower() predates
+# Unicode 14 and leaves the capitals below as they are while OPA lowers them, so they are lowered
+# here first and both decide alike.
+fold(s) := lower(strings.replace_n(unicode_14_capitals, s))
+
+unicode_14_capitals := {
+	"\u2c2f": "\u2c5f", "\ua7c0": "\ua7c1", "\ua7c7": "\ua7c8",
+	"\ua7c9": "\ua7ca", "\ua7d0": "\ua7d1", "\ua7d6": "\ua7d7",
+	"\ua7d8": "\ua7d9", "\ua7f5": "\ua7f6", "\ud801\udd70": "\ud801\udd97",
+	"\ud801\udd71": "\ud801\udd98", "\ud801\udd72": "\ud801\udd99", "\ud801\udd73": "\ud801\udd9a",
+	"\ud801\udd74": "\ud801\udd9b", "\ud801\udd75": "\ud801\udd9c", "\ud801\udd76": "\ud801\udd9d",
+	"\ud801\udd77": "\ud801\udd9e", "\ud801\udd78": "\ud801\udd9f", "\ud801\udd79": "\ud801\udda0",
+	"\ud801\udd7a": "\ud801\udda1", "\ud801\udd7c": "\ud801\udda3", "\ud801\udd7d": "\ud801\udda4",
+	"\ud801\udd7e": "\ud801\udda5", "\ud801\udd7f": "\ud801\udda6", "\ud801\udd80": "\ud801\udda7",
+	"\ud801\udd81": "\ud801\udda8", "\ud801\udd82": "\ud801\udda9", "\ud801\udd83": "\ud801\uddaa",
+	"\ud801\udd84": "\ud801\uddab", "\ud801\udd85": "\ud801\uddac", "\ud801\udd86": "\ud801\uddad",
+	"\ud801\udd87": "\ud801\uddae", "\ud801\udd88": "\ud801\uddaf", "\ud801\udd89": "\ud801\uddb0",
+	"\ud801\udd8a": "\ud801\uddb1", "\ud801\udd8c": "\ud801\uddb3", "\ud801\udd8d": "\ud801\uddb4",
+	"\ud801\udd8e": "\ud801\uddb5", "\ud801\udd8f": "\ud801\uddb6", "\ud801\udd90": "\ud801\uddb7",
+	"\ud801\udd91": "\ud801\uddb8", "\ud801\udd92": "\ud801\uddb9", "\ud801\udd94": "\ud801\uddbb",
+	"\ud801\udd95": "\ud801\uddbc",
+}

@@ -6,6 +6,7 @@ import { loadPolicy, type LoadedPolicy } from "@open-policy-agent/opa-wasm";
 import { POLICY_NAMES, type PolicyName } from "../domain/policy-name.js";
 import type { PolicyResult, Violation } from "../domain/verdict.js";
 import type { PolicyEngine } from "./engine-types.js";
+import { replaceLoneSurrogates } from "./lone-surrogate.js";
 
 const ENTRYPOINTS = ["allow", "deny", "violations"] as const;
 type Entrypoint = (typeof ENTRYPOINTS)[number];
@@ -68,14 +69,16 @@ function evaluateDecision(policy: LoadedPolicy, name: PolicyName, input: unknown
   // Serialised once for the three entrypoints. A bare `undefined` (or any falsy value) would reach
   // the policy as "no input" either way; JSON text keeps null, 0 and "" distinct.
   const encoded = encodeInput(name, input);
-  const allowValue = evaluateEntrypoint(policy, name, "allow", encoded);
-  const denyValue = evaluateEntrypoint(policy, name, "deny", encoded);
-  const violationsValue = evaluateEntrypoint(policy, name, "violations", encoded);
+  const [allow, deny, violations] = ENTRYPOINTS.map((entry) => evaluateEntrypoint(policy, name, entry, encoded));
+  return decisionFromResults(name, { allow, deny, violations });
+}
 
-  if (typeof allowValue !== "boolean") throw resultError(name, "allow", "a boolean", allowValue);
-  const deny = parseDeny(name, denyValue);
-  const violations = parseViolations(name, violationsValue);
-  const allow = allowValue && violations.length === 0 && deny.length === 0;
+/** Reads the untyped allow, deny and violations of a policy (from the bundle, or from `opa eval`) as a Decision. */
+export function decisionFromResults(name: PolicyName, results: Record<Entrypoint, unknown>): Decision {
+  if (typeof results.allow !== "boolean") throw resultError(name, "allow", "a boolean", results.allow);
+  const deny = parseDeny(name, results.deny);
+  const violations = parseViolations(name, results.violations);
+  const allow = results.allow && violations.length === 0 && deny.length === 0;
   if (!allow && violations.length === 0) {
     // A denial must always carry a reason a user can act on.
     violations.push({ code: "engine.denied_without_reason", msg: "The policy denied this request without reporting a violation" });
@@ -87,12 +90,30 @@ function encodeInput(name: PolicyName, input: unknown): ArrayBuffer | undefined 
   let text: string | undefined;
   try {
     text = JSON.stringify(input);
+    // JSON.stringify writes a lone UTF-16 surrogate (a webhook field, a config key) as the escape
+    // \udXXX, which the WASM JSON parser refuses, failing every evaluation of that input, while OPA
+    // reads it as U+FFFD. Replacing lone surrogates with U+FFFD first gives both the same document.
+    if (text !== undefined && /\\u[dD][89a-fA-F]/.test(text)) text = JSON.stringify(wellFormed(JSON.parse(text)));
   } catch (error) {
     throw new Error(`The ${name} policy input is not JSON-serialisable: ${describe(error)}`);
   }
   if (text === undefined) return undefined;
   const bytes = new TextEncoder().encode(text);
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
+/** A copy of parsed JSON with every lone surrogate, in keys too, replaced by U+FFFD. A key that then equals a later one gives way to it, as in OPA. */
+function wellFormed(value: unknown): unknown {
+  if (typeof value === "string") return replaceLoneSurrogates(value);
+  if (Array.isArray(value)) return value.map(wellFormed);
+  if (!isRecord(value)) return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    const fixed = replaceLoneSurrogates(key);
+    // defineProperty, because assigning a key named __proto__ would call its setter.
+    Object.defineProperty(copy, fixed, { value: wellFormed(item), enumerable: true, writable: true, configurable: true });
+  }
+  return copy;
 }
 
 function evaluateEntrypoint(policy: LoadedPolicy, name: PolicyName, entry: Entrypoint, input: ArrayBuffer | undefined): unknown {

@@ -1,6 +1,7 @@
 import { isAlias, isMap, isScalar, isSeq, type Alias, type LineCounter, type Node } from "yaml";
 import { MAX_NESTING_DEPTH, MAX_VALUES } from "./config-limits.js";
 import type { ConfigError } from "./decision.js";
+import { firstLoneSurrogate } from "./lone-surrogate.js";
 
 export type PlainData = { ok: true; data: unknown } | { ok: false; errors: ConfigError[] };
 
@@ -40,13 +41,18 @@ export function yamlToPlainData(
       if (outermostAlias === node) outermostAlias = null;
       return value;
     }
-    if (isScalar(node)) return node.value;
+    if (isScalar(node)) {
+      const problem = typeof node.value === "string" ? textProblem(node.value) : null;
+      return problem === null ? node.value : fail(node, problem);
+    }
     if (depth > MAX_NESTING_DEPTH) fail(node, `nesting is deeper than ${MAX_NESTING_DEPTH} levels once aliases are expanded`);
     if (isSeq(node)) return node.items.map((item) => (item === null ? null : convert(item as Node, depth + 1)));
     if (isMap(node)) {
       const object: Record<string, unknown> = {};
       for (const pair of node.items) {
         const key = String((pair.key as { value: unknown }).value);
+        const keyProblem = textProblem(key);
+        if (keyProblem !== null) fail(pair.key as Node, keyProblem);
         const value = pair.value === null ? null : convert(pair.value as Node, depth + 1);
         // defineProperty never invokes a setter, whatever the key is named.
         Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
@@ -64,3 +70,22 @@ export function yamlToPlainData(
     return { ok: false, errors: [error] };
   }
 }
+
+// Double-quoted YAML escapes (`"\0"`, `"\ud800"`) can put into text what a file cannot hold
+// directly. A lone surrogate is read as U+FFFD by OPA and refused by the WASM build, and control
+// characters are never part of a name, a branch or a check, so both are refused here.
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+function textProblem(text: string): string | null {
+  const surrogate = firstLoneSurrogate(text);
+  if (surrogate !== undefined) {
+    return `text holds a lone UTF-16 surrogate (${codePoint(surrogate)}, from a \`\\u\` escape); write the character itself or a complete surrogate pair`;
+  }
+  const control = CONTROL.exec(text)?.[0];
+  if (control !== undefined) {
+    return `text holds the control character ${codePoint(control)} (from an escape); config text may hold no control characters but tabs and line breaks`;
+  }
+  return null;
+}
+
+const codePoint = (c: string): string => `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;

@@ -1,0 +1,67 @@
+package lib.branches_test
+
+import data.lib.branches
+
+# Each pattern against names it must and must not match, as OPA's glob.match reads them.
+cases := [
+	{"pattern": "main", "match": ["main"], "miss": ["mainx", "Main", "main/x"]},
+	{"pattern": "release/*", "match": ["release/1.2", "release/"], "miss": ["release/1/2", "release"]},
+	{"pattern": "release/**", "match": ["release/1/2", "release/"], "miss": ["releases/1"]},
+	{"pattern": "**/*-v1", "match": ["a/b/c-v1", "/x-v1"], "miss": ["c-v1", "a/b-v2"]},
+	{"pattern": "v?.?", "match": ["v1.2", "vé.3"], "miss": ["v1/2", "v/.2", "v12.3"]},
+	{"pattern": "[a-c]*", "match": ["a", "cx"], "miss": ["d", "/"]},
+	{"pattern": "[!a]x", "match": ["bx", "/x"], "miss": ["ax"]},
+	{"pattern": "[ab]", "match": ["a", "b"], "miss": ["c", "ab"]},
+	{"pattern": "{main,release/*}", "match": ["main", "release/2"], "miss": ["release/2/3", "mainrelease/2"]},
+	{"pattern": "{a,b}-{c,d}*", "match": ["a-c", "b-dx"], "miss": ["a-e", "c-a"]},
+	{"pattern": "x{,y}", "match": ["x", "xy"], "miss": ["y"]},
+	{"pattern": "*{*,x}", "match": ["ab", "a"], "miss": ["a/b"]},
+	{"pattern": "{**,x}", "match": ["a/b", "x"], "miss": []},
+	# Regex syntax is literal text: the WASM glob.match read these as regular expressions.
+	{"pattern": "fix(ui)", "match": ["fix(ui)"], "miss": ["fixui", "fix"]},
+	{"pattern": "feature/(*)", "match": ["feature/(x)", "feature/()"], "miss": ["feature/x"]},
+	{"pattern": "a.b|c$", "match": ["a.b|c$"], "miss": ["axb", "c", "a.b"]},
+	{"pattern": "a+^", "match": ["a+^"], "miss": ["aa^"]},
+	# Outside braces `}`, `]` and `,` stand for themselves.
+	{"pattern": "a}", "match": ["a}"], "miss": ["a"]},
+	{"pattern": "a,b]", "match": ["a,b]"], "miss": ["a", "b]"]},
+	# Patterns outside the supported language match nothing (the loader refuses them).
+	{"pattern": "{main", "match": [], "miss": ["main", "{main"]},
+	{"pattern": "{a,{b,c}}", "match": [], "miss": ["a", "b"]},
+	{"pattern": "[-a]", "match": [], "miss": ["-", "a"]},
+	{"pattern": "a\\*", "match": [], "miss": ["a*", "a\\*"]},
+	{"pattern": "ma\u0000in", "match": [], "miss": ["ma\u0000in", "ma"]},
+	{"pattern": "*/*/*/*/*/*/*/*/*", "match": [], "miss": ["a/b/c/d/e/f/g/h/i"]},
+	# Names no branch has match no pattern.
+	{"pattern": "**", "match": ["a/b"], "miss": ["", "a\nb", "a\u0000", "a\u007f"]},
+]
+
+test_patterns_match_as_glob_match_reads_them if {
+	every c in cases {
+		every name in c.match {
+			branches.matches(c.pattern, name)
+		}
+		every name in c.miss {
+			not branches.matches(c.pattern, name)
+		}
+	}
+}
+
+test_non_strings_match_nothing if {
+	not branches.matches(1, "main")
+	not branches.matches("main", null)
+	not branches.matches_any(["main", 2], ["main"])
+}
+
+test_a_name_over_255_characters_matches_nothing if {
+	long := concat("", [x | some _ in numbers.range(1, 256); x := "a"])
+	not branches.matches("**", long)
+	branches.matches("**", substring(long, 0, 255))
+}
+
+test_branch_of_reads_only_branch_refs if {
+	branches.branch_of("refs/heads/release/1") == "release/1"
+	not branches.branch_of("refs/tags/v1")
+	not branches.branch_of("refs/heads/")
+	not branches.branch_of("main")
+}

@@ -1,0 +1,9 @@
+package lib.text_test
+
+import data.lib.text
+
+test_fold_lowers_the_capitals_the_wasm_build_leaves_alone if {
+	text.fold("Production") == "production"
+	text.fold("\u2c2f") == "\u2c5f"
+	text.fold("\ud801\udd70\ua7c0") == "\ud801\udd97\ua7c1"
+}
