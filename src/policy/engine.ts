@@ -74,7 +74,7 @@ function evaluateDecision(policy: LoadedPolicy, name: PolicyName, input: unknown
 }
 
 /** Reads the untyped allow, deny and violations of a policy (from the bundle, or from `opa eval`) as a Decision. */
-export function decisionFromResults(name: PolicyName, results: Record<Entrypoint, unknown>): Decision {
+export function decisionFromResults(name: PolicyName, results: Record<Entrypoint, unknown>): PolicyResult {
   if (typeof results.allow !== "boolean") throw resultError(name, "allow", "a boolean", results.allow);
   const deny = parseDeny(name, results.deny);
   const violations = parseViolations(name, results.violations);

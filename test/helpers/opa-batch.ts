@@ -4,7 +4,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { PolicyName } from "../../src/policy/decision.js";
+import type { PolicyName } from "../../src/domain/policy-name.js";
 import { repoRoot } from "./policy-bundle.js";
 
 /** What OPA gives for allow, deny and violations of one input; undefined when it gave nothing. */

@@ -6,7 +6,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Decision, PolicyName } from "../../src/policy/decision.js";
+import type { PolicyName } from "../../src/domain/policy-name.js";
+import type { PolicyResult } from "../../src/domain/verdict.js";
 import { decisionFromResults, loadPolicyEngine, type WasmPolicyEngine } from "../../src/policy/engine.js";
 import { seededRandom } from "../helpers/branch-pattern-generator.js";
 import { opaResults, type OpaResult } from "../helpers/opa-batch.js";
@@ -34,7 +35,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** Key-sorted JSON, with violations in a fixed order (the engine keeps equal code and msg in set order). */
-function canonical(decision: Decision): string {
+function canonical(decision: PolicyResult): string {
   const sortKeys = (value: unknown): unknown =>
     Array.isArray(value)
       ? value.map(sortKeys)
@@ -47,7 +48,7 @@ function canonical(decision: Decision): string {
 
 type Outcome = { decision: string } | { error: string };
 
-function attempt(decide: () => Decision): Outcome {
+function attempt(decide: () => PolicyResult): Outcome {
   try {
     return { decision: canonical(decide()) };
   } catch (error) {
