@@ -159,7 +159,7 @@ describe("countDecisions", () => {
     expect((await store.outbox!.recordWithEffect(row, effect, 60_000)).inserted).toBe(false);
     expect((await decided(labels)) - before).toBe(1);
     // The rest of the store is the store itself.
-    expect(await store.outbox!.counts()).toEqual({ pending: 1, done: 0, dead: 0 });
+    expect(await store.outbox!.counts()).toEqual({ pending: 1, done: 0, dead: 0, superseded: 0 });
     expect((await store.findByDelivery("d-2"))?.decision).toBe("deny");
   });
 });
