@@ -19,12 +19,13 @@ const MIB = 2 ** 20;
 const rig = await startRig(INSTALLATIONS);
 try {
   console.log(`repol (pid ${rig.repol.pid}) at ${rig.repol.url}, fake GitHub (pid ${rig.github.pid}) at ${rig.apiUrl}, ${INSTALLATIONS} installations`);
-  console.log(`repol's SQLite store: synchronous = ${builtSqliteSynchronous()}`);
+  const synchronous = builtSqliteSynchronous();
+  console.log(`repol's SQLite store: synchronous = ${synchronous}`);
   const calls = await measureCallsPerEvent(rig);
   console.log((await warmUp(rig, DECISIONS)).join("\n"));
   const rssWarm = memoryOf(rig.repol.pid, "VmRSS");
   const decisions = await measureDecisions(rig, DECISIONS);
-  const intake = await measureIntake(rig);
+  const intake = await measureIntake(rig, synchronous);
   console.log(intake.details.join("\n"));
   const peak = memoryOf(rig.repol.pid, "VmHWM");
   report({

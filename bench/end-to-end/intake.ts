@@ -42,7 +42,8 @@ function summary(rounds: Round[]) {
   };
 }
 
-export async function measureIntake(rig: Rig): Promise<{ figures: Figure[]; details: string[] }> {
+/** `synchronous`: the level repol's SQLite store commits with, named in the figure. */
+export async function measureIntake(rig: Rig, synchronous: string): Promise<{ figures: Figure[]; details: string[] }> {
   const delivery = pullRequestDelivery("edited", 0, rig.repol.webhookSecret);
   const dir = mkdtempSync(join(tmpdir(), "naive-receiver-"));
   const naive = await forkChildServer(new URL("../lib/naive-receiver.ts", import.meta.url), {
@@ -68,7 +69,7 @@ export async function measureIntake(rig: Rig): Promise<{ figures: Figure[]; deta
   const what = `${SENDERS} senders, ${ROUNDS} × ${SECONDS} s rounds, median round`;
   return {
     figures: [
-      { figure: `Durable intake: deliveries stored/s (${what})`, goal: "≥ 2,000/s", result: `${count(repol.perSecond)}/s${repol.refused}`, met: repol.perSecond >= 2000 && !repol.refused },
+      { figure: `Durable intake: deliveries stored/s (synchronous=${synchronous}; ${what})`, goal: "≥ 2,000/s", result: `${count(repol.perSecond)}/s${repol.refused}`, met: repol.perSecond >= 2000 && !repol.refused },
       { figure: "Durable intake latency, POST → 202 (p50 / p99)", goal: "p99 < 50 ms", result: `${ms(repol.p50)} / ${ms(repol.p99)} ms`, met: repol.p99 < 50 },
       {
         figure: "Durable intake vs a naive durable receiver (same run)",
