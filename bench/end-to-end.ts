@@ -3,7 +3,7 @@
 // a naive receiver, and repol's peak memory with every installation warmed. Figures are printed,
 // never asserted. Run: npm run bench (or, after npm run build: node --import tsx bench/end-to-end.ts).
 // Knobs: BENCH_INSTALLATIONS (1000), BENCH_DECISIONS per burst (400), BENCH_INTAKE_SECONDS (4),
-// BENCH_INTAKE_ROUNDS (2), BENCH_REPOL_LOG_LEVEL (repol's default), BENCH_KEEP_LOGS=1.
+// BENCH_INTAKE_ROUNDS (3), BENCH_REPOL_LOG_LEVEL (repol's default), BENCH_KEEP_LOGS=1.
 import { measureCallsPerEvent } from "./end-to-end/calls-per-event.js";
 import { measureDecisions, warmUp } from "./end-to-end/decisions.js";
 import { measureIntake } from "./end-to-end/intake.js";

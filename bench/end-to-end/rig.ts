@@ -19,7 +19,7 @@ export interface Rig {
   apiUrl: string;
   installations: number;
   nextRunId(): number;
-  /** Posts a delivery and fails loudly unless repol accepted it. */
+  /** Posts a delivery and fails loudly unless repol accepted it (2xx). */
   deliver(delivery: Delivery): Promise<Sent>;
 }
 
@@ -43,7 +43,7 @@ export async function startRig(installations: number): Promise<Rig> {
     nextRunId: () => runId++,
     async deliver(delivery) {
       const sent = await sender.post(delivery);
-      if (sent.status !== 202) throw new Error(`repol answered ${sent.status} to a ${delivery.event} delivery; its log ends with:\n${repol.logTail()}`);
+      if (sent.status < 200 || sent.status > 299) throw new Error(`repol answered ${sent.status} to a ${delivery.event} delivery; its log ends with:\n${repol.logTail()}`);
       return sent;
     },
   };
