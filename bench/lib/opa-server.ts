@@ -1,7 +1,7 @@
 // An OPA server on 127.0.0.1 serving repol's policies (the *_test.rego files left out), as a
-// sidecar-style deployment would: the architecture repol's in-process WASM engine replaces.
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+// sidecar-style deployment would: the architecture repol's in-process WASM engine replaces. The binary
+// is the pinned OPA that builds the policies (scripts/ensure-opa.mjs).
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,9 +13,14 @@ export interface OpaServer {
   stop(): Promise<void>;
 }
 
+/** The pinned OPA CLI, installed if need be, as the build finds it. */
+function pinnedOpa(): string {
+  const find = "import('./scripts/ensure-opa.mjs').then((m) => process.stdout.write(m.ensureOpa()))";
+  return execFileSync(process.execPath, ["--input-type=module", "-e", find], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+}
+
 export async function startOpaServer(): Promise<OpaServer> {
-  const opa = join(root, ".opa", "bin", "opa");
-  if (!existsSync(opa)) throw new Error(`${opa} is missing: run node scripts/ensure-opa.mjs`);
+  const opa = pinnedOpa();
   const port = await freePort();
   const child = spawn(
     opa,

@@ -26,10 +26,6 @@ export function ms(value: number): string {
   return value < 1 ? value.toFixed(3) : value < 100 ? value.toFixed(2) : value.toFixed(0);
 }
 
-export function mib(bytes: number): string {
-  return (bytes / 2 ** 20).toFixed(1);
-}
-
 /** A plain-text table (console.table quotes strings and adds an index column). */
 export function printTable(title: string, rows: Record<string, string | number>[]): void {
   console.log(`\n${title}`);
@@ -40,19 +36,4 @@ export function printTable(title: string, rows: Record<string, string | number>[
   console.log(line(columns));
   console.log(line(widths.map((width) => "-".repeat(width))));
   for (const row of rows) console.log(line(columns.map((column) => String(row[column] ?? ""))));
-}
-
-/** Samples RSS every few milliseconds; `stop()` returns the highest value seen. */
-export function trackPeakRss(intervalMs = 5): { stop(): number } {
-  let peak = process.memoryUsage.rss();
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, intervalMs);
-  timer.unref();
-  return {
-    stop() {
-      clearInterval(timer);
-      return Math.max(peak, process.memoryUsage.rss());
-    },
-  };
 }

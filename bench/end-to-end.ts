@@ -1,0 +1,50 @@
+// repol end to end, as its own process (node dist/src/main.js) against a fake GitHub on 127.0.0.1 in
+// another: GitHub calls per event, decisions per second and CPU per decision, durable intake against
+// a naive receiver, and repol's peak memory with every installation warmed. Figures are printed,
+// never asserted. Run: npm run bench (or, after npm run build: node --import tsx bench/end-to-end.ts).
+// Knobs: BENCH_INSTALLATIONS (1000), BENCH_DECISIONS per burst (400), BENCH_INTAKE_SECONDS (4),
+// BENCH_INTAKE_ROUNDS (3), BENCH_REPOL_LOG_LEVEL (repol's default), BENCH_KEEP_LOGS=1.
+import { measureCallsPerEvent } from "./end-to-end/calls-per-event.js";
+import { measureDecisions, warmUp } from "./end-to-end/decisions.js";
+import { measureIntake } from "./end-to-end/intake.js";
+import { startRig, stopRig } from "./end-to-end/rig.js";
+import { memoryOf } from "./lib/proc-stats.js";
+import { report } from "./lib/results.js";
+import { builtSqliteSynchronous } from "./lib/sqlite-durability.js";
+
+const INSTALLATIONS = Number(process.env.BENCH_INSTALLATIONS ?? 1000);
+const DECISIONS = Math.min(INSTALLATIONS, Number(process.env.BENCH_DECISIONS ?? 400));
+const MIB = 2 ** 20;
+
+const rig = await startRig(INSTALLATIONS);
+try {
+  console.log(`repol (pid ${rig.repol.pid}) at ${rig.repol.url}, fake GitHub (pid ${rig.github.pid}) at ${rig.apiUrl}, ${INSTALLATIONS} installations`);
+  const synchronous = builtSqliteSynchronous();
+  console.log(`repol's SQLite store: synchronous = ${synchronous}`);
+  const calls = await measureCallsPerEvent(rig);
+  console.log((await warmUp(rig, DECISIONS)).join("\n"));
+  const rssWarm = memoryOf(rig.repol.pid, "VmRSS");
+  const decisions = await measureDecisions(rig, DECISIONS);
+  const intake = await measureIntake(rig, synchronous);
+  console.log(intake.details.join("\n"));
+  const peak = memoryOf(rig.repol.pid, "VmHWM");
+  report({
+    figures: [
+      ...intake.figures,
+      ...decisions,
+      {
+        figure: `Peak RSS of repol (VmHWM), whole run, ${INSTALLATIONS.toLocaleString("en-US")} installations warmed`,
+        goal: "< 200 MiB",
+        result: `${(peak / MIB).toFixed(0)} MiB (RSS after the warm-up: ${(rssWarm / MIB).toFixed(0)} MiB)`,
+        met: peak < 200 * MIB,
+      },
+      ...calls.figures,
+    ],
+    details: calls.details,
+  });
+} catch (error) {
+  console.error(`repol's log ends with:\n${rig.repol.logTail(30)}`);
+  throw error;
+} finally {
+  await stopRig(rig);
+}
