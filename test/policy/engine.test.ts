@@ -273,7 +273,7 @@ describe("evaluation", () => {
   it("turns an input too large for the policy memory into an Error and keeps working", async () => {
     const small = await loadPolicyEngine(wasmPath, { maxMemoryMiB: 4 });
     const huge = patched(deployAllow, { workflow_meta: { approvers: Array.from({ length: 200_000 }, (_, i) => `user-${i}`) } });
-    expect(() => small.evaluate("deploy", huge)).toThrow(/^Evaluating github\/deploy\/allow failed: /);
+    expect(() => small.evaluate("deploy", huge)).toThrow(/^Evaluating github\/deploy\/result failed: /);
     expect(small.evaluate("deploy", deployAllow).allow).toBe(true);
     expect(codesOf(small.evaluate("deploy", fixture("deploy-deny-all-rules")))).toHaveLength(6);
   });
