@@ -58,6 +58,11 @@ describe("loadPolicyEngine", () => {
     expect(manifest.digest).toBe(expected);
   });
 
+  it("is built with one entrypoint per policy, the result rule, so a decision is one evaluation", () => {
+    const manifest = JSON.parse(readFileSync(join(repoRoot, "build", "policies", "manifest.json"), "utf8"));
+    expect(manifest.entrypoints).toEqual(["github/deploy/result", "github/pullrequest/result"]);
+  });
+
   it("tells the operator to build the policies when the wasm file is missing", async () => {
     const missing = join(scratch, "nope", "policy.wasm");
     await expect(loadPolicyEngine(missing)).rejects.toThrow(`The compiled policy bundle ${missing} does not exist; run: npm run build:policies`);
