@@ -21,6 +21,10 @@ allow if {
 
 deny contains v.msg if some v in violations
 
+# The whole decision in one document: repol evaluates only this rule, so the input is parsed and the
+# rules are judged once per decision. allow, deny and violations stay for those who query them.
+result := {"allow": allow, "deny": deny, "violations": violations}
+
 violations := input_problems if {
 	count(input_problems) > 0
 } else := policy_problems if {

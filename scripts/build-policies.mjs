@@ -13,14 +13,9 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { ensureOpa, OPA_VERSION, repoRoot } from "./ensure-opa.mjs";
 
-export const ENTRYPOINTS = [
-  "github/deploy/allow",
-  "github/deploy/deny",
-  "github/deploy/violations",
-  "github/pullrequest/allow",
-  "github/pullrequest/deny",
-  "github/pullrequest/violations",
-];
+// One entrypoint per policy: the engine evaluates only `result` (allow, deny and violations in one
+// document), so each decision parses its input and judges the rules once.
+export const ENTRYPOINTS = ["github/deploy/result", "github/pullrequest/result"];
 export const outDir = join(repoRoot, "build", "policies");
 
 const sha256 = (data) => createHash("sha256").update(data).digest("hex");

@@ -5,6 +5,6 @@ import type { PolicyResult } from "../domain/verdict.js";
 export interface PolicyEngine {
   /** sha256 (hex) of the compiled WASM, recorded with every decision. */
   readonly digest: string;
-  /** Evaluates `allow`, `deny` and `violations` of `github.<policy>`. Throws Error on evaluation failure. */
+  /** Evaluates `result` of `github.<policy>` (its allow, deny and violations) once. Throws Error on evaluation failure. */
   evaluate(policy: PolicyName, input: unknown): PolicyResult;
 }

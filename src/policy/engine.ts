@@ -8,8 +8,8 @@ import type { PolicyResult, Violation } from "../domain/verdict.js";
 import type { PolicyEngine } from "./engine-types.js";
 import { replaceLoneSurrogates } from "./lone-surrogate.js";
 
-const ENTRYPOINTS = ["allow", "deny", "violations"] as const;
-type Entrypoint = (typeof ENTRYPOINTS)[number];
+// Each policy's `result` rule holds allow, deny and violations: one evaluation per decision.
+type ResultPart = "result" | "allow" | "deny" | "violations";
 
 // 64 KiB pages. The WASM heap is reused between evaluations but never shrinks, so a cap keeps one
 // oversized input from holding memory for the life of the process; hitting it is an evaluation error.
@@ -37,16 +37,11 @@ export async function loadPolicyEngine(wasmPath: string, options: PolicyEngineOp
   } catch (error) {
     throw new Error(`Could not load the policy bundle ${wasmPath} (sha256 ${digest}): ${describe(error)}; rebuild it with: npm run build:policies`);
   }
-  const missing = POLICY_NAMES.flatMap((name) => ENTRYPOINTS.map((entry) => entrypointOf(name, entry))).filter(
-    (entrypoint) => !Object.hasOwn(policy.entrypoints as object, entrypoint),
-  );
-  if (missing.length > 0) {
-    throw new Error(`The policy bundle ${wasmPath} lacks the entrypoints ${missing.join(", ")}; rebuild it with: npm run build:policies`);
-  }
+  const entrypoints = entrypointIds(policy, wasmPath);
 
   return {
     digest,
-    evaluate: (name, input) => evaluateDecision(policy, name, input),
+    evaluate: (name, input) => evaluateDecision(policy, entrypoints, name, input),
     wasmMemoryBytes: () => policy.mem.buffer.byteLength,
   };
 }
@@ -62,29 +57,55 @@ async function readBundle(wasmPath: string): Promise<Buffer> {
   }
 }
 
-function evaluateDecision(policy: LoadedPolicy, name: PolicyName, input: unknown): PolicyResult {
+/** The bundle's number for each policy's result entrypoint, so an evaluation need not look it up by name. */
+function entrypointIds(policy: LoadedPolicy, wasmPath: string): Record<PolicyName, number> {
+  const ids = policy.entrypoints as Record<string, unknown>;
+  const missing = POLICY_NAMES.map(entrypointOf).filter((entrypoint) => !Object.hasOwn(ids, entrypoint) || typeof ids[entrypoint] !== "number");
+  if (missing.length > 0) {
+    throw new Error(`The policy bundle ${wasmPath} lacks the entrypoints ${missing.join(", ")}; rebuild it with: npm run build:policies`);
+  }
+  return Object.fromEntries(POLICY_NAMES.map((name) => [name, ids[entrypointOf(name)]])) as Record<PolicyName, number>;
+}
+
+function evaluateDecision(policy: LoadedPolicy, entrypoints: Record<PolicyName, number>, name: PolicyName, input: unknown): PolicyResult {
   if (!POLICY_NAMES.includes(name)) {
     throw new Error(`Unknown policy "${String(name)}"; expected one of ${POLICY_NAMES.join(", ")}`);
   }
-  // Serialised once for the three entrypoints. A bare `undefined` (or any falsy value) would reach
-  // the policy as "no input" either way; JSON text keeps null, 0 and "" distinct.
+  // Handed over as JSON text, which opa-wasm copies into the WASM memory as is: given an object it
+  // would serialise it itself. A bare `undefined` (or any falsy value) would reach the policy as
+  // "no input" either way; JSON text keeps null, 0 and "" distinct.
   const encoded = encodeInput(name, input);
-  const [allow, deny, violations] = ENTRYPOINTS.map((entry) => evaluateEntrypoint(policy, name, entry, encoded));
-  return decisionFromResults(name, { allow, deny, violations });
+  let resultSet: unknown;
+  try {
+    resultSet = policy.evaluate(encoded, entrypoints[name]);
+  } catch (error) {
+    // opa-wasm throws plain strings (opa_abort) and objects as well as Errors.
+    throw new Error(`Evaluating ${entrypointOf(name)} failed: ${describe(error)}`);
+  }
+  if (!Array.isArray(resultSet) || resultSet.length !== 1 || !isRecord(resultSet[0]) || !("result" in resultSet[0])) {
+    throw resultError(name, "result", "exactly one result", resultSet);
+  }
+  return decisionFromResults(name, resultSet[0].result);
 }
 
-/** Reads the untyped allow, deny and violations of a policy (from the bundle, or from `opa eval`) as a Decision. */
-export function decisionFromResults(name: PolicyName, results: Record<Entrypoint, unknown>): PolicyResult {
-  if (typeof results.allow !== "boolean") throw resultError(name, "allow", "a boolean", results.allow);
-  const deny = parseDeny(name, results.deny);
-  const violations = parseViolations(name, results.violations);
-  const allow = results.allow && violations.length === 0 && deny.length === 0;
+/**
+ * Reads the untyped value of a policy's `result` rule (from the bundle, or from `opa eval`) as a
+ * Decision. Its allow, deny and violations are those of the rules of the same names.
+ */
+export function decisionFromResults(name: PolicyName, result: unknown): PolicyResult {
+  if (!isRecord(result)) throw resultError(name, "result", "an object with allow, deny and violations", result);
+  if (typeof result.allow !== "boolean") throw resultError(name, "allow", "a boolean", result.allow);
+  const deny = parseDeny(name, result.deny);
+  const violations = parseViolations(name, result.violations);
+  const allow = result.allow && violations.length === 0 && deny.length === 0;
   if (!allow && violations.length === 0) {
     // A denial must always carry a reason a user can act on.
     violations.push({ code: "engine.denied_without_reason", msg: "The policy denied this request without reporting a violation" });
   }
   return { policy: name, allow, deny, violations };
 }
+
+const utf8 = new TextEncoder();
 
 function encodeInput(name: PolicyName, input: unknown): ArrayBuffer | undefined {
   let text: string | undefined;
@@ -98,8 +119,9 @@ function encodeInput(name: PolicyName, input: unknown): ArrayBuffer | undefined 
     throw new Error(`The ${name} policy input is not JSON-serialisable: ${describe(error)}`);
   }
   if (text === undefined) return undefined;
-  const bytes = new TextEncoder().encode(text);
-  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  const bytes = utf8.encode(text);
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  return (whole ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) as ArrayBuffer;
 }
 
 /** A copy of parsed JSON with every lone surrogate, in keys too, replaced by U+FFFD. A key that then equals a later one gives way to it, as in OPA. */
@@ -114,21 +136,6 @@ function wellFormed(value: unknown): unknown {
     Object.defineProperty(copy, fixed, { value: wellFormed(item), enumerable: true, writable: true, configurable: true });
   }
   return copy;
-}
-
-function evaluateEntrypoint(policy: LoadedPolicy, name: PolicyName, entry: Entrypoint, input: ArrayBuffer | undefined): unknown {
-  const entrypoint = entrypointOf(name, entry);
-  let resultSet: unknown;
-  try {
-    resultSet = policy.evaluate(input, entrypoint);
-  } catch (error) {
-    // opa-wasm throws plain strings (opa_abort) and objects as well as Errors.
-    throw new Error(`Evaluating ${entrypoint} failed: ${describe(error)}`);
-  }
-  if (!Array.isArray(resultSet) || resultSet.length !== 1 || !isRecord(resultSet[0]) || !("result" in resultSet[0])) {
-    throw resultError(name, entry, "exactly one result", resultSet);
-  }
-  return resultSet[0].result;
 }
 
 function parseDeny(name: PolicyName, value: unknown): string[] {
@@ -151,13 +158,13 @@ function parseViolations(name: PolicyName, value: unknown): Violation[] {
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-const entrypointOf = (name: PolicyName, entry: Entrypoint): string => `github/${name}/${entry}`;
+const entrypointOf = (name: PolicyName): string => `github/${name}/result`;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function resultError(name: PolicyName, entry: Entrypoint, expected: string, got: unknown): Error {
+function resultError(name: PolicyName, entry: ResultPart, expected: string, got: unknown): Error {
   const shown = JSON.stringify(got) ?? String(got);
   return new Error(`github/${name}/${entry} returned ${shown.length > 200 ? `${shown.slice(0, 200)}…` : shown}, expected ${expected}`);
 }

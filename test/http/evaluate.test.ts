@@ -218,7 +218,7 @@ describe("POST /evaluate when the engine cannot evaluate the input", () => {
       expect(body).not.toHaveProperty("allow");
       const row = await errorStore.get(body.audit_id as string);
       expect(row).toMatchObject({ event: "api", decision: "error", violations: [] });
-      expect(row!.error).toMatch(/github\/deploy\/allow failed/);
+      expect(row!.error).toMatch(/github\/deploy\/result failed/);
     } finally {
       await failing.close();
       await errorStore.close();

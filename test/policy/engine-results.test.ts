@@ -26,27 +26,19 @@ function compileWasm(name: string, modules: string[], entrypoints: string[]): st
   return join(dir, "policy.wasm");
 }
 
-const allEntrypoints = ["deploy", "pullrequest"].flatMap((p) => ["allow", "deny", "violations"].map((e) => `github/${p}/${e}`));
+const allEntrypoints = ["github/deploy/result", "github/pullrequest/result"];
 
-// Every entrypoint echoes what the input asks for, so one bundle can play any misbehaviour.
+// The result echoes the input, so one bundle can play any misbehaviour.
 const echoSource = `
 package github.deploy
 
-allow := input.allow
-
-deny := input.deny
-
-violations := input.violations
+result := input
 `;
 
 const pullrequestSource = (condition: string) => `
 package github.pullrequest
 
-allow := false if ${condition}
-
-deny := [] if ${condition}
-
-violations := [] if ${condition}
+result := {"allow": false, "deny": [], "violations": []} if ${condition}
 `;
 
 let echo: WasmPolicyEngine;
@@ -103,7 +95,9 @@ describe("reading a bundle's results", () => {
 
   it.each([
     { name: "allow is a string", input: { allow: "true", deny: [], violations: [] }, error: 'github/deploy/allow returned "true", expected a boolean' },
-    { name: "allow is undefined", input: { deny: [], violations: [] }, error: "github/deploy/allow returned [], expected exactly one result" },
+    { name: "allow is undefined", input: { deny: [], violations: [] }, error: "github/deploy/allow returned undefined, expected a boolean" },
+    { name: "the result is an array", input: [true, [], []], error: "github/deploy/result returned [true,[],[]], expected an object with allow, deny and violations" },
+    { name: "the result is null", input: null, error: "github/deploy/result returned null, expected an object with allow, deny and violations" },
     { name: "deny holds a number", input: { allow: true, deny: [1], violations: [] }, error: "github/deploy/deny returned [1], expected an array of strings" },
     { name: "violations is an object", input: { allow: true, deny: [], violations: {} }, error: "github/deploy/violations returned {}, expected an array" },
     { name: "a violation lacks msg", input: { allow: false, deny: [], violations: [{ code: "a" }] }, error: 'github/deploy/violations returned {"code":"a"}, expected objects with string code and msg' },
@@ -112,10 +106,19 @@ describe("reading a bundle's results", () => {
     expect(() => echo.evaluate("deploy", input)).toThrow(error);
   });
 
-  it("throws an Error when a policy's entrypoints are all undefined", async () => {
-    // Each entrypoint of github.pullrequest is undefined here, so its result set is empty.
+  it("throws an Error when a policy's result is undefined", async () => {
+    // github.pullrequest.result is undefined here, so its result set is empty.
     const engine = await loadPolicyEngine(compileWasm("undefined", [echoSource, pullrequestSource("input.never_set")], allEntrypoints));
-    expect(() => engine.evaluate("pullrequest", {})).toThrow("github/pullrequest/allow returned [], expected exactly one result");
+    expect(() => engine.evaluate("pullrequest", {})).toThrow("github/pullrequest/result returned [], expected exactly one result");
+  });
+
+  it("rejects a bundle built with only the allow, deny and violations entrypoints when loading it", async () => {
+    const rules = (pkg: string) => `package github.${pkg}\n\nallow := false\n\ndeny := []\n\nviolations := []\n`;
+    const entrypoints = ["deploy", "pullrequest"].flatMap((p) => ["allow", "deny", "violations"].map((e) => `github/${p}/${e}`));
+    const wasm = compileWasm("rules-only", [rules("deploy"), rules("pullrequest")], entrypoints);
+    await expect(loadPolicyEngine(wasm)).rejects.toThrow(
+      `The policy bundle ${wasm} lacks the entrypoints github/deploy/result, github/pullrequest/result; rebuild it with: npm run build:policies`,
+    );
   });
 
   it("rejects a bundle that lacks repol's entrypoints when loading it", async () => {

@@ -58,6 +58,11 @@ describe("loadPolicyEngine", () => {
     expect(manifest.digest).toBe(expected);
   });
 
+  it("is built with one entrypoint per policy, the result rule, so a decision is one evaluation", () => {
+    const manifest = JSON.parse(readFileSync(join(repoRoot, "build", "policies", "manifest.json"), "utf8"));
+    expect(manifest.entrypoints).toEqual(["github/deploy/result", "github/pullrequest/result"]);
+  });
+
   it("tells the operator to build the policies when the wasm file is missing", async () => {
     const missing = join(scratch, "nope", "policy.wasm");
     await expect(loadPolicyEngine(missing)).rejects.toThrow(`The compiled policy bundle ${missing} does not exist; run: npm run build:policies`);
@@ -273,7 +278,7 @@ describe("evaluation", () => {
   it("turns an input too large for the policy memory into an Error and keeps working", async () => {
     const small = await loadPolicyEngine(wasmPath, { maxMemoryMiB: 4 });
     const huge = patched(deployAllow, { workflow_meta: { approvers: Array.from({ length: 200_000 }, (_, i) => `user-${i}`) } });
-    expect(() => small.evaluate("deploy", huge)).toThrow(/^Evaluating github\/deploy\/allow failed: /);
+    expect(() => small.evaluate("deploy", huge)).toThrow(/^Evaluating github\/deploy\/result failed: /);
     expect(small.evaluate("deploy", deployAllow).allow).toBe(true);
     expect(codesOf(small.evaluate("deploy", fixture("deploy-deny-all-rules")))).toHaveLength(6);
   });
