@@ -15,6 +15,7 @@ type Row = Record<string, unknown>;
 
 // Recording effects for one target is serialised across replicas on this advisory lock namespace.
 const TARGET_LOCKS = 724_503;
+const MARK_DONE = "UPDATE deliveries SET status = 'done', last_error = NULL WHERE delivery_id = $1 AND status <> 'done'";
 
 const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : value === null ? null : String(value));
 const later = (clock: Clock, ms: number) => new Date(clock().getTime() + ms);
@@ -94,7 +95,8 @@ export function postgresDeliveryLog(pool: pg.Pool, clock: Clock): DeliveryLog {
       return new Set(ids.filter((id) => stored.has(storableText(id))));
     },
     async markDone(id) {
-      await pool.query("UPDATE deliveries SET status = 'done', last_error = NULL WHERE delivery_id = $1", [storableText(id)]);
+      // Usually done already, by the transaction that recorded its decision: then nothing is written.
+      await pool.query(MARK_DONE, [storableText(id)]);
     },
     async markFailed(id, error, retryInMs) {
       await pool.query("UPDATE deliveries SET status = $1, last_error = $2, due_at = $3 WHERE delivery_id = $4", [
@@ -138,6 +140,8 @@ export function postgresOutbox(pool: pg.Pool, clock: Clock): Outbox {
           return { inserted: false, auditId: existing.rows[0]!.id, effect: null };
         }
         const auditId = inserted.rows[0]!.id;
+        // The delivery's work is done once its decision and effect are recorded: the outbox owns the rest.
+        await client.query(MARK_DONE, [storableText(row.delivery_id)]);
         let busy = false;
         if (target !== null) {
           await supersedeOlder(client, target, auditId, effect.kind);

@@ -55,8 +55,14 @@ function controlled() {
   };
 }
 
-/** Lets the queue's promise chains run; nothing here waits on I/O (SQLite calls are synchronous). */
-const tick = () => new Promise((resolve) => setImmediate(resolve));
+/**
+ * Lets the queue's promise chains run; nothing here waits on I/O. SQLite writes are committed as one
+ * batch at the next turn of the event loop (sqlite-group-commit.ts), so a write and what follows it
+ * take a few turns.
+ */
+const tick = async () => {
+  for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+};
 
 describe("createDeliveryQueue", () => {
   it("runs deliveries about the same pull request one after the other, and others alongside", async () => {
