@@ -16,6 +16,7 @@ type Row = Record<string, unknown>;
 
 const later = (clock: Clock, ms: number) => new Date(clock().getTime() + ms).toISOString();
 const MARK_DONE = "UPDATE deliveries SET status = 'done', last_error = NULL WHERE delivery_id = ? AND status <> 'done'";
+const MARK_DONE_BY_EFFECT = MARK_DONE.replace("= ?", "= (SELECT delivery_id FROM outbox WHERE id = ?)");
 
 export function sqliteDeliveryLog(db: Database.Database, clock: Clock, group: GroupCommit): DeliveryLog {
   const decode = (row: Row): StoredDelivery => ({
@@ -56,7 +57,7 @@ export function sqliteDeliveryLog(db: Database.Database, clock: Clock, group: Gr
       return found;
     },
     async markDone(id) {
-      // Usually done already, by the transaction that recorded its decision: then nothing is written.
+      // Usually done already, by the transaction that settled its effect: then nothing is written.
       await group.write(() => db.prepare(MARK_DONE).run(storableText(id)));
     },
     async markFailed(id, error, retryInMs) {
@@ -85,6 +86,8 @@ export function sqliteOutbox(db: Database.Database, clock: Clock, group: GroupCo
         .run(status, storableText(error), nextAttemptAt ?? null, id);
       if (changes === 1) setEffect(id, outcome);
       else db.prepare("UPDATE outbox SET leased_until = NULL WHERE id = ?").run(id);
+      // Once its effect's attempt is recorded the delivery is done (the outbox owns any retry): one commit for both.
+      db.prepare(MARK_DONE_BY_EFFECT).run(id);
     });
   return {
     ...leases,
@@ -101,8 +104,6 @@ export function sqliteOutbox(db: Database.Database, clock: Clock, group: GroupCo
         }
         const target = effect.target ?? null;
         if (target !== null) supersedeOlder(db, target, auditId, effect.kind);
-        // The delivery's work is done once its decision and effect are recorded: the outbox owns the rest.
-        db.prepare(MARK_DONE).run(storableText(row.delivery_id));
         const busy = target !== null && db.prepare("SELECT 1 FROM outbox WHERE target = ? AND leased_until > ?").get(target, now.toISOString()) !== undefined;
         const claimed = claimForMs > 0 && !busy;
         const entry: OutboxEntry = {

@@ -72,10 +72,12 @@ it("rejects every write of a batch whose commit fails, and keeps none of them", 
   expect(await store.deliveries.add(delivery("lost-0"), 60_000)).toBe(true);
 });
 
-it("marks a delivery done in the transaction that records its decision", async () => {
+it("marks a delivery done in the transaction that settles its effect's first attempt", async () => {
   await store.deliveries.add(delivery("decided"), 60_000);
+  const { effect } = await store.outbox.recordWithEffect(auditRow({ delivery_id: "decided" }), { kind: "check_run", installation_id: 1, request: {} }, 60_000);
+  expect(await store.deliveries.get("decided")).toMatchObject({ status: "pending" });
   const before = store.groupCommit.commits;
-  await store.outbox.recordWithEffect(auditRow({ delivery_id: "decided" }), { kind: "check_run", installation_id: 1, request: {} }, 60_000);
+  await store.outbox.complete(effect!.id, { kind: "check_run", ok: true });
   expect(store.groupCommit.commits - before).toBe(1);
   expect(await store.deliveries.get("decided")).toMatchObject({ status: "done", attempts: 1 });
   // The queue's own mark once the handler returns then writes nothing.
