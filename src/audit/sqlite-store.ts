@@ -11,10 +11,13 @@ import { SQLITE_MIGRATIONS } from "./migrations/sqlite.js";
 import { summaryFromCounts, type SummaryDimension } from "./summary.js";
 import { sqliteDeliveryLog, sqliteOutbox } from "../durability/sqlite-work.js";
 import type { DeliveryLog, Outbox } from "../durability/work-store.js";
+import { sqliteGroupCommit, type GroupCommit, type GroupCommitOptions } from "../durability/sqlite-group-commit.js";
 
 const PURGE_BATCH = 5_000;
 
-export function openSqliteStore(path: string, options: AuditStoreOptions = {}): SqliteAuditStore {
+export type SqliteStoreOptions = AuditStoreOptions & GroupCommitOptions;
+
+export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): SqliteAuditStore {
   return new SqliteAuditStore(path, options);
 }
 
@@ -26,8 +29,10 @@ export class SqliteAuditStore implements AuditStore {
   private readonly statements = new Map<string, Database.Statement>();
   readonly deliveries: DeliveryLog;
   readonly outbox: Outbox;
+  /** The work tables' writes, batched into shared transactions (sqlite-group-commit.ts). */
+  readonly groupCommit: GroupCommit;
 
-  constructor(path: string, options: AuditStoreOptions = {}) {
+  constructor(path: string, options: SqliteStoreOptions = {}) {
     this.clock = options.clock ?? (() => new Date());
     this.chunkSize = options.streamChunkSize ?? 500;
     this.db = new Database(path);
@@ -45,8 +50,9 @@ export class SqliteAuditStore implements AuditStore {
       this.db.close();
       throw error;
     }
-    this.deliveries = sqliteDeliveryLog(this.db, this.clock);
-    this.outbox = sqliteOutbox(this.db, this.clock);
+    this.groupCommit = sqliteGroupCommit(this.db, options);
+    this.deliveries = sqliteDeliveryLog(this.db, this.clock, this.groupCommit);
+    this.outbox = sqliteOutbox(this.db, this.clock, this.groupCommit);
   }
 
   async migrate(): Promise<void> {
@@ -164,6 +170,7 @@ export class SqliteAuditStore implements AuditStore {
 
   async close(): Promise<void> {
     if (!this.db.open) return;
+    this.groupCommit.flush();
     this.db.pragma("optimize");
     this.db.close();
   }

@@ -70,7 +70,8 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
   };
 
   const held = (delivery: QueuedDelivery) => ({
-    renew: (leaseMs: number) => deliveries.renew(delivery.id, delivery.attempts, leaseMs),
+    // Done before its handler returns when the decision is recorded (the outbox sends the rest): still ours.
+    renew: async (leaseMs: number) => (await deliveries.renew(delivery.id, delivery.attempts, leaseMs)) || (await deliveries.get(delivery.id))?.status === "done",
     onLost: (error: unknown) => log.warn({ delivery: delivery.id, event: delivery.event, err: error }, "could not renew the lease of a delivery in progress"),
   });
 

@@ -15,6 +15,8 @@ type Row = Record<string, unknown>;
 
 // Recording effects for one target is serialised across replicas on this advisory lock namespace.
 const TARGET_LOCKS = 724_503;
+const MARK_DONE = "UPDATE deliveries SET status = 'done', last_error = NULL WHERE delivery_id = $1 AND status <> 'done'";
+const MARK_DONE_BY_EFFECT = MARK_DONE.replace("= $1", "= (SELECT delivery_id FROM outbox WHERE id = $1)");
 
 const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : value === null ? null : String(value));
 const later = (clock: Clock, ms: number) => new Date(clock().getTime() + ms);
@@ -94,7 +96,8 @@ export function postgresDeliveryLog(pool: pg.Pool, clock: Clock): DeliveryLog {
       return new Set(ids.filter((id) => stored.has(storableText(id))));
     },
     async markDone(id) {
-      await pool.query("UPDATE deliveries SET status = 'done', last_error = NULL WHERE delivery_id = $1", [storableText(id)]);
+      // Usually done already, by the transaction that settled its effect: then nothing is written.
+      await pool.query(MARK_DONE, [storableText(id)]);
     },
     async markFailed(id, error, retryInMs) {
       await pool.query("UPDATE deliveries SET status = $1, last_error = $2, due_at = $3 WHERE delivery_id = $4", [
@@ -118,6 +121,8 @@ export function postgresOutbox(pool: pg.Pool, clock: Clock): Outbox {
       );
       if (rowCount === 1) await client.query("UPDATE audit_records SET effect = $1 WHERE id = (SELECT audit_id FROM outbox WHERE id = $2)", [storableColumn(outcome, true), id]);
       else await client.query("UPDATE outbox SET leased_until = NULL WHERE id = $1", [id]);
+      // Once its effect's attempt is recorded the delivery is done (the outbox owns any retry): one commit for both.
+      await client.query(MARK_DONE_BY_EFFECT, [id]);
     });
   return {
     ...leases,

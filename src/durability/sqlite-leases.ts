@@ -2,18 +2,19 @@
 import type Database from "better-sqlite3";
 import { storableText } from "../audit/storable-text.js";
 import type { LeasedTable } from "./leased-tables.js";
+import type { GroupCommit } from "./sqlite-group-commit.js";
 import type { LeasedWork } from "./work-store.js";
 
 type Row = Record<string, unknown>;
 
-export function sqliteLeases<T>(db: Database.Database, clock: () => Date, spec: LeasedTable, decode: (row: Row) => T): LeasedWork<T> {
+export function sqliteLeases<T>(db: Database.Database, clock: () => Date, spec: LeasedTable, decode: (row: Row) => T, group: GroupCommit): LeasedWork<T> {
   const { table, key, due, created } = spec;
   const leaseSet = [due, ...spec.leaseColumns].map((column) => `${column} = @until`).join(", ");
   const later = (ms: number) => new Date(clock().getTime() + ms).toISOString();
   return {
     async claimDue(limit, leaseMs) {
-      // IMMEDIATE takes the write lock before reading, so two connections cannot claim the same rows.
-      return db.transaction(() => {
+      // The batch's transaction is IMMEDIATE: it holds the write lock before reading, so two connections cannot claim the same rows.
+      return group.write(() => {
         const now = clock().toISOString();
         const rows = db
           .prepare(`SELECT * FROM ${table} WHERE status = 'pending' AND ${due} <= @now AND ${spec.claimable} ORDER BY ${created}, ${key} LIMIT @limit`)
@@ -24,22 +25,22 @@ export function sqliteLeases<T>(db: Database.Database, clock: () => Date, spec: 
           claim.run({ until, id: row[key] });
           return decode({ ...row, ...Object.fromEntries([due, ...spec.leaseColumns].map((column) => [column, until])), attempts: (row.attempts as number) + 1 });
         });
-      }).immediate();
+      });
     },
     async renew(id, attempts, leaseMs) {
       const sql = `UPDATE ${table} SET ${leaseSet} WHERE ${key} = @id AND attempts = @attempts AND ${spec.held}`;
-      return db.prepare(sql).run({ until: later(leaseMs), id: storableText(id), attempts }).changes === 1;
+      return group.write(() => db.prepare(sql).run({ until: later(leaseMs), id: storableText(id), attempts }).changes === 1);
     },
     async recoverAtStart() {
-      const now = clock().toISOString();
-      return db.transaction(() => {
+      return group.write(() => {
+        const now = clock().toISOString();
         const { changes } = db.prepare(`UPDATE ${table} SET ${due} = @now WHERE status = 'pending' AND ${due} > @now`).run({ now });
         for (const column of spec.leaseColumns) db.prepare(`UPDATE ${table} SET ${column} = NULL WHERE ${column} IS NOT NULL`).run();
         return changes;
-      }).immediate();
+      });
     },
     async purgeFinishedBefore(before) {
-      return db.prepare(`DELETE FROM ${table} WHERE status <> 'pending' AND ${created} < ?`).run(before.toISOString()).changes;
+      return group.write(() => db.prepare(`DELETE FROM ${table} WHERE status <> 'pending' AND ${created} < ?`).run(before.toISOString()).changes);
     },
   };
 }

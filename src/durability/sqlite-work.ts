@@ -8,14 +8,17 @@ import { storableColumn, storableText } from "../audit/storable-text.js";
 import { DELIVERY_TABLE, OUTBOX_TABLE } from "./leased-tables.js";
 import { sqliteLeases } from "./sqlite-leases.js";
 import { supersededOutcome } from "./effect-target.js";
+import type { GroupCommit } from "./sqlite-group-commit.js";
 import type { DeliveryLog, NewDelivery, NewEffect, Outbox, OutboxEntry, OutboxStatus, RecordedDecision, StoredDelivery } from "./work-store.js";
 
 type Clock = () => Date;
 type Row = Record<string, unknown>;
 
 const later = (clock: Clock, ms: number) => new Date(clock().getTime() + ms).toISOString();
+const MARK_DONE = "UPDATE deliveries SET status = 'done', last_error = NULL WHERE delivery_id = ? AND status <> 'done'";
+const MARK_DONE_BY_EFFECT = MARK_DONE.replace("= ?", "= (SELECT delivery_id FROM outbox WHERE id = ?)");
 
-export function sqliteDeliveryLog(db: Database.Database, clock: Clock): DeliveryLog {
+export function sqliteDeliveryLog(db: Database.Database, clock: Clock, group: GroupCommit): DeliveryLog {
   const decode = (row: Row): StoredDelivery => ({
     id: row.delivery_id as string,
     event: row.event as string,
@@ -27,21 +30,22 @@ export function sqliteDeliveryLog(db: Database.Database, clock: Clock): Delivery
     due_at: row.due_at as string,
     last_error: row.last_error as string | null,
   });
-  const leases = sqliteLeases(db, clock, DELIVERY_TABLE, decode);
+  const leases = sqliteLeases(db, clock, DELIVERY_TABLE, decode, group);
   return {
     ...leases,
-    async add(delivery: NewDelivery, claimForMs: number) {
-      const now = clock().toISOString();
-      const result = db
+    add: (delivery: NewDelivery, claimForMs: number) =>
+      group.write(() => {
+        const now = clock().toISOString();
+        const result = db
         .prepare(
           `INSERT INTO deliveries (delivery_id, event, action, body, received_at, status, attempts, due_at)
            VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)
            ON CONFLICT (delivery_id) DO UPDATE SET status = 'pending', attempts = excluded.attempts, due_at = excluded.due_at, last_error = NULL
            WHERE deliveries.status = 'failed'`,
         )
-        .run(storableText(delivery.id), delivery.event, delivery.action, storableText(delivery.body), now, claimForMs > 0 ? 1 : 0, claimForMs > 0 ? later(clock, claimForMs) : now);
-      return result.changes === 1;
-    },
+          .run(storableText(delivery.id), delivery.event, delivery.action, storableText(delivery.body), now, claimForMs > 0 ? 1 : 0, claimForMs > 0 ? later(clock, claimForMs) : now);
+        return result.changes === 1;
+      }),
     async get(id) {
       const row = db.prepare("SELECT * FROM deliveries WHERE delivery_id = ?").get(storableText(id)) as Row | undefined;
       return row ? decode(row) : undefined;
@@ -53,37 +57,42 @@ export function sqliteDeliveryLog(db: Database.Database, clock: Clock): Delivery
       return found;
     },
     async markDone(id) {
-      db.prepare("UPDATE deliveries SET status = 'done', last_error = NULL WHERE delivery_id = ?").run(storableText(id));
+      // Usually done already, by the transaction that settled its effect: then nothing is written.
+      await group.write(() => db.prepare(MARK_DONE).run(storableText(id)));
     },
     async markFailed(id, error, retryInMs) {
-      db.prepare("UPDATE deliveries SET status = ?, last_error = ?, due_at = ? WHERE delivery_id = ?").run(
-        retryInMs === null ? "failed" : "pending",
-        storableText(error),
-        later(clock, retryInMs ?? 0),
-        storableText(id),
+      await group.write(() =>
+        db.prepare("UPDATE deliveries SET status = ?, last_error = ?, due_at = ? WHERE delivery_id = ?").run(
+          retryInMs === null ? "failed" : "pending",
+          storableText(error),
+          later(clock, retryInMs ?? 0),
+          storableText(id),
+        ),
       );
     },
   };
 }
 
-export function sqliteOutbox(db: Database.Database, clock: Clock): Outbox {
+export function sqliteOutbox(db: Database.Database, clock: Clock, group: GroupCommit): Outbox {
   const decode = (row: Row): OutboxEntry => ({ ...row, request: JSON.parse(row.request as string) }) as OutboxEntry;
-  const leases = sqliteLeases(db, clock, OUTBOX_TABLE, decode);
+  const leases = sqliteLeases(db, clock, OUTBOX_TABLE, decode, group);
   const setEffect = (id: string, outcome: EffectOutcome) =>
     db.prepare("UPDATE audit_records SET effect = ? WHERE id = (SELECT audit_id FROM outbox WHERE id = ?)").run(storableColumn(outcome, true), id);
   /** Settles an entry still pending; either way the attempt's lease is released. */
   const settle = (id: string, status: OutboxStatus, outcome: EffectOutcome, error: string | null, nextAttemptAt?: string) =>
-    db.transaction(() => {
+    group.write(() => {
       const { changes } = db
         .prepare("UPDATE outbox SET status = ?, last_error = ?, next_attempt_at = coalesce(?, next_attempt_at), leased_until = NULL WHERE id = ? AND status = 'pending'")
         .run(status, storableText(error), nextAttemptAt ?? null, id);
       if (changes === 1) setEffect(id, outcome);
       else db.prepare("UPDATE outbox SET leased_until = NULL WHERE id = ?").run(id);
-    }).immediate();
+      // Once its effect's attempt is recorded the delivery is done (the outbox owns any retry): one commit for both.
+      db.prepare(MARK_DONE_BY_EFFECT).run(id);
+    });
   return {
     ...leases,
-    async recordWithEffect(row: NewAuditRecord, effect: NewEffect, claimForMs: number): Promise<RecordedDecision> {
-      return db.transaction((): RecordedDecision => {
+    recordWithEffect(row: NewAuditRecord, effect: NewEffect, claimForMs: number): Promise<RecordedDecision> {
+      return group.write((): RecordedDecision => {
         const now = clock();
         const { id: auditId, params } = newRowParams(row, now);
         const inserted = db
@@ -115,20 +124,20 @@ export function sqliteOutbox(db: Database.Database, clock: Clock): Outbox {
            VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
         ).run(entry.id, storableText(entry.delivery_id), auditId, entry.kind, entry.installation_id, storableColumn(entry.request, true), entry.attempts, entry.next_attempt_at, entry.leased_until, entry.created_at, target);
         return { inserted: true, auditId, effect: { ...entry, request: JSON.parse(storableColumn(entry.request, true) as string) } };
-      }).immediate();
+      });
     },
     async get(id) {
       const row = db.prepare("SELECT * FROM outbox WHERE id = ?").get(id) as Row | undefined;
       return row ? decode(row) : undefined;
     },
     async complete(id, outcome) {
-      settle(id, "done", outcome, outcome.ok ? null : (outcome.error ?? null));
+      await settle(id, "done", outcome, outcome.ok ? null : (outcome.error ?? null));
     },
     async retryLater(id, outcome, afterMs) {
-      settle(id, "pending", outcome, outcome.error ?? "failed", later(clock, afterMs));
+      await settle(id, "pending", outcome, outcome.error ?? "failed", later(clock, afterMs));
     },
     async giveUp(id, outcome) {
-      settle(id, "dead", outcome, outcome.error ?? "gave up");
+      await settle(id, "dead", outcome, outcome.error ?? "gave up");
     },
     async counts() {
       const rows = db.prepare("SELECT status, count(*) AS n FROM outbox GROUP BY status").all() as { status: OutboxStatus; n: number }[];

@@ -5,6 +5,7 @@ import { openSqliteStore, type SqliteAuditStore } from "../../src/audit/sqlite-s
 import { IncompletePayloadError } from "../../src/handlers/payload-fields.js";
 import { createDeliveryQueue, isPermanent, type QueuedDelivery } from "../../src/durability/delivery-queue.js";
 import { ManualClock } from "../helpers/manual-clock.js";
+import { auditRow } from "../audit/fixtures.js";
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -55,8 +56,14 @@ function controlled() {
   };
 }
 
-/** Lets the queue's promise chains run; nothing here waits on I/O (SQLite calls are synchronous). */
-const tick = () => new Promise((resolve) => setImmediate(resolve));
+/**
+ * Lets the queue's promise chains run; nothing here waits on I/O. SQLite writes are committed as one
+ * batch at the next turn of the event loop (sqlite-group-commit.ts), so a write and what follows it
+ * take a few turns.
+ */
+const tick = async () => {
+  for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+};
 
 describe("createDeliveryQueue", () => {
   it("runs deliveries about the same pull request one after the other, and others alongside", async () => {
@@ -86,6 +93,22 @@ describe("createDeliveryQueue", () => {
     expect(await queue.drain(1_000)).toBe(true);
     expect(work.maxConcurrent).toBe(3);
     expect(work.started).toHaveLength(8);
+  });
+
+  it("still holds a delivery that its settled effect marked done while its handler finishes", async () => {
+    const warnings: string[] = [];
+    const log = { ...silent, warn: (_details: object, message: string) => void warnings.push(message) };
+    const work = controlled();
+    const queue = createDeliveryQueue({ clock, deliveries: store.deliveries, process: work.process, log, lease: { leaseMs: 60_000, renewEveryMs: 20_000 } });
+    queue.offer(await stored(review("settled", 1)));
+    await tick();
+    const { effect } = await store.outbox.recordWithEffect(auditRow({ delivery_id: "settled" }), { kind: "check_run", installation_id: 1, request: {} }, 60_000);
+    await store.outbox.complete(effect!.id, { kind: "check_run", ok: true });
+    await clock.advance(20_000);
+    work.finish("settled");
+    expect(await queue.drain(1_000)).toBe(true);
+    expect(warnings).toEqual([]);
+    expect(await store.deliveries.get("settled")).toMatchObject({ status: "done", attempts: 1 });
   });
 
   it("takes no more than its capacity in memory, and leaves the rest in the log for a sweep", async () => {

@@ -123,6 +123,18 @@ export function describeWorkStore(name: string, factory: StoreFactory): void {
     });
 
     describe("outbox", () => {
+      it("marks the delivery done with the first settled attempt of its effect, a retry included", async () => {
+        for (const id of ["sent", "retried"]) await deliveries.add(delivery(id), 60_000);
+        const sent = await outbox.recordWithEffect(auditRow({ delivery_id: "sent" }), callback, 60_000);
+        const retried = await outbox.recordWithEffect(auditRow({ delivery_id: "retried" }), callback, 60_000);
+        expect((await deliveries.get("sent"))!.status).toBe("pending");
+        await outbox.complete(sent.effect!.id, { kind: "deployment_callback", ok: true });
+        await outbox.retryLater(retried.effect!.id, { kind: "deployment_callback", ok: false, error: "502" }, 5_000);
+        expect(await deliveries.get("sent")).toMatchObject({ status: "done", last_error: null });
+        expect(await deliveries.get("retried")).toMatchObject({ status: "done", last_error: null });
+        expect(await outbox.get(retried.effect!.id)).toMatchObject({ status: "pending" });
+      });
+
       it("records the decision and its effect together, the effect claimed by the caller", async () => {
         const row = auditRow({ delivery_id: "o-1", effect: { kind: "deployment_callback", ok: false, error: "queued" } });
         const recorded = await outbox.recordWithEffect(row, callback, 60_000);
