@@ -1,5 +1,5 @@
 import type { ApplicationFunction, Context } from "probot";
-import { createConfigCache } from "./github/config-cache.js";
+import { rememberedAppId } from "./github/app-id-of.js";
 import { createKeyedQueue } from "./handlers/keyed-queue.js";
 import { handlerFor, type HandlerRegistry } from "./handlers/registry.js";
 import type { AppDeps, HandlerDeps } from "./handlers/types.js";
@@ -8,7 +8,7 @@ import { recordEvent } from "./metrics.js";
 /** The Probot app: every event goes through the explicit registry, nothing else subscribes. */
 export function repolApp(registry: HandlerRegistry, appDeps: AppDeps): ApplicationFunction {
   // Created here, once per App, and handed to every handler: no module keeps state of its own.
-  const deps: HandlerDeps = { ...appDeps, configCache: appDeps.configCache ?? createConfigCache(), perCommit: appDeps.perCommit ?? createKeyedQueue() };
+  const deps: HandlerDeps = { ...appDeps, perCommit: appDeps.perCommit ?? createKeyedQueue(), appId: appDeps.appId ?? rememberedAppId() };
   return (app) => {
     app.onAny(async (event) => {
       // Probot hands every listener a Context; onAny's published type only names the raw event.
