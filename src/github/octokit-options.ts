@@ -4,6 +4,7 @@
 // number of times (Octokit's throttling plugin). What still fails is left to the outbox and the
 // delivery retry, which try again later rather than holding a decision now.
 import { ProbotOctokit } from "probot";
+import { countingFetch } from "./count-requests.js";
 import { retryRequests } from "./retry-requests.js";
 import { timedFetch } from "./timed-fetch.js";
 
@@ -41,20 +42,35 @@ export function octokitOptions(tuning: OctokitTuning) {
     );
     return retry;
   };
-  return (options: Record<string, unknown>) => ({
-    ...options,
-    request: { ...(options.request as object), fetch: timedFetch(tuning.timeoutMs, tuning.fetch) },
-    // Replaced by retryRequests (see repolOctokit).
-    retry: { ...(options.retry as object), enabled: false },
-    throttle: {
-      ...(options.throttle as object),
-      ...installationThrottleKey(options),
-      enabled: true,
-      retryAfterBaseValue: tuning.rateLimitBaseMs ?? 1_000,
-      onRateLimit: onLimit("rate limit"),
-      onSecondaryRateLimit: onLimit("secondary rate limit"),
-    },
-  });
+  return (options: Record<string, unknown>) => {
+    // Per client (this runs for each one Probot builds): the count of one event's requests.
+    const fetch = countingFetch(timedFetch(tuning.timeoutMs, tuning.fetch));
+    return {
+      ...options,
+      ...withTokenRequestsCounted(options, fetch),
+      request: { ...(options.request as object), fetch },
+      // Replaced by retryRequests (see repolOctokit).
+      retry: { ...(options.retry as object), enabled: false },
+      throttle: {
+        ...(options.throttle as object),
+        ...installationThrottleKey(options),
+        enabled: true,
+        retryAfterBaseValue: tuning.rateLimitBaseMs ?? 1_000,
+        onRateLimit: onLimit("rate limit"),
+        onSecondaryRateLimit: onLimit("secondary rate limit"),
+      },
+    };
+  };
+}
+
+/**
+ * The App's auth requests installation tokens with a request function of its own (Probot's); given
+ * this client's fetch, the token request a client needed is counted with the client's other requests.
+ */
+function withTokenRequestsCounted(options: Record<string, unknown>, fetch: typeof globalThis.fetch): { auth?: unknown } {
+  const auth = options.auth as { request?: { defaults?: (defaults: object) => unknown } } | undefined;
+  if (typeof auth?.request?.defaults !== "function") return {};
+  return { auth: { ...auth, request: auth.request.defaults({ request: { fetch } }) } };
 }
 
 /**
