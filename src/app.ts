@@ -1,14 +1,15 @@
 import type { ApplicationFunction, Context } from "probot";
-import { createConfigCache } from "./github/config-cache.js";
+import { rememberedAppId } from "./github/app-id-of.js";
+import { requestsMadeBy } from "./github/count-requests.js";
 import { createKeyedQueue } from "./durability/keyed-queue.js";
 import { handlerFor, type HandlerRegistry } from "./handlers/registry.js";
 import type { AppDeps, HandlerDeps } from "./handlers/types.js";
-import { recordEvent } from "./metrics.js";
+import { observeGitHubCalls, recordEvent } from "./metrics.js";
 
 /** The Probot app: every event goes through the explicit registry, nothing else subscribes. */
 export function repolApp(registry: HandlerRegistry, appDeps: AppDeps): ApplicationFunction {
   // Created here, once per App, and handed to every handler: no module keeps state of its own.
-  const deps: HandlerDeps = { ...appDeps, configCache: appDeps.configCache ?? createConfigCache(), perCommit: appDeps.perCommit ?? createKeyedQueue() };
+  const deps: HandlerDeps = { ...appDeps, perCommit: appDeps.perCommit ?? createKeyedQueue(), appId: appDeps.appId ?? rememberedAppId() };
   return (app) => {
     app.onAny(async (event) => {
       // Probot hands every listener a Context; onAny's published type only names the raw event.
@@ -25,6 +26,10 @@ export function repolApp(registry: HandlerRegistry, appDeps: AppDeps): Applicati
       } catch (error) {
         recordEvent(context.name, payload.action, "error");
         throw error;
+      } finally {
+        // The client Probot built for this delivery counts its requests (octokit-options.ts).
+        const requests = requestsMadeBy(context.octokit);
+        if (requests !== undefined) observeGitHubCalls(context.name, requests);
       }
       recordEvent(context.name, payload.action, "handled");
     });

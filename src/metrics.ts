@@ -51,6 +51,19 @@ const githubErrorsTotal = new Counter({
   registers: [metricsRegistry],
 });
 
+const githubCallsPerEvent = new Histogram({
+  name: "repol_github_calls_per_event",
+  help: "HTTP requests made to GitHub while handling one webhook delivery (token requests, retries and extra pages included), by event.",
+  labelNames: ["event"] as const,
+  // The budget is 2 warm and 4 cold; the upper buckets show long pull requests and retries.
+  buckets: [1, 2, 3, 4, 5, 6, 8, 10, 15, 20, 50],
+  registers: [metricsRegistry],
+});
+
+export function observeGitHubCalls(event: string, requests: number): void {
+  githubCallsPerEvent.observe({ event }, requests);
+}
+
 export function recordEvent(event: string, action: string | undefined, outcome: EventOutcome): void {
   eventsTotal.inc({ event, action: action ?? "", outcome });
 }

@@ -1,4 +1,4 @@
-// The Check Run repol keeps per (head SHA, check name): found and updated rather than piled up,
+// The Check Run repol keeps per (head SHA, check name): updated rather than piled up,
 // with output fitted to GitHub's limits so a large verdict never makes the call fail.
 import { fitToBytes } from "./fit-to-bytes.js";
 import { askGitHub, type GitHub } from "./github-client.js";
@@ -32,6 +32,12 @@ export interface CheckRunTarget {
   name: string;
   /** Our GitHub App id; when known, only runs created by this app are reused. */
   appId?: number;
+  /**
+   * The facts query looked for our run on this SHA and found none, so it is created without a lookup.
+   * Should GitHub create it but its answer be lost, the retry adds a second run of the name: GitHub
+   * shows the newest, which is the one every later event finds and updates.
+   */
+  knownAbsent?: boolean;
 }
 
 export interface CheckAnnotation {
@@ -54,12 +60,6 @@ export interface CheckRunOutput {
 
 export type CheckConclusion = "success" | "failure";
 
-export interface StartedCheckRun {
-  id: number;
-  /** False when this call created the run. */
-  reused: boolean;
-}
-
 /** Our latest run with this name on this SHA, if any. */
 export async function findCheckRun(github: GitHub, target: CheckRunTarget): Promise<number | undefined> {
   const runs = await askGitHub(`listing check runs "${target.name}" of ${where(target)}`, () =>
@@ -81,23 +81,38 @@ export async function findCheckRun(github: GitHub, target: CheckRunTarget): Prom
 }
 
 /**
- * Reuses our run for this SHA and name, or creates one `in_progress`. A reused run is left as it
- * is: GitHub does not move a completed run back to in_progress, the next update carries the verdict.
+ * Posts a verdict in as few requests as GitHub allows: our run updated when its id is known, else
+ * looked up (unless the facts query already saw there is none) and, when missing, created completed
+ * with the verdict. The run is not opened "in progress" first: a decision takes milliseconds, and the
+ * extra write would be a third of a pull request event's GitHub budget. Returns the run's id.
  */
-export async function startCheckRun(github: GitHub, target: CheckRunTarget): Promise<StartedCheckRun> {
-  const existing = await findCheckRun(github, target);
-  if (existing !== undefined) return { id: existing, reused: true };
+export async function postVerdict(github: GitHub, target: CheckRunTarget, checkRunId: number | null, result: CheckResult): Promise<number> {
+  const existing = checkRunId ?? (target.knownAbsent ? undefined : await findCheckRun(github, target));
+  if (existing !== undefined) {
+    await completeCheckRun(github, target, existing, result);
+    return existing;
+  }
+  const { output, batches } = fitOutput(result.output);
+  const head = outputHead(output);
   const { data } = await askGitHub(`creating check run "${target.name}" on ${where(target)}`, () =>
     github.rest.checks.create({
       owner: target.owner,
       repo: target.repo,
       name: target.name,
       head_sha: target.headSha,
-      status: "in_progress",
-      started_at: new Date().toISOString(),
+      status: "completed",
+      conclusion: result.conclusion,
+      completed_at: new Date().toISOString(),
+      output: { ...head, ...(batches[0] ? { annotations: batches[0] } : {}) },
     }),
   );
-  return { id: data.id, reused: false };
+  await appendAnnotations(github, target, data.id, head, batches.slice(1));
+  return data.id;
+}
+
+export interface CheckResult {
+  conclusion: CheckConclusion;
+  output: CheckRunOutput;
 }
 
 /**
@@ -108,15 +123,15 @@ export async function completeCheckRun(
   github: GitHub,
   target: CheckRunTarget,
   checkRunId: number,
-  result: { conclusion: CheckConclusion; output: CheckRunOutput },
+  result: CheckResult,
 ): Promise<{ requests: number }> {
   const { output, batches } = fitOutput(result.output);
-  const base = { owner: target.owner, repo: target.repo, check_run_id: checkRunId };
-  const head = { title: output.title, summary: output.summary, ...(output.text !== undefined ? { text: output.text } : {}) };
-  const what = `updating check run ${checkRunId} "${target.name}" on ${where(target)}`;
-  await askGitHub(what, () =>
+  const head = outputHead(output);
+  await askGitHub(`updating check run ${checkRunId} "${target.name}" on ${where(target)}`, () =>
     github.rest.checks.update({
-      ...base,
+      owner: target.owner,
+      repo: target.repo,
+      check_run_id: checkRunId,
       name: target.name,
       status: "completed",
       conclusion: result.conclusion,
@@ -124,10 +139,22 @@ export async function completeCheckRun(
       output: { ...head, ...(batches[0] ? { annotations: batches[0] } : {}) },
     }),
   );
-  for (const batch of batches.slice(1)) {
-    await askGitHub(what, () => github.rest.checks.update({ ...base, output: { ...head, annotations: batch } }));
-  }
+  await appendAnnotations(github, target, checkRunId, head, batches.slice(1));
   return { requests: Math.max(1, batches.length) };
+}
+
+type OutputHead = Pick<CheckRunOutput, "title" | "summary" | "text">;
+
+function outputHead(output: CheckRunOutput): OutputHead {
+  return { title: output.title, summary: output.summary, ...(output.text !== undefined ? { text: output.text } : {}) };
+}
+
+/** GitHub takes 50 annotations per request and appends, never replaces, them across updates. */
+async function appendAnnotations(github: GitHub, target: CheckRunTarget, checkRunId: number, head: OutputHead, batches: CheckAnnotation[][]): Promise<void> {
+  const what = `updating check run ${checkRunId} "${target.name}" on ${where(target)}`;
+  for (const batch of batches) {
+    await askGitHub(what, () => github.rest.checks.update({ owner: target.owner, repo: target.repo, check_run_id: checkRunId, output: { ...head, annotations: batch } }));
+  }
 }
 
 /** Output trimmed to GitHub's limits, annotations split into request-sized batches. */

@@ -1,14 +1,14 @@
 // The GitHub calls that carry a decision, described as plain data so they can wait in the outbox
 // and be made again later, by this process or the next one.
 import type { EffectOutcome } from "../domain/effect-outcome.js";
-import { completeCheckRun, startCheckRun, type CheckRunTarget } from "./check-run.js";
+import { postVerdict, type CheckRunTarget } from "./check-run.js";
 import { sendDeploymentCallback, type DeploymentReview } from "./deployment-callback.js";
 import { statusOf, type GitHub } from "./github-client.js";
 import type { RenderedCheck } from "./render-check-output.js";
 
 export type EffectRequest =
   | { kind: "deployment_callback"; review: DeploymentReview }
-  /** checkRunId null: find our run for the SHA and name, or create it, then complete it. */
+  /** checkRunId null: find our run for the SHA and name (unless the target knows there is none), or create it completed. */
   | { kind: "check_run"; target: CheckRunTarget; checkRunId: number | null; check: RenderedCheck };
 
 export interface EffectAttempt {
@@ -24,11 +24,10 @@ export async function deliverEffect(github: GitHub, request: EffectRequest): Pro
     // 422: the rule was already decided (an earlier attempt got through, or a person decided); final.
     return { outcome, retryable: !outcome.ok && retryableStatus(outcome.status, outcome.error) };
   }
-  let checkRunId = request.checkRunId;
+  const checkRunId = request.checkRunId;
   try {
-    checkRunId ??= (await startCheckRun(github, request.target)).id;
-    await completeCheckRun(github, request.target, checkRunId, request.check);
-    return { outcome: { kind: "check_run", ok: true, check_run_id: checkRunId }, retryable: false };
+    const posted = await postVerdict(github, request.target, checkRunId, request.check);
+    return { outcome: { kind: "check_run", ok: true, check_run_id: posted }, retryable: false };
   } catch (error) {
     const status = statusOf((error as Error).cause);
     const message = (error as Error).message;

@@ -4,6 +4,8 @@
 // number of times (Octokit's throttling plugin). What still fails is left to the outbox and the
 // delivery retry, which try again later rather than holding a decision now.
 import { ProbotOctokit } from "probot";
+import { appJwtSigner, type CreateJwt } from "./app-jwt.js";
+import { countingFetch } from "./count-requests.js";
 import { retryRequests } from "./retry-requests.js";
 import { timedFetch } from "./timed-fetch.js";
 
@@ -41,20 +43,47 @@ export function octokitOptions(tuning: OctokitTuning) {
     );
     return retry;
   };
-  return (options: Record<string, unknown>) => ({
-    ...options,
-    request: { ...(options.request as object), fetch: timedFetch(tuning.timeoutMs, tuning.fetch) },
-    // Replaced by retryRequests (see repolOctokit).
-    retry: { ...(options.retry as object), enabled: false },
-    throttle: {
-      ...(options.throttle as object),
-      ...installationThrottleKey(options),
-      enabled: true,
-      retryAfterBaseValue: tuning.rateLimitBaseMs ?? 1_000,
-      onRateLimit: onLimit("rate limit"),
-      onSecondaryRateLimit: onLimit("secondary rate limit"),
-    },
-  });
+  // Shared by every client of this class: one parsed key and one JWT at a time per App key.
+  const signers = new Map<string, CreateJwt>();
+  return (options: Record<string, unknown>) => {
+    // Per client (this runs for each one Probot builds): the count of one event's requests.
+    const fetch = countingFetch(timedFetch(tuning.timeoutMs, tuning.fetch));
+    return {
+      ...options,
+      ...appAuth(options, fetch, signers),
+      request: { ...(options.request as object), fetch },
+      // Replaced by retryRequests (see repolOctokit).
+      retry: { ...(options.retry as object), enabled: false },
+      throttle: {
+        ...(options.throttle as object),
+        ...installationThrottleKey(options),
+        enabled: true,
+        retryAfterBaseValue: tuning.rateLimitBaseMs ?? 1_000,
+        onRateLimit: onLimit("rate limit"),
+        onSecondaryRateLimit: onLimit("secondary rate limit"),
+      },
+    };
+  };
+}
+
+/**
+ * The App's auth options with two changes: the installation token is requested through this client's
+ * fetch (Probot gives the auth a request function of its own), so it counts with the client's other
+ * requests; and the App JWT comes from a signer that parses the key once (app-jwt.ts).
+ */
+function appAuth(options: Record<string, unknown>, fetch: typeof globalThis.fetch, signers: Map<string, CreateJwt>): { auth?: unknown } {
+  const given = options.auth as { request?: { defaults?: (defaults: object) => unknown }; privateKey?: unknown } | undefined;
+  if (typeof given !== "object" || given === null) return {};
+  const auth: Record<string, unknown> = { ...given };
+  if (typeof given.request?.defaults === "function") auth.request = given.request.defaults({ request: { fetch } });
+  if (typeof given.privateKey === "string") {
+    const signer = signers.get(given.privateKey) ?? appJwtSigner(given.privateKey);
+    signers.set(given.privateKey, signer);
+    // @octokit/auth-app takes either a key or a JWT factory, never both.
+    delete auth.privateKey;
+    auth.createJwt = signer;
+  }
+  return { auth };
 }
 
 /**

@@ -1,55 +1,148 @@
-// The decision core's facts (src/core/facts.ts) read from GitHub with REST calls made in parallel;
-// the daily count of approved deployments comes from whoever holds the audit trail.
-import type { DecisionFacts, DeploymentEvidence, DeploymentQuery } from "../core/facts.js";
+// The decision core's facts (src/core/facts.ts) read from GitHub in one GraphQL query: the first call
+// (always `policy`) sends it with everything the decision may need, and the evidence is taken from
+// the same answer, so a decision costs one request (plus one per extra page of a long list). The daily
+// count of approved deployments comes from whoever holds the audit trail.
+import type { DecisionFacts, DeploymentEvidence, DeploymentQuery, FactsQuery, PolicySnapshot, PullRequestFacts, RefKind } from "../core/facts.js";
 import { CONFIG_PATHS } from "../policy/load-repo-config.js";
-import { commitChecks } from "./commit-checks.js";
-import type { ConfigCache } from "./config-cache.js";
-import { environmentsOf } from "./environments-of.js";
-import { askGitHub, fullName, type GitHub, type RepoRef } from "./github-client.js";
-import { pullsForCommit } from "./pulls-for-commit.js";
-import { readCommit, readPullFacts } from "./read-pull-facts.js";
-import { refKind } from "./ref-kind.js";
+import { allNodes, askGraphQL } from "./ask-graphql.js";
+import { checkRunsOf, commitOf, pullFacts, statusesOf, type CommitAnswer, type FactsAnswer, type PullAnswer } from "./facts-answer.js";
+import { factsQuery } from "./facts-queries.js";
+import { fullName, type GitHub, type RepoRef } from "./github-client.js";
+import { policyFileOf } from "./policy-file-of.js";
 
 export interface GitHubFactsSource extends RepoRef {
-  /** The default branch, when the webhook already says it (saves a request). */
-  defaultBranch?: string | null;
-  configCache: ConfigCache;
   /** Approved deployments to the query's environment since the query's `since`. */
   approvedDeployments(query: DeploymentQuery): Promise<number>;
+  /** repol's own check run to look for on the SHA (pull requests), so its verdict updates it without a lookup. */
+  ownCheckRun?: { name: string; appId: number };
 }
 
-export function octokitFacts(github: GitHub, source: GitHubFactsSource): DecisionFacts {
+export interface GitHubFacts extends DecisionFacts {
+  /**
+   * Our check run's id as the facts query found it: null when there is none yet, undefined when it
+   * was not looked up (no query made, or it failed).
+   */
+  ownCheckRunId(): Promise<number | null | undefined>;
+}
+
+export function octokitFacts(github: GitHub, source: GitHubFactsSource): GitHubFacts {
   const repo: RepoRef = { owner: source.owner, repo: source.repo };
-  let defaultBranch: Promise<string> | undefined = source.defaultBranch ? Promise.resolve(source.defaultBranch) : undefined;
+  let answer: Promise<FactsAnswer["repository"] & object> | undefined;
+  // The whole query is known at the first call; later calls read the same answer.
+  const read = (query: FactsQuery) => (answer ??= askFacts(github, repo, query, source));
   return {
-    async policy(query) {
-      const branch = await (defaultBranch ??= readDefaultBranch(github, repo));
-      return { defaultBranch: branch, file: await source.configCache.read(github, repo, CONFIG_PATHS[query.policy], branch) };
+    policy: async (query) => policyOf(github, repo, query, await read(query)),
+    deploymentEvidence: async (query) => deploymentEvidence(github, repo, query, await read(query), source),
+    pullRequestEvidence: async (query) => pullFacts(github, fullName(repo), requirePull((await read(query)).pull0, query.number)),
+    async ownCheckRunId() {
+      if (!answer || !source.ownCheckRun) return undefined;
+      const commit = await answer.then((repository) => commitIn(repository), () => undefined);
+      if (commit === undefined) return undefined;
+      const paths = (commit?.ownSuites?.nodes ?? []).flatMap((suite) => suite.checkRuns.nodes.map((run) => run.resourcePath));
+      const ids = paths.map((path) => Number(/\/runs\/(\d+)$/.exec(path)?.[1] ?? NaN));
+      // A path repol cannot read: let the verdict look the run up rather than create a second one.
+      if (ids.some((id) => !Number.isSafeInteger(id))) return undefined;
+      // Several runs of that name: the newest is the one GitHub shows.
+      return ids.length > 0 ? Math.max(...ids) : null;
     },
-    deploymentEvidence: (query) => deploymentEvidence(github, repo, query, source),
-    pullRequestEvidence: (query) => readPullFacts(github, repo, query.number),
   };
 }
 
-async function deploymentEvidence(github: GitHub, repo: RepoRef, query: DeploymentQuery, source: GitHubFactsSource): Promise<DeploymentEvidence> {
-  const [kind, environments, behind, checks, approvedDeploymentsToday] = await Promise.all([
-    query.refToClassify === null ? null : refKind(github, repo, query.refToClassify),
-    environmentsOf(github, repo),
-    commitReviews(github, repo, query),
-    commitChecks(github, repo, query.sha),
+async function askFacts(github: GitHub, repo: RepoRef, query: FactsQuery, source: GitHubFactsSource) {
+  const deployment = query.policy === "deploy";
+  const numbers = deployment ? query.pulls.map((pull) => pull.number) : [query.number];
+  const classify = deployment ? query.refToClassify : null;
+  const sha = deployment ? query.sha : query.headSha;
+  const variables = {
+    owner: repo.owner,
+    name: repo.repo,
+    configPath: CONFIG_PATHS[query.policy],
+    sha,
+    deployment,
+    classify: classify !== null,
+    branchRef: `refs/heads/${classify ?? ""}`,
+    tagRef: `refs/tags/${classify ?? ""}`,
+    askCommitPulls: deployment && numbers.length === 0,
+    ownRun: source.ownCheckRun !== undefined,
+    checkName: source.ownCheckRun?.name ?? "",
+    appId: source.ownCheckRun?.appId ?? 0,
+  };
+  const what = `reading the facts of ${fullName(repo)}@${sha.slice(0, 7)}`;
+  const data = await askGraphQL<FactsAnswer>(github, what, factsQuery(numbers), variables);
+  if (!data.repository) throw new Error(`GitHub did not find the repository ${fullName(repo)} while ${what}`);
+  return data.repository;
+}
+
+async function policyOf(github: GitHub, repo: RepoRef, query: FactsQuery, repository: NonNullable<FactsAnswer["repository"]>): Promise<PolicySnapshot> {
+  const branch = repository.defaultBranchRef;
+  // An empty repository has no default branch, so no policy file either.
+  if (!branch) return { defaultBranch: "(none: the repository is empty)", file: null };
+  return { defaultBranch: branch.name, file: await policyFileOf(github, repo, CONFIG_PATHS[query.policy], branch.name, branch.target?.file) };
+}
+
+async function deploymentEvidence(
+  github: GitHub,
+  repo: RepoRef,
+  query: DeploymentQuery,
+  repository: NonNullable<FactsAnswer["repository"]>,
+  source: GitHubFactsSource,
+): Promise<DeploymentEvidence> {
+  const what = `${fullName(repo)}@${query.sha.slice(0, 7)}`;
+  const commit = commitIn(repository);
+  if (!commit) throw new Error(`GitHub has no commit ${query.sha} in ${fullName(repo)}`);
+  if (!repository.environments) throw new Error(`GitHub left out the environments of ${fullName(repo)}`);
+  const [environments, pulls, checkRuns, approvedDeploymentsToday] = await Promise.all([
+    allNodes(github, `listing environments of ${fullName(repo)}`, "environments", repository.id, repository.environments),
+    pullsBehind(github, repo, query, repository, commit),
+    checkRunsOf(github, what, commit),
     source.approvedDeployments(query),
   ]);
-  return { environments, refKind: kind, ...behind, ...checks, approvedDeploymentsToday };
+  return {
+    environments: environments.map((environment) => environment.name),
+    refKind: query.refToClassify === null ? null : refKindOf(repository),
+    pulls,
+    commit: pulls.length === 0 ? commitOf(commit) : null,
+    checkRuns,
+    statuses: statusesOf(commit),
+    approvedDeploymentsToday,
+  };
 }
 
-/** The pull requests behind the commit (the webhook's, else those carrying it); the commit alone when there are none. */
-async function commitReviews(github: GitHub, repo: RepoRef, query: DeploymentQuery): Promise<Pick<DeploymentEvidence, "pulls" | "commit">> {
-  const numbers = (query.pulls.length > 0 ? query.pulls : await pullsForCommit(github, repo, query.sha)).map((pull) => pull.number);
-  if (numbers.length === 0) return { pulls: [], commit: await readCommit(github, repo, query.sha) };
-  return { pulls: await Promise.all(numbers.map((number) => readPullFacts(github, repo, number))), commit: null };
+/**
+ * The webhook's pull requests, else those GitHub associates with the commit: open ones, or the merged
+ * one that brought it in, of this repository. Closed-unmerged ones are left out: their reviews vouch
+ * for work that was abandoned.
+ */
+async function pullsBehind(github: GitHub, repo: RepoRef, query: DeploymentQuery, repository: NonNullable<FactsAnswer["repository"]>, commit: CommitAnswer): Promise<PullRequestFacts[]> {
+  let pulls: PullAnswer[];
+  if (query.pulls.length > 0) {
+    pulls = query.pulls.map((pull, i) => requirePull(repository[`pull${i}`], pull.number));
+  } else {
+    if (!commit.associatedPullRequests) throw new Error(`GitHub left out the pull requests of commit ${query.sha}`);
+    const here = fullName(repo).toLowerCase();
+    const associated = await allNodes(github, `listing pull requests of commit ${query.sha} in ${fullName(repo)}`, "pulls", commit.id, commit.associatedPullRequests);
+    pulls = associated
+      .filter((pull) => pull.state === "OPEN" || pull.merged)
+      .filter((pull) => !pull.baseRepository || pull.baseRepository.nameWithOwner.toLowerCase() === here)
+      .sort((a, b) => a.number - b.number);
+  }
+  return Promise.all(pulls.map((pull) => pullFacts(github, fullName(repo), pull)));
 }
 
-async function readDefaultBranch(github: GitHub, repo: RepoRef): Promise<string> {
-  const { data } = await askGitHub(`reading repository ${fullName(repo)}`, () => github.request("GET /repos/{owner}/{repo}", { ...repo }));
-  return data.default_branch;
+function requirePull(pull: PullAnswer | null | undefined, number: number): PullAnswer {
+  if (!pull) throw new Error(`GitHub did not find pull request #${number}`);
+  return pull;
+}
+
+function commitIn(repository: NonNullable<FactsAnswer["repository"]>): CommitAnswer | null {
+  const commit = repository.commit;
+  return commit && "oid" in commit ? (commit as CommitAnswer) : null;
+}
+
+function refKindOf(repository: NonNullable<FactsAnswer["repository"]>): RefKind {
+  const branch = Boolean(repository.branch);
+  const tag = Boolean(repository.tag);
+  if (branch && tag) return "both";
+  if (branch) return "branch";
+  return tag ? "tag" : "neither";
 }

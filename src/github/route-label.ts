@@ -17,6 +17,7 @@ export const GITHUB_ROUTES: readonly string[] = [
   "/repos/{owner}/{repo}/commits/{ref}/statuses",
   "/repos/{owner}/{repo}/contents/{path}",
   "/repos/{owner}/{repo}/environments",
+  "/repos/{owner}/{repo}/git/blobs/{file_sha}",
   "/repos/{owner}/{repo}/git/ref/{ref}",
   "/repos/{owner}/{repo}/pulls/{pull_number}",
   "/repos/{owner}/{repo}/pulls/{pull_number}/commits",

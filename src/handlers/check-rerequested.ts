@@ -5,7 +5,6 @@ import { failedPullRequestVerdict } from "../core/decide-pull-request.js";
 import { messageOf } from "../core/message-of.js";
 import type { EffectOutcome } from "../domain/effect-outcome.js";
 import type { PullRequestUnderReview } from "../domain/pull-request.js";
-import { appIdOf } from "../github/app-id-of.js";
 import { isRepolCheckName } from "../github/check-run.js";
 import { pullRequestsToRerun } from "../github/read-pull-request.js";
 import { renderEvaluationError } from "../github/render-check-output.js";
@@ -25,7 +24,7 @@ export const handleCheckRerequested: EventHandler<"check_run.rerequested" | "che
   const github = context.octokit;
   if (checkName !== null && !isRepolCheckName(checkName)) return;
   if (await refusedWithoutInstallation(deliveryOf(context, context.id), deps, null, subject.head_sha)) return;
-  const appId = await appIdOf(github);
+  const appId = await deps.appId(github);
   if (appId !== undefined && subject.app?.id !== appId) return;
 
   const { repository } = payload;

@@ -49,7 +49,7 @@ export const handleDeploymentProtectionRule: EventHandler<"deployment_protection
 
 async function decideSafely(request: DeploymentRequest, github: GitHub, deps: HandlerDeps): Promise<DeploymentVerdict> {
   try {
-    const repository = { owner: request.owner, repo: request.repo, fullName: request.repository, defaultBranch: request.defaultBranch };
+    const repository = { owner: request.owner, repo: request.repo, fullName: request.repository };
     return await decideDeployment(request, repositoryFacts(github, deps, repository), deps.engine);
   } catch (error) {
     // decideDeployment turns failures into verdicts itself; should it ever throw, the deployment is

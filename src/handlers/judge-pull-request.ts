@@ -1,18 +1,18 @@
-// The script every pull request event ends in: open the check run → gather facts → decide → record
-// the verdict with the check run update in the outbox, and send it. Every path ends in a row; none
-// in a pass on error.
+// The script every pull request event ends in: gather facts (one query, which also finds our check
+// run) → decide → record the verdict with the check run write in the outbox, and send it. Every path
+// ends in a row; none in a pass on error.
 import type { Logger } from "pino";
 import { buildAuditRecord, type RecordedVerdict } from "../audit/build-audit-record.js";
 import type { NewAuditRecord } from "../audit/record.js";
 import { decidePullRequest, failedPullRequestVerdict, type PullRequestVerdict } from "../core/decide-pull-request.js";
+import type { DecisionFacts } from "../core/facts.js";
 import { messageOf } from "../core/message-of.js";
 import type { EffectOutcome } from "../domain/effect-outcome.js";
 import { NO_INSTALLATION } from "../domain/not-judged.js";
 import type { PullRequestUnderReview } from "../domain/pull-request.js";
-import { checkRunName } from "../github/check-run.js";
+import { checkRunName, type CheckRunTarget } from "../github/check-run.js";
 import type { EffectRequest } from "../github/deliver-effect.js";
 import type { GitHub } from "../github/github-client.js";
-import { openCheckRun } from "../github/open-check-run.js";
 import { renderCheckOutput, shownOf } from "../github/render-check-output.js";
 import { alreadyDecided } from "../durability/already-decided.js";
 import { recordAndDeliver, retryPolicyOf } from "../durability/record-and-deliver.js";
@@ -38,33 +38,41 @@ export async function judgePullRequest(delivery: PullRequestDelivery, deps: Hand
     const started = performance.now();
     const row = (verdict: RecordedVerdict, effect: EffectOutcome) =>
       pullRequestRow(delivery, pr, pr.headSha, verdict, effect, deps, performance.now() - started);
-    const opened = await openCheckRun(delivery.github, { owner: pr.owner, repo: pr.repo, headSha: pr.headSha, name: checkRunName(pr.baseRef) });
-    if (!opened.ok) {
-      await deps.store.insert(row(failedPullRequestVerdict(opened.failure.error ?? "the check run could not be created"), opened.failure));
-      return;
-    }
-    const verdict = await decideSafely(delivery, deps, pr);
+    const target: CheckRunTarget = { owner: pr.owner, repo: pr.repo, headSha: pr.headSha, name: checkRunName(pr.baseRef), appId: await appIdSafely(delivery, deps) };
+    const repository = { owner: pr.owner, repo: pr.repo, fullName: delivery.repository };
+    const facts = repositoryFacts(delivery.github, deps, repository, target.appId === undefined ? undefined : { name: target.name, appId: target.appId });
+    const verdict = await decideSafely(pr, facts, deps);
+    const checkRunId = await facts.ownCheckRunId();
     const check = renderCheckOutput(shownOf(pr), verdict.basis);
     const { outcome } = await recordVerdict(delivery, deps, row(verdict, { kind: "check_run", ok: false }), {
       kind: "check_run",
-      target: opened.target,
-      checkRunId: opened.checkRunId,
+      target: checkRunId === null ? { ...target, knownAbsent: true } : target,
+      checkRunId: checkRunId ?? null,
       check,
     });
     delivery.log.info(
-      { delivery: delivery.key, pr: pr.number, sha: pr.headSha, decision: verdict.outcome, check_run: outcome.check_run_id ?? opened.checkRunId },
+      { delivery: delivery.key, pr: pr.number, sha: pr.headSha, decision: verdict.outcome, check_run: outcome.check_run_id ?? checkRunId },
       "pull request judged",
     );
   });
 }
 
-async function decideSafely(delivery: PullRequestDelivery, deps: HandlerDeps, pr: PullRequestUnderReview): Promise<PullRequestVerdict> {
+async function decideSafely(pr: PullRequestUnderReview, facts: DecisionFacts, deps: HandlerDeps): Promise<PullRequestVerdict> {
   try {
-    const repository = { owner: pr.owner, repo: pr.repo, fullName: delivery.repository, defaultBranch: pr.defaultBranch };
-    return await decidePullRequest(pr, repositoryFacts(delivery.github, deps, repository), deps.engine);
+    return await decidePullRequest(pr, facts, deps.engine);
   } catch (error) {
     // decidePullRequest turns failures into verdicts itself; this guards against a bug there leaving the check in progress.
     return failedPullRequestVerdict(messageOf(error));
+  }
+}
+
+/** Without our App's id, our run is found by name alone when the verdict is posted. */
+async function appIdSafely(delivery: PullRequestDelivery, deps: HandlerDeps): Promise<number | undefined> {
+  try {
+    return await deps.appId(delivery.github);
+  } catch (error) {
+    delivery.log.warn({ delivery: delivery.key, err: error }, "could not read the App's id; its check run is looked up by name");
+    return undefined;
   }
 }
 

@@ -1,9 +1,9 @@
 // The facts a decision reads in the App: GitHub through the installation's client, and the count of
 // today's approved deployments from the audit trail.
 import type { AuditStore } from "../audit/store.js";
-import type { DecisionFacts, DeploymentQuery } from "../core/facts.js";
+import type { DeploymentQuery } from "../core/facts.js";
 import type { GitHub } from "../github/github-client.js";
-import { octokitFacts } from "../github/repo-facts.js";
+import { octokitFacts, type GitHubFacts, type GitHubFactsSource } from "../github/repo-facts.js";
 import type { HandlerDeps } from "./types.js";
 
 export interface Repository {
@@ -11,17 +11,19 @@ export interface Repository {
   repo: string;
   /** "owner/name" as the audit trail records it. */
   fullName: string;
-  /** When the webhook says it (saves a request). */
-  defaultBranch: string | null;
 }
 
-export function repositoryFacts(github: GitHub, deps: Pick<HandlerDeps, "store" | "configCache">, repository: Repository): DecisionFacts {
+export function repositoryFacts(
+  github: GitHub,
+  deps: Pick<HandlerDeps, "store">,
+  repository: Repository,
+  ownCheckRun?: GitHubFactsSource["ownCheckRun"],
+): GitHubFacts {
   return octokitFacts(github, {
     owner: repository.owner,
     repo: repository.repo,
-    defaultBranch: repository.defaultBranch,
-    configCache: deps.configCache,
     approvedDeployments: (query) => approvedDeployments(deps.store, repository.fullName, query),
+    ...(ownCheckRun ? { ownCheckRun } : {}),
   });
 }
 

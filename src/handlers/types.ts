@@ -1,7 +1,7 @@
 import type { EmitterWebhookEventName } from "@octokit/webhooks";
 import type { Context } from "probot";
 import type { AuditStore } from "../audit/store.js";
-import type { ConfigCache } from "../github/config-cache.js";
+import type { AppIdSource } from "../github/app-id-of.js";
 import type { PolicyEngine } from "../policy/engine-types.js";
 import type { Settings } from "../settings.js";
 import type { KeyedQueue } from "../durability/keyed-queue.js";
@@ -11,20 +11,20 @@ export interface AppDeps {
   engine: PolicyEngine;
   store: AuditStore;
   settings: Settings;
-  configCache?: ConfigCache;
   perCommit?: KeyedQueue;
+  appId?: AppIdSource;
 }
 
 /** What every handler is given besides the webhook context; created once when the App is built. */
 export interface HandlerDeps extends AppDeps {
-  /** `.repol` files kept between events (see config-cache.ts). */
-  configCache: ConfigCache;
   /**
    * Serialises the work on one pull request commit, so two events for it end with one check run: the
    * intake runs a pull request's events in turn, but a "Re-run" (keyed by commit) can meet a push or a
    * review (keyed by pull request).
    */
   perCommit: KeyedQueue;
+  /** The App's own id, read once per process (see app-id-of.ts). */
+  appId: AppIdSource;
 }
 
 /** A handler for the events named by E, typed by GitHub's published payload schema through Probot. */

@@ -133,7 +133,8 @@ describe("GitHub failing to create the check run", () => {
 describe("GitHub not answering", () => {
   it("answers the webhook at once, then rejects the deployment with the reason when facts time out", async () => {
     const repol = await serve(scenarioRoutes(passingScenario()));
-    repol.github.hold("GET", /\/contents\/\.repol\/deploy\.yaml$/);
+    // Every fact comes with the one GraphQL query (at /api/graphql on GitHub Enterprise Server).
+    repol.github.hold("POST", /\/graphql$/);
 
     const { status, id, tookMs } = await deliver(repol);
 
@@ -149,6 +150,6 @@ describe("GitHub not answering", () => {
     expect(answer).toMatchObject({ state: "rejected" });
     expect(answer!.comment).toContain("did not answer within 300 ms");
     // The first attempt and one retry, each abandoned after its timeout.
-    expect(repol.github.arrivals.filter((request) => request.path.endsWith("/contents/.repol/deploy.yaml"))).toHaveLength(2);
+    expect(repol.github.arrivals.filter((request) => request.path.endsWith("/graphql"))).toHaveLength(2);
   });
 });

@@ -84,7 +84,7 @@ describe("GitHub refusing every connection", () => {
     // Decided (fail closed) with the reason named: GitHub never answered, so no status.
     expect(row).toMatchObject({ decision: "error", effect: { kind: "deployment_callback", ok: false } });
     expect(row.effect).not.toHaveProperty("status");
-    expect(row.error).toMatch(new RegExp(`^could not connect to GitHub \\(ECONNREFUSED 127\\.0\\.0\\.1:${repol.port}\\) while reading \\.repol/deploy\\.yaml`));
+    expect(row.error).toMatch(new RegExp(`^could not connect to GitHub \\(ECONNREFUSED 127\\.0\\.0\\.1:${repol.port}\\) while reading the facts of acme/widgets@3f78685`));
     expect(row.effect.error).toBe(`will retry: could not connect to GitHub (ECONNREFUSED 127.0.0.1:${repol.port})`);
     // One attempt for the facts and one for the callback: each stops at the installation token.
     const tokenPath = `/app/installations/${INSTALLATION_ID}/access_tokens`;

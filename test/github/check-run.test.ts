@@ -8,7 +8,7 @@ import {
   baseRefOfCheckName,
   checkRunName,
   completeCheckRun,
-  startCheckRun,
+  postVerdict,
   type CheckAnnotation,
   type CheckRunTarget,
 } from "../../src/github/check-run.js";
@@ -65,8 +65,10 @@ describe("check run names", () => {
   });
 });
 
-describe("startCheckRun", () => {
-  it("creates an in-progress run when this app has none for the SHA and name", async () => {
+describe("postVerdict", () => {
+  const verdict = { conclusion: "failure" as const, output: { title: "1 rule failed", summary: "| rule |" } };
+
+  it("creates the run completed with the verdict, in one write, when this app has none for the SHA and name", async () => {
     let listQuery: Record<string, string> = {};
     let created: Record<string, unknown> = {};
     nock(API)
@@ -76,24 +78,32 @@ describe("startCheckRun", () => {
       .post("/repos/acme/widgets/check-runs", (body) => ((created = body), true))
       .reply(201, { id: 9001 });
 
-    const started = await startCheckRun(github(), target);
-
-    expect(started).toEqual({ id: 9001, reused: false });
+    expect(await postVerdict(github(), target, null, verdict)).toBe(9001);
     expect(listQuery).toMatchObject({ check_name: "repol (main)", app_id: "123", filter: "all" });
-    expect(created).toMatchObject({ name: "repol (main)", head_sha: SHA, status: "in_progress" });
-    expect(created.conclusion).toBeUndefined();
+    expect(created).toMatchObject({ name: "repol (main)", head_sha: SHA, status: "completed", conclusion: "failure", output: { title: "1 rule failed" } });
   });
 
-  it("reuses this app's latest run with the same name instead of creating another", async () => {
+  it("creates it without a lookup when the facts query already saw there is none", async () => {
+    nock(API).post("/repos/acme/widgets/check-runs").reply(201, { id: 9002 });
+
+    expect(await postVerdict(github(), { ...target, knownAbsent: true }, null, verdict)).toBe(9002);
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it("updates this app's latest run with the same name instead of creating another", async () => {
+    const updated: string[] = [];
     nock(API)
       .get(`/repos/acme/widgets/commits/${SHA}/check-runs`)
       .query(true)
       .reply(200, {
         total_count: 4,
         check_runs: [run(10, "repol (main)", 123), run(12, "repol (main)", 123), run(99, "repol (main)", 777), run(50, "repol (dev)", 123)],
-      });
+      })
+      .patch(/\/repos\/acme\/widgets\/check-runs\/\d+$/, (body) => (updated.push(String(body.conclusion)), true))
+      .reply(200, { id: 12 });
 
-    expect(await startCheckRun(github(), target)).toEqual({ id: 12, reused: true });
+    expect(await postVerdict(github(), target, null, verdict)).toBe(12);
+    expect(updated).toEqual(["failure"]);
   });
 });
 

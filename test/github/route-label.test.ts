@@ -89,7 +89,8 @@ describe("GITHUB_ROUTES", () => {
       for (const [, path] of text.matchAll(/"(?:GET|POST|PATCH|PUT|DELETE) (\/[^"\s]*)"/g)) called.add(path!);
       for (const [, scope, method] of text.matchAll(/\brest\.(\w+)\.(\w+)\b/g)) called.add(octokit.rest[scope!]![method!]!.endpoint.DEFAULTS.url);
     }
-    expect(called.size).toBeGreaterThan(10);
+    // Most facts now come through GraphQL; the scan must still find the REST calls that remain.
+    expect(called.size).toBeGreaterThan(5);
     expect([...called].filter((route) => !GITHUB_ROUTES.includes(route))).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { pullRequestHarness, type PullRequestHarness } from "../helpers/pull-request-harness.js";
 import {
-  FORK_SHA, HEAD_SHA, checkRunsOf, existingCheckRun, pullOf, scenario, sentBodies, webhook, type PullRequestScenario,
+  FORK_SHA, HEAD_SHA, checkRunsOf, existingCheckRun, pullOf, scenario, sentBodies, verdictBodies, webhook, type PullRequestScenario,
 } from "../helpers/pull-request-scenario.js";
 
 let current: PullRequestHarness | undefined;
@@ -141,7 +141,7 @@ describe("redeliveries and concurrent events", () => {
       h.deliver("pull_request", webhook("pull_request.opened"), "racing"),
       h.deliver("pull_request", webhook("pull_request.opened"), "racing"),
     ]);
-    expect(sentBodies(h.github.requests, "update-check-run")).toHaveLength(1);
+    expect(verdictBodies(h.github.requests)).toHaveLength(1);
     expect(await h.rows()).toHaveLength(1);
   });
 

@@ -111,7 +111,7 @@ describe("approving", () => {
   it("reads the rules from the default branch even when another branch is deployed", async () => {
     const scenario = passingScenario({ branches: ["main", "release/1.2"] });
     await deliver(scenario, withRef("release/1.2"));
-    const refs = github.calls("config-file").map((call) => call.query.get("ref"));
+    const refs = github.readByGraphQL("config-file").map((call) => call.query.get("ref"));
     expect(refs).toEqual(["refs/heads/main"]);
   });
 
@@ -127,8 +127,9 @@ describe("approving", () => {
     });
     const { row } = await deliver(passingScenario(), payload);
     expect(row.decision).toBe("allow");
-    expect(github.calls("commit-pulls")).toHaveLength(0);
-    expect(github.calls("reviews")).toHaveLength(1);
+    expect(github.readByGraphQL("commit-pulls")).toHaveLength(0);
+    expect(github.readByGraphQL("reviews")).toHaveLength(1);
+    expect((github.calls("graphql")[0]!.body as { query: string }).query).toContain("pull0: pullRequest(number: 42)");
   });
 
   it("counts only this repository's approved deployments to this environment since midnight UTC", async () => {
@@ -293,10 +294,12 @@ const DEPLOY_WITH = (rulesLine: string) => `policy:\n  version: 1\n  environment
 
 describe("failing closed", () => {
   it.each([
-    { route: "environments", reason: "GitHub answered 500 (Server Error) while listing environments of acme/widgets" },
-    { route: "reviews", reason: "GitHub answered 500 (Server Error) while reading reviews of acme/widgets#42" },
-    { route: "check-runs", reason: "GitHub answered 500 (Server Error) while listing check runs of" },
-    { route: "config-file", reason: "GitHub answered 500 (Server Error) while reading .repol/deploy.yaml at refs/heads/main of acme/widgets" },
+    // A fact GitHub cannot produce comes back as an error beside the rest of the answer: never a pass.
+    { route: "environments", reason: "GitHub's GraphQL API answered with errors (GitHub answered 500 resolving /repos/acme/widgets/environments) while reading the facts of acme/widgets@3f78685" },
+    { route: "reviews", reason: "GitHub's GraphQL API answered with errors (GitHub answered 500 resolving /repos/acme/widgets/pulls/42/reviews) while reading the facts" },
+    { route: "check-runs", reason: "GitHub's GraphQL API answered with errors (GitHub answered 500 resolving /repos/acme/widgets/commits/" },
+    { route: "config-file", reason: "GitHub's GraphQL API answered with errors (GitHub answered 500 resolving /repos/acme/widgets/contents/.repol/deploy.yaml) while reading the facts" },
+    { route: "graphql", reason: "GitHub answered 500 (Server Error) while reading the facts of acme/widgets@3f78685" },
   ] as const)("rejects with the reason when GitHub answers 500 for $route, and records an error", async ({ route, reason }) => {
     const { row, callbacks } = await deliver(passingScenario({ fail: { [route]: 500 } }));
 
@@ -396,15 +399,15 @@ describe("failing closed", () => {
   it("never judges a deployment whose webhook names no installation, and reads nothing from GitHub", async () => {
     const { row } = await deliver(passingScenario(), deploymentPayload((p) => void delete p.installation));
     expect(row).toMatchObject({ decision: "error", error: expect.stringContaining("names no installation") });
-    expect(github.calls("config-file")).toEqual([]);
-    expect(github.calls("environments")).toEqual([]);
+    // Only the rejection is attempted: no fact is read.
+    expect(github.requests.map((request) => request.route)).toEqual(["callback"]);
   });
 
   it("judges the deployed commit itself when no pull request is behind it", async () => {
     const scenario = passingScenario({ pulls: [], commit: { message: "Hotfix", email: "carol@example.com" } });
     const { row } = await deliver(scenario);
     expect(codes(row).sort()).toEqual(["approvals.insufficient", "signoff.missing"]);
-    expect(github.calls("commit")).toHaveLength(1);
+    expect(github.readByGraphQL("commit").length).toBeGreaterThan(0);
     expect((row.input as { workflow_meta: { approvers: string[] } }).workflow_meta.approvers).toEqual([]);
   });
 });

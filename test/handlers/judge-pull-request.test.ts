@@ -1,9 +1,10 @@
 // Error paths: GitHub failing at each step must end in a failing check (or none) and an error row,
 // never in a pass.
 import { afterEach, describe, expect, it } from "vitest";
+import { graphqlOperations } from "../helpers/github-graphql.js";
 import { pullRequestHarness, type PullRequestHarness } from "../helpers/pull-request-harness.js";
 import {
-  checkRunsOf, policyYaml, pullOf, scenario, sentBodies, signedOff, webhook, type PullRequestScenario, type RouteName,
+  checkRunsOf, existingCheckRun, policyYaml, pullOf, scenario, sentBodies, signedOff, webhook, type PullRequestScenario, type RouteName,
 } from "../helpers/pull-request-scenario.js";
 
 let current: PullRequestHarness | undefined;
@@ -27,10 +28,11 @@ function passing(): PullRequestScenario {
 
 describe("GitHub failing while repol gathers facts", () => {
   it.each([
-    ["config-file", "reading .repol/pullrequest.yaml at refs/heads/main of acme/widgets"],
-    ["reviews", "reading reviews of acme/widgets#42"],
-    ["pull-commits", "listing commits of acme/widgets#42"],
-    ["pull", "reading pull request acme/widgets#42"],
+    // Each fact comes with the one facts query; GitHub failing to produce one puts an error in its answer.
+    ["config-file", "/repos/acme/widgets/contents/.repol/pullrequest.yaml"],
+    ["reviews", "/repos/acme/widgets/pulls/42/reviews"],
+    ["pull-commits", "/repos/acme/widgets/pulls/42/commits"],
+    ["pull", "/repos/acme/widgets/pulls/42"],
   ] as [RouteName, string][])("fails the check closed when %s answers 500, and records an error", async (route, what) => {
     const s = passing();
     s.fail[route] = 500;
@@ -40,35 +42,53 @@ describe("GitHub failing while repol gathers facts", () => {
     const [run] = checkRunsOf(h.s);
     expect(run.conclusion).toBe("failure");
     expect(run.output.title).toBe("repol could not evaluate this pull request");
-    expect(run.output.summary).toContain(`repol could not evaluate: GitHub answered 500`);
+    expect(run.output.summary).toContain(`repol could not evaluate: GitHub's GraphQL API answered with errors (GitHub answered 500`);
     expect(run.output.summary).toContain("use **Re-run** on this check");
     const [row] = await h.rows();
     expect(row).toMatchObject({ decision: "error", effect: { kind: "check_run", ok: true, check_run_id: run.id } });
-    expect(row.error).toContain(what);
+    expect(row.error).toContain(`${what}) while reading the facts of acme/widgets@3f78685`);
   });
 });
 
 describe("GitHub failing to take the check run", () => {
-  it("records an error row when the check run cannot be created", async () => {
+  it("records the refusal, and posts nothing that could pass, when the check run cannot be created", async () => {
     const s = passing();
     s.fail["create-check-run"] = 403;
     const h = await harness(s);
     await h.deliver("pull_request", webhook("pull_request.opened"));
 
     expect(sentBodies(h.github.requests, "update-check-run")).toEqual([]);
+    expect(checkRunsOf(h.s)).toEqual([]);
     const [row] = await h.rows();
-    expect(row).toMatchObject({ decision: "error", pr_number: 42, effect: { kind: "check_run", ok: false, status: 403 } });
-    expect(row.error).toContain("the check run could not be created: GitHub answered 403");
+    expect(row).toMatchObject({ pr_number: 42, effect: { kind: "check_run", ok: false, status: 403 } });
+    expect(row.effect.error).toContain(`creating check run "repol (main)"`);
+    expect(row.effect.error).toContain("GitHub answered 403");
+    // A refusal is final: nothing is left to retry.
+    expect(await h.store.outbox!.counts()).toMatchObject({ pending: 0 });
+  });
+
+  it("keeps the verdict in the outbox to retry when the check run cannot be created for now", async () => {
+    const s = passing();
+    s.fail["create-check-run"] = 502;
+    const h = await harness(s);
+    await h.deliver("pull_request", webhook("pull_request.opened"));
+
+    const [row] = await h.rows();
+    expect(row).toMatchObject({ decision: "allow", effect: { kind: "check_run", ok: false, status: 502 } });
+    expect(row.effect.error).toContain(`will retry: GitHub answered 502`);
+    expect(await h.store.outbox!.counts()).toMatchObject({ pending: 1, done: 0 });
   });
 
   it("records the verdict with the failed attempt, and keeps the update in the outbox to retry, when the verdict cannot be posted", async () => {
     const s = passing();
+    s.checkRuns.push(existingCheckRun(880001, "repol (main)"));
     s.fail["update-check-run"] = 502;
     const h = await harness(s);
     await h.deliver("pull_request", webhook("pull_request.opened"));
 
     const [run] = checkRunsOf(h.s);
-    expect(run.status).toBe("in_progress");
+    // The earlier verdict stays until the update gets through: a red check, never a green one.
+    expect(run).toMatchObject({ id: 880001, conclusion: "failure", output: { title: "earlier verdict" } });
     const [row] = await h.rows();
     expect(row).toMatchObject({ decision: "allow", effect: { kind: "check_run", ok: false, status: 502, check_run_id: run.id } });
     expect(row.effect.error).toContain(`will retry: GitHub answered 502`);
@@ -87,7 +107,8 @@ describe("sign-off on large pull requests", () => {
     const h = await harness(s);
     await h.deliver("pull_request", webhook("pull_request.opened"));
 
-    expect(h.github.calls("pull-commits").map((r) => r.query.get("page") ?? "1")).toEqual(["1", "2", "3"]);
+    // 100 come with the facts query, then one request per further page, until GitHub stops listing.
+    expect(graphqlOperations(h.github.requests)).toEqual(["RepolFacts", "RepolCommitsPage", "RepolCommitsPage"]);
     const [run] = checkRunsOf(h.s);
     expect(run.conclusion).toBe("failure");
     expect(run.output.summary).toContain("has 260 commits but GitHub lists only 250");

@@ -1,9 +1,10 @@
 // Pull request events through the real registry, Probot, policy bundle and SQLite store; GitHub is
 // faked at the HTTP boundary (nock) by a stateful scenario, so tests see what GitHub would show.
 import { afterEach, describe, expect, it } from "vitest";
+import { graphqlOperations } from "../helpers/github-graphql.js";
 import { pullRequestHarness, type PullRequestHarness } from "../helpers/pull-request-harness.js";
 import {
-  CONFIG_PATH, HEAD_SHA, checkRunsOf, existingCheckRun, policyYaml, pullOf, scenario, sentBodies, webhook,
+  CONFIG_PATH, HEAD_SHA, checkRunsOf, existingCheckRun, policyYaml, pullOf, scenario, sentBodies, verdictBodies, webhook,
   type PullRequestScenario,
 } from "../helpers/pull-request-scenario.js";
 
@@ -26,10 +27,10 @@ describe("pull_request opened", () => {
     const h = await harness();
     await h.deliver("pull_request", opened(), "delivery-opened");
 
-    const [created] = sentBodies(h.github.requests, "create-check-run");
-    expect(created).toMatchObject({ name: "repol (main)", head_sha: HEAD_SHA, status: "in_progress" });
-    const [completed] = sentBodies(h.github.requests, "update-check-run");
-    expect(completed).toMatchObject({ status: "completed", conclusion: "failure" });
+    // Created once, completed with the verdict: no "in progress" write before it.
+    const [completed, ...more] = verdictBodies(h.github.requests);
+    expect(more).toEqual([]);
+    expect(completed).toMatchObject({ name: "repol (main)", head_sha: HEAD_SHA, status: "completed", conclusion: "failure" });
     expect(completed.output.title).toBe("1 of 4 rules failed: approvals_required");
     expect(completed.output.summary).toContain("| ❌ | `approvals_required` | 1 approval required, 0 given |");
     expect(completed.output.summary).toContain("| ✅ | `signed_off` | all 2 commits are signed off |");
@@ -85,7 +86,7 @@ describe("every pull request event repol listens to", () => {
       if (action === "ready_for_review") p.pull_request.draft = false;
     }));
 
-    expect(sentBodies(h.github.requests, "update-check-run")).toEqual([expect.objectContaining({ name: "repol (main)", conclusion: "failure" })]);
+    expect(verdictBodies(h.github.requests)).toEqual([expect.objectContaining({ name: "repol (main)", conclusion: "failure" })]);
     expect(await h.rows()).toEqual([expect.objectContaining({ event, action, policy: "pullrequest" })]);
   });
 });
@@ -150,7 +151,8 @@ describe("reviews update the same check run", () => {
     const h = await harness(s);
     await h.deliver("pull_request", opened());
 
-    expect(h.github.calls("reviews").map((r) => r.query.get("page") ?? "1")).toEqual(["1", "2"]);
+    // The first 100 come with the facts query; the other 20 cost one request for the next page.
+    expect(graphqlOperations(h.github.requests)).toEqual(["RepolFacts", "RepolReviewsPage"]);
     const [row] = await h.rows();
     const approvers = (row.input as { workflow_meta: { approvers: string[] } }).workflow_meta.approvers;
     expect(approvers).toHaveLength(30);
@@ -166,7 +168,7 @@ describe("where the rules come from", () => {
     const h = await harness(s);
     await h.deliver("pull_request", opened());
 
-    const refs = h.github.calls("config-file").map((r) => r.query.get("ref"));
+    const refs = h.github.readByGraphQL("config-file").map((r) => r.query.get("ref"));
     expect(refs).toEqual(["refs/heads/main"]);
     expect(checkRunsOf(h.s)[0]).toMatchObject({ conclusion: "failure" });
     expect(checkRunsOf(h.s)[0].output.summary).toContain("2 approvals required, 0 given");
@@ -176,8 +178,9 @@ describe("where the rules come from", () => {
     const h = await harness();
     await h.deliver("pull_request", webhook("pull_request.opened.fork"));
 
-    expect(h.github.requests.every((r) => r.path.startsWith("/repos/acme/widgets/") || r.path.startsWith("/app/"))).toBe(true);
-    expect(h.github.calls("config-file").map((r) => [r.path, r.query.get("ref")])).toEqual([[`/repos/acme/widgets/contents/${CONFIG_PATH}`, "refs/heads/main"]]);
+    expect(h.github.requests.every((r) => r.path.startsWith("/repos/acme/widgets/") || r.path.startsWith("/app/") || r.route === "graphql")).toBe(true);
+    expect(h.github.calls("graphql").map((r) => (r.body as { variables: { owner: string; name: string } }).variables)).toEqual([expect.objectContaining({ owner: "acme", name: "widgets" })]);
+    expect(h.github.readByGraphQL("config-file").map((r) => [r.path, r.query.get("ref")])).toEqual([[`/repos/acme/widgets/contents/${CONFIG_PATH}`, "refs/heads/main"]]);
     const [created] = sentBodies(h.github.requests, "create-check-run");
     expect(created).toMatchObject({ name: "repol (main)", head_sha: pullOf(h.s, 44).headSha });
     const [row] = await h.rows();
@@ -198,6 +201,7 @@ describe("where the rules come from", () => {
     expect(row).toMatchObject({ decision: "deny", config_sha: null });
     expect(row.violations.map((v) => v.code)).toEqual(["policy.missing"]);
     expect(h.github.calls("reviews")).toHaveLength(0);
+    expect(graphqlOperations(h.github.requests)).toEqual(["RepolFacts"]);
   });
 
   it.each([
@@ -225,7 +229,7 @@ describe("where the rules come from", () => {
     const h = await harness(scenario({ configs: { main: `policy:\n  version: 1\n  rules:\n${unknown}\n` } }));
     await h.deliver("pull_request", opened());
 
-    const updates = sentBodies(h.github.requests, "update-check-run");
+    const updates = verdictBodies(h.github.requests);
     const sizes = updates.map((body) => body.output.annotations?.length ?? 0);
     expect(sizes.length).toBeGreaterThan(1);
     expect(Math.max(...sizes)).toBe(50);
@@ -244,7 +248,7 @@ describe("check output limits and draft pull requests", () => {
     const h = await harness(scenario({ configs: { main: policyYaml({ allowed_target_branches: targets }, branchRules) } }));
     await h.deliver("pull_request", opened());
 
-    const [update] = sentBodies(h.github.requests, "update-check-run");
+    const [update] = verdictBodies(h.github.requests);
     expect(Buffer.byteLength(update.output.summary, "utf8")).toBeLessThanOrEqual(65_535);
     expect(Buffer.byteLength(update.output.summary, "utf8")).toBeGreaterThan(60_000);
     expect(update.output.summary).toContain("_Truncated: the full text is");
@@ -273,7 +277,8 @@ describe("retargeting and edits", () => {
     const h = await harness(s);
     await h.deliver("pull_request", webhook("pull_request.edited.base"));
 
-    expect(h.github.calls("list-check-runs")[0].query.get("check_name")).toBe("repol (release/1.2)");
+    // The facts query looked for our run under the new name, and found none.
+    expect((h.github.calls("graphql")[0].body as { variables: { checkName: string } }).variables.checkName).toBe("repol (release/1.2)");
     const [created] = sentBodies(h.github.requests, "create-check-run");
     expect(created).toMatchObject({ name: "repol (release/1.2)", head_sha: HEAD_SHA });
     const runs = checkRunsOf(h.s);

@@ -65,7 +65,7 @@ export interface Scenario {
 
 export type RouteName =
   | "installation-token" | "config-file" | "environments" | "git-ref" | "commit-pulls" | "pull" | "reviews"
-  | "pull-commits" | "check-runs" | "statuses" | "commit" | "callback";
+  | "pull-commits" | "check-runs" | "statuses" | "commit" | "callback" | "graphql";
 
 export const signedOff = (email: string, subject = "Change things"): CommitSpec => ({
   message: `${subject}\n\nWhy it changes.\n\nSigned-off-by: ${email.split("@")[0]} <${email}>`,
@@ -140,6 +140,8 @@ export function scenarioRoutes(scenario: Scenario): Route[] {
     ),
     route("statuses", "GET", `${repoPath}/commits/${SHA}/statuses$`, (request) => paged(request, scenario.statuses.map(commitStatus).reverse())),
     route("commit", "GET", `${repoPath}/commits/${SHA}$`, () => json(200, commit(scenario.commit, 0, SHA))),
+    // GraphQL is answered from the routes above (github-graphql.ts); this replaces it only to make it fail.
+    ...(scenario.fail.graphql ? [route("graphql", "POST", "^(?:/api)?/graphql$", () => failure(500))] : []),
     route("callback", "POST", `${repoPath}/actions/runs/(\\d+)/deployment_protection_rule$`, () =>
       scenario.callbackStatus === 204 ? json(204) : failure(scenario.callbackStatus, "No pending deployment requests to approve or reject"),
     ),

@@ -1,5 +1,7 @@
-// A fake GitHub REST API as plain routes, served either through nock (handler tests) or a real HTTP
+// A fake GitHub API as plain routes, served either through nock (handler tests) or a real HTTP
 // server on 127.0.0.1 (end-to-end). Every request is recorded so tests can assert what repol sent.
+// GraphQL (github-graphql.ts) is always there, answered from the REST routes.
+import { graphqlRoutes } from "./github-graphql.js";
 
 export interface GitHubRequest {
   method: string;
@@ -37,31 +39,44 @@ export interface GitHubRouter {
   readonly requests: RecordedRequest[];
   /** Requests answered by the named route. */
   calls(route: string): RecordedRequest[];
+  /** What the fake GraphQL API read its answers from: REST routes, never requests repol made. */
+  readonly graphqlReads: RecordedRequest[];
+  /** graphqlReads of the named route. */
+  readByGraphQL(route: string): RecordedRequest[];
   /** Replace or add routes (later routes win over earlier ones with the same name). */
   use(...routes: Route[]): void;
 }
 
 export function githubRouter(routes: Route[] = []): GitHubRouter {
-  let table = [...routes];
   const requests: RecordedRequest[] = [];
+  const graphqlReads: RecordedRequest[] = [];
+  const answer = (request: GitHubRequest): { route: string; reply: GitHubReply } => {
+    for (const route of [...table].reverse()) {
+      if (route.method !== request.method) continue;
+      const match = route.path.exec(request.path);
+      if (match) return { route: route.name, reply: route.reply(request, match) };
+    }
+    return { route: "unmatched", reply: { status: 404, body: { message: "Not Found", documentation_url: "https://docs.github.com/rest" } } };
+  };
+  const readForGraphQL = (request: GitHubRequest) => {
+    const { route, reply } = answer(request);
+    graphqlReads.push({ ...request, route, status: reply.status });
+    return reply;
+  };
+  let table = [...graphqlRoutes(readForGraphQL), ...routes];
   return {
     requests,
     calls: (route) => requests.filter((request) => request.route === route),
+    graphqlReads,
+    readByGraphQL: (route) => graphqlReads.filter((request) => request.route === route),
     use(...more) {
       const names = new Set(more.map((route) => route.name));
       table = [...table.filter((route) => !names.has(route.name)), ...more];
     },
     handle(request) {
-      for (const route of [...table].reverse()) {
-        if (route.method !== request.method) continue;
-        const match = route.path.exec(request.path);
-        if (!match) continue;
-        const reply = route.reply(request, match);
-        requests.push({ ...request, route: route.name, status: reply.status });
-        return reply;
-      }
-      requests.push({ ...request, route: "unmatched", status: 404 });
-      return { status: 404, body: { message: "Not Found", documentation_url: "https://docs.github.com/rest" } };
+      const { route, reply } = answer(request);
+      requests.push({ ...request, route, status: reply.status });
+      return reply;
     },
   };
 }

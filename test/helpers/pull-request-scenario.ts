@@ -257,3 +257,8 @@ function commit(spec: CommitSpec, i: number) {
     author: null, committer: null, parents: [],
   };
 }
+
+/** The verdicts repol wrote to check runs, in order: a run created with its verdict, or an update of one. */
+export function verdictBodies(requests: readonly (GitHubRequest & { route: string })[]): Payload[] {
+  return requests.filter((request) => request.route === "create-check-run" || request.route === "update-check-run").map((request) => request.body as Payload);
+}

@@ -17,11 +17,14 @@ describe("a pull request that edits .repol/pullrequest.yaml", () => {
   beforeEach(() => {
     s.checkRuns.length = 0;
     repol.github.requests.length = 0;
+    repol.github.graphqlReads.length = 0;
+    repol.github.defaultBranch = "main";
     repol.github.files.clear();
     repol.github.commit("main", CONFIG_PATH, policyYaml({ approvals_required: 2, signed_off: true }));
   });
 
-  const configRefs = () => repol.github.calls("config-file").map((request) => request.query.get("ref"));
+  // The file is read inside the facts query, at the branch GitHub names as the default.
+  const configRefs = () => repol.github.readByGraphQL("config-file").map((request) => request.query.get("ref"));
   const verdict = async (id: string) => {
     const row = await repol.rowOf(id);
     await eventually("the check run to complete", () => checkRunsOf(s)[0]?.status === "completed");
@@ -56,6 +59,7 @@ describe("a pull request that edits .repol/pullrequest.yaml", () => {
   });
 
   it("follows the default branch the repository names, whatever it is called", async () => {
+    repol.github.defaultBranch = "trunk";
     repol.github.commit("trunk", CONFIG_PATH, policyYaml({ approvals_required: 3 }));
     const { id } = await repol.deliver("pull_request", webhook("pull_request.opened", (p) => void (p.repository.default_branch = "trunk")));
     expect((await verdict(id)).summary).toContain("3 approvals required, 0 given");
@@ -91,7 +95,7 @@ describe("a deployment from a branch that edits .repol/deploy.yaml", () => {
     const row = await repol.rowOf(id);
     expect(row.decision).toBe("deny");
     expect(row.violations.map((violation) => violation.code)).toContain("ref.denied");
-    expect(repol.github.calls("config-file").map((request) => request.query.get("ref"))).toEqual(["refs/heads/main"]);
+    expect(repol.github.readByGraphQL("config-file").map((request) => request.query.get("ref"))).toEqual(["refs/heads/main"]);
     expect((await repol.callbacks(1)).map((callback) => callback.state)).toEqual(["rejected"]);
   });
 });

@@ -1,7 +1,7 @@
 // repol as GitHub sees it for the security suites: the real express server (createServer) with a
 // Probot configured from environment variables, talking to a GitHub faked on 127.0.0.1 that, like
 // GitHub, refuses repository requests without an installation token and serves `.repol` files per
-// branch (raw bytes allowed) with an ETag. Webhook outcomes are awaited with a bounded poll, so the
+// branch (raw bytes allowed) and names the default branch. Webhook outcomes are awaited with a bounded poll, so the
 // suites hold whether deliveries are processed before the answer (200) or after it (202).
 import { createHash, createHmac, randomUUID } from "node:crypto";
 import { createServer as createHttpServer, type Server } from "node:http";
@@ -9,7 +9,6 @@ import type { AddressInfo } from "node:net";
 import { createProbot } from "probot";
 import type { Logger } from "pino";
 import type { AuditRecord } from "../../src/audit/record.js";
-import { createConfigCache, type ConfigCache } from "../../src/github/config-cache.js";
 import { registry } from "../../src/handlers/index.js";
 import { createServer, WEBHOOK_PATH } from "../../src/server.js";
 import { gateDeps, type GateDeps } from "../helpers/gate-deps.js";
@@ -27,18 +26,18 @@ export interface FakeGitHubServer extends GitHubRouter {
   host: string;
   /** `.repol` files by "<branch>:<path>". */
   files: Map<string, string | Uint8Array>;
-  /** Commits a `.repol` file (null deletes it); repol sees it at once, as if its cache window had passed. */
+  /** The branch GitHub names as the repository's default ("main" unless a test changes it). */
+  defaultBranch: string;
+  /** Commits a `.repol` file (null deletes it); the next event sees it (repol keeps no copy). */
   commit(branch: string, path: string, content: string | Uint8Array | null): void;
   close(): Promise<void>;
 }
 
-/**
- * GitHub on 127.0.0.1: the given routes, plus `.repol` files per branch, behind GitHub's authentication
- * rules. `configCache` is the cache of the repol under test, emptied on every commit.
- */
-export async function fakeGitHubServer(routes: Route[], configCache: ConfigCache = createConfigCache()): Promise<FakeGitHubServer> {
+/** GitHub on 127.0.0.1: the given routes, plus `.repol` files per branch, behind GitHub's authentication rules. */
+export async function fakeGitHubServer(routes: Route[]): Promise<FakeGitHubServer> {
   const files = new Map<string, string | Uint8Array>();
-  const router = githubRouter([...routes, configFilesRoute(files)]);
+  const repositoryRoute: Route = { name: "repository", method: "GET", path: /^\/repos\/[^/]+\/[^/]+$/, reply: () => json(200, { default_branch: fake.defaultBranch }) };
+  const router = githubRouter([...routes, configFilesRoute(files), repositoryRoute]);
   const server: Server = createHttpServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const { path, query } = requestTarget(url, API_ROOT_PATH);
@@ -47,7 +46,7 @@ export async function fakeGitHubServer(routes: Route[], configCache: ConfigCache
     const text = Buffer.concat(chunks).toString("utf8");
     const request = { method: req.method ?? "GET", path, query, headers: req.headers, body: parseJson(text), apiRoot: apiUrl };
     // Repository data needs an installation token; the App's JWT only reaches /app endpoints.
-    const reply = path.startsWith("/repos/") && !/^token \S+$/.test(String(req.headers.authorization ?? ""))
+    const reply = (path.startsWith("/repos/") || /^(?:\/api)?\/graphql$/.test(path)) && !/^token \S+$/.test(String(req.headers.authorization ?? ""))
       ? (router.requests.push({ ...request, route: "unauthenticated", status: 401 }), failure(401, "A JSON web token could not be decoded"))
       : router.handle(request);
     res.writeHead(reply.status, { "content-type": "application/json; charset=utf-8", ...reply.headers });
@@ -56,14 +55,14 @@ export async function fakeGitHubServer(routes: Route[], configCache: ConfigCache
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
   const apiUrl = `http://${host}${API_ROOT_PATH}`;
-  return Object.assign(router, {
+  const fake: FakeGitHubServer = Object.assign(router, {
     apiUrl,
     host,
     files,
+    defaultBranch: "main",
     commit(branch: string, path: string, content: string | Uint8Array | null) {
       if (content === null) files.delete(`${branch}:${path}`);
       else files.set(`${branch}:${path}`, content);
-      configCache.clear();
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
@@ -71,6 +70,7 @@ export async function fakeGitHubServer(routes: Route[], configCache: ConfigCache
         server.closeAllConnections();
       }),
   });
+  return fake;
 }
 
 function configFilesRoute(files: Map<string, string | Uint8Array>): Route {
@@ -84,15 +84,10 @@ function configFilesRoute(files: Map<string, string | Uint8Array>): Route {
       if (content === undefined) return failure(404);
       const bytes = typeof content === "string" ? Buffer.from(content) : Buffer.from(content);
       const sha = createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
-      const etag = `W/"${sha}"`;
-      if (request.headers["if-none-match"] === etag) return { status: 304 };
       // GitHub inlines the content of files up to 1 MB only.
       const inline = bytes.length <= 1024 * 1024;
       const file = { type: "file", encoding: inline ? "base64" : "none", size: bytes.length, name: path!.split("/").at(-1), path, sha, content: inline ? bytes.toString("base64") : "" };
-      return json(200, file, {
-        etag,
-        "cache-control": "private, max-age=60, s-maxage=60",
-      });
+      return json(200, file);
     },
   };
 }
@@ -123,15 +118,14 @@ export interface RepolOptions {
 }
 
 export async function startRepol({ routes, env = {}, log }: RepolOptions): Promise<RepolUnderTest> {
-  const configCache = createConfigCache();
-  const github = await fakeGitHubServer(routes, configCache);
+  const github = await fakeGitHubServer(routes);
   const settingsEnv = { GHE_HOST: github.host, GHE_PROTOCOL: "http", AUDIT_API_TOKEN: AUDIT_TOKEN, ...env };
   const gate = await gateDeps(settingsEnv);
   const probot = createProbot({
     env: { ...settingsEnv, APP_ID: String(TEST_APP_ID), PRIVATE_KEY: testAppPrivateKey(), WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, LOG_LEVEL: "fatal" },
     overrides: { Octokit: TestOctokit, ...(log ? { log } : {}) },
   });
-  const app = await createServer({ probot, registry, deps: { ...gate.deps, configCache } });
+  const app = await createServer({ probot, registry, deps: gate.deps });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
   });

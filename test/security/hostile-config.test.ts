@@ -42,7 +42,7 @@ describe("a hostile .repol/deploy.yaml on the default branch", () => {
   });
   afterAll(() => repol.close());
 
-  it.each(hostileDeployFiles)("rejects the deployment over $name and tells the user where the problem is", async ({ content, shown }) => {
+  it.each(hostileDeployFiles)("rejects the deployment over $name and tells the user where the problem is", async ({ name, content, shown }) => {
     repol.github.commit("main", DEPLOY_CONFIG, content);
     repol.github.requests.length = 0;
 
@@ -60,9 +60,11 @@ describe("a hostile .repol/deploy.yaml on the default branch", () => {
     expect(callbacks[0]!.state).toBe("rejected");
     expect(callbacks[0]!.comment).toContain("config.invalid");
     expect(callbacks[0]!.comment).toContain(".repol/deploy.yaml:");
-    // Nothing else is asked of GitHub once the rules cannot be read.
+    // One facts query and the answer; no further page is asked once the rules cannot be read. Bytes
+    // GitHub cannot give as text (binary, not UTF-8) cost one raw read of the blob, judged strictly.
     const asked = repol.github.requests.map((request) => request.route).filter((route) => route !== "installation-token");
-    expect(asked.sort()).toEqual(["callback", "config-file"]);
+    expect(asked.filter((route) => route !== "git-blob").sort()).toEqual(["callback", "graphql"]);
+    expect(asked.filter((route) => route === "git-blob")).toHaveLength(/UTF/.test(name) ? 1 : 0);
     expect(await repol.serving()).toBe(true);
   });
 

@@ -1,0 +1,122 @@
+// GitHub's answer to the facts query (facts-queries.ts), and how its parts become the decision core's
+// plain facts. GraphQL writes enums in capitals (COMPLETED, SUCCESS); the core reads REST's lower case.
+import type { PullRequestFacts } from "../core/facts.js";
+import type { CheckRunLike, CommitStatusLike } from "../core/judge-checks.js";
+import type { CommitLike } from "../core/judge-sign-off.js";
+import type { ReviewLike } from "../core/latest-approvers.js";
+import { allNodes, type Connection } from "./ask-graphql.js";
+import type { GitHub } from "./github-client.js";
+
+export interface BlobAnswer {
+  oid: string;
+  byteSize: number;
+  isBinary: boolean | null;
+  isTruncated: boolean;
+  text: string | null;
+}
+
+interface ReviewNode {
+  fullDatabaseId: string | number | null;
+  state: string;
+  submittedAt: string | null;
+  author: { login: string } | null;
+}
+interface CommitNode {
+  commit: { oid: string; message: string; author: { email: string | null } | null };
+}
+export interface PullAnswer {
+  id: string;
+  number: number;
+  state: string;
+  merged: boolean;
+  author: { login: string } | null;
+  baseRepository: { nameWithOwner: string } | null;
+  reviews: Connection<ReviewNode>;
+  commits: Connection<CommitNode> & { totalCount: number };
+}
+interface RunNode {
+  name: string;
+  status: string;
+  conclusion: string | null;
+  detailsUrl: string | null;
+}
+export interface SuiteNode {
+  id: string;
+  app: { databaseId: number | null } | null;
+  checkRuns: Connection<RunNode>;
+}
+
+export interface CommitAnswer {
+  id: string;
+  oid: string;
+  message: string;
+  author: { email: string | null } | null;
+  associatedPullRequests?: Connection<PullAnswer>;
+  checkSuites?: Connection<SuiteNode>;
+  status?: { contexts: { context: string; state: string }[] } | null;
+  /** CheckRun.databaseId is a 32-bit Int that run ids outgrew; the id is read from the run's path (`/o/r/runs/<id>`). */
+  ownSuites?: { nodes: { checkRuns: { nodes: { resourcePath: string }[] } }[] };
+}
+
+export interface FactsAnswer {
+  repository: {
+    id: string;
+    defaultBranchRef: {
+      name: string;
+      target: { file?: { type: string; mode: number; object: BlobAnswer | null } | null } | null;
+    } | null;
+    environments?: Connection<{ name: string }>;
+    branch?: { name: string } | null;
+    tag?: { name: string } | null;
+    /** A Commit for a known SHA; GraphQL answers {} (no fields) for another kind of object. */
+    commit: CommitAnswer | Record<string, never> | null;
+    [pull: `pull${number}`]: PullAnswer | null;
+  } | null;
+}
+
+/** One pull request with every review and commit (further pages asked for). */
+export async function pullFacts(github: GitHub, what: string, pull: PullAnswer): Promise<PullRequestFacts> {
+  const where = `${what}#${pull.number}`;
+  const [reviews, commits] = await Promise.all([
+    allNodes(github, `reading reviews of ${where}`, "reviews", pull.id, pull.reviews),
+    allNodes(github, `listing commits of ${where}`, "commits", pull.id, pull.commits),
+  ]);
+  return {
+    number: pull.number,
+    author: pull.author?.login ?? null,
+    commitCount: pull.commits.totalCount,
+    reviews: reviews.map(reviewOf),
+    commits: commits.map(({ commit }) => commitOf(commit)),
+  };
+}
+
+function reviewOf(review: ReviewNode): ReviewLike {
+  return {
+    ...(review.fullDatabaseId !== null ? { id: Number(review.fullDatabaseId) } : {}),
+    user: review.author ? { login: review.author.login } : null,
+    state: review.state,
+    submitted_at: review.submittedAt,
+  };
+}
+
+export function commitOf(commit: { oid: string; message: string; author: { email: string | null } | null }): CommitLike {
+  return { sha: commit.oid, commit: { message: commit.message, author: commit.author ? { email: commit.author.email } : null } };
+}
+
+/** Every check run (latest per name in each suite) on the commit, all pages of suites and runs. */
+export async function checkRunsOf(github: GitHub, what: string, commit: CommitAnswer): Promise<CheckRunLike[]> {
+  if (!commit.checkSuites) throw new Error(`GitHub left out the check suites while ${what}`);
+  const suites = await allNodes(github, `listing check suites of ${what}`, "suites", commit.id, commit.checkSuites);
+  const runs = await Promise.all(suites.map((suite) => allNodes(github, `listing check runs of ${what}`, "runs", suite.id, suite.checkRuns)));
+  return runs.flat().map((run) => ({
+    name: run.name,
+    status: run.status.toLowerCase(),
+    conclusion: run.conclusion === null ? null : run.conclusion.toLowerCase(),
+    details_url: run.detailsUrl,
+  }));
+}
+
+/** The latest status per context (GitHub's `contexts` already keeps only the latest). */
+export function statusesOf(commit: CommitAnswer): CommitStatusLike[] {
+  return (commit.status?.contexts ?? []).map((status, i) => ({ id: i, context: status.context, state: status.state.toLowerCase() }));
+}

@@ -1,0 +1,107 @@
+// The GraphQL documents repol sends. One query gathers every fact a decision may need; the page
+// queries fetch what did not fit (one request per extra page). test/github/facts-queries.test.ts
+// validates each of them against GitHub's published schema.
+
+/** Page sizes of the first answer; beyond them each connection costs one request per extra page. */
+export const PAGE = { pulls: 10, reviews: 100, commits: 100, environments: 100, suites: 50, runs: 100 } as const;
+
+const PAGE_INFO = "pageInfo { hasNextPage endCursor }";
+
+const FRAGMENTS = {
+  ReviewPage: `fragment ReviewPage on PullRequestReviewConnection { ${PAGE_INFO} nodes { fullDatabaseId state submittedAt author { login } } }`,
+  CommitPage: `fragment CommitPage on PullRequestCommitConnection { totalCount ${PAGE_INFO} nodes { commit { oid message author { email } } } }`,
+  PullFacts: `fragment PullFacts on PullRequest {
+    id number state merged author { login } baseRepository { nameWithOwner }
+    reviews(first: ${PAGE.reviews}) { ...ReviewPage }
+    commits(first: ${PAGE.commits}) { ...CommitPage }
+  }`,
+  PullPage: `fragment PullPage on PullRequestConnection { ${PAGE_INFO} nodes { ...PullFacts } }`,
+  RunPage: `fragment RunPage on CheckRunConnection { ${PAGE_INFO} nodes { name status conclusion detailsUrl } }`,
+  SuitePage: `fragment SuitePage on CheckSuiteConnection {
+    ${PAGE_INFO} nodes { id app { databaseId } checkRuns(first: ${PAGE.runs}, filterBy: { checkType: LATEST }) { ...RunPage } }
+  }`,
+  EnvironmentPage: `fragment EnvironmentPage on EnvironmentConnection { ${PAGE_INFO} nodes { name } }`,
+} as const;
+
+type FragmentName = keyof typeof FRAGMENTS;
+const USES: Record<FragmentName, FragmentName[]> = {
+  ReviewPage: [],
+  CommitPage: [],
+  PullFacts: ["ReviewPage", "CommitPage"],
+  PullPage: ["PullFacts"],
+  RunPage: [],
+  SuitePage: ["RunPage"],
+  EnvironmentPage: [],
+};
+
+/** The fragment definitions a document spreads, each once (GraphQL refuses unused or repeated ones). */
+function withFragments(operation: string, spread: FragmentName[]): string {
+  const needed = new Set<FragmentName>();
+  const add = (name: FragmentName) => {
+    if (needed.has(name)) return;
+    needed.add(name);
+    USES[name].forEach(add);
+  };
+  spread.forEach(add);
+  return [operation, ...[...needed].map((name) => FRAGMENTS[name])].join("\n");
+}
+
+/**
+ * Every fact of one decision. `$pull` (the pull request being judged) and `pulls` (those a
+ * deployment webhook named) are by number; without them a deployment asks the commit for its pull
+ * requests. `$checkName`/`$appId` find repol's own check run on the SHA, so a verdict needs no lookup.
+ */
+export function factsQuery(pullNumbers: readonly number[]): string {
+  // Aliases with literal numbers: the count varies per webhook, and a number cannot inject anything.
+  const named = pullNumbers.map((number, i) => `pull${i}: pullRequest(number: ${Math.trunc(number)}) { ...PullFacts }`).join("\n      ");
+  const operation = `query RepolFacts(
+    $owner: String!, $name: String!, $configPath: String!, $sha: GitObjectID!,
+    $deployment: Boolean!, $classify: Boolean!, $branchRef: String!, $tagRef: String!,
+    $askCommitPulls: Boolean!, $ownRun: Boolean!, $checkName: String!, $appId: Int!
+  ) {
+    repository(owner: $owner, name: $name) {
+      id
+      defaultBranchRef {
+        name
+        target { ... on Commit { file(path: $configPath) { type mode object { ... on Blob { oid byteSize isBinary isTruncated text } } } } }
+      }
+      environments(first: ${PAGE.environments}) @include(if: $deployment) { ...EnvironmentPage }
+      branch: ref(qualifiedName: $branchRef) @include(if: $classify) { name }
+      tag: ref(qualifiedName: $tagRef) @include(if: $classify) { name }
+      ${named}
+      commit: object(oid: $sha) {
+        ... on Commit {
+          id oid message author { email }
+          associatedPullRequests(first: ${PAGE.pulls}) @include(if: $askCommitPulls) { ...PullPage }
+          checkSuites(first: ${PAGE.suites}) @include(if: $deployment) { ...SuitePage }
+          status @include(if: $deployment) { contexts { context state } }
+          ownSuites: checkSuites(first: 10, filterBy: { appId: $appId }) @include(if: $ownRun) {
+            nodes { checkRuns(first: 10, filterBy: { checkName: $checkName, checkType: ALL }) { nodes { resourcePath } } }
+          }
+        }
+      }
+    }
+  }`;
+  const spread: FragmentName[] = ["PullPage", "SuitePage", "EnvironmentPage"];
+  return withFragments(operation, spread);
+}
+
+/** A further page of one connection, read through the node that holds it. */
+export type PageKind = "reviews" | "commits" | "pulls" | "suites" | "runs" | "environments";
+
+const PAGE_SHAPES: Record<PageKind, { on: string; field: string; fragment: FragmentName }> = {
+  reviews: { on: "PullRequest", field: `reviews(first: ${PAGE.reviews}, after: $after)`, fragment: "ReviewPage" },
+  commits: { on: "PullRequest", field: `commits(first: ${PAGE.commits}, after: $after)`, fragment: "CommitPage" },
+  pulls: { on: "Commit", field: `associatedPullRequests(first: ${PAGE.pulls}, after: $after)`, fragment: "PullPage" },
+  suites: { on: "Commit", field: `checkSuites(first: ${PAGE.suites}, after: $after)`, fragment: "SuitePage" },
+  runs: { on: "CheckSuite", field: `checkRuns(first: ${PAGE.runs}, after: $after, filterBy: { checkType: LATEST })`, fragment: "RunPage" },
+  environments: { on: "Repository", field: `environments(first: ${PAGE.environments}, after: $after)`, fragment: "EnvironmentPage" },
+};
+
+export const PAGE_KINDS = Object.keys(PAGE_SHAPES) as PageKind[];
+
+export function pageQuery(kind: PageKind): string {
+  const { on, field, fragment } = PAGE_SHAPES[kind];
+  const name = `Repol${kind[0]!.toUpperCase()}${kind.slice(1)}Page`;
+  return withFragments(`query ${name}($id: ID!, $after: String) { node(id: $id) { ... on ${on} { page: ${field} { ...${fragment} } } } }`, [fragment]);
+}

@@ -1,0 +1,86 @@
+// GitHub calls per event, counted as every HTTP request the fake GitHub receives (token requests,
+// pages and the answer included), with repol configured as for GitHub Enterprise Server (GHE_HOST:
+// REST under /api/v3, GraphQL at /api/graphql): at most 4 for an event on a cold process, 2 warm.
+import { afterEach, describe, expect, it } from "vitest";
+import { passingScenario, scenarioRoutes } from "../helpers/deployment-scenario.js";
+import { eventually } from "../helpers/eventually.js";
+import { checkRunsOf, policyYaml, pullOf, scenario, scenarioRoutes as prScenarioRoutes, webhook } from "../helpers/pull-request-scenario.js";
+import { startRepol, type RepolUnderTest } from "../security/harness.js";
+
+let repol: RepolUnderTest | undefined;
+afterEach(async () => {
+  await repol?.close();
+  repol = undefined;
+});
+
+/** The requests one delivery made: what `act` left in the fake's log. */
+async function requestsOf(github: RepolUnderTest["github"], act: () => Promise<void>): Promise<string[]> {
+  github.requests.length = 0;
+  await act();
+  return github.requests.map((request) => `${request.method} ${request.route} ${request.path}`);
+}
+
+describe("GitHub calls per deployment decision", () => {
+  it("are the token, one facts query and the callback cold, and the query and the callback warm", async () => {
+    repol = await startRepol({ routes: scenarioRoutes(passingScenario()) });
+    const running = repol;
+    running.github.commit("main", ".repol/deploy.yaml", passingScenario().config!);
+    // The fake's request log is emptied before each delivery, so each waits for its own one callback.
+    const decide = async () => {
+      const { id } = await running.deliver("deployment_protection_rule", running.deploymentPayload());
+      expect((await running.rowOf(id)).decision).toBe("allow");
+      await running.callbacks(1);
+    };
+
+    const cold = await requestsOf(running.github, decide);
+    const warm = await requestsOf(running.github, decide);
+
+    expect(cold).toEqual([
+      "POST installation-token /app/installations/52345678/access_tokens",
+      "POST graphql /api/graphql",
+      "POST callback /repos/acme/widgets/actions/runs/7654321098/deployment_protection_rule",
+    ]);
+    expect(warm).toEqual(["POST graphql /api/graphql", "POST callback /repos/acme/widgets/actions/runs/7654321098/deployment_protection_rule"]);
+  });
+});
+
+describe("GitHub calls per pull request event", () => {
+  it("are the token, one facts query and the check run cold, and the query and one check run write warm", async () => {
+    const s = scenario({ configs: { main: policyYaml({ approvals_required: 1, signed_off: true }) } });
+    repol = await startRepol({ routes: prScenarioRoutes(s) });
+    const running = repol;
+    running.github.commit("main", ".repol/pullrequest.yaml", s.configs.main!);
+    const judge = (event: string, payload: Record<string, unknown>, conclusion: string) => async () => {
+      const { id } = await running.deliver(event, payload);
+      await running.rowOf(id);
+      await eventually(`the check run to conclude ${conclusion}`, () => checkRunsOf(s)[0]?.conclusion === conclusion);
+    };
+
+    const cold = await requestsOf(running.github, judge("pull_request", webhook("pull_request.opened"), "failure"));
+    pullOf(s, 42).reviews = [["bob", "APPROVED"]];
+    const warm = await requestsOf(running.github, judge("pull_request_review", webhook("pull_request_review.submitted.approved"), "success"));
+
+    expect(cold).toEqual([
+      "POST installation-token /app/installations/4242/access_tokens",
+      "POST graphql /api/graphql",
+      "POST create-check-run /repos/acme/widgets/check-runs",
+    ]);
+    expect(warm).toEqual(["POST graphql /api/graphql", `PATCH update-check-run /repos/acme/widgets/check-runs/${checkRunsOf(s)[0]!.id}`]);
+  });
+
+  it("cost one more request per extra page of reviews beyond the first 100", async () => {
+    const s = scenario({ configs: { main: policyYaml({ approvals_required: 1 }) } });
+    pullOf(s, 42).reviews = Array.from({ length: 150 }, (_, i) => [`reviewer-${i}`, "COMMENTED"] as [string, "COMMENTED"]);
+    repol = await startRepol({ routes: prScenarioRoutes(s) });
+    const running = repol;
+    running.github.commit("main", ".repol/pullrequest.yaml", s.configs.main!);
+
+    const requests = await requestsOf(running.github, async () => {
+      await running.rowOf((await running.deliver("pull_request", webhook("pull_request.opened"))).id);
+      await eventually("the check run", () => checkRunsOf(s)[0]?.status === "completed");
+    });
+
+    expect(requests.filter((request) => request.startsWith("POST graphql"))).toHaveLength(2);
+    expect(requests).toHaveLength(4);
+  });
+});

@@ -1,0 +1,60 @@
+// A GraphQL answer is all or nothing: errors beside data, a node GitHub could not resolve, or a page
+// that says more follow without saying where, all fail; only a complete answer is read.
+import nock from "nock";
+import { afterEach, describe, expect, it } from "vitest";
+import { allNodes, askGraphQL, type Connection } from "../../src/github/ask-graphql.js";
+import { TestOctokit } from "../helpers/test-probot.js";
+
+const API = "https://api.github.com";
+const github = () => new TestOctokit({ auth: "token" });
+const page = (nodes: (string | null)[], hasNextPage: boolean, endCursor: string | null = "c1"): Connection<string> => ({ nodes, pageInfo: { hasNextPage, endCursor } });
+
+afterEach(() => nock.cleanAll());
+
+describe("askGraphQL", () => {
+  it("fails, naming GitHub's errors, when an answer carries errors beside its data", async () => {
+    nock(API).post("/graphql").reply(200, { data: { repository: { id: "R_1" } }, errors: [{ message: "Something went wrong while executing your query." }] });
+    await expect(askGraphQL(github(), "reading the facts of acme/widgets", "query { viewer { login } }", {})).rejects.toThrow(
+      "GitHub's GraphQL API answered with errors (Something went wrong while executing your query.) while reading the facts of acme/widgets",
+    );
+  });
+
+  it("rewords an HTTP failure like every other GitHub failure", async () => {
+    nock(API).post("/graphql").reply(502, { message: "Bad Gateway" });
+    await expect(askGraphQL(github(), "reading the facts of acme/widgets", "query { viewer { login } }", {})).rejects.toThrow(/^GitHub answered 502 .* while reading the facts of acme\/widgets$/);
+  });
+
+  it("posts to /api/graphql on GitHub Enterprise Server, whose REST API is under /api/v3", async () => {
+    const ghe = new TestOctokit({ auth: "token", baseUrl: "https://ghe.example/api/v3" });
+    nock("https://ghe.example").post("/api/graphql").reply(200, { data: { viewer: { login: "repol[bot]" } } });
+    expect(await askGraphQL(ghe, "asking", "query { viewer { login } }", {})).toEqual({ viewer: { login: "repol[bot]" } });
+  });
+});
+
+describe("allNodes", () => {
+  it("asks for each further page, one request per page, until GitHub says there are no more", async () => {
+    const afters: unknown[] = [];
+    nock(API)
+      .post("/graphql", (body) => (afters.push(body.variables.after), true))
+      .reply(200, { data: { node: { page: page(["b"], true, "c2") } } })
+      .post("/graphql", (body) => (afters.push(body.variables.after), true))
+      .reply(200, { data: { node: { page: page(["c"], false, "c3") } } });
+    expect(await allNodes(github(), "reading reviews of acme/widgets#42", "reviews", "PR_1", page(["a"], true))).toEqual(["a", "b", "c"]);
+    expect(afters).toEqual(["c1", "c2"]);
+  });
+
+  it("fails when a page holds a node GitHub could not resolve", async () => {
+    await expect(allNodes(github(), "reading reviews of acme/widgets#42", "reviews", "PR_1", page(["a", null], false))).rejects.toThrow(
+      "GitHub left out some entries while reading reviews of acme/widgets#42",
+    );
+  });
+
+  it("fails when GitHub says more follow but gives no cursor to ask for them", async () => {
+    await expect(allNodes(github(), "reading reviews of acme/widgets#42", "reviews", "PR_1", page(["a"], true, null))).rejects.toThrow("gave no cursor");
+  });
+
+  it("fails when the next page does not come back", async () => {
+    nock(API).post("/graphql").reply(200, { data: { node: null } });
+    await expect(allNodes(github(), "reading reviews of acme/widgets#42", "reviews", "PR_1", page(["a"], true))).rejects.toThrow("GitHub gave no next page of reviews");
+  });
+});

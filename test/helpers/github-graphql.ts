@@ -1,0 +1,211 @@
+// GitHub's GraphQL API for the fake GitHub: queries are executed against GitHub's published schema
+// (an invalid query is answered with errors, as GitHub would), and every field is resolved from the
+// same REST routes the fake already serves, so one description of a repository answers both APIs and
+// a REST route made to fail makes the GraphQL answer carry `errors`.
+import { createHash } from "node:crypto";
+import { graphqlSync } from "graphql";
+import { githubSchema } from "./github-schema.js";
+import { failure, json, type GitHubReply, type GitHubRequest, type Route } from "./github-router.js";
+
+/** Answers a REST request from the router's routes without recording it (it never crossed HTTP). */
+export type RestAnswer = (request: GitHubRequest) => GitHubReply;
+
+type Obj = Record<string, unknown>;
+type Args = Record<string, any>;
+
+/** POST /graphql (and /api/graphql, where GitHub Enterprise Server serves it), plus the raw blob reads GraphQL cannot give. */
+export function graphqlRoutes(rest: RestAnswer): Route[] {
+  const blobs = new Map<string, Buffer>();
+  return [
+    {
+      name: "graphql",
+      method: "POST",
+      path: /^(?:\/api)?\/graphql$/,
+      reply(request) {
+        const body = (request.body ?? {}) as { query?: string; variables?: Obj };
+        const answer = restFor(request, rest);
+        const root = { repository: (args: Args) => repository(answer, blobs, args), node: ({ id }: Args) => nodeById(answer, blobs, String(id)) };
+        const result = graphqlSync({ schema: githubSchema(), source: body.query ?? "", variableValues: body.variables, rootValue: root, fieldResolver: resolveField });
+        const errors = result.errors?.map((error) => ({ message: error.message, path: error.path, type: "FAKE" }));
+        return json(200, { ...(result.data !== undefined ? { data: result.data } : {}), ...(errors ? { errors } : {}) });
+      },
+    },
+    {
+      name: "git-blob",
+      method: "GET",
+      path: /^\/repos\/[^/]+\/[^/]+\/git\/blobs\/([0-9a-f]{40})$/,
+      reply: (_request, [, oid]) => {
+        const bytes = blobs.get(oid!);
+        return bytes ? json(200, { sha: oid, size: bytes.length, encoding: "base64", content: bytes.toString("base64") }) : failure(404);
+      },
+    },
+  ];
+}
+
+/** Operation names of the GraphQL requests among `requests` (RepolFacts, RepolReviewsPage, ...). */
+export function graphqlOperations(requests: readonly GitHubRequest[]): string[] {
+  return requests.flatMap((request) => {
+    const match = /^\s*query\s+(\w+)/.exec(String((request.body as { query?: unknown } | undefined)?.query ?? ""));
+    return match ? [match[1]!] : [];
+  });
+}
+
+type Rest = (path: string, query?: Record<string, string>) => unknown;
+
+function restFor(outer: GitHubRequest, rest: RestAnswer): Rest {
+  return (path, query = {}) => {
+    const reply = rest({ ...outer, method: "GET", path, query: new URLSearchParams(query), body: undefined });
+    if (reply.status === 404) return null;
+    if (reply.status >= 400) throw new Error(`GitHub answered ${reply.status} resolving ${path}`);
+    return reply.body;
+  };
+}
+
+/** Every item of a paged REST list. */
+function all(rest: Rest, path: string, pick: (body: any) => unknown[] = (body) => body): unknown[] {
+  const items: unknown[] = [];
+  for (let page = 1; ; page++) {
+    const body = rest(path, { per_page: "100", page: String(page) });
+    const batch = body === null ? [] : pick(body);
+    items.push(...batch);
+    if (batch.length < 100) return items;
+  }
+}
+
+// A function is a field with arguments; anything else is the field's value.
+function resolveField(source: any, args: Args, _context: unknown, info: { fieldName: string }): unknown {
+  const value = source?.[info.fieldName];
+  return typeof value === "function" ? value(args) : value;
+}
+
+/** Node ids name their repository, so a page query finds its node again in a later request. */
+function nodeById(rest: Rest, blobs: Map<string, Buffer>, id: string): Obj | null {
+  const [kind, owner, name, key, suite] = id.split(":");
+  const repo = repository(rest, blobs, { owner, name });
+  if (kind === "R") return repo;
+  if (kind === "PR") return (repo.pullRequest as (args: Args) => Obj)({ number: Number(key) });
+  const commit = (repo.object as (args: Args) => Obj)({ oid: key });
+  if (kind === "C") return commit;
+  const suites = (commit.checkSuites as (args: Args) => { nodes: Obj[] })({ first: 1000 }).nodes;
+  return suites.find((candidate) => candidate.id === id) ?? null;
+}
+
+function connection(items: readonly unknown[], { first = 100, after }: Args) {
+  const start = after ? Number(after) + 1 : 0;
+  const nodes = items.slice(start, start + first);
+  const end = start + nodes.length - 1;
+  return { totalCount: items.length, nodes, pageInfo: { hasNextPage: end < items.length - 1, endCursor: nodes.length ? String(end) : null } };
+}
+
+/** One connection page read from only the REST pages it covers (a list that says its total_count). */
+function pageOfTotal(rest: Rest, path: string, { first = 100, after }: Args, pick: (body: any) => unknown[]) {
+  const start = after ? Number(after) + 1 : 0;
+  const firstPage = Math.floor(start / 100);
+  const items: unknown[] = [];
+  let total = 0;
+  for (let page = firstPage; page <= Math.floor((start + first - 1) / 100); page++) {
+    const body = rest(path, { per_page: "100", page: String(page + 1) }) as { total_count: number } | null;
+    total = body?.total_count ?? 0;
+    items.push(...(body ? pick(body) : []));
+  }
+  const nodes = items.slice(start - firstPage * 100, start - firstPage * 100 + first);
+  const end = start + nodes.length - 1;
+  return { totalCount: total, nodes, pageInfo: { hasNextPage: end < total - 1, endCursor: nodes.length ? String(end) : null } };
+}
+
+function repository(rest: Rest, blobs: Map<string, Buffer>, { owner, name }: Args): Obj {
+  const base = `/repos/${owner}/${name}`;
+  const pull = (data: any): Obj => ({
+    __typename: "PullRequest",
+    id: `PR:${owner}:${name}:${data.number}`,
+    number: data.number,
+    state: data.merged_at ? "MERGED" : String(data.state).toUpperCase(),
+    merged: Boolean(data.merged_at),
+    author: actor(data.user),
+    baseRepository: data.base?.repo?.full_name ? { nameWithOwner: data.base.repo.full_name } : null,
+    reviews: (args: Args) => connection(all(rest, `${base}/pulls/${data.number}/reviews`).map(review), args),
+    commits: (args: Args) => ({ ...connection(all(rest, `${base}/pulls/${data.number}/commits`).map(pullCommit), args), totalCount: data.commits }),
+  });
+  const repo: Obj = {
+    __typename: "Repository",
+    id: `R:${owner}:${name}`,
+    defaultBranchRef: () => {
+      const branch = (rest(base) as { default_branch?: string } | null)?.default_branch ?? "main";
+      return { name: branch, target: { __typename: "Commit", file: ({ path }: Args) => treeEntry(rest(`${base}/contents/${path}`, { ref: `refs/heads/${branch}` }), blobs) } };
+    },
+    environments: (args: Args) => pageOfTotal(rest, `${base}/environments`, args, (body) => body.environments.map((env: any) => ({ name: env.name }))),
+    ref: ({ qualifiedName }: Args) => (rest(`${base}/git/ref/${String(qualifiedName).replace(/^refs\//, "")}`) ? { name: qualifiedName } : null),
+    pullRequest: ({ number }: Args) => {
+      const data = rest(`${base}/pulls/${number}`);
+      if (!data) throw new Error(`Could not resolve to a PullRequest with the number of ${number}.`);
+      return pull(data);
+    },
+    object: ({ oid }: Args) => commit(rest, { base, key: `${owner}:${name}:${oid}` }, oid, pull),
+  };
+  return repo;
+}
+
+function commit(rest: Rest, { base, key }: { base: string; key: string }, oid: string, pull: (data: any) => Obj): Obj {
+  const data = () => (rest(`${base}/commits/${oid}`) as any) ?? { commit: { message: "", author: null } };
+  const runs = () => all(rest, `${base}/commits/${oid}/check-runs`, (body) => body.check_runs) as any[];
+  const suitesOf = (list: any[]) => {
+    const bySuite = new Map<number, any[]>();
+    for (const run of list) bySuite.set(run.check_suite?.id ?? 0, [...(bySuite.get(run.check_suite?.id ?? 0) ?? []), run]);
+    return [...bySuite].map(([id, suiteRuns]) => ({
+      __typename: "CheckSuite",
+      id: `CS:${key}:${id}`,
+      app: { databaseId: suiteRuns[0].app?.id ?? null },
+      checkRuns: (args: Args) => connection(suiteRuns.filter((run) => !args.filterBy?.checkName || run.name === args.filterBy.checkName).map((run) => checkRun(run, base)), args),
+    }));
+  };
+  return {
+    __typename: "Commit",
+    id: `C:${key}`,
+    oid,
+    message: () => data().commit.message,
+    author: () => (data().commit.author ? { email: data().commit.author.email } : null),
+    associatedPullRequests: (args: Args) => connection(all(rest, `${base}/commits/${oid}/pulls`).map(pull), args),
+    checkSuites: (args: Args) => {
+      const appId = args.filterBy?.appId;
+      const list = appId === undefined ? runs() : runs().filter((run) => run.app?.id === appId);
+      return connection(suitesOf(list), args);
+    },
+    status: () => {
+      const latest = new Map<string, any>();
+      for (const status of all(rest, `${base}/commits/${oid}/statuses`) as any[]) if (!latest.has(status.context)) latest.set(status.context, status);
+      return { contexts: [...latest.values()].map((status) => ({ context: status.context, state: String(status.state).toUpperCase() })) };
+    },
+  };
+}
+
+function treeEntry(file: any, blobs: Map<string, Buffer>): Obj | null {
+  if (file === null) return null;
+  if (Array.isArray(file)) return { type: "tree", mode: 16384, object: { __typename: "Tree" } };
+  if (file.type !== "file") return { type: file.type === "symlink" ? "blob" : "commit", mode: file.type === "symlink" ? 40960 : 57344, object: null };
+  const bytes = Buffer.from(file.content ?? "", "base64");
+  const size = file.size ?? bytes.length;
+  const oid = file.sha ?? createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+  blobs.set(oid, bytes);
+  // GitHub gives no text for binary files, and cuts long ones short; invalid UTF-8 comes back replaced.
+  const binary = bytes.includes(0);
+  const truncated = file.encoding !== "base64" || size > 512 * 1024;
+  const text = binary || truncated ? null : new TextDecoder().decode(bytes);
+  return { type: "blob", mode: 33188, object: { __typename: "Blob", oid, byteSize: size, isBinary: binary, isTruncated: truncated, text } };
+}
+
+function review(data: any): Obj {
+  return { fullDatabaseId: String(data.id), state: data.state, submittedAt: data.submitted_at ?? null, author: actor(data.user) };
+}
+
+function pullCommit(data: any): Obj {
+  return { commit: { oid: data.sha, message: data.commit.message, author: data.commit.author ? { email: data.commit.author.email } : null } };
+}
+
+function checkRun(data: any, base: string): Obj {
+  // databaseId is a 32-bit Int in GitHub's schema; real run ids no longer fit, so it is left out here too.
+  return { resourcePath: `${base.replace(/^\/repos/, "")}/runs/${data.id}`, name: data.name, status: String(data.status).toUpperCase(), conclusion: data.conclusion ? String(data.conclusion).toUpperCase() : null, detailsUrl: data.details_url ?? null };
+}
+
+function actor(user: { login: string; type?: string } | null | undefined): Obj | null {
+  return user ? { __typename: user.type === "Bot" || user.login.endsWith("[bot]") ? "Bot" : "User", login: user.login } : null;
+}
