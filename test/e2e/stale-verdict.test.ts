@@ -8,7 +8,7 @@ import { eventually } from "../helpers/eventually.js";
 import { fakeGitHub, type FakeGitHub } from "../helpers/fake-github.js";
 import { failure } from "../helpers/github-router.js";
 import { ManualClock } from "../helpers/manual-clock.js";
-import { checkRunsOf, pullOf, scenario, scenarioRoutes, sentBodies, webhook } from "../helpers/pull-request-scenario.js";
+import { checkRunsOf, pullOf, scenario, scenarioRoutes, verdictBodies, webhook } from "../helpers/pull-request-scenario.js";
 import { repolOverHttp, type RepolOverHttp } from "../helpers/repol-over-http.js";
 import { signedDelivery, TEST_WEBHOOK_SECRET } from "../helpers/test-probot.js";
 
@@ -24,9 +24,14 @@ it("drops verdict A's queued retry once verdict B for the same check run is reco
   const s = scenario();
   pullOf(s, 42).reviews = [["bob", "APPROVED"]];
   const routes = scenarioRoutes(s);
-  const update = routes.find((route) => route.name === "update-check-run")!;
-  let updates = 0;
-  github = await fakeGitHub([...routes, { ...update, reply: (request, match) => (++updates === 1 ? failure(500, "Internal Server Error") : update.reply(request, match)) }]);
+  // The first write of the check run (A's: created with its verdict) fails; every later one succeeds.
+  let writes = 0;
+  const failingFirstWrite = routes.map((route) =>
+    route.name === "create-check-run" || route.name === "update-check-run"
+      ? { ...route, reply: (request: Parameters<typeof route.reply>[0], match: Parameters<typeof route.reply>[1]) => (++writes === 1 ? failure(500, "Internal Server Error") : route.reply(request, match)) }
+      : route,
+  );
+  github = await fakeGitHub(failingFirstWrite);
   const clock = new ManualClock();
   repol = await repolOverHttp(github, {}, { clock });
   const store = repol.gate.store;
@@ -49,9 +54,9 @@ it("drops verdict A's queued retry once verdict B for the same check run is reco
   await clock.advance(60 * 60_000);
   await repol.work.outbox!.tick();
 
-  const sent = github.calls("update-check-run");
-  expect(sent.map((request) => request.status)).toEqual([500, 200]);
-  expect(sentBodies(sent, "update-check-run").map((body) => body.conclusion)).toEqual(["success", "failure"]);
+  const sent = [...github.calls("create-check-run"), ...github.calls("update-check-run")];
+  expect(sent.map((request) => request.status)).toEqual([500, 201]);
+  expect(verdictBodies(sent).map((body) => body.conclusion)).toEqual(["success", "failure"]);
   expect(checkRunsOf(s)).toEqual([expect.objectContaining({ name: "repol (main)", status: "completed", conclusion: "failure" })]);
   expect(await store.get(a.id)).toMatchObject({
     decision: "allow",
