@@ -82,10 +82,13 @@ export function nextPathOf(value: unknown): string {
 }
 
 /**
- * Browsers send Origin with every form POST; one naming another site is a cross-site request (the
- * SameSite=Strict cookie already stays behind, this refuses the request itself).
+ * A form posted from another site is refused (the SameSite=Strict cookie already stays behind; this
+ * refuses the request itself). Browsers say where a request comes from in Sec-Fetch-Site; Origin is the
+ * fallback for older ones, and is "null" under our no-referrer policy, so it cannot be the only check.
  */
 export function fromThisSite(req: Request, publicUrl: string | null): boolean {
+  const site = req.get("sec-fetch-site");
+  if (site !== undefined) return site === "same-origin";
   const origin = req.get("origin");
   if (origin === undefined) return true;
   const own = [`${req.protocol}://${req.get("host")}`, ...(publicUrl ? [new URL(publicUrl).origin] : [])];

@@ -98,10 +98,13 @@ describe("/ui sign-in", () => {
 
   it("signs out only on a form posted from this site, and the old cookie stops working", async () => {
     const { cookie: session } = await signIn(ui.url);
-    const signOut = (origin: string) => fetch(`${ui.url}/ui/sign-out`, { method: "POST", redirect: "manual", headers: { cookie: session!, origin } });
-    expect((await signOut("https://evil.example")).status).toBe(403);
+    const signOut = (headers: Record<string, string>) => fetch(`${ui.url}/ui/sign-out`, { method: "POST", redirect: "manual", headers: { cookie: session!, ...headers } });
+    for (const crossSite of [{ origin: "https://evil.example" }, { origin: "null" }, { "sec-fetch-site": "cross-site", origin: ui.url }, { "sec-fetch-site": "same-site" }]) {
+      expect((await signOut(crossSite)).status).toBe(403);
+    }
     expect((await get("/ui", session)).status).toBe(200);
-    const response = await signOut(ui.url);
+    // Under Referrer-Policy: no-referrer a browser's form sends Origin: null, and says same-origin here.
+    const response = await signOut({ "sec-fetch-site": "same-origin", origin: "null" });
     expect(response.status).toBe(303);
     expect(response.headers.get("set-cookie")).toMatch(/^repol_ui_session=; Path=\/ui; Expires=Thu, 01 Jan 1970/);
     expect((await get("/ui", session)).status).toBe(303);
