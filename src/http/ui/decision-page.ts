@@ -11,7 +11,7 @@ export function decisionBody(record: AuditRecord, entries: readonly OutboxEntry[
   // Rows written before warnings were kept apart have none; a later row may carry them.
   const warnings = (record as { warnings?: Violation[] }).warnings;
   return html`<p><span class="badge ${record.decision}">${record.decision}</span> <span class="muted">${record.policy} policy, ${record.created_at}</span></p>
-${links.length > 0 && html`<p class="links">${links.map((link) => html`<a href="${link.href}">${link.label}</a> · `)}</p>`}
+${links.length > 0 && html`<p class="links">${links.map((link, i) => html`${i > 0 && " · "}<a href="${link.href}">${link.label}</a>`)}</p>`}
 <dl class="facts">
 ${fact("Repository", record.repository)}${fact("Environment", record.environment)}${fact("Ref", record.ref)}${fact("Commit", record.sha)}
 ${fact("Pull request", record.pr_number === null ? null : `#${record.pr_number}`)}${fact("Actor", record.actor)}
@@ -43,8 +43,8 @@ function violationTable(violations: readonly Violation[], none: string): Html {
 function answer(record: AuditRecord, entries: readonly OutboxEntry[] | null): Html {
   const effect = record.effect;
   const outcome = effect.ok ? "delivered" : effect.superseded_by ? "superseded" : "not delivered";
-  const current = html`<p>Latest outcome: <strong>${outcome}</strong> (${effect.kind}${effect.status !== undefined && `, GitHub answered ${effect.status}`})
-${effect.superseded_by && html` by <a href="/ui/decisions/${effect.superseded_by}">a newer decision</a>`}${effect.error && html`: <span class="mono">${effect.error}</span>`}</p>`;
+  const current = html`<p>Latest outcome: <strong>${outcome}</strong> (${effect.kind}${effect.status !== undefined && `, GitHub answered ${effect.status}`})${
+    effect.superseded_by && html` by <a href="/ui/decisions/${effect.superseded_by}">a newer decision</a>`}${effect.error && html`: <span class="mono">${effect.error}</span>`}</p>`;
   if (entries === null) return html`${current}<p class="muted">This store keeps no outbox.</p>`;
   if (entries.length === 0) return html`${current}<p class="muted">No queued attempts are kept for this decision (none were queued, or finished ones were purged).</p>`;
   return html`${current}<table class="attempts"><thead><tr><th>Call</th><th>Status</th><th class="num">Attempts</th><th>Last error</th><th>Queued</th><th>Next attempt</th></tr></thead>

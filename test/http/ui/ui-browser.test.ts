@@ -90,7 +90,7 @@ describe("/ui in Chromium", () => {
     expect(bars.length).toBe(seeded.total - 1);
     expect(bars.every((height) => height > 0)).toBe(true);
     // The stylesheet came from repol and applied: the bars are coloured by outcome.
-    expect(await page.$eval("svg.chart rect.bar.allow", (rect) => getComputedStyle(rect).fill)).toBe("rgb(45, 164, 78)");
+    expect(await page.$eval("svg.chart rect.bar.allow", (rect) => rect.ownerDocument.defaultView!.getComputedStyle(rect).fill)).toBe("rgb(45, 164, 78)");
     const [session] = await page.cookies();
     expect(session).toMatchObject({ name: "repol_ui_session", httpOnly: true, sameSite: "Strict", path: "/ui" });
     await screenshot(page, "ui-overview");
@@ -117,7 +117,7 @@ describe("/ui in Chromium", () => {
     const ref = await page.$$eval("dl.facts dt", (terms) => terms.find((term) => term.textContent === "Ref")?.nextElementSibling?.textContent);
     expect(ref).toBe(`refs/heads/${HOSTILE_BRANCH}`);
     expect(await page.$eval("table.violations", (table) => table.textContent)).toContain(`branch ${HOSTILE_BRANCH} is not allowed`);
-    expect(await page.evaluate(() => document.images.length)).toBe(0);
+    expect(await page.$$eval("img", (images) => images.length)).toBe(0);
     expect(dialogs).toEqual([]);
     await screenshot(page, "ui-decision-hostile-branch");
   });

@@ -99,7 +99,7 @@ describe("/ui sign-in", () => {
   it("signs out only on a form posted from this site, and the old cookie stops working", async () => {
     const { cookie: session } = await signIn(ui.url);
     const signOut = (headers: Record<string, string>) => fetch(`${ui.url}/ui/sign-out`, { method: "POST", redirect: "manual", headers: { cookie: session!, ...headers } });
-    for (const crossSite of [{ origin: "https://evil.example" }, { origin: "null" }, { "sec-fetch-site": "cross-site", origin: ui.url }, { "sec-fetch-site": "same-site" }]) {
+    for (const crossSite of <Record<string, string>[]>[{ origin: "https://evil.example" }, { origin: "null" }, { "sec-fetch-site": "cross-site", origin: ui.url }, { "sec-fetch-site": "same-site" }]) {
       expect((await signOut(crossSite)).status).toBe(403);
     }
     expect((await get("/ui", session)).status).toBe(200);
