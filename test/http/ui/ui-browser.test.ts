@@ -16,7 +16,7 @@ import { closedPort } from "../../helpers/closed-port.js";
 import { listenOnLoopback, type Listening } from "../../helpers/listen-on-loopback.js";
 import { policyWasmPath } from "../../helpers/policy-bundle.js";
 import { testProbot } from "../../helpers/test-probot.js";
-import { launchChromium, screenshot, type Chromium } from "./chromium.js";
+import { launchChromium, SCREENSHOT_DIR, screenshot, type Chromium } from "./chromium.js";
 import { HOSTILE_BRANCH, RUN_ID, seedDecisions, UI_TOKEN, type SeededDecisions } from "./ui-fixture.js";
 
 const TIMEOUT = 60_000;
@@ -142,6 +142,6 @@ describe("/ui in Chromium", () => {
     await page.goto(`${repol.url}/ui/decisions`);
     expect(new URL(page.url()).pathname).toBe("/ui/sign-in");
     await screenshot(page, "ui-signed-out");
-    expect(existsSync(join("build", "screenshots", "ui-overview.png"))).toBe(true);
+    expect(existsSync(join(SCREENSHOT_DIR, "ui-overview.png"))).toBe(true);
   });
 });
