@@ -8,6 +8,7 @@ import { evaluateRouter } from "./http/evaluate.js";
 import { auditRouter } from "./http/audit-router.js";
 import { healthRouter, type ReadinessCheck } from "./http/health.js";
 import { metricsRouter } from "./http/metrics.js";
+import { uiRouter } from "./http/ui/ui-router.js";
 import type { Clock } from "./durability/clock.js";
 import { countDecisions } from "./metrics.js";
 import { createWebhookIntake, type WebhookIntake } from "./intake/webhook-intake.js";
@@ -107,6 +108,17 @@ export async function createServer({ probot, registry, deps: given, relay, timin
     }),
   );
   server.use(evaluateRouter({ engine: deps.engine, store: deps.store, token: deps.settings.auditApiToken, limiter }));
+  server.use(
+    "/ui",
+    uiRouter({
+      limiter,
+      store: deps.store,
+      token: deps.settings.auditApiToken,
+      githubApiUrl: deps.settings.githubApiUrl,
+      publicUrl: deps.settings.publicUrl,
+      onError: (error) => probot.log.error({ err: error }, "audit page failed"),
+    }),
+  );
 
   server.use((_req, res) => {
     res.status(404).json({ error: "not_found", message: "no such route" });

@@ -33,6 +33,8 @@ export interface Settings {
    * addresses, subnets and loopback/linklocal/uniquelocal). null trusts none: the socket's peer is the client.
    */
   trustProxy: number | string[] | null;
+  /** Where people reach repol (https://repol.example.com), without a trailing slash; null: no links to the decision page. */
+  publicUrl: string | null;
 }
 
 /** GitHub caps webhook payloads at 25 MB; nothing larger can come from GitHub. */
@@ -55,6 +57,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     outboxRetryBaseMs: positiveIntFrom(env, "OUTBOX_RETRY_BASE_MS", 5_000),
     redeliverIntervalMinutes: intFrom(env, "REDELIVER_INTERVAL_MINUTES", 30),
     trustProxy: trustProxyFrom(env),
+    publicUrl: publicUrlFrom(env),
   };
 }
 
@@ -87,6 +90,17 @@ function isAddressOrSubnet(entry: string): boolean {
   if (version === 0 || rest.length > 0) return false;
   if (prefix === undefined) return true;
   return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
+
+/** PUBLIC_URL: an http(s) base URL, possibly with a path prefix; links to decision pages are built on it. */
+function publicUrlFrom(env: NodeJS.ProcessEnv): string | null {
+  const raw = env.PUBLIC_URL?.trim();
+  if (!raw) return null;
+  const url = URL.canParse(raw) ? new URL(raw) : null;
+  if (!url || !/^https?:$/.test(url.protocol) || url.username || url.password || url.search || url.hash) {
+    throw new Error(`PUBLIC_URL must be the http(s) address people open repol at, such as https://repol.example.com, without credentials, query or fragment; got "${raw}"`);
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }
 
 export function githubApiUrlFrom(env: NodeJS.ProcessEnv): string {

@@ -179,6 +179,10 @@ export function postgresOutbox(pool: pg.Pool, clock: Clock): Outbox {
       for (const row of rows) counts[row.status] = Number(row.n);
       return counts;
     },
+    async forAudit(auditId) {
+      const { rows } = await pool.query("SELECT * FROM outbox WHERE audit_id = $1 ORDER BY created_at, id", [storableText(auditId)]);
+      return rows.map(entryFrom);
+    },
   };
 }
 

@@ -145,6 +145,10 @@ export function sqliteOutbox(db: Database.Database, clock: Clock, group: GroupCo
       for (const row of rows) counts[row.status] = row.n;
       return counts;
     },
+    async forAudit(auditId) {
+      const rows = db.prepare("SELECT * FROM outbox WHERE audit_id = ? ORDER BY created_at, id").all(storableText(auditId)) as Row[];
+      return rows.map(decode);
+    },
   };
 }
 

@@ -112,4 +112,6 @@ export interface Outbox extends LeasedWork<OutboxEntry> {
   /** Given up after too many attempts: dead, and the audit row shows the last failure. */
   giveUp(id: string, outcome: EffectOutcome): Promise<void>;
   counts(): Promise<Record<OutboxStatus, number>>;
+  /** Every effect queued for one audit row, oldest first: what the decision page lists as attempts to answer GitHub. */
+  forAudit(auditId: string): Promise<OutboxEntry[]>;
 }

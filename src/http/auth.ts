@@ -19,7 +19,7 @@ export function requireBearerToken(token: string | null, limiter: FailedAttemptL
       });
     };
   }
-  const expected = digest(token);
+  const expected = tokenDigest(token);
   return (req, res, next) => {
     const client = clientKeyOf(req);
     if (refuseWhileThrottled(limiter, client, res)) return;
@@ -44,7 +44,7 @@ export function bearerTokenOf(header: string | undefined): string | null {
  * content nor the length of the configured token leaks through timing.
  */
 export function tokenMatches(presented: string, expectedDigest: Buffer): boolean {
-  return timingSafeEqual(digest(presented), expectedDigest);
+  return timingSafeEqual(tokenDigest(presented), expectedDigest);
 }
 
 /** Every failed attempt ends here: the one place to count or throttle them. */
@@ -58,6 +58,7 @@ export function rejectUnauthorized(_req: Request, res: Response, reason: Rejecti
     });
 }
 
-function digest(value: string): Buffer {
+/** sha256 of a token: what tokenMatches compares against. */
+export function tokenDigest(value: string): Buffer {
   return createHash("sha256").update(value, "utf8").digest();
 }
