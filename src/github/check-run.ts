@@ -103,6 +103,7 @@ export async function postVerdict(github: GitHub, target: CheckRunTarget, checkR
       status: "completed",
       conclusion: result.conclusion,
       completed_at: new Date().toISOString(),
+      ...(result.detailsUrl ? { details_url: result.detailsUrl } : {}),
       output: { ...head, ...(batches[0] ? { annotations: batches[0] } : {}) },
     }),
   );
@@ -113,6 +114,7 @@ export async function postVerdict(github: GitHub, target: CheckRunTarget, checkR
 export interface CheckResult {
   conclusion: CheckConclusion;
   output: CheckRunOutput;
+  detailsUrl?: string | null;
 }
 
 /**
@@ -136,6 +138,7 @@ export async function completeCheckRun(
       status: "completed",
       conclusion: result.conclusion,
       completed_at: new Date().toISOString(),
+      ...(result.detailsUrl ? { details_url: result.detailsUrl } : {}),
       output: { ...head, ...(batches[0] ? { annotations: batches[0] } : {}) },
     }),
   );

@@ -37,6 +37,8 @@ export function shownOf(pr: PullRequestUnderReview): PullRequestShown {
 export interface RenderedCheck {
   conclusion: CheckConclusion;
   output: CheckRunOutput;
+  /** The decision's page on repol's audit UI, shown by GitHub as the check's "Details" link. */
+  detailsUrl?: string | null;
 }
 
 // Rule rows in a fixed order; each maps to the violation code prefix github.pullrequest uses.

@@ -15,9 +15,11 @@ export interface DeploymentCommentFacts {
   environment: string;
   violations: readonly Violation[];
   error: string | null;
+  /** The decision's page on repol's audit UI; kept whole when the rest is cut to fit. */
+  link?: string | null;
 }
 
-export function renderDeploymentComment({ outcome, environment, violations, error }: DeploymentCommentFacts): string {
+export function renderDeploymentComment({ outcome, environment, violations, error, link = null }: DeploymentCommentFacts): string {
   const env = escapeMarkdown(environment);
   let text: string;
   if (outcome === "allow") {
@@ -30,5 +32,8 @@ export function renderDeploymentComment({ outcome, environment, violations, erro
     const problems = violations.length === 1 ? "1 problem" : `${violations.length} problems`;
     text = `repol rejected the deployment to ${env} (${problems}):\n${renderViolations(violations)}`;
   }
-  return fitToBytes(text, DEPLOYMENT_COMMENT_MAX_BYTES);
+  const details = link === null ? "" : `\nDetails: ${link}`;
+  // A link that would crowd out the verdict's reasons is left out (PUBLIC_URL is short in practice).
+  if (details === "" || Buffer.byteLength(details, "utf8") > DEPLOYMENT_COMMENT_MAX_BYTES / 4) return fitToBytes(text, DEPLOYMENT_COMMENT_MAX_BYTES);
+  return fitToBytes(text, DEPLOYMENT_COMMENT_MAX_BYTES - Buffer.byteLength(details, "utf8")) + details;
 }

@@ -1,5 +1,6 @@
 // check_run.rerequested / check_suite.rerequested (the "Re-run" buttons): find the open pull requests
 // behind repol's check as they are now, and judge each again.
+import { decisionLinkOf } from "../domain/decision-link.js";
 import { alreadyDecided } from "../durability/already-decided.js";
 import { failedPullRequestVerdict } from "../core/decide-pull-request.js";
 import { messageOf } from "../core/message-of.js";
@@ -50,7 +51,7 @@ export const handleCheckRerequested: EventHandler<"check_run.rerequested" | "che
     }
     // Through the outbox like every verdict: a GitHub that fails now still gets the failure later.
     const target = { owner: repository.owner.login, repo: repository.name, headSha: sha, name: checkRun.name, appId };
-    const check = renderEvaluationError(verdict.error!);
+    const check = { ...renderEvaluationError(verdict.error!), detailsUrl: decisionLinkOf(deps.settings.publicUrl, delivery.key) };
     await recordVerdict(delivery, deps, row({ kind: "check_run", ok: false }), { kind: "check_run", target, checkRunId: checkRun.id, check });
     return;
   }

@@ -9,6 +9,7 @@ import type { EffectOutcome } from "../domain/effect-outcome.js";
 import type { EffectRequest } from "../github/deliver-effect.js";
 import type { GitHub } from "../github/github-client.js";
 import { renderDeploymentComment } from "../github/render-deployment-comment.js";
+import { decisionLinkOf } from "../domain/decision-link.js";
 import { alreadyDecided } from "../durability/already-decided.js";
 import { recordAndDeliver, retryPolicyOf } from "../durability/record-and-deliver.js";
 import { readDeploymentRequest } from "../webhooks/read-deployment-request.js";
@@ -26,7 +27,7 @@ export const handleDeploymentProtectionRule: EventHandler<"deployment_protection
   const request = readDeploymentRequest(context.payload, deps.settings.githubApiUrl);
   const verdict = await decideSafely(request, github, deps);
   if (verdict.outcome === "error") context.log.warn({ delivery: deliveryId, error: verdict.error }, "deployment rejected: repol could not evaluate it");
-  const answer = answerOf(verdict);
+  const answer = answerOf(verdict, decisionLinkOf(deps.settings.publicUrl, deliveryId));
   const row = (effect: EffectOutcome) => auditRow(deliveryId, verdict, effect, deps, performance.now() - started);
   let effect: EffectOutcome;
   if ("review" in answer) {
@@ -59,13 +60,13 @@ async function decideSafely(request: DeploymentRequest, github: GitHub, deps: Ha
 }
 
 /** The callback that carries the verdict, or why none can be made. */
-function answerOf(verdict: DeploymentVerdict): Extract<EffectRequest, { kind: "deployment_callback" }> | EffectOutcome {
+function answerOf(verdict: DeploymentVerdict, link: string | null): Extract<EffectRequest, { kind: "deployment_callback" }> | EffectOutcome {
   const { callback, environment } = verdict.request;
   if (!callback.ok) return { kind: "deployment_callback", ok: false, error: `not called: ${callback.reason}` };
   if (environment === null) return { kind: "deployment_callback", ok: false, error: "not called: the webhook names no environment" };
   const { owner, repo, runId } = callback;
   const state = verdict.outcome === "allow" ? "approved" : "rejected";
-  return { kind: "deployment_callback", review: { owner, repo, runId, environment, state, comment: renderDeploymentComment({ ...verdict, environment }) } };
+  return { kind: "deployment_callback", review: { owner, repo, runId, environment, state, comment: renderDeploymentComment({ ...verdict, environment, link }) } };
 }
 
 function auditRow(deliveryId: string, verdict: DeploymentVerdict, effect: EffectOutcome, deps: HandlerDeps, durationMs: number): NewAuditRecord {

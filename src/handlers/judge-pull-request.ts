@@ -8,6 +8,7 @@ import { decidePullRequest, failedPullRequestVerdict, type PullRequestVerdict } 
 import type { DecisionFacts } from "../core/facts.js";
 import { messageOf } from "../core/message-of.js";
 import type { EffectOutcome } from "../domain/effect-outcome.js";
+import { decisionLinkOf } from "../domain/decision-link.js";
 import { NO_INSTALLATION } from "../domain/not-judged.js";
 import type { PullRequestUnderReview } from "../domain/pull-request.js";
 import { checkRunName, type CheckRunTarget } from "../github/check-run.js";
@@ -43,7 +44,7 @@ export async function judgePullRequest(delivery: PullRequestDelivery, deps: Hand
     const facts = repositoryFacts(delivery.github, deps, repository, target.appId === undefined ? undefined : { name: target.name, appId: target.appId });
     const verdict = await decideSafely(pr, facts, deps);
     const checkRunId = await facts.ownCheckRunId();
-    const check = renderCheckOutput(shownOf(pr), verdict.basis);
+    const check = { ...renderCheckOutput(shownOf(pr), verdict.basis), detailsUrl: decisionLinkOf(deps.settings.publicUrl, delivery.key) };
     const { outcome } = await recordVerdict(delivery, deps, row(verdict, { kind: "check_run", ok: false }), {
       kind: "check_run",
       target: checkRunId === null ? { ...target, knownAbsent: true } : target,

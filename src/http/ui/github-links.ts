@@ -1,4 +1,4 @@
-// Addresses on GitHub's web site for what an audit row names, and the decision page's own address.
+// Addresses on GitHub's web site for what an audit row names.
 // Links are built from the configured GitHub (GHE_HOST aware), never from URLs found in a payload.
 import type { AuditRecord } from "../../audit/record.js";
 import type { OutboxEntry } from "../../durability/work-store.js";
@@ -7,11 +7,6 @@ import type { Settings } from "../../settings.js";
 export interface GitHubLink {
   label: string;
   href: string;
-}
-
-/** The decision page of an audit row at PUBLIC_URL, or null when PUBLIC_URL is not set. */
-export function decisionPageUrl(settings: Pick<Settings, "publicUrl">, auditId: string): string | null {
-  return settings.publicUrl === null ? null : `${settings.publicUrl}/ui/decisions/${encodeURIComponent(auditId)}`;
 }
 
 /** https://api.github.com → https://github.com; a GitHub Enterprise API (https://host/api/v3) → https://host. */

@@ -56,6 +56,16 @@ export function uiRouter({ store, token, githubApiUrl, publicUrl, limiter = crea
     sendPage(res, status, { title: "Decisions" }, body);
   });
 
+  // GitHub links here (check runs' details, deployment comments): they know the delivery, not the row id.
+  router.get("/deliveries/:key", async (req, res) => {
+    const record = await store.findByDelivery(req.params.key);
+    if (!record) {
+      sendMessage(res, 404, "Decision not found", "No decision is recorded for this delivery (yet): it may still be in progress.");
+      return;
+    }
+    res.redirect(303, `/ui/decisions/${encodeURIComponent(record.id)}`);
+  });
+
   router.get("/decisions/:id", async (req, res) => {
     const { id } = req.params;
     const record = isAuditId(id) ? await store.get(id) : undefined;

@@ -1,23 +1,24 @@
 import { describe, expect, it } from "vitest";
 import type { AuditRecord } from "../../../src/audit/record.js";
 import type { OutboxEntry } from "../../../src/durability/work-store.js";
-import { decisionPageUrl, githubLinksOf, githubWebUrl } from "../../../src/http/ui/github-links.js";
+import { decisionLinkOf } from "../../../src/domain/decision-link.js";
+import { githubLinksOf, githubWebUrl } from "../../../src/http/ui/github-links.js";
 import { loadSettings } from "../../../src/settings.js";
 import { auditRow } from "../../audit/fixtures.js";
 
 const record = (overrides: Partial<AuditRecord> = {}): AuditRecord => ({ ...auditRow(), id: "01JN8S7RF8JYZ2W3ZJ937922GP", created_at: "2025-03-01T00:00:00.000Z", ...overrides });
 const entry = (request: unknown) => ({ request }) as OutboxEntry;
 
-describe("decisionPageUrl", () => {
+describe("decisionLinkOf", () => {
   it.each([
-    ["https://repol.example.com", "https://repol.example.com/ui/decisions/01JN8S7RF8JYZ2W3ZJ937922GP"],
-    ["https://example.com/tools/repol/", "https://example.com/tools/repol/ui/decisions/01JN8S7RF8JYZ2W3ZJ937922GP"],
-  ])("builds the decision page on PUBLIC_URL %s", (publicUrl, expected) => {
-    expect(decisionPageUrl(loadSettings({ PUBLIC_URL: publicUrl }), "01JN8S7RF8JYZ2W3ZJ937922GP")).toBe(expected);
+    ["https://repol.example.com", "https://repol.example.com/ui/deliveries/d-1%3Apr-42"],
+    ["https://example.com/tools/repol/", "https://example.com/tools/repol/ui/deliveries/d-1%3Apr-42"],
+  ])("links the decision of a delivery on PUBLIC_URL %s", (publicUrl, expected) => {
+    expect(decisionLinkOf(loadSettings({ PUBLIC_URL: publicUrl }).publicUrl, "d-1:pr-42")).toBe(expected);
   });
 
   it("gives no link when PUBLIC_URL is not set", () => {
-    expect(decisionPageUrl(loadSettings({}), "01JN8S7RF8JYZ2W3ZJ937922GP")).toBeNull();
+    expect(decisionLinkOf(loadSettings({}).publicUrl, "d-1")).toBeNull();
   });
 
   it.each(["repol.example.com", "ftp://repol.example.com", "https://user:pw@repol.example.com", "https://repol.example.com/?a=1"])(
