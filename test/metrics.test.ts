@@ -4,11 +4,13 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openAuditStore } from "../src/audit/open-audit-store.js";
 import type { NewAuditRecord } from "../src/audit/record.js";
 import type { AuditStore } from "../src/audit/store.js";
-import { countDecisions, countGitHubRequests, instrumentEngine, metricsRegistry } from "../src/metrics.js";
+import { createMetrics } from "../src/metrics/create-metrics.js";
 import type { PolicyEngine } from "../src/policy/engine-types.js";
 import { loadPolicyEngine } from "../src/policy/engine.js";
 import { policyWasmPath } from "./helpers/policy-bundle.js";
 import { sampleValue } from "./helpers/prometheus-text.js";
+
+const { countDecisions, countGitHubRequests, instrumentEngine, registry } = createMetrics();
 
 // The same adapter src/main.ts uses: metrics.ts declares only the slice of Octokit it hooks into.
 const countingRequests: Parameters<typeof ProbotOctokit.plugin>[0] = (octokit) => {
@@ -20,7 +22,7 @@ const CountingOctokit = ProbotOctokit.plugin(countingRequests).defaults((options
   throttle: { ...(options.throttle as object), enabled: false },
 }));
 
-const scrape = () => metricsRegistry.metrics();
+const scrape = () => registry.metrics();
 
 describe("countGitHubRequests", () => {
   beforeEach(() => nock.disableNetConnect());
