@@ -64,10 +64,7 @@ async function main(): Promise<void> {
     startLine({ address, port, webhookPath: WEBHOOK_PATH, relayTarget, auditApiEnabled: settings.auditApiToken !== null }),
   );
   if (relay && relayTarget) relay.start(relayTarget);
-  const stopRetention = startRetention(store, settings.auditRetentionDays, {
-    info: (message) => probot.log.info(message),
-    error: (message) => probot.log.error(message),
-  });
+  const stopRetention = startRetention(store, settings.auditRetentionDays, probot.log);
   const stopRedelivery = startRedeliverySweep({
     appClient: () => probot.auth(),
     deliveries: store.deliveries!,

@@ -6,7 +6,8 @@ import type { Metrics } from "../metrics/create-metrics.js";
 import { systemClock, type Clock } from "./clock.js";
 import { DEFAULT_LEASE, whileLeased, type HeldLease, type LeasePolicy } from "./lease.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-delay.js";
-import { settleAttempt, type WorkLog } from "./settle-attempt.js";
+import type { Log } from "../domain/log.js";
+import { settleAttempt } from "./settle-attempt.js";
 import { startSweeper } from "./sweeper.js";
 import type { Outbox, OutboxEntry } from "./work-store.js";
 
@@ -14,7 +15,7 @@ export interface OutboxWorkerOptions {
   outbox: Outbox;
   /** An Octokit authenticated as the installation the effect belongs to. */
   clientFor(installationId: number | null): Promise<GitHub>;
-  log: WorkLog;
+  log: Log;
   policy?: RetryPolicy;
   lease?: LeasePolicy;
   clock?: Clock;
