@@ -102,6 +102,30 @@ describe("countGitHubRequests", () => {
   });
 });
 
+describe("createMetrics", () => {
+  it("keeps each set of metrics apart: what one records never shows in another's registry", async () => {
+    const [one, other] = [createMetrics(), createMetrics()];
+    one.recordEvent("issues", "opened", "handled");
+    one.observeGitHubCalls("issues", 3);
+    const labels = { event: "issues", action: "opened", outcome: "handled" };
+    expect(sampleValue(await one.registry.metrics(), "repol_webhook_events_total", labels)).toBe(1);
+    expect(sampleValue(await other.registry.metrics(), "repol_webhook_events_total", labels)).toBe(0);
+    expect(sampleValue(await other.registry.metrics(), "repol_github_calls_per_event_count", { event: "issues" })).toBe(0);
+  });
+
+  it("reports the effects of the outbox it observes, by status, when scraped", async () => {
+    const metrics = createMetrics();
+    const store = await openAuditStore({ databaseUrl: null, auditDbPath: ":memory:" });
+    try {
+      metrics.observeOutbox(store.outbox!);
+      await store.outbox!.recordWithEffect(auditRow({ delivery_id: "gauged" }), { kind: "check_run", installation_id: 1, request: {} }, 60_000);
+      expect(sampleValue(await metrics.registry.metrics(), "repol_outbox_effects", { status: "pending" })).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe("instrumentEngine", () => {
   let engine: PolicyEngine;
   beforeAll(async () => {
