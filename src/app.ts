@@ -4,11 +4,12 @@ import { requestsMadeBy } from "./github/count-requests.js";
 import { createKeyedQueue } from "./durability/keyed-queue.js";
 import { handlerFor, type HandlerRegistry } from "./handlers/registry.js";
 import type { AppDeps, HandlerDeps } from "./handlers/types.js";
-import { observeGitHubCalls, recordEvent } from "./metrics.js";
+import { createMetrics } from "./metrics/create-metrics.js";
 
 /** The Probot app: every event goes through the explicit registry, nothing else subscribes. */
 export function repolApp(registry: HandlerRegistry, appDeps: AppDeps): ApplicationFunction {
   // Created here, once per App, and handed to every handler: no module keeps state of its own.
+  const { recordEvent, observeGitHubCalls } = appDeps.metrics ?? createMetrics();
   const deps: HandlerDeps = { ...appDeps, perCommit: appDeps.perCommit ?? createKeyedQueue(), appId: appDeps.appId ?? rememberedAppId() };
   return (app) => {
     app.onAny(async (event) => {

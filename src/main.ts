@@ -9,7 +9,7 @@ import { registry } from "./handlers/index.js";
 import { probotGitHubOverrides } from "./github/octokit-options.js";
 import { startRedeliverySweep } from "./intake/redeliver-failed.js";
 import { requireWebhookSecret } from "./intake/webhook-secrets.js";
-import { countGitHubRequests, instrumentEngine } from "./metrics.js";
+import { createMetrics, type Metrics } from "./metrics/create-metrics.js";
 import { loadPolicyEngine } from "./policy/engine.js";
 import { createServer, WEBHOOK_PATH } from "./server.js";
 import { createRepolLogger } from "./log-redaction.js";
@@ -40,18 +40,19 @@ async function main(): Promise<void> {
   const settings = loadSettings();
   const secretWarning = checkWebhookSecret(process.env, settings.host);
   checkPrivateKey(process.env, process.cwd());
-  const engine = instrumentEngine(await loadPolicyEngine(settings.policyWasmPath));
+  const engine = await loadPolicyEngine(settings.policyWasmPath);
+  const metrics = createMetrics();
   const store = await openAuditStore(settings);
   const probot = createProbot({
     overrides: {
-      ...probotGitHubOverrides({ timeoutMs: settings.githubRequestTimeoutMs }, ProbotOctokit.plugin(countingRequests)),
+      ...probotGitHubOverrides({ timeoutMs: settings.githubRequestTimeoutMs }, ProbotOctokit.plugin(countingRequests(metrics))),
       // Keys, tokens and the webhook secret are scrubbed from every log line.
       log: await createRepolLogger(),
     },
   });
   // Local development: deliveries come from a smee.io channel (WEBHOOK_PROXY_URL) through this relay.
   const relay = process.env.WEBHOOK_PROXY_URL ? createWebhookRelay({ source: process.env.WEBHOOK_PROXY_URL, log: probot.log }) : null;
-  const app = await createServer({ probot, registry, deps: { engine, store, settings }, relay });
+  const app = await createServer({ probot, registry, deps: { engine, store, settings, metrics }, relay });
 
   const server = app.listen(settings.port, settings.host);
   await once(server, "listening");
@@ -63,10 +64,7 @@ async function main(): Promise<void> {
     startLine({ address, port, webhookPath: WEBHOOK_PATH, relayTarget, auditApiEnabled: settings.auditApiToken !== null }),
   );
   if (relay && relayTarget) relay.start(relayTarget);
-  const stopRetention = startRetention(store, settings.auditRetentionDays, {
-    info: (message) => probot.log.info(message),
-    error: (message) => probot.log.error(message),
-  });
+  const stopRetention = startRetention(store, settings.auditRetentionDays, probot.log);
   const stopRedelivery = startRedeliverySweep({
     appClient: () => probot.auth(),
     deliveries: store.deliveries!,
@@ -101,10 +99,12 @@ async function main(): Promise<void> {
   process.on("SIGINT", (signal) => void stop(signal));
 }
 
-// metrics.ts declares the slice of Octokit it hooks into, narrower than Octokit's generic hook type.
-const countingRequests: Parameters<typeof ProbotOctokit.plugin>[0] = (octokit) => {
-  countGitHubRequests(octokit as unknown as Parameters<typeof countGitHubRequests>[0]);
-};
+// count-github-requests.ts declares the slice of Octokit it hooks into, narrower than Octokit's generic hook type.
+const countingRequests =
+  (metrics: Metrics): Parameters<typeof ProbotOctokit.plugin>[0] =>
+  (octokit) => {
+    metrics.countGitHubRequests(octokit as unknown as Parameters<Metrics["countGitHubRequests"]>[0]);
+  };
 
 main().catch((error: unknown) => {
   console.error(`repol failed to start: ${error instanceof Error ? error.message : String(error)}`);

@@ -10,7 +10,7 @@ import { healthRouter, type ReadinessCheck } from "./http/health.js";
 import { metricsRouter } from "./http/metrics.js";
 import { uiRouter } from "./http/ui/ui-router.js";
 import type { Clock } from "./durability/clock.js";
-import { countDecisions } from "./metrics.js";
+import { createMetrics } from "./metrics/create-metrics.js";
 import { createWebhookIntake, type WebhookIntake } from "./intake/webhook-intake.js";
 import { signatureCheck } from "./intake/webhook-secrets.js";
 import { startOutboxWorker, type OutboxWorker } from "./durability/outbox-worker.js";
@@ -43,8 +43,9 @@ export type RepolServer = express.Express & { readonly work: ServerWork };
  * Stored deliveries and queued effects a previous process left are picked up before it returns.
  */
 export async function createServer({ probot, registry, deps: given, relay, timing = {} }: ServerParts): Promise<RepolServer> {
+  const metrics = given.metrics ?? createMetrics();
   // Every decision ends in an audit row, so that is where decisions are counted, once each.
-  const deps: AppDeps = { ...given, store: countDecisions(given.store) };
+  const deps: AppDeps = { ...given, metrics, engine: metrics.instrumentEngine(given.engine), store: metrics.countDecisions(given.store) };
   const { deliveries, outbox } = deps.store;
   if (!deliveries) throw new Error(`the ${deps.store.kind} audit store keeps no delivery log; repol cannot take webhooks without one`);
   await probot.load(repolApp(registry, deps));
@@ -65,6 +66,7 @@ export async function createServer({ probot, registry, deps: given, relay, timin
         policy: retryPolicyOf(deps),
         intervalMs: timing.outboxIntervalMs,
         clock: timing.clock,
+        metrics,
       })
     : null;
   await intake.start();
@@ -96,7 +98,7 @@ export async function createServer({ probot, registry, deps: given, relay, timin
       relay,
     }),
   );
-  server.use(metricsRouter());
+  server.use(metricsRouter(metrics));
   const limiter = createFailedAttemptLimiter();
   server.use(
     "/audit",

@@ -3,12 +3,8 @@
 // be reached (at start or later) is tried again with a growing delay for as long as repol runs, and
 // /ready says whether the relay is connected: without it, no webhook reaches this repol at all.
 import { SmeeClient } from "smee-client";
+import type { Log } from "./domain/log.js";
 import type { ReadinessCheck } from "./http/health.js";
-
-export interface RelayLog {
-  info(message: string): void;
-  warn(message: string): void;
-}
 
 export interface WebhookRelay {
   /** Connects to the channel, and keeps reconnecting, forwarding deliveries to `target`. */
@@ -23,7 +19,7 @@ export interface WebhookRelay {
 export interface RelayOptions {
   /** The smee.io channel, e.g. https://smee.io/abc123. */
   source: string;
-  log: RelayLog;
+  log: Pick<Log, "info" | "warn">;
   /** One connection attempt is given up after this long. */
   connectTimeoutMs?: number;
   /** Delay before the first retry; it doubles per failed attempt up to `maxRetryMs`. */
@@ -103,7 +99,7 @@ export function localWebhookUrl(host: string, port: number, path: string): strin
 }
 
 /** smee-client's own lines, minus its connection errors and closes: the retry loop reports those, once each. */
-function smeeLogger(log: RelayLog) {
+function smeeLogger(log: Pick<Log, "info" | "warn">) {
   const connectionNoise = (parts: unknown[]) => typeof parts[0] === "string" && /^(Error in connection|Connection closed|Connection to .* timed out)/.test(parts[0]);
   return {
     info: (...parts: unknown[]) => {

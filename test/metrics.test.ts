@@ -4,11 +4,13 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openAuditStore } from "../src/audit/open-audit-store.js";
 import type { NewAuditRecord } from "../src/audit/record.js";
 import type { AuditStore } from "../src/audit/store.js";
-import { countDecisions, countGitHubRequests, instrumentEngine, metricsRegistry } from "../src/metrics.js";
+import { createMetrics } from "../src/metrics/create-metrics.js";
 import type { PolicyEngine } from "../src/policy/engine-types.js";
 import { loadPolicyEngine } from "../src/policy/engine.js";
 import { policyWasmPath } from "./helpers/policy-bundle.js";
 import { sampleValue } from "./helpers/prometheus-text.js";
+
+const { countDecisions, countGitHubRequests, instrumentEngine, registry } = createMetrics();
 
 // The same adapter src/main.ts uses: metrics.ts declares only the slice of Octokit it hooks into.
 const countingRequests: Parameters<typeof ProbotOctokit.plugin>[0] = (octokit) => {
@@ -20,7 +22,7 @@ const CountingOctokit = ProbotOctokit.plugin(countingRequests).defaults((options
   throttle: { ...(options.throttle as object), enabled: false },
 }));
 
-const scrape = () => metricsRegistry.metrics();
+const scrape = () => registry.metrics();
 
 describe("countGitHubRequests", () => {
   beforeEach(() => nock.disableNetConnect());
@@ -97,6 +99,30 @@ describe("countGitHubRequests", () => {
     const before = sampleValue(await scrape(), "repol_github_requests_total", labels);
     await new CountingOctokit({ auth: "token", baseUrl: "https://ghe.example.com/api/v3" }).graphql("query { viewer { login } }");
     expect(sampleValue(await scrape(), "repol_github_requests_total", labels) - before).toBe(1);
+  });
+});
+
+describe("createMetrics", () => {
+  it("keeps each set of metrics apart: what one records never shows in another's registry", async () => {
+    const [one, other] = [createMetrics(), createMetrics()];
+    one.recordEvent("issues", "opened", "handled");
+    one.observeGitHubCalls("issues", 3);
+    const labels = { event: "issues", action: "opened", outcome: "handled" };
+    expect(sampleValue(await one.registry.metrics(), "repol_webhook_events_total", labels)).toBe(1);
+    expect(sampleValue(await other.registry.metrics(), "repol_webhook_events_total", labels)).toBe(0);
+    expect(sampleValue(await other.registry.metrics(), "repol_github_calls_per_event_count", { event: "issues" })).toBe(0);
+  });
+
+  it("reports the effects of the outbox it observes, by status, when scraped", async () => {
+    const metrics = createMetrics();
+    const store = await openAuditStore({ databaseUrl: null, auditDbPath: ":memory:" });
+    try {
+      metrics.observeOutbox(store.outbox!);
+      await store.outbox!.recordWithEffect(auditRow({ delivery_id: "gauged" }), { kind: "check_run", installation_id: 1, request: {} }, 60_000);
+      expect(sampleValue(await metrics.registry.metrics(), "repol_outbox_effects", { status: "pending" })).toBe(1);
+    } finally {
+      await store.close();
+    }
   });
 });
 

@@ -13,7 +13,8 @@ import { healthRouter } from "../src/http/health.js";
 import { loadPolicyEngine } from "../src/policy/engine.js";
 import { WEBHOOK_PATH } from "../src/server.js";
 import { loadSettings } from "../src/settings.js";
-import { createWebhookRelay, localWebhookUrl, type RelayLog, type WebhookRelay } from "../src/webhook-relay.js";
+import type { Log } from "../src/domain/log.js";
+import { createWebhookRelay, localWebhookUrl, type WebhookRelay } from "../src/webhook-relay.js";
 import { eventually } from "./helpers/eventually.js";
 import { policyWasmPath } from "./helpers/policy-bundle.js";
 import { serveRepol, WEBHOOK_SECRET, type RunningRepol } from "./helpers/serve-repol.js";
@@ -28,7 +29,7 @@ let store: AuditStore;
 let relay: WebhookRelay;
 const handled: { delivery: string; action: string }[] = [];
 const logged: string[] = [];
-const log: RelayLog = { info: (message) => logged.push(message), warn: (message) => logged.push(message) };
+const log: Pick<Log, "info" | "warn"> = { info: (message: string) => logged.push(message), warn: (message: string) => logged.push(message) };
 
 function publish(message: Record<string, unknown>): void {
   for (const listener of listeners) listener.write(`data: ${JSON.stringify(message)}\n\n`);
@@ -113,7 +114,7 @@ describe("a channel that refuses connections", () => {
   it("is tried again with growing delays, /ready says the relay is down, and deliveries flow once it accepts", async () => {
     channelAccepts = false;
     const lines: string[] = [];
-    late = createWebhookRelay({ source: channelUrl, log: { info: (line) => lines.push(line), warn: (line) => lines.push(line) }, firstRetryMs: 10, maxRetryMs: 40 });
+    late = createWebhookRelay({ source: channelUrl, log: { info: (line: string) => lines.push(line), warn: (line: string) => lines.push(line) }, firstRetryMs: 10, maxRetryMs: 40 });
     const probe = express().use(healthRouter({ engine: await loadPolicyEngine(policyWasmPath()), store, relay: late }));
     const server = probe.listen(0, "127.0.0.1");
     await new Promise((resolve) => server.once("listening", resolve));
@@ -157,7 +158,7 @@ describe("a channel that refuses connections", () => {
 describe("a channel connection that drops", () => {
   it("is reconnected through the same delayed retries", async () => {
     const lines: string[] = [];
-    const dropping = createWebhookRelay({ source: channelUrl, log: { info: (line) => lines.push(line), warn: (line) => lines.push(line) }, firstRetryMs: 10 });
+    const dropping = createWebhookRelay({ source: channelUrl, log: { info: (line: string) => lines.push(line), warn: (line: string) => lines.push(line) }, firstRetryMs: 10 });
     try {
       dropping.start(localWebhookUrl("127.0.0.1", Number(new URL(repol.url).port), WEBHOOK_PATH));
       await dropping.connected();

@@ -10,6 +10,7 @@ import {
 import { pendingMigrations } from "./migrations/migration.js";
 import { POSTGRES_MIGRATIONS } from "./migrations/postgres.js";
 import { storableText } from "./storable-text.js";
+import { inTransaction } from "./postgres-transaction.js";
 import { summaryFromCounts } from "./summary.js";
 import { postgresDeliveryLog, postgresOutbox } from "../durability/postgres-work.js";
 import type { DeliveryLog, Outbox } from "../durability/work-store.js";
@@ -57,10 +58,7 @@ export class PostgresAuditStore implements AuditStore {
   }
 
   async migrate(): Promise<void> {
-    const client = await this.pool.connect();
-    let failed = false;
-    try {
-      await client.query("BEGIN");
+    await inTransaction(this.pool, async (client) => {
       // Replicas starting together queue here; the first applies the migrations, the others find none left.
       await client.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
       await client.query(
@@ -71,15 +69,7 @@ export class PostgresAuditStore implements AuditStore {
         await client.query(migration.sql);
         await client.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [migration.version, migration.name]);
       }
-      await client.query("COMMIT");
-    } catch (error) {
-      failed = true;
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      // A connection that failed mid-transaction is discarded rather than handed to the next query.
-      client.release(failed);
-    }
+    });
   }
 
   async insert(row: NewAuditRecord): Promise<{ inserted: boolean; id: string }> {

@@ -1,4 +1,5 @@
 // What every `repol` command is handed: where to write, and how to say "you called me wrong".
+import { parseArgs, type ParseArgsConfig } from "node:util";
 
 export interface CliIo {
   out(line: string): void;
@@ -20,4 +21,13 @@ export function formatOf(value: string | undefined, allowed: readonly string[] =
   const format = value ?? "text";
   if (!allowed.includes(format)) throw new UsageError(`--format must be one of: ${allowed.join(", ")} (got "${format}")`);
   return format;
+}
+
+/** A command's arguments with positionals allowed; an unknown or malformed option is a UsageError. */
+export function parseCommandLine<O extends NonNullable<ParseArgsConfig["options"]>>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, allowPositionals: true, options });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }

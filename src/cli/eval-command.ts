@@ -1,17 +1,18 @@
 // repol eval deploy|pullrequest --input input.json [--config .repol/deploy.yaml] [--format text|json]
 import { readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { evaluateInput } from "../core/evaluate-input.js";
 import { isPolicyName, POLICY_NAMES, type PolicyName } from "../domain/policy-name.js";
 import { parseRepoConfig, renderConfigErrors } from "../policy/load-repo-config.js";
-import { EXIT, formatOf, UsageError, type CliIo, type ExitCode } from "./cli-io.js";
+import { EXIT, formatOf, parseCommandLine, UsageError, type CliIo, type ExitCode } from "./cli-io.js";
 import { loadBundle, policyBundlePath } from "./policy-bundle.js";
 import { isPlainObject, readJsonFile } from "./read-json-file.js";
 import { renderVerdict } from "./render-decision.js";
 
+const OPTIONS = { input: { type: "string", short: "i" }, config: { type: "string", short: "c" }, format: { type: "string" }, bundle: { type: "string" } } as const;
+
 export async function evalCommand(args: string[], io: CliIo): Promise<ExitCode> {
-  const { values, positionals } = parse(args);
+  const { values, positionals } = parseCommandLine(args, OPTIONS);
   const [policy, ...extra] = positionals;
   if (!isPolicyName(policy)) throw new UsageError(`eval needs a policy: ${POLICY_NAMES.join(" or ")}`);
   if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]}`);
@@ -54,16 +55,4 @@ function readConfig(policy: PolicyName, path: string, io: CliIo) {
   }
   const shown = relative(io.cwd, full).startsWith("..") ? full : relative(io.cwd, full);
   return parseRepoConfig(policy, bytes, shown);
-}
-
-function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      options: { input: { type: "string", short: "i" }, config: { type: "string", short: "c" }, format: { type: "string" }, bundle: { type: "string" } },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
 }

@@ -2,13 +2,12 @@
 // Runs a saved webhook through the same decision code the App runs, against recorded GitHub facts.
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { registry } from "../handlers/index.js";
 import { handlerFor } from "../handlers/registry.js";
 import type { PolicyName } from "../domain/policy-name.js";
 import { CONFIG_PATHS } from "../policy/load-repo-config.js";
 import { githubApiUrlFrom } from "../settings.js";
-import { EXIT, formatOf, UsageError, type CliIo, type ExitCode } from "./cli-io.js";
+import { EXIT, formatOf, parseCommandLine, UsageError, type CliIo, type ExitCode } from "./cli-io.js";
 import { loadBundle, policyBundlePath } from "./policy-bundle.js";
 import { isPlainObject, readJsonFile } from "./read-json-file.js";
 import { readRecordedFacts, recordedFacts } from "./recorded-facts.js";
@@ -24,8 +23,17 @@ const POLICY_OF_EVENT: Readonly<Record<string, PolicyName>> = {
   pull_request_review: "pullrequest",
 };
 
+const OPTIONS = {
+  event: { type: "string", short: "e" },
+  facts: { type: "string", short: "f" },
+  config: { type: "string", short: "c" },
+  now: { type: "string" },
+  format: { type: "string" },
+  bundle: { type: "string" },
+} as const;
+
 export async function replayCommand(args: string[], io: CliIo): Promise<ExitCode> {
-  const { values, positionals } = parse(args);
+  const { values, positionals } = parseCommandLine(args, OPTIONS);
   if (positionals.length !== 1) throw new UsageError("replay takes one saved webhook file");
   const format = formatOf(values.format);
   const { event, payload } = readDelivery(readJsonFile(positionals[0]!, io.cwd, "webhook"), values.event, positionals[0]!);
@@ -84,23 +92,4 @@ function parseNow(value: string): Date {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) throw new UsageError(`--now must be an ISO 8601 time such as 2025-01-31T12:00:00Z, got "${value}"`);
   return date;
-}
-
-function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        event: { type: "string", short: "e" },
-        facts: { type: "string", short: "f" },
-        config: { type: "string", short: "c" },
-        now: { type: "string" },
-        format: { type: "string" },
-        bundle: { type: "string" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
 }

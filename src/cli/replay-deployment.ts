@@ -3,7 +3,7 @@ import { decideDeployment } from "../core/decide-deployment.js";
 import type { DecisionFacts } from "../core/facts.js";
 import type { PolicyEngine } from "../policy/engine-types.js";
 import { readDeploymentRequest, type DeploymentProtectionRulePayload } from "../webhooks/read-deployment-request.js";
-import type { ReplayResult } from "./replay-result.js";
+import { verdictFieldsOf, type ReplayResult } from "./replay-result.js";
 
 export interface DeploymentReplay {
   payload: Record<string, unknown>;
@@ -22,11 +22,7 @@ export async function replayDeployment({ payload, facts, engine, githubApiUrl, n
     event: "deployment_protection_rule.requested",
     policy: "deploy",
     headline: `deployment_protection_rule.requested ${request.repository} → ${request.environment ?? "?"} (ref ${ref ?? "?"}, sha ${request.sha?.slice(0, 7) ?? "?"})`,
-    outcome: verdict.outcome,
-    violations: verdict.violations,
-    error: verdict.error,
-    configSha: verdict.configSha,
-    input: verdict.input,
+    ...verdictFieldsOf(verdict),
     notes: [],
     details: { repository: request.repository, environment: request.environment, sha: request.sha, ref: verdict.ref ?? request.ref },
   };

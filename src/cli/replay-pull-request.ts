@@ -7,7 +7,7 @@ import type { PolicyEngine } from "../policy/engine-types.js";
 import { editLeavesVerdict, readPullRequestUnderReview, type PullRequestWebhook } from "../webhooks/read-pull-request.js";
 import { UsageError } from "./cli-io.js";
 import { isPlainObject } from "./read-json-file.js";
-import type { ReplayResult } from "./replay-result.js";
+import { verdictFieldsOf, type ReplayResult } from "./replay-result.js";
 
 type PullRequestPayload = PullRequestWebhook & { action: string; repository: { full_name: string } };
 
@@ -25,11 +25,7 @@ export async function replayPullRequest(event: string, payload: Record<string, u
     event: `${event}.${action}`,
     policy: "pullrequest",
     headline: `${event}.${action} ${repository.full_name}#${pr.number} ${pr.headRef} → ${pr.baseRef} (sha ${pr.headSha.slice(0, 7)})`,
-    outcome: verdict.outcome,
-    violations: verdict.violations,
-    error: verdict.error,
-    configSha: verdict.configSha,
-    input: verdict.input,
+    ...verdictFieldsOf(verdict),
     notes: [`check run: ${check.conclusion} — ${check.output.title}`],
     details: { repository: repository.full_name, pull_request: pr.number, sha: pr.headSha, check: { conclusion: check.conclusion, title: check.output.title } },
   };

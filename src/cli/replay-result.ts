@@ -19,3 +19,10 @@ export interface ReplayResult {
   /** Event-specific facts for --format json. */
   details: Record<string, unknown>;
 }
+
+type VerdictFields = Pick<ReplayResult, "outcome" | "violations" | "error" | "configSha" | "input">;
+
+/** What a replay shows of the verdict, the same whichever event was replayed. */
+export function verdictFieldsOf({ outcome, violations, error, configSha, input }: VerdictFields): VerdictFields {
+  return { outcome, violations, error, configSha, input };
+}

@@ -1,11 +1,12 @@
 // repol validate [dir] [--format text|json|github]
-import { parseArgs } from "node:util";
 import { renderConfigErrors } from "../policy/load-repo-config.js";
-import { EXIT, formatOf, UsageError, type CliIo, type ExitCode } from "./cli-io.js";
+import { EXIT, formatOf, parseCommandLine, UsageError, type CliIo, type ExitCode } from "./cli-io.js";
 import { validateRepoDir, type DirVerdict } from "./validate-repo-dir.js";
 
+const OPTIONS = { format: { type: "string" } } as const;
+
 export async function validateCommand(args: string[], io: CliIo): Promise<ExitCode> {
-  const { values, positionals } = parse(args);
+  const { values, positionals } = parseCommandLine(args, OPTIONS);
   if (positionals.length > 1) throw new UsageError(`validate takes one directory, got ${positionals.length}`);
   const format = formatOf(values.format, ["text", "json", "github"]);
   const verdict = validateRepoDir(positionals[0] ?? ".", io.cwd);
@@ -28,14 +29,6 @@ function printText(verdict: DirVerdict, io: CliIo, annotate: boolean): void {
   const failed = verdict.files.filter((file) => file.errors.length > 0);
   const count = failed.reduce((sum, file) => sum + file.errors.length, 0);
   io.out(failed.length === 0 ? `${verdict.configDir}: valid` : `${verdict.configDir}: ${count} error${count === 1 ? "" : "s"} in ${failed.length} file${failed.length === 1 ? "" : "s"}`);
-}
-
-function parse(args: string[]) {
-  try {
-    return parseArgs({ args, allowPositionals: true, options: { format: { type: "string" } } });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
 }
 
 // GitHub's workflow command encoding.

@@ -3,11 +3,12 @@
 // the intake) is not judged again, so no GitHub call is made for it. The guard that actually prevents
 // a second answer is the unique delivery_id in recordWithEffect (see docs/durability.md).
 import type { AuditStore } from "../audit/store.js";
+import type { Log } from "../domain/log.js";
 
 export async function alreadyDecided(
   store: Pick<AuditStore, "findByDelivery">,
   deliveryKey: string,
-  log: { warn(details: object, message: string): void },
+  log: Pick<Log, "warn">,
 ): Promise<boolean> {
   try {
     return (await store.findByDelivery(deliveryKey)) !== undefined;

@@ -6,7 +6,8 @@ import { systemClock, type Clock } from "./clock.js";
 import { createKeyedQueue } from "./keyed-queue.js";
 import { DEFAULT_LEASE, whileLeased, type LeasePolicy } from "./lease.js";
 import { DELIVERY_RETRY, type RetryPolicy } from "./retry-delay.js";
-import { settleDelivery, type WorkLog } from "./settle-attempt.js";
+import type { Log } from "../domain/log.js";
+import { settleDelivery } from "./settle-attempt.js";
 import type { DeliveryLog, StoredDelivery } from "./work-store.js";
 
 export interface QueuedDelivery {
@@ -17,12 +18,11 @@ export interface QueuedDelivery {
   attempts: number;
 }
 
-export type QueueLog = WorkLog;
 
 export interface DeliveryQueueOptions {
   deliveries: DeliveryLog;
   process(delivery: QueuedDelivery): Promise<void>;
-  log: QueueLog;
+  log: Log;
   concurrency?: number;
   capacity?: number;
   retry?: RetryPolicy;

@@ -1,13 +1,13 @@
 // Makes the GitHub calls still waiting in the outbox: those whose first attempt failed, and those a
 // previous process had recorded but not made when it stopped. Runs on a timer; never throws out of it.
-import { Gauge } from "prom-client";
 import { deliverEffect, type EffectAttempt, type EffectRequest } from "../github/deliver-effect.js";
 import type { GitHub } from "../github/github-client.js";
-import { metricsRegistry } from "../metrics.js";
+import type { Metrics } from "../metrics/create-metrics.js";
 import { systemClock, type Clock } from "./clock.js";
 import { DEFAULT_LEASE, whileLeased, type HeldLease, type LeasePolicy } from "./lease.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-delay.js";
-import { settleAttempt, type WorkLog } from "./settle-attempt.js";
+import type { Log } from "../domain/log.js";
+import { settleAttempt } from "./settle-attempt.js";
 import { startSweeper } from "./sweeper.js";
 import type { Outbox, OutboxEntry } from "./work-store.js";
 
@@ -15,13 +15,15 @@ export interface OutboxWorkerOptions {
   outbox: Outbox;
   /** An Octokit authenticated as the installation the effect belongs to. */
   clientFor(installationId: number | null): Promise<GitHub>;
-  log: WorkLog;
+  log: Log;
   policy?: RetryPolicy;
   lease?: LeasePolicy;
   clock?: Clock;
   /** 0: no timer, effects are looked for only when ticked. */
   intervalMs?: number;
   batchSize?: number;
+  /** Reports the outbox's effects by status (repol_outbox_effects). */
+  metrics?: Pick<Metrics, "observeOutbox">;
 }
 
 export interface OutboxWorker {
@@ -31,30 +33,13 @@ export interface OutboxWorker {
   stop(): Promise<void>;
 }
 
-let observed: Outbox | undefined;
-// Read at scrape time, so a dead effect shows up in metrics however long ago it died.
-new Gauge({
-  name: "repol_outbox_effects",
-  help: "GitHub effects (deployment callbacks, check runs) in the outbox, by status: pending, done, dead, superseded.",
-  labelNames: ["status"] as const,
-  registers: [metricsRegistry],
-  async collect() {
-    if (!observed) return;
-    try {
-      for (const [status, count] of Object.entries(await observed.counts())) this.set({ status }, count);
-    } catch {
-      // The store being down is reported by /ready; the gauge keeps its last values.
-    }
-  },
-});
-
 export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const { outbox, log } = options;
   const policy = options.policy ?? DEFAULT_RETRY_POLICY;
   const lease = options.lease ?? DEFAULT_LEASE;
   const clock = options.clock ?? systemClock;
   const batchSize = options.batchSize ?? 10;
-  observed = outbox;
+  options.metrics?.observeOutbox(outbox);
   let stopped = false;
 
   const attempt = async (entry: OutboxEntry): Promise<EffectAttempt> => {

@@ -5,6 +5,7 @@ import { AUDIT_COLUMNS, newRowParams } from "../audit/audit-row.js";
 import type { NewAuditRecord } from "../audit/record.js";
 import type { EffectOutcome } from "../domain/effect-outcome.js";
 import { storableColumn, storableText } from "../audit/storable-text.js";
+import { inTransaction } from "../audit/postgres-transaction.js";
 import { supersededOutcome } from "./effect-target.js";
 import { DELIVERY_TABLE, OUTBOX_TABLE } from "./leased-tables.js";
 import { postgresLeases } from "./postgres-leases.js";
@@ -51,23 +52,6 @@ function entryFrom(row: Row): OutboxEntry {
     last_error: row.last_error as string | null,
     created_at: iso(row.created_at)!,
   };
-}
-
-async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  let failed = false;
-  try {
-    await client.query("BEGIN");
-    const result = await work(client);
-    await client.query("COMMIT");
-    return result;
-  } catch (error) {
-    failed = true;
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release(failed);
-  }
 }
 
 export function postgresDeliveryLog(pool: pg.Pool, clock: Clock): DeliveryLog {

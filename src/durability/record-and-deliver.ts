@@ -11,7 +11,8 @@ import { systemClock, type Clock } from "./clock.js";
 import { effectTarget } from "./effect-target.js";
 import { DEFAULT_LEASE, whileLeased, type LeasePolicy } from "./lease.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-delay.js";
-import { settleAttempt, type WorkLog } from "./settle-attempt.js";
+import type { Log } from "../domain/log.js";
+import { settleAttempt } from "./settle-attempt.js";
 
 export const QUEUED: Pick<EffectOutcome, "ok" | "error"> = { ok: false, error: "queued: not yet delivered to GitHub" };
 
@@ -25,7 +26,7 @@ export interface RecordedEffect {
 export interface RecordDeps {
   store: AuditStore;
   github: GitHub;
-  log: WorkLog;
+  log: Log;
   policy?: RetryPolicy;
   lease?: LeasePolicy;
   clock?: Clock;

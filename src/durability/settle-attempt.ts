@@ -1,15 +1,10 @@
 // What follows one attempt at durable work, decided by one rule for deliveries and effects alike: done,
 // tried again after a pause that doubles, or stopped (refused for good, or out of attempts).
 import type { EffectOutcome } from "../domain/effect-outcome.js";
+import type { Log } from "../domain/log.js";
 import type { EffectAttempt } from "../github/deliver-effect.js";
 import { retryDelayMs, type RetryPolicy } from "./retry-delay.js";
 import type { DeliveryLog, Outbox, OutboxEntry } from "./work-store.js";
-
-export interface WorkLog {
-  info(details: object, message: string): void;
-  warn(details: object, message: string): void;
-  error(details: object, message: string): void;
-}
 
 /** How an attempt ended: no failure, one worth repeating, or one that would fail the same way again. */
 export type Failure = "none" | "retryable" | "permanent";
@@ -31,7 +26,7 @@ export async function settleAttempt(
   entry: Pick<OutboxEntry, "id" | "kind" | "attempts" | "delivery_id">,
   attempt: EffectAttempt,
   policy: RetryPolicy,
-  log: WorkLog,
+  log: Log,
 ): Promise<Settled> {
   const where = { effect: entry.id, kind: entry.kind, delivery: entry.delivery_id, attempts: entry.attempts };
   const next = nextStep(entry.attempts, attempt.outcome.ok ? "none" : attempt.retryable ? "retryable" : "permanent", policy);
@@ -58,7 +53,7 @@ export async function settleDelivery(
   error: unknown,
   failure: Failure,
   policy: RetryPolicy,
-  log: WorkLog,
+  log: Log,
 ): Promise<void> {
   const where = { delivery: delivery.id, event: delivery.event, attempts: delivery.attempts };
   try {

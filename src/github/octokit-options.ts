@@ -4,6 +4,7 @@
 // number of times (Octokit's throttling plugin). What still fails is left to the outbox and the
 // delivery retry, which try again later rather than holding a decision now.
 import { ProbotOctokit } from "probot";
+import type { Log } from "../domain/log.js";
 import { appJwtSigner, type CreateJwt } from "./app-jwt.js";
 import { countingFetch } from "./count-requests.js";
 import { retryRequests } from "./retry-requests.js";
@@ -28,7 +29,6 @@ export interface OctokitTuning {
   fetch?: typeof fetch;
 }
 
-type Log = { warn(message: string): void };
 type LimitedRequest = { method?: string; url?: string };
 type OctokitClass = typeof ProbotOctokit;
 
@@ -36,7 +36,7 @@ type OctokitClass = typeof ProbotOctokit;
 export function octokitOptions(tuning: OctokitTuning) {
   const rateLimitRetries = tuning.rateLimitRetries ?? 2;
   const maxWait = tuning.maxRateLimitWaitSeconds ?? 60;
-  const onLimit = (kind: string) => (retryAfter: number, request: LimitedRequest, octokit: { log: Log }, retryCount: number) => {
+  const onLimit = (kind: string) => (retryAfter: number, request: LimitedRequest, octokit: { log: Pick<Log, "warn"> }, retryCount: number) => {
     const retry = retryCount < rateLimitRetries && retryAfter <= maxWait;
     octokit.log.warn(
       `GitHub ${kind} on ${request.method} ${request.url}: ${retry ? `retrying in ${retryAfter} s (retry ${retryCount + 1} of ${rateLimitRetries})` : "giving up for now"}`,

@@ -1,7 +1,7 @@
 // The script every pull request event ends in: gather facts (one query, which also finds our check
 // run) → decide → record the verdict with the check run write in the outbox, and send it. Every path
 // ends in a row; none in a pass on error.
-import type { Logger } from "pino";
+import type { Log } from "../domain/log.js";
 import { buildAuditRecord, type RecordedVerdict } from "../audit/build-audit-record.js";
 import type { NewAuditRecord } from "../audit/record.js";
 import { decidePullRequest, failedPullRequestVerdict, type PullRequestVerdict } from "../core/decide-pull-request.js";
@@ -30,7 +30,7 @@ export interface PullRequestDelivery {
   installationId: number | null;
   actor: string | null;
   github: GitHub;
-  log: Logger;
+  log: Log;
 }
 
 export async function judgePullRequest(delivery: PullRequestDelivery, deps: HandlerDeps, pr: PullRequestUnderReview): Promise<void> {

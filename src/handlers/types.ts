@@ -2,6 +2,7 @@ import type { EmitterWebhookEventName } from "@octokit/webhooks";
 import type { Context } from "probot";
 import type { AuditStore } from "../audit/store.js";
 import type { AppIdSource } from "../github/app-id-of.js";
+import type { Metrics } from "../metrics/create-metrics.js";
 import type { PolicyEngine } from "../policy/engine-types.js";
 import type { Settings } from "../settings.js";
 import type { KeyedQueue } from "../durability/keyed-queue.js";
@@ -13,6 +14,8 @@ export interface AppDeps {
   settings: Settings;
   perCommit?: KeyedQueue;
   appId?: AppIdSource;
+  /** Where the App counts events and their GitHub calls; main.ts passes the process's one set. */
+  metrics?: Metrics;
 }
 
 /** What every handler is given besides the webhook context; created once when the App is built. */

@@ -1,14 +1,15 @@
 import { Router } from "express";
-import { collectProcessMetrics, metricsRegistry } from "../metrics.js";
+import type { Metrics } from "../metrics/create-metrics.js";
 
 /** GET /metrics in Prometheus text format. Unauthenticated like /health: it carries counts, no content. */
-export function metricsRouter(): Router {
-  collectProcessMetrics();
+export function metricsRouter(metrics: Metrics): Router {
+  metrics.collectProcessMetrics();
+  const { registry } = metrics;
   const router = Router();
   router.get("/metrics", async (_req, res, next) => {
     try {
-      const body = await metricsRegistry.metrics();
-      res.status(200).type(metricsRegistry.contentType).send(body);
+      const body = await registry.metrics();
+      res.status(200).type(registry.contentType).send(body);
     } catch (error) {
       next(error);
     }

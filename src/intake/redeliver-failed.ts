@@ -1,6 +1,7 @@
 // GitHub never redelivers a failed webhook by itself, and allows a redelivery only for 3 days. While
 // repol was down (or unreachable), deployments waiting for its answer would wait until they time out;
 // this sweep asks GitHub to deliver again whatever it could not hand over, well inside that window.
+import type { Log } from "../domain/log.js";
 import { describeFailure, isGitHubFailure, type GitHub } from "../github/github-client.js";
 
 export interface HookDelivery {
@@ -87,7 +88,7 @@ export interface RedeliverySweepOptions {
   /** The delivery log: which of these delivery guids repol already stored. */
   deliveries: { known(ids: readonly string[]): Promise<Set<string>> };
   wanted(event: string): boolean;
-  log: { info(details: object, message: string): void; warn(message: string): void; error(details: object, message: string): void };
+  log: Log;
   intervalMinutes: number;
 }
 

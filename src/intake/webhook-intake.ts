@@ -5,7 +5,8 @@ import type { Request, Response } from "express";
 import type { Probot } from "probot";
 import type { DeliveryLog } from "../durability/work-store.js";
 import { systemClock, type Clock } from "../durability/clock.js";
-import { createDeliveryQueue, type DeliveryQueue, type QueueLog } from "../durability/delivery-queue.js";
+import type { Log } from "../domain/log.js";
+import { createDeliveryQueue, type DeliveryQueue } from "../durability/delivery-queue.js";
 import type { LeasePolicy } from "../durability/lease.js";
 import { startSweeper, type Sweeper } from "../durability/sweeper.js";
 import { readCappedBody } from "./read-capped-body.js";
@@ -16,7 +17,7 @@ export interface IntakeOptions {
   deliveries: DeliveryLog;
   checkSignature: SignatureCheck;
   maxBodyBytes: number;
-  log: QueueLog;
+  log: Log;
   /** How often stored deliveries that are due (retries, overflow, a crash's leftovers) are picked up; 0: only when room frees. */
   sweepIntervalMs?: number;
   concurrency?: number;

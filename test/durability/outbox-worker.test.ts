@@ -7,7 +7,7 @@ import { openSqliteStore, type SqliteAuditStore } from "../../src/audit/sqlite-s
 import type { NewEffect } from "../../src/durability/work-store.js";
 import type { EffectRequest } from "../../src/github/deliver-effect.js";
 import type { GitHub } from "../../src/github/github-client.js";
-import { metricsRegistry } from "../../src/metrics.js";
+import { createMetrics, type Metrics } from "../../src/metrics/create-metrics.js";
 import { startOutboxWorker, type OutboxWorker } from "../../src/durability/outbox-worker.js";
 import { auditRow } from "../audit/fixtures.js";
 import { INSTALLATION_ID, RUN_ID, passingScenario, scenarioRoutes } from "../helpers/deployment-scenario.js";
@@ -29,6 +29,7 @@ let store: SqliteAuditStore;
 let clock: ManualClock;
 let github: GatedGitHub;
 let worker: OutboxWorker | undefined;
+let metrics: Metrics;
 
 afterEach(async () => {
   await worker?.stop();
@@ -44,6 +45,7 @@ async function setUp(routes: Route[], policy = { maxAttempts: 3, baseMs: 20, cap
   store = openSqliteStore(":memory:", { clock: clock.now });
   await store.migrate();
   github = await gatedGitHub(routes);
+  metrics = createMetrics();
   const probot = createProbot({
     env: { APP_ID: String(TEST_APP_ID), PRIVATE_KEY: testAppPrivateKey(), WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, GHE_HOST: github.host, GHE_PROTOCOL: "http", LOG_LEVEL: "fatal" },
     overrides: { Octokit: TestOctokit },
@@ -55,6 +57,7 @@ async function setUp(routes: Route[], policy = { maxAttempts: 3, baseMs: 20, cap
     policy,
     clock,
     intervalMs: 0,
+    metrics,
   });
 }
 
@@ -94,7 +97,7 @@ describe("the outbox worker", () => {
     expect(github.calls("callback")).toHaveLength(3);
     expect(await store.outbox.get(effect!.id)).toMatchObject({ status: "dead", attempts: 3 });
     expect((await store.get(auditId))!.effect).toMatchObject({ ok: false, status: 502, error: expect.stringMatching(/^gave up after 3 attempts: GitHub answered 502/) });
-    expect(sampleValue(await metricsRegistry.metrics(), "repol_outbox_effects", { status: "dead" })).toBe(1);
+    expect(sampleValue(await metrics.registry.metrics(), "repol_outbox_effects", { status: "dead" })).toBe(1);
   });
 
   it("keeps the lease of an effect while GitHub is still answering it, so no other sweep sends it again", async () => {

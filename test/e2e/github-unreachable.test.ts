@@ -7,7 +7,7 @@ import { createProbot, ProbotOctokit } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
 import { probotGitHubOverrides } from "../../src/github/octokit-options.js";
 import { registry } from "../../src/handlers/index.js";
-import { countGitHubRequests } from "../../src/metrics.js";
+import { createMetrics } from "../../src/metrics/create-metrics.js";
 import { createServer, WEBHOOK_PATH } from "../../src/server.js";
 import { closedPort, countingFetch } from "../helpers/closed-port.js";
 import { deploymentPayload, INSTALLATION_ID, RUN_ID } from "../helpers/deployment-scenario.js";
@@ -31,8 +31,9 @@ afterEach(async () => {
   for (const close of open.splice(0).reverse()) await close();
 });
 
+const metrics = createMetrics();
 const countingRequests: Parameters<typeof ProbotOctokit.plugin>[0] = (octokit) => {
-  countGitHubRequests(octokit as unknown as Parameters<typeof countGitHubRequests>[0]);
+  metrics.countGitHubRequests(octokit as unknown as Parameters<typeof metrics.countGitHubRequests>[0]);
 };
 
 async function repolWithGitHubDown(): Promise<{ url: string; port: number; gate: GateDeps; attempts: string[]; logs: LogLine[] }> {
@@ -50,7 +51,7 @@ async function repolWithGitHubDown(): Promise<{ url: string; port: number; gate:
       log: pino({ level: "info" }, { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) }),
     },
   });
-  const served = await listenOnLoopback(await createServer({ probot, registry, deps: gate.deps }));
+  const served = await listenOnLoopback(await createServer({ probot, registry, deps: { ...gate.deps, metrics } }));
   open.push(async () => {
     await served.close();
     await gate.close();

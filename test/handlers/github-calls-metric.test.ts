@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { repolApp } from "../../src/app.js";
 import { repolOctokit } from "../../src/github/octokit-options.js";
 import { registry } from "../../src/handlers/index.js";
-import { metricsRegistry } from "../../src/metrics.js";
+import { createMetrics } from "../../src/metrics/create-metrics.js";
 import { deploymentPayload, passingScenario, scenarioRoutes } from "../helpers/deployment-scenario.js";
 import { gateDeps, type GateDeps } from "../helpers/gate-deps.js";
 import type { GitHubRouter } from "../helpers/github-router.js";
@@ -24,8 +24,9 @@ afterEach(async () => {
   await gate.close();
 });
 
+const metrics = createMetrics();
 const observed = async () => {
-  const text = await metricsRegistry.metrics();
+  const text = await metrics.registry.metrics();
   const labels = { event: "deployment_protection_rule" };
   return { sum: sampleValue(text, "repol_github_calls_per_event_sum", labels), count: sampleValue(text, "repol_github_calls_per_event_count", labels) };
 };
@@ -33,7 +34,7 @@ const observed = async () => {
 describe("repol_github_calls_per_event", () => {
   it("observes each delivery's requests: the token, the facts query and the callback cold; two warm", async () => {
     const probot = new Probot({ appId: TEST_APP_ID, privateKey: testAppPrivateKey(), secret: "s", logLevel: "fatal", Octokit: repolOctokit({ timeoutMs: 5_000, retries: 0 }, TestOctokit) });
-    await probot.load(repolApp(registry, gate.deps));
+    await probot.load(repolApp(registry, { ...gate.deps, metrics }));
     const before = await observed();
 
     await probot.receive({ id: "metric-cold", name: "deployment_protection_rule", payload: deploymentPayload() } as never);

@@ -6,7 +6,6 @@ import type { NewAuditRecord } from "../../src/audit/record.js";
 import type { AuditStore } from "../../src/audit/store.js";
 import { buildRegistry } from "../../src/handlers/registry.js";
 import type { AppDeps } from "../../src/handlers/types.js";
-import { instrumentEngine } from "../../src/metrics.js";
 import { loadPolicyEngine } from "../../src/policy/engine.js";
 import { loadSettings } from "../../src/settings.js";
 import { eventually } from "../helpers/eventually.js";
@@ -25,7 +24,7 @@ async function scrape(): Promise<{ status: number; type: string | null; text: st
 
 beforeAll(async () => {
   store = await openAuditStore({ databaseUrl: null, auditDbPath: ":memory:" });
-  deps = { engine: instrumentEngine(await loadPolicyEngine(policyWasmPath())), store, settings: loadSettings({}) };
+  deps = { engine: await loadPolicyEngine(policyWasmPath()), store, settings: loadSettings({}) };
   const registry = buildRegistry([
     ["issues.opened", async () => undefined],
     ["issues.closed", async () => {

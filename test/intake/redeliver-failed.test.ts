@@ -115,7 +115,7 @@ describe("startRedeliverySweep", () => {
       },
       deliveries: { known: async () => new Set() },
       wanted: () => true,
-      log: { info: () => undefined, warn: () => undefined, error: (_details, message) => errors.push(message) },
+      log: { info: () => undefined, warn: () => undefined, error: (_details: object, message: string) => errors.push(message) },
       intervalMinutes: 30,
     });
     try {
