@@ -1,14 +1,14 @@
 import nock from "nock";
 import { ProbotOctokit } from "probot";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { openAuditStore } from "../src/audit/open-audit-store.js";
-import type { NewAuditRecord } from "../src/audit/record.js";
-import type { AuditStore } from "../src/audit/store.js";
-import { createMetrics } from "../src/metrics/create-metrics.js";
-import type { PolicyEngine } from "../src/policy/engine-types.js";
-import { loadPolicyEngine } from "../src/policy/engine.js";
-import { policyWasmPath } from "./helpers/policy-bundle.js";
-import { sampleValue } from "./helpers/prometheus-text.js";
+import { openAuditStore } from "../../src/audit/open-audit-store.js";
+import type { NewAuditRecord } from "../../src/audit/record.js";
+import type { AuditStore } from "../../src/audit/store.js";
+import { createMetrics } from "../../src/metrics/create-metrics.js";
+import type { PolicyEngine } from "../../src/policy/engine-types.js";
+import { loadPolicyEngine } from "../../src/policy/engine.js";
+import { policyWasmPath } from "../helpers/policy-bundle.js";
+import { sampleValue } from "../helpers/prometheus-text.js";
 
 const { countDecisions, countGitHubRequests, instrumentEngine, registry } = createMetrics();
 
