@@ -40,8 +40,11 @@ async function main(): Promise<void> {
   const settings = loadSettings();
   const secretWarning = checkWebhookSecret(process.env, settings.host);
   checkPrivateKey(process.env, process.cwd());
-  const engine = instrumentEngine(await loadPolicyEngine(settings.policyWasmPath));
+  const bundle = await loadPolicyEngine(settings.policyWasmPath);
+  const engine = instrumentEngine(bundle);
   const store = await openAuditStore(settings);
+  // Kept by digest so every decision this process records can be replayed after an upgrade.
+  await store.policyBundles!.keep({ digest: bundle.digest, kind: "builtin", wasm: bundle.wasm });
   const probot = createProbot({
     overrides: {
       ...probotGitHubOverrides({ timeoutMs: settings.githubRequestTimeoutMs }, ProbotOctokit.plugin(countingRequests)),

@@ -13,6 +13,8 @@ import { storableText } from "./storable-text.js";
 import { summaryFromCounts } from "./summary.js";
 import { postgresDeliveryLog, postgresOutbox } from "../durability/postgres-work.js";
 import type { DeliveryLog, Outbox } from "../durability/work-store.js";
+import type { PolicyBundleStore } from "./policy-bundles.js";
+import { postgresPolicyBundles } from "./postgres-policy-bundles.js";
 
 export interface PostgresStoreOptions extends AuditStoreOptions {
   /** Called when an idle pooled connection fails (e.g. the server restarts); without it the process would crash. */
@@ -36,6 +38,7 @@ export class PostgresAuditStore implements AuditStore {
   private closed = false;
   readonly deliveries: DeliveryLog;
   readonly outbox: Outbox;
+  readonly policyBundles: PolicyBundleStore;
 
   constructor(url: string, options: PostgresStoreOptions = {}) {
     if (!/^postgres(ql)?:\/\//.test(url)) {
@@ -54,6 +57,7 @@ export class PostgresAuditStore implements AuditStore {
     this.pool.on("error", onPoolError);
     this.deliveries = postgresDeliveryLog(this.pool, this.clock);
     this.outbox = postgresOutbox(this.pool, this.clock);
+    this.policyBundles = postgresPolicyBundles(this.pool, this.clock);
   }
 
   async migrate(): Promise<void> {
