@@ -43,6 +43,8 @@ async function main(): Promise<void> {
   const engine = await loadPolicyEngine(settings.policyWasmPath);
   const metrics = createMetrics();
   const store = await openAuditStore(settings);
+  // Kept by digest so every decision this process records can be replayed after an upgrade.
+  await store.policyBundles!.keep({ digest: engine.digest, kind: "builtin", wasm: engine.wasm });
   const probot = createProbot({
     overrides: {
       ...probotGitHubOverrides({ timeoutMs: settings.githubRequestTimeoutMs }, ProbotOctokit.plugin(countingRequests(metrics))),

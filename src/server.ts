@@ -105,6 +105,7 @@ export async function createServer({ probot, registry, deps: given, relay, timin
     auditRouter({
       limiter,
       store: deps.store,
+      engine: deps.engine,
       token: deps.settings.auditApiToken,
       onExportError: (error) => probot.log.error({ err: error }, "audit export failed mid-stream"),
     }),

@@ -14,6 +14,8 @@ import { inTransaction } from "./postgres-transaction.js";
 import { summaryFromCounts } from "./summary.js";
 import { postgresDeliveryLog, postgresOutbox } from "../durability/postgres-work.js";
 import type { DeliveryLog, Outbox } from "../durability/work-store.js";
+import type { PolicyBundleStore } from "./policy-bundles.js";
+import { postgresPolicyBundles } from "./postgres-policy-bundles.js";
 
 export interface PostgresStoreOptions extends AuditStoreOptions {
   /** Called when an idle pooled connection fails (e.g. the server restarts); without it the process would crash. */
@@ -37,6 +39,7 @@ export class PostgresAuditStore implements AuditStore {
   private closed = false;
   readonly deliveries: DeliveryLog;
   readonly outbox: Outbox;
+  readonly policyBundles: PolicyBundleStore;
 
   constructor(url: string, options: PostgresStoreOptions = {}) {
     if (!/^postgres(ql)?:\/\//.test(url)) {
@@ -55,6 +58,7 @@ export class PostgresAuditStore implements AuditStore {
     this.pool.on("error", onPoolError);
     this.deliveries = postgresDeliveryLog(this.pool, this.clock);
     this.outbox = postgresOutbox(this.pool, this.clock);
+    this.policyBundles = postgresPolicyBundles(this.pool, this.clock);
   }
 
   async migrate(): Promise<void> {

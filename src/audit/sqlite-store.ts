@@ -11,6 +11,8 @@ import { SQLITE_MIGRATIONS } from "./migrations/sqlite.js";
 import { summaryFromCounts, type SummaryDimension } from "./summary.js";
 import { sqliteDeliveryLog, sqliteOutbox } from "../durability/sqlite-work.js";
 import type { DeliveryLog, Outbox } from "../durability/work-store.js";
+import type { PolicyBundleStore } from "./policy-bundles.js";
+import { sqlitePolicyBundles } from "./sqlite-policy-bundles.js";
 import { sqliteGroupCommit, type GroupCommit, type GroupCommitOptions } from "../durability/sqlite-group-commit.js";
 
 const PURGE_BATCH = 5_000;
@@ -29,6 +31,7 @@ export class SqliteAuditStore implements AuditStore {
   private readonly statements = new Map<string, Database.Statement>();
   readonly deliveries: DeliveryLog;
   readonly outbox: Outbox;
+  readonly policyBundles: PolicyBundleStore;
   /** The work tables' writes, batched into shared transactions (sqlite-group-commit.ts). */
   readonly groupCommit: GroupCommit;
 
@@ -53,6 +56,7 @@ export class SqliteAuditStore implements AuditStore {
     this.groupCommit = sqliteGroupCommit(this.db, options);
     this.deliveries = sqliteDeliveryLog(this.db, this.clock, this.groupCommit);
     this.outbox = sqliteOutbox(this.db, this.clock, this.groupCommit);
+    this.policyBundles = sqlitePolicyBundles(this.db, this.clock);
   }
 
   async migrate(): Promise<void> {

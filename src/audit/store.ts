@@ -2,6 +2,7 @@
 // are exercised by one shared test suite.
 import type { AuditPage, AuditQuery, AuditRecord, AuditSummary, NewAuditRecord } from "./record.js";
 import type { DeliveryLog, Outbox } from "../durability/work-store.js";
+import type { PolicyBundleStore } from "./policy-bundles.js";
 
 export interface AuditStore {
   /** Which adapter this is, for /ready and logs. */
@@ -31,6 +32,8 @@ export interface AuditStore {
   readonly deliveries?: DeliveryLog;
   /** GitHub effects kept until made (both adapters; absent only in stand-ins). */
   readonly outbox?: Outbox;
+  /** Compiled policy bundles by digest, for replaying recorded decisions (both adapters; absent only in stand-ins). */
+  readonly policyBundles?: PolicyBundleStore;
 }
 
 /** Construction options both adapters take. */

@@ -1,5 +1,6 @@
 // repol replay <webhook.json> --event <name> --facts <facts.json> [--config <file>] [--now <ISO>]
 // Runs a saved webhook through the same decision code the App runs, against recorded GitHub facts.
+// repol replay --audit-id <id> replays a recorded decision from the audit store instead.
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { registry } from "../handlers/index.js";
@@ -11,6 +12,7 @@ import { EXIT, formatOf, parseCommandLine, UsageError, type CliIo, type ExitCode
 import { loadBundle, policyBundlePath } from "./policy-bundle.js";
 import { isPlainObject, readJsonFile } from "./read-json-file.js";
 import { readRecordedFacts, recordedFacts } from "./recorded-facts.js";
+import { replayAuditRecord } from "./replay-audit-record.js";
 import { renderVerdict } from "./render-decision.js";
 import { replayDeployment } from "./replay-deployment.js";
 import { replayPullRequest } from "./replay-pull-request.js";
@@ -30,12 +32,20 @@ const OPTIONS = {
   now: { type: "string" },
   format: { type: "string" },
   bundle: { type: "string" },
+  "audit-id": { type: "string" },
 } as const;
 
 export async function replayCommand(args: string[], io: CliIo): Promise<ExitCode> {
   const { values, positionals } = parseCommandLine(args, OPTIONS);
-  if (positionals.length !== 1) throw new UsageError("replay takes one saved webhook file");
   const format = formatOf(values.format);
+  const auditId = values["audit-id"];
+  if (auditId !== undefined) {
+    if (positionals.length > 0 || values.facts || values.event || values.config || values.now) {
+      throw new UsageError("--audit-id replays a stored decision on its stored input; it takes no webhook, --event, --facts, --config or --now");
+    }
+    return replayAuditRecord(auditId, policyBundlePath(values.bundle, io.env, io.cwd), format, io);
+  }
+  if (positionals.length !== 1) throw new UsageError("replay takes one saved webhook file (or --audit-id <id>)");
   const { event, payload } = readDelivery(readJsonFile(positionals[0]!, io.cwd, "webhook"), values.event, positionals[0]!);
   const action = typeof payload.action === "string" ? payload.action : undefined;
   if (!handlerFor(registry, event, action)) {

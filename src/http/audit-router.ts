@@ -1,11 +1,13 @@
-// GET /audit, /audit/summary, /audit/export and /audit/:id — the audit trail over HTTP (docs/openapi.yaml).
+// GET /audit, /audit/summary, /audit/export and /audit/:id, POST /audit/:id/replay — the audit trail over HTTP (docs/openapi.yaml).
 import { Router, type Response } from "express";
 import type { AuditStore } from "../audit/store.js";
-import { isAuditId } from "../audit/audit-id.js";
+import type { PolicyEngine } from "../policy/engine-types.js";
 import type { FailedAttemptLimiter } from "./auth-rate-limit.js";
 import { requireBearerToken } from "./auth.js";
 import { parseExportQuery, parseListQuery, parseWindow, type Parsed } from "./audit-params.js";
 import { CSV_HEADER, csvLine, ndjsonLine, startedRows, writeRows } from "./audit-export.js";
+import { replayRoute } from "./audit-replay.js";
+import { findAuditRecord } from "./find-audit-record.js";
 
 export interface AuditRouterParts {
   store: AuditStore;
@@ -15,9 +17,11 @@ export interface AuditRouterParts {
   onExportError?: (error: Error) => void;
   /** Shared with the other token-protected routers, so failed guesses are counted once per client. */
   limiter?: FailedAttemptLimiter;
+  /** The policy in force, which replays compare against; without it POST /:id/replay is not offered. */
+  engine?: PolicyEngine;
 }
 
-export function auditRouter({ store, token, onExportError = reportExportError, limiter }: AuditRouterParts): Router {
+export function auditRouter({ store, token, onExportError = reportExportError, limiter, engine }: AuditRouterParts): Router {
   const router = Router();
   router.use(requireBearerToken(token, limiter));
   router.use((_req, res, next) => {
@@ -61,15 +65,11 @@ export function auditRouter({ store, token, onExportError = reportExportError, l
   });
 
   router.get("/:id", async (req, res) => {
-    const { id } = req.params;
-    const record = isAuditId(id) ? await store.get(id) : undefined;
-    if (!record) {
-      const shown = isAuditId(id) ? `"${id}"` : "that id (audit ids are 26-character ULIDs)";
-      res.status(404).json({ error: "not_found", message: `no audit record with ${shown}` });
-      return;
-    }
-    res.json(record);
+    const record = await findAuditRecord(store, req.params.id, res);
+    if (record) res.json(record);
   });
+
+  if (engine) router.post("/:id/replay", replayRoute(store, engine));
 
   return router;
 }

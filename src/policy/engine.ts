@@ -22,25 +22,32 @@ export interface PolicyEngineOptions {
 }
 
 export interface WasmPolicyEngine extends PolicyEngine {
+  /** The compiled bundle as loaded, kept so the audit store can hold it under its digest. */
+  readonly wasm: Uint8Array;
   /** Current size of the WASM linear memory (for metrics and leak checks). */
   wasmMemoryBytes(): number;
 }
 
 export async function loadPolicyEngine(wasmPath: string, options: PolicyEngineOptions = {}): Promise<WasmPolicyEngine> {
-  const wasm = await readBundle(wasmPath);
+  return loadPolicyEngineFromBytes(await readBundle(wasmPath), wasmPath, options);
+}
+
+/** Loads a bundle already in memory, e.g. one kept in the audit store; `source` names it in errors. */
+export async function loadPolicyEngineFromBytes(wasm: Uint8Array, source: string, options: PolicyEngineOptions = {}): Promise<WasmPolicyEngine> {
   const digest = createHash("sha256").update(wasm).digest("hex");
   const maxPages = Math.ceil(((options.maxMemoryMiB ?? DEFAULT_MAX_MEMORY_MIB) * 1024 * 1024) / PAGE_BYTES);
 
   let policy: LoadedPolicy;
   try {
-    policy = await loadPolicy(wasm, { initial: Math.min(5, maxPages), maximum: maxPages });
+    policy = await loadPolicy(arrayBufferOf(wasm), { initial: Math.min(5, maxPages), maximum: maxPages });
   } catch (error) {
-    throw new Error(`Could not load the policy bundle ${wasmPath} (sha256 ${digest}): ${describe(error)}; rebuild it with: npm run build:policies`);
+    throw new Error(`Could not load the policy bundle ${source} (sha256 ${digest}): ${describe(error)}; rebuild it with: npm run build:policies`);
   }
-  const entrypoints = entrypointIds(policy, wasmPath);
+  const entrypoints = entrypointIds(policy, source);
 
   return {
     digest,
+    wasm,
     evaluate: (name, input) => evaluateDecision(policy, entrypoints, name, input),
     wasmMemoryBytes: () => policy.mem.buffer.byteLength,
   };
@@ -107,6 +114,12 @@ export function decisionFromResults(name: PolicyName, result: unknown): PolicyRe
 
 const utf8 = new TextEncoder();
 
+/** opa-wasm takes ArrayBuffers; a view onto part of a larger buffer (a pooled Buffer) is copied out. */
+function arrayBufferOf(bytes: Uint8Array): ArrayBuffer {
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  return (whole ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) as ArrayBuffer;
+}
+
 function encodeInput(name: PolicyName, input: unknown): ArrayBuffer | undefined {
   let text: string | undefined;
   try {
@@ -119,9 +132,7 @@ function encodeInput(name: PolicyName, input: unknown): ArrayBuffer | undefined 
     throw new Error(`The ${name} policy input is not JSON-serialisable: ${describe(error)}`);
   }
   if (text === undefined) return undefined;
-  const bytes = utf8.encode(text);
-  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-  return (whole ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) as ArrayBuffer;
+  return arrayBufferOf(utf8.encode(text));
 }
 
 /** A copy of parsed JSON with every lone surrogate, in keys too, replaced by U+FFFD. A key that then equals a later one gives way to it, as in OPA. */

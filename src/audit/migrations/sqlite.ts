@@ -115,4 +115,18 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX audit_by_environment ON audit_records (lower(environment), created_at, id);
     `,
   },
+  {
+    version: 5,
+    name: "policy_bundles",
+    // Compiled policy bundles by sha256, so a row's bundle_digest can be loaded again to replay it.
+    // No foreign key from audit_records: rows recorded before this table have digests it lacks.
+    sql: `
+      CREATE TABLE policy_bundles (
+        digest     TEXT NOT NULL PRIMARY KEY,
+        kind       TEXT NOT NULL CHECK (kind IN ('builtin', 'custom')),
+        wasm       BLOB NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
