@@ -3,7 +3,7 @@
 // GitHub, refuses repository requests without an installation token and serves `.repol` files per
 // branch (raw bytes allowed) and names the default branch. Webhook outcomes are awaited with a bounded poll, so the
 // suites hold whether deliveries are processed before the answer (200) or after it (202).
-import { createHash, createHmac, randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createProbot } from "probot";
@@ -14,7 +14,7 @@ import { createServer, WEBHOOK_PATH } from "../../src/server.js";
 import { gateDeps, type GateDeps } from "../helpers/gate-deps.js";
 import { failure, githubRouter, json, requestTarget, type GitHubRouter, type Route } from "../helpers/github-router.js";
 import { deploymentPayload as recordedDeploymentPayload, RUN_ID, type Payload } from "../helpers/deployment-scenario.js";
-import { TEST_APP_ID, TEST_WEBHOOK_SECRET, testAppPrivateKey, TestOctokit } from "../helpers/test-probot.js";
+import { TEST_APP_ID, TEST_WEBHOOK_SECRET, testAppPrivateKey, TestOctokit, webhookHeaders } from "../helpers/test-probot.js";
 
 export const API_ROOT_PATH = "/api/v3";
 /** What GitHub answers a delivery it has accepted: 200 when handled inline, 202 when queued. */
@@ -137,7 +137,7 @@ export async function startRepol({ routes, env = {}, log }: RepolOptions): Promi
   };
   const deliver = async (event: string, payload: unknown, id: string = randomUUID()) => {
     const body = typeof payload === "string" ? payload : JSON.stringify(payload);
-    return { id, ...(await post(body, signedHeaders(event, body, id))) };
+    return { id, ...(await post(body, webhookHeaders(event, body, { id }))) };
   };
   return {
     url,
@@ -169,16 +169,6 @@ export async function startRepol({ routes, env = {}, log }: RepolOptions): Promi
       await github.close();
       await gate.close();
     },
-  };
-}
-
-export function signedHeaders(event: string, body: string | Uint8Array, id: string = randomUUID(), secret = TEST_WEBHOOK_SECRET): Record<string, string> {
-  return {
-    "content-type": "application/json",
-    "user-agent": "GitHub-Hookshot/security-suite",
-    "x-github-event": event,
-    "x-github-delivery": id,
-    "x-hub-signature-256": `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`,
   };
 }
 
