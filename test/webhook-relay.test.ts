@@ -16,7 +16,7 @@ import { loadSettings } from "../src/settings.js";
 import { createWebhookRelay, localWebhookUrl, type RelayLog, type WebhookRelay } from "../src/webhook-relay.js";
 import { eventually } from "./helpers/eventually.js";
 import { policyWasmPath } from "./helpers/policy-bundle.js";
-import { serveRepol, type RunningRepol } from "./helpers/serve-repol.js";
+import { serveRepol, type ServedRepol } from "./helpers/repol-over-http.js";
 import { signedDelivery, TEST_WEBHOOK_SECRET } from "./helpers/test-probot.js";
 
 let channel: Server;
@@ -24,7 +24,7 @@ let channelUrl: string;
 const listeners: ServerResponse[] = [];
 /** While false the channel drops every connection at once, like a smee.io that cannot be reached. */
 let channelAccepts = true;
-let repol: RunningRepol;
+let repol: ServedRepol;
 let store: AuditStore;
 let relay: WebhookRelay;
 const handled: { delivery: string; action: string }[] = [];
@@ -57,7 +57,7 @@ beforeAll(async () => {
       },
     ],
   ]);
-  repol = await serveRepol(registry, { engine: await loadPolicyEngine(policyWasmPath()), store, settings: loadSettings({}) });
+  repol = await serveRepol({ registry, deps: { engine: await loadPolicyEngine(policyWasmPath()), store, settings: loadSettings({}) } });
   const { port } = new URL(repol.url);
   relay = createWebhookRelay({ source: channelUrl, log });
   relay.start(localWebhookUrl("0.0.0.0", Number(port), WEBHOOK_PATH));
