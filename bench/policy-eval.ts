@@ -19,13 +19,13 @@ const RUNS = Number(process.env.BENCH_EVAL_RUNS ?? 2000);
 const WARMUP = Math.min(200, RUNS);
 const root = fileURLToPath(new URL("../", import.meta.url));
 const WASM = `${root}build/policies/policy.wasm`;
-const input = (name: string): unknown => JSON.parse(readFileSync(`${root}test/fixtures/inputs/${name}.json`, "utf8"));
+const input = (name: string): unknown => JSON.parse(readFileSync(`${root}test/fixtures/policy-input/${name}.json`, "utf8"));
 
 const cases: { name: string; policy: PolicyName; input: unknown }[] = [
-  { name: "deploy, allowed", policy: "deploy", input: input("deploy-allow") },
-  { name: "deploy, every rule broken", policy: "deploy", input: input("deploy-deny-all-rules") },
-  { name: "pull request, allowed", policy: "pullrequest", input: input("pullrequest-allow") },
-  { name: "pull request, every rule broken", policy: "pullrequest", input: input("pullrequest-deny-all-rules") },
+  { name: "deploy, allowed", policy: "deploy", input: input("deploy.allowed.release") },
+  { name: "deploy, every rule broken", policy: "deploy", input: input("deploy.denied.every-rule") },
+  { name: "pull request, allowed", policy: "pullrequest", input: input("pullrequest.allowed.develop") },
+  { name: "pull request, every rule broken", policy: "pullrequest", input: input("pullrequest.denied.every-rule") },
 ];
 
 /**

@@ -11,7 +11,7 @@ import { parse } from "yaml";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runSetupMode, shouldRunSetup, type SetupServer } from "../src/setup-mode.js";
 import { repoRoot } from "./helpers/policy-bundle.js";
-import { testPrivateKey } from "./helpers/serve-repol.js";
+import { testAppPrivateKey } from "./helpers/test-probot.js";
 
 describe("shouldRunSetup", () => {
   it.each([
@@ -91,7 +91,7 @@ describe("runSetupMode", () => {
   });
 
   it("registers the App from GitHub's code and writes its credentials to .env", async () => {
-    const pem = testPrivateKey();
+    const pem = testAppPrivateKey();
     const conversion = nock("https://api.github.com")
       .post("/app-manifests/the-code/conversions")
       .reply(201, {
@@ -122,7 +122,7 @@ describe("runSetupMode", () => {
     chmodSync(join(workdir, ".env"), 0o644);
     nock("https://api.github.com")
       .post("/app-manifests/the-code/conversions")
-      .reply(201, { id: 7, html_url: "https://github.com/apps/repol", webhook_secret: "hook-secret", pem: testPrivateKey() });
+      .reply(201, { id: 7, html_url: "https://github.com/apps/repol", webhook_secret: "hook-secret", pem: testAppPrivateKey() });
     setup = await runSetupMode();
 
     expect((await fetch(`${setup.url}/probot/setup?code=the-code`, { redirect: "manual" })).status).toBe(302);
@@ -130,7 +130,7 @@ describe("runSetupMode", () => {
     expect(statSync(join(workdir, ".env")).mode & 0o777).toBe(0o600);
     const text = readFileSync(join(workdir, ".env"), "utf8");
     expect(text.startsWith("# my notes\nLOG_LEVEL=debug\n")).toBe(true);
-    expect(parseEnv(text)).toMatchObject({ LOG_LEVEL: "debug", APP_ID: "7", WEBHOOK_SECRET: "hook-secret", PRIVATE_KEY: testPrivateKey() });
+    expect(parseEnv(text)).toMatchObject({ LOG_LEVEL: "debug", APP_ID: "7", WEBHOOK_SECRET: "hook-secret", PRIVATE_KEY: testAppPrivateKey() });
   });
 
   it("without a smee channel, registers repol's webhook route and says GitHub cannot reach it and what to do", async () => {
@@ -163,13 +163,13 @@ describe("runSetupMode", () => {
     const badKey = await form({ appId: "12", webhook_secret: "s", pem: "not a key" });
     expect(badKey.status).toBe(400);
     expect(await badKey.text()).toContain("The private key must be the whole .pem file");
-    expect((await form({ appId: "12", webhook_secret: "s", pem: testPrivateKey() }, "https://evil.example")).status).toBe(403);
+    expect((await form({ appId: "12", webhook_secret: "s", pem: testAppPrivateKey() }, "https://evil.example")).status).toBe(403);
     expect(existsSync(join(workdir, ".env"))).toBe(false);
 
-    const saved = await form({ appId: "12", webhook_secret: "hook-secret", pem: testPrivateKey() });
+    const saved = await form({ appId: "12", webhook_secret: "hook-secret", pem: testAppPrivateKey() });
     expect(saved.status).toBe(200);
     expect(statSync(join(workdir, ".env")).mode & 0o777).toBe(0o600);
-    expect(parseEnv(readFileSync(join(workdir, ".env"), "utf8"))).toEqual({ APP_ID: "12", WEBHOOK_SECRET: "hook-secret", PRIVATE_KEY: testPrivateKey().trim() });
+    expect(parseEnv(readFileSync(join(workdir, ".env"), "utf8"))).toEqual({ APP_ID: "12", WEBHOOK_SECRET: "hook-secret", PRIVATE_KEY: testAppPrivateKey().trim() });
   });
 
   it("answers 502 and writes nothing when GitHub refuses the registration code", async () => {

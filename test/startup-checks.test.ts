@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkPrivateKey, checkWebhookSecret, isLoopbackHost } from "../src/startup-checks.js";
 import { fakeGitHub, type FakeGitHub } from "./helpers/fake-github.js";
 import { ensurePolicyBundle } from "./helpers/gate-deps.js";
-import { repolEnv, startRepol } from "./helpers/repol-process.js";
+import { repolEnv, startRepolProcess } from "./helpers/repol-process.js";
 import { testAppPrivateKey } from "./helpers/test-probot.js";
 
 let dir: string;
@@ -88,7 +88,7 @@ describe("repol's process", () => {
   const env = (extra: Record<string, string>) => ({ ...repolEnv(github.host, join(dir, "audit.db"), ensurePolicyBundle(), { APP_ID: "1" }), ...extra });
 
   it("refuses to start on 0.0.0.0 without WEBHOOK_SECRET, in one line", async () => {
-    const running = startRepol(env({ PRIVATE_KEY: testAppPrivateKey(), HOST: "0.0.0.0" }));
+    const running = startRepolProcess(env({ PRIVATE_KEY: testAppPrivateKey(), HOST: "0.0.0.0" }));
     expect(await running.exited).toBe(1);
     const refusal = running.output().split("\n").filter((line) => line.includes("repol failed to start"));
     expect(refusal).toEqual([expect.stringMatching(/^repol failed to start: WEBHOOK_SECRET is not set, and HOST=0\.0\.0\.0 lets other machines reach repol/)]);
@@ -96,14 +96,14 @@ describe("repol's process", () => {
   });
 
   it("says which key file is missing instead of 'privateKey option is required'", async () => {
-    const running = startRepol(env({ PRIVATE_KEY_PATH: join(dir, "gone.pem"), WEBHOOK_SECRET: "a-real-secret-value" }));
+    const running = startRepolProcess(env({ PRIVATE_KEY_PATH: join(dir, "gone.pem"), WEBHOOK_SECRET: "a-real-secret-value" }));
     expect(await running.exited).toBe(1);
     expect(running.output()).toContain(`repol failed to start: PRIVATE_KEY_PATH is "${join(dir, "gone.pem")}", but the file ${join(dir, "gone.pem")} does not exist`);
     expect(running.output()).not.toContain("privateKey option is required");
   });
 
   it("starts on 127.0.0.1 without a secret, warns about it, and says where webhooks go and that the audit API is off", async () => {
-    const running = startRepol(env({ PRIVATE_KEY: testAppPrivateKey() }));
+    const running = startRepolProcess(env({ PRIVATE_KEY: testAppPrivateKey() }));
     try {
       const url = await running.listening();
       const line = await running.waitFor(/"msg":"(repol listening on [^"]*)"/);

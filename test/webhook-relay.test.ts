@@ -1,7 +1,7 @@
 // A delivery relayed from a smee-like channel (a local server-sent-events stream) reaches repol's
 // webhook endpoint with GitHub's headers and signature intact; a channel that refuses connections is
 // tried again until it accepts, and /ready says so meanwhile.
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
@@ -17,14 +17,15 @@ import type { Log } from "../src/domain/log.js";
 import { createWebhookRelay, localWebhookUrl, type WebhookRelay } from "../src/webhook-relay.js";
 import { eventually } from "./helpers/eventually.js";
 import { policyWasmPath } from "./helpers/policy-bundle.js";
-import { serveRepol, WEBHOOK_SECRET, type RunningRepol } from "./helpers/serve-repol.js";
+import { serveRepol, type ServedRepol } from "./helpers/repol-over-http.js";
+import { signedDelivery, TEST_WEBHOOK_SECRET } from "./helpers/test-probot.js";
 
 let channel: Server;
 let channelUrl: string;
 const listeners: ServerResponse[] = [];
 /** While false the channel drops every connection at once, like a smee.io that cannot be reached. */
 let channelAccepts = true;
-let repol: RunningRepol;
+let repol: ServedRepol;
 let store: AuditStore;
 let relay: WebhookRelay;
 const handled: { delivery: string; action: string }[] = [];
@@ -57,7 +58,7 @@ beforeAll(async () => {
       },
     ],
   ]);
-  repol = await serveRepol(registry, { engine: await loadPolicyEngine(policyWasmPath()), store, settings: loadSettings({}) });
+  repol = await serveRepol({ registry, deps: { engine: await loadPolicyEngine(policyWasmPath()), store, settings: loadSettings({}) } });
   const { port } = new URL(repol.url);
   relay = createWebhookRelay({ source: channelUrl, log });
   relay.start(localWebhookUrl("0.0.0.0", Number(port), WEBHOOK_PATH));
@@ -87,7 +88,7 @@ describe("createWebhookRelay", () => {
     publish({
       "x-github-event": "issues",
       "x-github-delivery": delivery,
-      "x-hub-signature-256": `sha256=${createHmac("sha256", WEBHOOK_SECRET).update(JSON.stringify(body)).digest("hex")}`,
+      "x-hub-signature-256": signedDelivery(TEST_WEBHOOK_SECRET, "issues", body).headers["x-hub-signature-256"],
       body,
       query: {},
       timestamp: Date.now(),
@@ -142,7 +143,7 @@ describe("a channel that refuses connections", () => {
       publish({
         "x-github-event": "issues",
         "x-github-delivery": randomUUID(),
-        "x-hub-signature-256": `sha256=${createHmac("sha256", WEBHOOK_SECRET).update(JSON.stringify(body)).digest("hex")}`,
+        "x-hub-signature-256": signedDelivery(TEST_WEBHOOK_SECRET, "issues", body).headers["x-hub-signature-256"],
         body,
         query: {},
       });

@@ -10,7 +10,7 @@ import { eventually } from "../helpers/eventually.js";
 import { ensurePolicyBundle } from "../helpers/gate-deps.js";
 import { callbackBodies, deploymentPayload, passingScenario, RUN_ID, scenarioRoutes } from "../helpers/deployment-scenario.js";
 import { gatedGitHub, type GatedGitHub } from "../helpers/gated-github.js";
-import { repolEnv, startRepol, type RepolProcess } from "../helpers/repol-process.js";
+import { repolEnv, startRepolProcess, type RepolProcess } from "../helpers/repol-process.js";
 import { signedDelivery, TEST_WEBHOOK_SECRET, testAppPrivateKey } from "../helpers/test-probot.js";
 
 const CALLBACK = /\/actions\/runs\/\d+\/deployment_protection_rule$/;
@@ -32,7 +32,7 @@ afterEach(async () => {
 });
 
 function start(env: Record<string, string> = {}): RepolProcess {
-  const repol = startRepol({
+  const repol = startRepolProcess({
     ...repolEnv(github.host, join(dir, "audit.db"), ensurePolicyBundle(), { APP_ID: "1", PRIVATE_KEY: testAppPrivateKey(), WEBHOOK_SECRET: TEST_WEBHOOK_SECRET }),
     REDELIVER_INTERVAL_MINUTES: "0",
     ...env,
@@ -145,7 +145,7 @@ describe("starting in production", () => {
     { name: "without a WEBHOOK_SECRET", secret: undefined, says: "WEBHOOK_SECRET is not set" },
     { name: "with Probot's public development secret", secret: "development", says: `WEBHOOK_SECRET is Probot's public default "development"` },
   ])("refuses $name and says what to set", async ({ secret, says }) => {
-    const repol = startRepol({
+    const repol = startRepolProcess({
       NODE_ENV: "production",
       APP_ID: "1",
       PRIVATE_KEY: testAppPrivateKey(),

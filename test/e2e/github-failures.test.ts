@@ -1,21 +1,18 @@
 // The whole App over HTTP while GitHub misbehaves: repol's real Octokit configuration (timeouts,
 // retries, throttling) and outbox, GitHub faked on 127.0.0.1. The webhook is always answered at
 // once; the deployment always gets exactly one answer, never an approval on an error.
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { createProbot } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
-import { registry } from "../../src/handlers/index.js";
 import { probotGitHubOverrides } from "../../src/github/octokit-options.js";
-import { createServer, WEBHOOK_PATH } from "../../src/server.js";
+import { WEBHOOK_PATH } from "../../src/server.js";
 import { callbackBodies, deploymentPayload, passingScenario, RUN_ID, scenarioRoutes } from "../helpers/deployment-scenario.js";
 import { eventually } from "../helpers/eventually.js";
-import { gateDeps, type GateDeps } from "../helpers/gate-deps.js";
+import type { GateDeps } from "../helpers/gate-deps.js";
 import { gatedGitHub, type GatedGitHub } from "../helpers/gated-github.js";
 import { failure, json, type Route } from "../helpers/github-router.js";
 import { ManualClock } from "../helpers/manual-clock.js";
+import { repolOverHttp } from "../helpers/repol-over-http.js";
 import { checkRunsOf, scenario, scenarioRoutes as pullRequestRoutes, webhook } from "../helpers/pull-request-scenario.js";
-import { signedDelivery, TEST_APP_ID, TEST_WEBHOOK_SECRET, testAppPrivateKey } from "../helpers/test-probot.js";
+import { signedDelivery, TEST_WEBHOOK_SECRET } from "../helpers/test-probot.js";
 
 const GITHUB_HARD_LIMIT_MS = 10_000;
 
@@ -35,33 +32,22 @@ afterEach(async () => {
 
 async function serve(routes: Route[]): Promise<Running> {
   const github = await gatedGitHub(routes);
-  const env = { GHE_HOST: github.host, GHE_PROTOCOL: "http", OUTBOX_RETRY_BASE_MS: "50", OUTBOX_MAX_ATTEMPTS: "5" };
   // Outbox retries happen when the test moves this clock, never on their own.
   const clock = new ManualClock(new Date().toISOString());
-  const gate = await gateDeps(env, { clock: clock.now });
-  const probot = createProbot({
-    env: { ...env, APP_ID: String(TEST_APP_ID), PRIVATE_KEY: testAppPrivateKey(), WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, LOG_LEVEL: "fatal" },
+  const repol = await repolOverHttp(github, { OUTBOX_RETRY_BASE_MS: "50", OUTBOX_MAX_ATTEMPTS: "5" }, {
+    clock,
     // The production configuration, with shorter pauses and timeout.
     overrides: probotGitHubOverrides({ timeoutMs: 300, retries: 1, retryBaseMs: 10, rateLimitBaseMs: 10 }),
   });
-  const app = await createServer({ probot, registry, deps: gate.deps, timing: { outboxIntervalMs: 0, clock } });
-  const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
-  });
   open.push(async () => {
-    await app.work.drain(5_000);
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await repol.close();
     await github.close();
-    await gate.close();
   });
   const retryNow = async () => {
     await clock.advance(60_000);
-    await app.work.outbox!.tick();
+    await repol.work.outbox!.tick();
   };
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, github, gate, clock, retryNow };
+  return { url: repol.url, github, gate: repol.gate, clock, retryNow };
 }
 
 async function deliver(repol: Running, event = "deployment_protection_rule", body?: unknown): Promise<{ status: number; id: string; tookMs: number }> {

@@ -3,19 +3,18 @@
 // after one attempt per GitHub request, not after minutes of retries; the reason names the refused
 // connection; the answer waits in the outbox on its schedule; one WARN line per failure, no stack.
 import { pino } from "pino";
-import { createProbot, ProbotOctokit } from "probot";
+import { ProbotOctokit } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
 import { probotGitHubOverrides } from "../../src/github/octokit-options.js";
-import { registry } from "../../src/handlers/index.js";
 import { createMetrics } from "../../src/metrics/create-metrics.js";
-import { createServer, WEBHOOK_PATH } from "../../src/server.js";
+import { WEBHOOK_PATH } from "../../src/server.js";
 import { closedPort, countingFetch } from "../helpers/closed-port.js";
 import { deploymentPayload, INSTALLATION_ID, RUN_ID } from "../helpers/deployment-scenario.js";
 import { eventually } from "../helpers/eventually.js";
-import { gateDeps, type GateDeps } from "../helpers/gate-deps.js";
-import { listenOnLoopback } from "../helpers/listen-on-loopback.js";
+import type { GateDeps } from "../helpers/gate-deps.js";
+import { repolOverHttp } from "../helpers/repol-over-http.js";
 import { sampleValue } from "../helpers/prometheus-text.js";
-import { signedDelivery, TEST_APP_ID, TEST_WEBHOOK_SECRET, testAppPrivateKey } from "../helpers/test-probot.js";
+import { signedDelivery, TEST_WEBHOOK_SECRET } from "../helpers/test-probot.js";
 
 const RETRY_BASE_MS = 600_000;
 const TIMEOUT_MS = 300;
@@ -39,23 +38,16 @@ const countingRequests: Parameters<typeof ProbotOctokit.plugin>[0] = (octokit) =
 async function repolWithGitHubDown(): Promise<{ url: string; port: number; gate: GateDeps; attempts: string[]; logs: LogLine[] }> {
   const port = await closedPort();
   // A first retry far away, so the outbox worker does not make it during the test.
-  const env = { GHE_HOST: `127.0.0.1:${port}`, GHE_PROTOCOL: "http", OUTBOX_RETRY_BASE_MS: String(RETRY_BASE_MS) };
-  const gate = await gateDeps(env);
   const counted = countingFetch();
   const logs: LogLine[] = [];
-  const probot = createProbot({
-    env: { ...env, APP_ID: String(TEST_APP_ID), PRIVATE_KEY: testAppPrivateKey(), WEBHOOK_SECRET: TEST_WEBHOOK_SECRET },
-    overrides: {
-      // The production configuration (retries as shipped) with a short timeout; the fetch counts attempts.
-      ...probotGitHubOverrides({ timeoutMs: TIMEOUT_MS, fetch: counted.fetch }, ProbotOctokit.plugin(countingRequests)),
-      log: pino({ level: "info" }, { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) }),
-    },
+  const served = await repolOverHttp({ host: `127.0.0.1:${port}` }, { OUTBOX_RETRY_BASE_MS: String(RETRY_BASE_MS) }, {
+    // The production configuration (retries as shipped) with a short timeout; the fetch counts attempts.
+    overrides: probotGitHubOverrides({ timeoutMs: TIMEOUT_MS, fetch: counted.fetch }, ProbotOctokit.plugin(countingRequests)),
+    metrics,
+    log: pino({ level: "info" }, { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) }),
   });
-  const served = await listenOnLoopback(await createServer({ probot, registry, deps: { ...gate.deps, metrics } }));
-  open.push(async () => {
-    await served.close();
-    await gate.close();
-  });
+  const gate = served.gate;
+  open.push(() => served.close());
   return { url: served.url, port, gate, attempts: counted.attempts, logs };
 }
 

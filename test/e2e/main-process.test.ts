@@ -7,7 +7,7 @@ import { eventually } from "../helpers/eventually.js";
 import { fakeGitHub, type FakeGitHub } from "../helpers/fake-github.js";
 import { ensurePolicyBundle } from "../helpers/gate-deps.js";
 import { callbackBodies, deploymentPayload, passingScenario, RUN_ID, scenarioRoutes } from "../helpers/deployment-scenario.js";
-import { repolEnv, startRepol } from "../helpers/repol-process.js";
+import { repolEnv, startRepolProcess } from "../helpers/repol-process.js";
 import { signedDelivery, TEST_WEBHOOK_SECRET, testAppPrivateKey } from "../helpers/test-probot.js";
 
 const credentials = () => ({ APP_ID: "1", PRIVATE_KEY: testAppPrivateKey(), WEBHOOK_SECRET: TEST_WEBHOOK_SECRET });
@@ -26,7 +26,7 @@ afterAll(async () => {
 
 describe("main", () => {
   it("serves webhooks on the configured port, then stops cleanly on SIGTERM", async () => {
-    const running = startRepol(repolEnv(github.host, join(dir, "audit.db"), ensurePolicyBundle(), credentials()));
+    const running = startRepolProcess(repolEnv(github.host, join(dir, "audit.db"), ensurePolicyBundle(), credentials()));
     try {
       const url = await running.listening();
       const payload = deploymentPayload((p) => {
@@ -48,7 +48,7 @@ describe("main", () => {
   });
 
   it("refuses to start without a policy bundle and says how to build one", async () => {
-    const running = startRepol({
+    const running = startRepolProcess({
       ...credentials(),
       PORT: "0",
       AUDIT_DB_PATH: join(dir, "other.db"),

@@ -10,7 +10,7 @@ import { eventually } from "../helpers/eventually.js";
 import { fakeGitHub, type FakeGitHub } from "../helpers/fake-github.js";
 import { ensurePolicyBundle } from "../helpers/gate-deps.js";
 import { callbackBodies, deploymentPayload, passingScenario, RUN_ID, scenarioRoutes } from "../helpers/deployment-scenario.js";
-import { repolEnv, startRepol } from "../helpers/repol-process.js";
+import { repolEnv, startRepolProcess } from "../helpers/repol-process.js";
 import { signedDelivery, TEST_WEBHOOK_SECRET, testAppPrivateKey } from "../helpers/test-probot.js";
 
 let dir: string;
@@ -30,7 +30,7 @@ describe("a recorded deployment decision", () => {
     const dbPath = join(dir, "audit.db");
     const bundle = ensurePolicyBundle();
     const credentials = { APP_ID: "1", PRIVATE_KEY: testAppPrivateKey(), WEBHOOK_SECRET: TEST_WEBHOOK_SECRET };
-    const running = startRepol(repolEnv(github.host, dbPath, bundle, credentials));
+    const running = startRepolProcess(repolEnv(github.host, dbPath, bundle, credentials));
     try {
       const url = await running.listening();
       const payload = deploymentPayload((p) => {

@@ -2,30 +2,25 @@
 // described as data and served as routes (through nock or the fake server).
 import { readFileSync } from "node:fs";
 import { failure, json, paged, type GitHubRequest, type Route } from "./github-router.js";
+import { commitJson, installationToken, OWNER, pullCommits, REPO, repoPath, scenarioRoute, signedOff, type CommitSpec, type Payload } from "./scenario-routes.js";
+
+export { OWNER, REPO, signedOff, type CommitSpec, type Payload } from "./scenario-routes.js";
 
 const fixtures = new URL("../fixtures/", import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, fixtures), "utf8");
 
-export const OWNER = "acme";
-export const REPO = "widgets";
 export const SHA = "3f786850e387550fdab836ed7e6dc881de23001b";
 export const RUN_ID = 7654321098;
 export const INSTALLATION_ID = 52345678;
 export const DEPLOY_YAML = read("github/deploy.yaml");
 const users = JSON.parse(read("github/users.json")) as Record<string, { login: string; id: number }>;
 
-export type Payload = Record<string, any>;
 
 /** The recorded deployment_protection_rule.requested webhook, with overrides applied. */
 export function deploymentPayload(change: (payload: Payload) => void = () => {}): Payload {
   const payload = JSON.parse(read("webhooks/deployment_protection_rule.requested.json")) as Payload;
   change(payload);
   return payload;
-}
-
-export interface CommitSpec {
-  message: string;
-  email: string | null;
 }
 
 export interface PullSpec {
@@ -67,11 +62,6 @@ export type RouteName =
   | "installation-token" | "config-file" | "environments" | "git-ref" | "commit-pulls" | "pull" | "reviews"
   | "pull-commits" | "check-runs" | "statuses" | "commit" | "callback" | "graphql";
 
-export const signedOff = (email: string, subject = "Change things"): CommitSpec => ({
-  message: `${subject}\n\nWhy it changes.\n\nSigned-off-by: ${email.split("@")[0]} <${email}>`,
-  email,
-});
-
 /** A deployment of main that meets every production rule of test/fixtures/github/deploy.yaml. */
 export function passingScenario(change: Partial<Scenario> = {}): Scenario {
   return {
@@ -102,21 +92,12 @@ export function passingScenario(change: Partial<Scenario> = {}): Scenario {
   };
 }
 
-const repoPath = `^/repos/${OWNER}/${REPO}`;
-
 /** The GitHub API of the scenario, one named route per call repol makes. */
 export function scenarioRoutes(scenario: Scenario): Route[] {
-  const route = (name: RouteName, method: string, path: string, reply: Route["reply"]): Route => ({
-    name,
-    method,
-    path: new RegExp(path),
-    reply: (request, match) => (scenario.fail[name] ? failure(scenario.fail[name]!) : reply(request, match)),
-  });
+  const route = scenarioRoute<RouteName>(() => scenario.fail);
   const pull = (number: string) => scenario.pulls.find((spec) => spec.number === Number(number));
   return [
-    route("installation-token", "POST", "^/app/installations/(\\d+)/access_tokens$", () =>
-      json(201, { token: "ghs_testinstallationtoken", expires_at: "2099-01-01T00:00:00Z", permissions: { deployments: "write", contents: "read" }, repository_selection: "all" }),
-    ),
+    route("installation-token", "POST", "^/app/installations/(\\d+)/access_tokens$", installationToken({ deployments: "write", contents: "read" })),
     route("config-file", "GET", `${repoPath}/contents/(.+)$`, (request, [, path]) =>
       path === ".repol/deploy.yaml" && request.query.get("ref") === "refs/heads/main" && scenario.config !== null
         ? json(200, contentFile(path, scenario.config))
@@ -131,10 +112,7 @@ export function scenarioRoutes(scenario: Scenario): Route[] {
     route("commit-pulls", "GET", `${repoPath}/commits/${SHA}/pulls$`, (request) => paged(request, scenario.pulls.map(pullRequest))),
     route("pull", "GET", `${repoPath}/pulls/(\\d+)$`, (_request, [, number]) => (pull(number!) ? json(200, pullRequest(pull(number!)!)) : failure(404))),
     route("reviews", "GET", `${repoPath}/pulls/(\\d+)/reviews$`, (request, [, number]) => paged(request, reviewsOf(pull(number!)))),
-    route("pull-commits", "GET", `${repoPath}/pulls/(\\d+)/commits$`, (request, [, number]) =>
-      // GitHub stops listing a pull request's commits at 250.
-      paged(request, (pull(number!)?.commits ?? []).slice(0, 250).map((spec, i) => commit(spec, i))),
-    ),
+    route("pull-commits", "GET", `${repoPath}/pulls/(\\d+)/commits$`, pullCommits((number) => pull(String(number))?.commits, (spec, i) => commit(spec, i))),
     route("check-runs", "GET", `${repoPath}/commits/${SHA}/check-runs$`, (request) =>
       paged(request, scenario.checkRuns.map(checkRun), (page, total) => ({ total_count: total, check_runs: page })),
     ),
@@ -201,16 +179,7 @@ function reviewsOf(spec: PullSpec | undefined) {
 }
 
 function commit(spec: CommitSpec, i: number, sha = `${(i + 1).toString(16).padStart(8, "0")}${"c".repeat(32)}`) {
-  return {
-    sha, node_id: `C_kwDO${i}`, url: `https://api.github.com/repos/${OWNER}/${REPO}/commits/${sha}`,
-    commit: {
-      author: { name: spec.email?.split("@")[0] ?? "unknown", email: spec.email, date: "2025-11-20T11:00:00Z" },
-      committer: { name: "GitHub", email: "noreply@github.com", date: "2025-11-20T11:00:00Z" },
-      message: spec.message, comment_count: 0,
-      verification: { verified: false, reason: "unsigned", signature: null, payload: null, verified_at: null },
-    },
-    author: null, committer: null, parents: [],
-  };
+  return commitJson(spec, i, { sha, date: "2025-11-20T11:00:00Z" });
 }
 
 function checkRun(spec: CheckRunSpec, i: number) {

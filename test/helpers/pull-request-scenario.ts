@@ -3,16 +3,15 @@
 // as routes so tests assert both what repol sent and what GitHub ends up showing.
 import { readFileSync } from "node:fs";
 import { failure, json, paged, type GitHubRequest, type Route } from "./github-router.js";
+import { commitJson, installationToken, OWNER, pullCommits, REPO, repoPath, scenarioRoute, signedOff, type CommitSpec, type Payload } from "./scenario-routes.js";
 import { TEST_APP_ID } from "./test-probot.js";
 
-export const OWNER = "acme";
-export const REPO = "widgets";
+export { OWNER, REPO, signedOff, type CommitSpec, type Payload } from "./scenario-routes.js";
+
 export const REPO_ID = 7001;
 export const HEAD_SHA = "3f786850e387550fdab836ed7e6dc881de23001b";
 export const FORK_SHA = "e5fa44f2b31c1fb553b6021e7360d07d5d91ff5e";
 export const CONFIG_PATH = ".repol/pullrequest.yaml";
-
-export type Payload = Record<string, any>;
 
 /** A recorded webhook from test/fixtures/webhooks, with overrides applied. */
 export function webhook(name: string, change: (payload: Payload) => void = () => {}): Payload {
@@ -22,11 +21,6 @@ export function webhook(name: string, change: (payload: Payload) => void = () =>
 }
 
 export type ReviewState = "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED" | "PENDING";
-
-export interface CommitSpec {
-  message: string;
-  email: string | null;
-}
 
 export interface PullSpec {
   number: number;
@@ -68,11 +62,6 @@ export interface PullRequestScenario {
   fail: Partial<Record<RouteName, number>>;
 }
 
-export const signedOff = (email: string, subject = "Change things"): CommitSpec => ({
-  message: `${subject}\n\nWhy it changes.\n\nSigned-off-by: ${email.split("@")[0]} <${email}>`,
-  email,
-});
-
 /** A policy file with the given rules (YAML flow style keeps it one line per key). */
 export function policyYaml(rules: Record<string, unknown>, branchRules?: { source: string; target: string }[]): string {
   const lines = ["policy:", "  version: 1"];
@@ -110,21 +99,12 @@ export function pullOf(s: PullRequestScenario, number: number): PullSpec {
   return pull;
 }
 
-const repoPath = `^/repos/${OWNER}/${REPO}`;
-
 export function scenarioRoutes(s: PullRequestScenario): Route[] {
-  const route = (name: RouteName, method: string, path: string, reply: Route["reply"]): Route => ({
-    name,
-    method,
-    path: new RegExp(path),
-    reply: (request, match) => (s.fail[name] ? failure(s.fail[name]!) : reply(request, match)),
-  });
+  const route = scenarioRoute<RouteName>(() => s.fail);
   const pull = (number: string) => s.pulls.find((p) => p.number === Number(number));
   let nextRunId = 990_001;
   return [
-    route("installation-token", "POST", "^/app/installations/(\\d+)/access_tokens$", () =>
-      json(201, { token: "ghs_testinstallationtoken", expires_at: "2099-01-01T00:00:00Z", permissions: { checks: "write", contents: "read", pull_requests: "read" }, repository_selection: "all" }),
-    ),
+    route("installation-token", "POST", "^/app/installations/(\\d+)/access_tokens$", installationToken({ checks: "write", contents: "read", pull_requests: "read" })),
     route("config-file", "GET", `${repoPath}/contents/(.+)$`, (request, [, path]) => {
       const branch = request.query.get("ref")?.replace(/^refs\/heads\//, "");
       const text = branch !== undefined ? s.configs[branch] : undefined;
@@ -132,10 +112,7 @@ export function scenarioRoutes(s: PullRequestScenario): Route[] {
     }),
     route("pull", "GET", `${repoPath}/pulls/(\\d+)$`, (_request, [, number]) => (pull(number!) ? json(200, pullRequest(pull(number!)!)) : failure(404))),
     route("reviews", "GET", `${repoPath}/pulls/(\\d+)/reviews$`, (request, [, number]) => paged(request, reviewsOf(pull(number!)))),
-    route("pull-commits", "GET", `${repoPath}/pulls/(\\d+)/commits$`, (request, [, number]) =>
-      // GitHub stops listing a pull request's commits at 250.
-      paged(request, (pull(number!)?.commits ?? []).slice(0, 250).map((spec, i) => commit(spec, i))),
-    ),
+    route("pull-commits", "GET", `${repoPath}/pulls/(\\d+)/commits$`, pullCommits((number) => pull(String(number))?.commits, commit)),
     route("commit-pulls", "GET", `${repoPath}/commits/([0-9a-f]{40})/pulls$`, (request, [, sha]) =>
       paged(request, s.pulls.filter((p) => p.headSha === sha).map(pullRequest)),
     ),
@@ -246,16 +223,7 @@ function reviewsOf(spec: PullSpec | undefined) {
 }
 
 function commit(spec: CommitSpec, i: number) {
-  const sha = `${(i + 1).toString(16).padStart(8, "0")}${"d".repeat(32)}`;
-  return {
-    sha, node_id: `C_${i}`, url: `https://api.github.com/repos/${OWNER}/${REPO}/commits/${sha}`,
-    commit: {
-      author: { name: spec.email?.split("@")[0] ?? "unknown", email: spec.email, date: "2026-05-01T09:00:00Z" },
-      committer: { name: "GitHub", email: "noreply@github.com", date: "2026-05-01T09:00:00Z" },
-      message: spec.message, comment_count: 0,
-    },
-    author: null, committer: null, parents: [],
-  };
+  return commitJson(spec, i, { sha: `${(i + 1).toString(16).padStart(8, "0")}${"d".repeat(32)}`, date: "2026-05-01T09:00:00Z" });
 }
 
 /** The verdicts repol wrote to check runs, in order: a run created with its verdict, or an update of one. */

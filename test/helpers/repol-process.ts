@@ -1,5 +1,6 @@
 // src/main.ts run as an operator runs it: a child process configured only through the environment,
 // which a test can stop (SIGTERM), kill (SIGKILL) and start again on the same database.
+// (In-process over HTTP, with dependencies a test can reach, is repol-over-http.ts.)
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -29,7 +30,7 @@ export function repolEnv(githubHost: string, dbPath: string, policyWasmPath: str
   };
 }
 
-export function startRepol(env: Record<string, string>): RepolProcess {
+export function startRepolProcess(env: Record<string, string>): RepolProcess {
   let output = "";
   const child = spawn(process.execPath, ["--import", "tsx", join(root, "src/main.ts")], {
     cwd: root,

@@ -1,5 +1,6 @@
-// A Probot for tests: a generated App key, retries and throttling off (so a faked 500 is answered
-// once, immediately), and optionally a GitHub API base URL other than api.github.com.
+// The one Probot of the tests: one generated App key, one webhook secret, retries and throttling off
+// (so a faked 500 is answered once, immediately), and optionally a GitHub API base URL other than
+// api.github.com. Webhooks are signed here too, the way GitHub signs them, so there is one signer.
 import { createHmac, generateKeyPairSync, randomUUID } from "node:crypto";
 import { Probot, ProbotOctokit } from "probot";
 
@@ -41,15 +42,16 @@ export interface SignedDelivery {
 /** The request GitHub would send: JSON body and the X-Hub-Signature-256 HMAC of exactly those bytes. */
 export function signedDelivery(secret: string, event: string, payload: unknown, id: string = randomUUID()): SignedDelivery {
   const body = typeof payload === "string" ? payload : JSON.stringify(payload);
+  return { id, body, headers: webhookHeaders(event, body, { id, secret }) };
+}
+
+/** GitHub's delivery headers for exactly these bytes (which may be no valid JSON or UTF-8 at all). */
+export function webhookHeaders(event: string, body: string | Uint8Array, { id = randomUUID() as string, secret = TEST_WEBHOOK_SECRET }: { id?: string; secret?: string } = {}): Record<string, string> {
   return {
-    id,
-    body,
-    headers: {
-      "content-type": "application/json",
-      "user-agent": "GitHub-Hookshot/test",
-      "x-github-event": event,
-      "x-github-delivery": id,
-      "x-hub-signature-256": `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`,
-    },
+    "content-type": "application/json",
+    "user-agent": "GitHub-Hookshot/test",
+    "x-github-event": event,
+    "x-github-delivery": id,
+    "x-hub-signature-256": `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`,
   };
 }

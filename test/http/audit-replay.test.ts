@@ -12,7 +12,7 @@ import { loadSettings } from "../../src/settings.js";
 import { auditRow } from "../audit/fixtures.js";
 import { loadOpenApi } from "../helpers/openapi.js";
 import { policyWasmPath, repoRoot } from "../helpers/policy-bundle.js";
-import { serveRepol, type RunningRepol } from "../helpers/serve-repol.js";
+import { serveRepol, type ServedRepol } from "../helpers/repol-over-http.js";
 import { stricterDailyLimitBundle } from "../helpers/variant-policy-bundle.js";
 
 const TOKEN = "replay-test-token";
@@ -24,10 +24,10 @@ input.workflow_meta.deployments_today = 5;
 let store: AuditStore;
 let recordedEngine: WasmPolicyEngine;
 let currentEngine: WasmPolicyEngine;
-let current: RunningRepol;
+let current: ServedRepol;
 let recordedId: string;
 
-const serve = (engine: WasmPolicyEngine) => serveRepol(buildRegistry([]), { engine, store, settings: loadSettings({ AUDIT_API_TOKEN: TOKEN }) });
+const serve = (engine: WasmPolicyEngine) => serveRepol({ registry: buildRegistry([]), deps: { engine, store, settings: loadSettings({ AUDIT_API_TOKEN: TOKEN }) } });
 
 beforeAll(async () => {
   store = await openAuditStore({ databaseUrl: null, auditDbPath: ":memory:" });

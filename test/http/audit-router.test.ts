@@ -13,7 +13,7 @@ import { AUDIT_COLUMNS } from "../../src/audit/audit-row.js";
 import { auditRow, TestClock } from "../audit/fixtures.js";
 import { loadOpenApi } from "../helpers/openapi.js";
 import { parseCsv } from "./parse-csv.js";
-import { serveRepol } from "../helpers/serve-repol.js";
+import { serveRepol } from "../helpers/repol-over-http.js";
 import { buildRegistry } from "../../src/handlers/registry.js";
 import { loadSettings } from "../../src/settings.js";
 import type { PolicyEngine } from "../../src/policy/engine-types.js";
@@ -340,7 +340,7 @@ describe("in repol's server", () => {
     ["refuses without the token", TOKEN, {}, 401],
     ["is disabled when AUDIT_API_TOKEN is unset", "", { authorization: `Bearer ${TOKEN}` }, 503],
   ] as const)("mounts /audit, which %s", async (_label, configured, headers, status) => {
-    const repol = await serveRepol(buildRegistry([]), { engine, store, settings: loadSettings({ AUDIT_API_TOKEN: configured }) });
+    const repol = await serveRepol({ registry: buildRegistry([]), deps: { engine, store, settings: loadSettings({ AUDIT_API_TOKEN: configured }) } });
     try {
       const response = await fetch(`${repol.url}/audit?limit=1`, { headers });
       expect(response.status).toBe(status);

@@ -9,7 +9,7 @@ import { clientKeyOf, createFailedAttemptLimiter } from "../../src/http/auth-rat
 import type { PolicyEngine } from "../../src/policy/engine-types.js";
 import { loadSettings } from "../../src/settings.js";
 import { loadOpenApi } from "../helpers/openapi.js";
-import { serveRepol, type RunningRepol } from "../helpers/serve-repol.js";
+import { serveRepol, type ServedRepol } from "../helpers/repol-over-http.js";
 
 function clock() {
   let t = 1_000_000;
@@ -80,11 +80,11 @@ describe("through repol's HTTP API", () => {
   const engine: PolicyEngine = { digest: "unused", evaluate: () => ({ policy: "deploy", allow: false, deny: [], violations: [{ code: "x", msg: "x" }] }) };
   const openapi = loadOpenApi();
   let store: AuditStore;
-  let repol: RunningRepol;
+  let repol: ServedRepol;
 
   beforeAll(async () => {
     store = await openAuditStore({ databaseUrl: null, auditDbPath: ":memory:" });
-    repol = await serveRepol(buildRegistry([]), { engine, store, settings: loadSettings({ AUDIT_API_TOKEN: TOKEN }) });
+    repol = await serveRepol({ registry: buildRegistry([]), deps: { engine, store, settings: loadSettings({ AUDIT_API_TOKEN: TOKEN }) } });
   });
   afterAll(async () => {
     await repol.close();
@@ -94,7 +94,7 @@ describe("through repol's HTTP API", () => {
   /** GET or POST from a chosen loopback address, so tests can act as different clients. */
   function call(
     path: string,
-    { from = "127.0.0.1", token, method = "GET", headers = {}, server = repol }: { from?: string; token?: string; method?: string; headers?: Record<string, string>; server?: RunningRepol } = {},
+    { from = "127.0.0.1", token, method = "GET", headers = {}, server = repol }: { from?: string; token?: string; method?: string; headers?: Record<string, string>; server?: ServedRepol } = {},
   ) {
     const { port } = new URL(server.url);
     return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: any }>((resolve, reject) => {
@@ -158,9 +158,9 @@ describe("through repol's HTTP API", () => {
   });
 
   describe("with TRUST_PROXY naming the proxy", () => {
-    let proxied: RunningRepol;
+    let proxied: ServedRepol;
     beforeAll(async () => {
-      proxied = await serveRepol(buildRegistry([]), { engine, store, settings: loadSettings({ AUDIT_API_TOKEN: TOKEN, TRUST_PROXY: "loopback" }) });
+      proxied = await serveRepol({ registry: buildRegistry([]), deps: { engine, store, settings: loadSettings({ AUDIT_API_TOKEN: TOKEN, TRUST_PROXY: "loopback" }) } });
     });
     afterAll(() => proxied.close());
 

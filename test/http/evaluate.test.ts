@@ -8,19 +8,19 @@ import type { PolicyEngine } from "../../src/policy/engine-types.js";
 import { loadPolicyEngine } from "../../src/policy/engine.js";
 import { loadSettings } from "../../src/settings.js";
 import { policyWasmPath, repoRoot } from "../helpers/policy-bundle.js";
-import { serveRepol, type RunningRepol } from "../helpers/serve-repol.js";
+import { serveRepol, type ServedRepol } from "../helpers/repol-over-http.js";
 
 const TOKEN = "evaluate-test-token";
 const fixture = (name: string) => JSON.parse(readFileSync(join(repoRoot, "test", "fixtures", "policy-input", name), "utf8"));
 
 let engine: PolicyEngine;
 let store: AuditStore;
-let repol: RunningRepol;
+let repol: ServedRepol;
 
 beforeAll(async () => {
   engine = await loadPolicyEngine(policyWasmPath());
   store = await openAuditStore({ databaseUrl: null, auditDbPath: ":memory:" });
-  repol = await serveRepol(buildRegistry([]), { engine, store, settings: loadSettings({ AUDIT_API_TOKEN: TOKEN }) });
+  repol = await serveRepol({ registry: buildRegistry([]), deps: { engine, store, settings: loadSettings({ AUDIT_API_TOKEN: TOKEN }) } });
 });
 
 afterAll(async () => {
@@ -151,7 +151,7 @@ describe("POST /evaluate/:policy", () => {
 describe("POST /evaluate without AUDIT_API_TOKEN", () => {
   it("answers 503: the API is off, not open", async () => {
     const offStore = await openAuditStore({ databaseUrl: null, auditDbPath: ":memory:" });
-    const off = await serveRepol(buildRegistry([]), { engine, store: offStore, settings: loadSettings({}) });
+    const off = await serveRepol({ registry: buildRegistry([]), deps: { engine, store: offStore, settings: loadSettings({}) } });
     try {
       const response = await fetch(`${off.url}/evaluate/deploy`, {
         method: "POST",
@@ -170,7 +170,7 @@ describe("POST /evaluate without AUDIT_API_TOKEN", () => {
 describe("POST /evaluate when the audit store is down", () => {
   it("answers 503 instead of a verdict it could not record, and still serves dry runs", async () => {
     const downStore = await openAuditStore({ databaseUrl: null, auditDbPath: ":memory:" });
-    const down = await serveRepol(buildRegistry([]), { engine, store: downStore, settings: loadSettings({ AUDIT_API_TOKEN: TOKEN }) });
+    const down = await serveRepol({ registry: buildRegistry([]), deps: { engine, store: downStore, settings: loadSettings({ AUDIT_API_TOKEN: TOKEN }) } });
     await downStore.close();
     try {
       const post = (query: string) =>
@@ -198,7 +198,7 @@ describe("POST /evaluate when the engine cannot evaluate the input", () => {
     // A 1 MiB WASM heap cannot hold a 700 kB input: a real evaluation failure.
     const cramped = await loadPolicyEngine(policyWasmPath(), { maxMemoryMiB: 1 });
     const errorStore = await openAuditStore({ databaseUrl: null, auditDbPath: ":memory:" });
-    const failing = await serveRepol(buildRegistry([]), { engine: cramped, store: errorStore, settings: loadSettings({ AUDIT_API_TOKEN: TOKEN }) });
+    const failing = await serveRepol({ registry: buildRegistry([]), deps: { engine: cramped, store: errorStore, settings: loadSettings({ AUDIT_API_TOKEN: TOKEN }) } });
     try {
       const input = { ...fixture("deploy.allowed.json"), padding: "x".repeat(700_000) };
       const post = (query: string) =>

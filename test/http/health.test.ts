@@ -11,7 +11,7 @@ import type { PolicyEngine } from "../../src/policy/engine-types.js";
 import { loadPolicyEngine } from "../../src/policy/engine.js";
 import { loadSettings } from "../../src/settings.js";
 import { policyWasmPath } from "../helpers/policy-bundle.js";
-import { serveRepol, type RunningRepol } from "../helpers/serve-repol.js";
+import { serveRepol, type ServedRepol } from "../helpers/repol-over-http.js";
 
 let engine: PolicyEngine;
 const cleanups: (() => Promise<void>)[] = [];
@@ -24,8 +24,8 @@ afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()!();
 });
 
-async function repolWith(store: AuditStore): Promise<RunningRepol> {
-  const repol = await serveRepol(buildRegistry([]), { engine, store, settings: loadSettings({}) });
+async function repolWith(store: AuditStore): Promise<ServedRepol> {
+  const repol = await serveRepol({ registry: buildRegistry([]), deps: { engine, store, settings: loadSettings({}) } });
   cleanups.push(() => repol.close());
   return repol;
 }

@@ -10,10 +10,10 @@ import { loadPolicyEngine } from "../../src/policy/engine.js";
 import { loadSettings } from "../../src/settings.js";
 import { eventually } from "../helpers/eventually.js";
 import { sampleValue } from "../helpers/prometheus-text.js";
-import { serveRepol, type RunningRepol } from "../helpers/serve-repol.js";
+import { serveRepol, type ServedRepol } from "../helpers/repol-over-http.js";
 import { policyWasmPath } from "../helpers/policy-bundle.js";
 
-let repol: RunningRepol;
+let repol: ServedRepol;
 let store: AuditStore;
 let deps: AppDeps;
 
@@ -42,7 +42,7 @@ beforeAll(async () => {
       await handlerDeps.store.insert(decisionRow(context.id, decision.allow ? "allow" : "deny"));
     }],
   ]);
-  repol = await serveRepol(registry, deps);
+  repol = await serveRepol({ registry, deps });
 });
 
 afterAll(async () => {
@@ -81,7 +81,7 @@ describe("GET /metrics", () => {
     const labels = { event: "issues", action, outcome };
     const before = sampleValue((await scrape()).text, "repol_webhook_events_total", labels);
     // Accepted at once; the handler runs after the answer.
-    expect(await repol.deliver("issues", { action, installation: { id: 1 } })).toBe(202);
+    expect((await repol.deliver("issues", { action, installation: { id: 1 } })).status).toBe(202);
     const after = await eventually("the event to be counted", async () => {
       const value = sampleValue((await scrape()).text, "repol_webhook_events_total", labels);
       return value > before ? value : 0;
@@ -110,7 +110,7 @@ describe("GET /metrics", () => {
     const before = await scrape();
     const deniedBefore = sampleValue(before.text, "repol_decisions_total", { policy: "deploy", result: "deny" });
     const timedBefore = sampleValue(before.text, "repol_policy_evaluation_seconds_count", { policy: "deploy" });
-    expect(await repol.deliver("issues", { action: "labeled", installation: { id: 1 } })).toBe(202);
+    expect((await repol.deliver("issues", { action: "labeled", installation: { id: 1 } })).status).toBe(202);
     const after = await eventually("the evaluation to be timed", async () => {
       const scraped = await scrape();
       return sampleValue(scraped.text, "repol_policy_evaluation_seconds_count", { policy: "deploy" }) > timedBefore ? scraped : undefined;
@@ -124,11 +124,11 @@ describe("GET /metrics", () => {
     const before = await denied();
     const handled = async () => sampleValue((await scrape()).text, "repol_webhook_events_total", { event: "issues", action: "unlabeled", outcome: "handled" });
     const handledBefore = await handled();
-    expect(await repol.deliver("issues", { action: "unlabeled", installation: { id: 1 } }, "twice-evaluated")).toBe(202);
+    expect((await repol.deliver("issues", { action: "unlabeled", installation: { id: 1 } }, "twice-evaluated")).status).toBe(202);
     await eventually("the delivery to be handled", async () => (await handled()) > handledBefore);
     // GitHub redelivers it (as after a failure): handled again, the same decision, nothing new to count.
     await deps.store.deliveries!.markFailed("twice-evaluated", "failed for good, then redelivered", null);
-    expect(await repol.deliver("issues", { action: "unlabeled", installation: { id: 1 } }, "twice-evaluated")).toBe(202);
+    expect((await repol.deliver("issues", { action: "unlabeled", installation: { id: 1 } }, "twice-evaluated")).status).toBe(202);
     await eventually("the redelivery to be handled", async () => (await handled()) > handledBefore + 1);
     expect((await denied()) - before).toBe(1);
   });

@@ -9,7 +9,7 @@ import { buildRegistry } from "../../src/handlers/registry.js";
 import { loadPolicyEngine } from "../../src/policy/engine.js";
 import { loadSettings } from "../../src/settings.js";
 import { policyWasmPath, repoRoot } from "../helpers/policy-bundle.js";
-import { serveRepol, type RunningRepol } from "../helpers/serve-repol.js";
+import { serveRepol, type ServedRepol } from "../helpers/repol-over-http.js";
 import { readDockerfile, variablesOf } from "./read-dockerfile.js";
 
 const k8sDir = join(repoRoot, "infra", "k8s");
@@ -110,13 +110,13 @@ describe("infra/k8s manifests", () => {
 });
 
 describe("the probe paths", () => {
-  let repol: RunningRepol;
+  let repol: ServedRepol;
   let store: AuditStore;
 
   beforeAll(async () => {
     store = await openAuditStore({ databaseUrl: null, auditDbPath: ":memory:" });
     const engine = await loadPolicyEngine(policyWasmPath());
-    repol = await serveRepol(buildRegistry([]), { engine, store, settings: loadSettings({}) });
+    repol = await serveRepol({ registry: buildRegistry([]), deps: { engine, store, settings: loadSettings({}) } });
   });
   afterAll(async () => {
     await repol?.close();

@@ -1,36 +1,30 @@
 // docs/openapi.yaml describes every route repol's server registers (and none it does not), and the
 // routes outside /audit answer as it says.
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openAuditStore } from "../../src/audit/open-audit-store.js";
 import type { AuditStore } from "../../src/audit/store.js";
 import { buildRegistry } from "../../src/handlers/registry.js";
 import { loadPolicyEngine } from "../../src/policy/engine.js";
-import { createServer, type RepolServer } from "../../src/server.js";
 import { loadSettings } from "../../src/settings.js";
 import { loadOpenApi } from "../helpers/openapi.js";
 import { policyWasmPath } from "../helpers/policy-bundle.js";
-import { signedDelivery, TEST_WEBHOOK_SECRET, testProbot } from "../helpers/test-probot.js";
+import { serveRepol, type ServedRepol } from "../helpers/repol-over-http.js";
+import { signedDelivery, TEST_WEBHOOK_SECRET } from "../helpers/test-probot.js";
 
 const TOKEN = "openapi-test-token-0123456789";
 const openapi = loadOpenApi();
 let store: AuditStore;
-let app: RepolServer;
-let server: Server;
+let repol: ServedRepol;
 let url: string;
 
 beforeAll(async () => {
   store = await openAuditStore({ databaseUrl: null, auditDbPath: ":memory:" });
   const engine = await loadPolicyEngine(policyWasmPath());
-  app = await createServer({ probot: testProbot(), registry: buildRegistry([]), deps: { engine, store, settings: loadSettings({ AUDIT_API_TOKEN: TOKEN }) } });
-  server = app.listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  repol = await serveRepol({ registry: buildRegistry([]), deps: { engine, store, settings: loadSettings({ AUDIT_API_TOKEN: TOKEN }) }, drainMs: 1000 });
+  url = repol.url;
 });
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await app.work.drain(1000);
+  await repol.close();
   await store.close();
 });
 
@@ -56,7 +50,7 @@ function routesOf(stack: Layer[], prefix = ""): string[] {
 
 describe("docs/openapi.yaml", () => {
   it("documents exactly the routes the server registers", () => {
-    const registered = routesOf((app as unknown as { router: { stack: Layer[] } }).router.stack).sort();
+    const registered = routesOf((repol.app as unknown as { router: { stack: Layer[] } }).router.stack).sort();
     const documented = Object.entries(openapi.doc.paths as Record<string, Record<string, unknown>>)
       .flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`))
       .sort();

@@ -1,19 +1,16 @@
 // The webhook route over real HTTP: body cap, signatures (two secrets while rotating), the delivery
 // stored before the answer, redeliveries, and concurrent events. GitHub is faked on 127.0.0.1.
 import { request as httpRequest } from "node:http";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { createProbot } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
-import { registry } from "../../src/handlers/index.js";
-import { createServer, WEBHOOK_PATH, type RepolServer } from "../../src/server.js";
+import { WEBHOOK_PATH, type ServerWork } from "../../src/server.js";
 import { callbackBodies, deploymentPayload, RUN_ID, passingScenario, scenarioRoutes } from "../helpers/deployment-scenario.js";
 import { eventually } from "../helpers/eventually.js";
-import { gateDeps, type GateDeps } from "../helpers/gate-deps.js";
+import type { GateDeps } from "../helpers/gate-deps.js";
 import { gatedGitHub, type GatedGitHub } from "../helpers/gated-github.js";
 import type { Route } from "../helpers/github-router.js";
+import { repolOverHttp } from "../helpers/repol-over-http.js";
 import { checkRunsOf, pullOf, scenario, scenarioRoutes as pullRequestRoutes, webhook } from "../helpers/pull-request-scenario.js";
-import { signedDelivery, TEST_APP_ID, TEST_WEBHOOK_SECRET, testAppPrivateKey, TestOctokit } from "../helpers/test-probot.js";
+import { signedDelivery, TEST_WEBHOOK_SECRET } from "../helpers/test-probot.js";
 
 const CALLBACK = /\/actions\/runs\/\d+\/deployment_protection_rule$/;
 const PREVIOUS_SECRET = "repol-secret-being-rotated-out";
@@ -23,7 +20,7 @@ interface Running {
   url: string;
   github: GatedGitHub;
   gate: GateDeps;
-  app: RepolServer;
+  work: ServerWork;
   post(headers: Record<string, string>, body: string): Promise<{ status: number; body: any }>;
   deliverDeployment(id?: string): Promise<{ status: number; id: string; body: any }>;
 }
@@ -35,25 +32,11 @@ afterEach(async () => {
 
 async function serve(routes: Route[] = scenarioRoutes(passingScenario())): Promise<Running> {
   const github = await gatedGitHub(routes);
-  const env = { GHE_HOST: github.host, GHE_PROTOCOL: "http", WEBHOOK_SECRET_PREVIOUS: PREVIOUS_SECRET, WEBHOOK_MAX_BODY_BYTES: String(MAX_BODY) };
-  const gate = await gateDeps(env);
-  const probot = createProbot({
-    env: { ...env, APP_ID: String(TEST_APP_ID), PRIVATE_KEY: testAppPrivateKey(), WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, LOG_LEVEL: "fatal" },
-    overrides: { Octokit: TestOctokit },
-  });
-  const app = await createServer({ probot, registry, deps: gate.deps });
-  const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const repol = await repolOverHttp(github, { WEBHOOK_SECRET_PREVIOUS: PREVIOUS_SECRET, WEBHOOK_MAX_BODY_BYTES: String(MAX_BODY) });
+  const { url, gate, work } = repol;
   open.push(async () => {
-    await app.work.drain(5_000);
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await repol.close();
     await github.close();
-    await gate.close();
   });
   const post = async (headers: Record<string, string>, body: string) => {
     const response = await fetch(`${url}${WEBHOOK_PATH}`, { method: "POST", headers, body });
@@ -63,7 +46,7 @@ async function serve(routes: Route[] = scenarioRoutes(passingScenario())): Promi
     url,
     github,
     gate,
-    app,
+    work,
     post,
     async deliverDeployment(id) {
       const payload = deploymentPayload((p) => {
@@ -128,7 +111,7 @@ describe("taking a delivery", () => {
 
   it("answers 503 and stores nothing once it is draining for shutdown", async () => {
     const repol = await serve();
-    repol.app.work.intake.stopAccepting();
+    repol.work.intake.stopAccepting();
 
     const refused = await repol.deliverDeployment();
 

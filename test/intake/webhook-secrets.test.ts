@@ -1,8 +1,8 @@
-import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { webhookHeaders } from "../helpers/test-probot.js";
 import { requireWebhookSecret, signatureCheck } from "../../src/intake/webhook-secrets.js";
 
-const sign = (secret: string, body: string) => `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+const sign = (secret: string, body: string) => webhookHeaders("ping", body, { secret })["x-hub-signature-256"]!;
 
 describe("requireWebhookSecret", () => {
   it.each([

@@ -15,7 +15,7 @@ const scratch = mkdtempSync(join(tmpdir(), "repol-engine-test-"));
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json | undefined };
 
 function fixture(name: string): Json {
-  return JSON.parse(readFileSync(join(repoRoot, "test", "fixtures", "inputs", `${name}.json`), "utf8"));
+  return JSON.parse(readFileSync(join(repoRoot, "test", "fixtures", "policy-input", `${name}.json`), "utf8"));
 }
 
 /** Deep-merges `patch` into a copy of `base`: objects merge, anything else replaces, undefined removes the key. */
@@ -33,8 +33,8 @@ function isObject(value: Json | undefined): value is { [key: string]: Json | und
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-const deployAllow = fixture("deploy-allow");
-const pullAllow = fixture("pullrequest-allow");
+const deployAllow = fixture("deploy.allowed.release");
+const pullAllow = fixture("pullrequest.allowed.develop");
 const prodRules = (rules: Json) => ({ repo_policy: { policy: { environments: { production: { rules } } } } });
 const prRules = (rules: Json) => ({ repo_policy: { policy: { rules } } });
 
@@ -83,7 +83,7 @@ describe("the deploy policy through WASM", () => {
   });
 
   it("reports every failing rule at once, violations sorted by code and deny sorted", () => {
-    const decision = engine.evaluate("deploy", fixture("deploy-deny-all-rules"));
+    const decision = engine.evaluate("deploy", fixture("deploy.denied.every-rule"));
     expect(decision.allow).toBe(false);
     expect(codesOf(decision)).toEqual(["approvals.insufficient", "env.missing", "rate_limit.exceeded", "ref.denied", "signoff.missing", "tests.failed"]);
     expect(decision.deny).toEqual(decision.violations.map((v) => v.msg).sort());
@@ -209,7 +209,7 @@ describe("the pullrequest policy through WASM", () => {
   });
 
   it("reports one violation per failing rule, each naming its rule", () => {
-    const decision = engine.evaluate("pullrequest", fixture("pullrequest-deny-all-rules"));
+    const decision = engine.evaluate("pullrequest", fixture("pullrequest.denied.every-rule"));
     expect(decision.violations.map((v) => [v.code, v.rule])).toEqual([
       ["approvals.insufficient", "approvals_required"],
       ["branch_naming.denied", "branch_rules"],
@@ -267,10 +267,10 @@ describe("evaluation", () => {
   });
 
   it("keeps one evaluation from affecting the next", () => {
-    const denied = fixture("deploy-deny-all-rules");
+    const denied = fixture("deploy.denied.every-rule");
     const first = engine.evaluate("deploy", deployAllow);
     engine.evaluate("deploy", denied);
-    engine.evaluate("pullrequest", fixture("pullrequest-deny-all-rules"));
+    engine.evaluate("pullrequest", fixture("pullrequest.denied.every-rule"));
     expect(engine.evaluate("deploy", deployAllow)).toEqual(first);
     expect(codesOf(engine.evaluate("deploy", denied))).toHaveLength(6);
   });
@@ -280,7 +280,7 @@ describe("evaluation", () => {
     const huge = patched(deployAllow, { workflow_meta: { approvers: Array.from({ length: 200_000 }, (_, i) => `user-${i}`) } });
     expect(() => small.evaluate("deploy", huge)).toThrow(/^Evaluating github\/deploy\/result failed: /);
     expect(small.evaluate("deploy", deployAllow).allow).toBe(true);
-    expect(codesOf(small.evaluate("deploy", fixture("deploy-deny-all-rules")))).toHaveLength(6);
+    expect(codesOf(small.evaluate("deploy", fixture("deploy.denied.every-rule")))).toHaveLength(6);
   });
 
   it("does not grow WASM memory over 10,000 evaluations of varied inputs", () => {

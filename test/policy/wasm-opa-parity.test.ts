@@ -91,7 +91,7 @@ describe.each<PolicyName>(["deploy", "pullrequest"])("the %s policy", (name) => 
 describe("an input holding lone UTF-16 surrogates", () => {
   // As from a webhook's environment name and a config key written with a `\u` escape.
   const withEnvironment = (requested: string, key: string, known: string) => {
-    const input = JSON.parse(readFileSync(join(repoRoot, "test", "fixtures", "inputs", "deploy-allow.json"), "utf8"));
+    const input = JSON.parse(readFileSync(join(repoRoot, "test", "fixtures", "policy-input", "deploy.allowed.release.json"), "utf8"));
     input.environment = requested;
     input.repo_environments = [known];
     input.repo_policy.policy.environments = { [key]: input.repo_policy.policy.environments.production };

@@ -3,18 +3,14 @@
 // GitHub, refuses repository requests without an installation token and serves `.repol` files per
 // branch (raw bytes allowed) and names the default branch. Webhook outcomes are awaited with a bounded poll, so the
 // suites hold whether deliveries are processed before the answer (200) or after it (202).
-import { createHash, createHmac, randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createProbot } from "probot";
 import type { Logger } from "pino";
 import type { AuditRecord } from "../../src/audit/record.js";
-import { registry } from "../../src/handlers/index.js";
-import { createServer, WEBHOOK_PATH } from "../../src/server.js";
-import { gateDeps, type GateDeps } from "../helpers/gate-deps.js";
 import { failure, githubRouter, json, requestTarget, type GitHubRouter, type Route } from "../helpers/github-router.js";
 import { deploymentPayload as recordedDeploymentPayload, RUN_ID, type Payload } from "../helpers/deployment-scenario.js";
-import { TEST_APP_ID, TEST_WEBHOOK_SECRET, testAppPrivateKey, TestOctokit } from "../helpers/test-probot.js";
+import { repolOverHttp, type RepolOverHttp } from "../helpers/repol-over-http.js";
 
 export const API_ROOT_PATH = "/api/v3";
 /** What GitHub answers a delivery it has accepted: 200 when handled inline, 202 when queued. */
@@ -92,14 +88,8 @@ function configFilesRoute(files: Map<string, string | Uint8Array>): Route {
   };
 }
 
-export interface RepolUnderTest {
-  url: string;
+export interface RepolUnderTest extends RepolOverHttp {
   github: FakeGitHubServer;
-  gate: GateDeps;
-  /** POSTs raw bytes to the webhook path with exactly these headers. */
-  post(body: string | Uint8Array, headers: Record<string, string>): Promise<{ status: number; text: string }>;
-  /** A delivery signed with the webhook secret, as GitHub sends it. */
-  deliver(event: string, payload: unknown, id?: string): Promise<{ id: string; status: number; text: string }>;
   /** The audit row of a delivery, once it is there (at most `timeoutMs`). */
   rowOf(id: string, timeoutMs?: number): Promise<AuditRecord>;
   /** The bodies of the deployment callbacks GitHub received, once there are at least `count`. */
@@ -108,7 +98,6 @@ export interface RepolUnderTest {
   serving(): Promise<boolean>;
   /** A deployment_protection_rule payload whose callback URL points at the fake GitHub. */
   deploymentPayload(change?: (payload: Payload) => void): Payload;
-  close(): Promise<void>;
 }
 
 export interface RepolOptions {
@@ -119,34 +108,12 @@ export interface RepolOptions {
 
 export async function startRepol({ routes, env = {}, log }: RepolOptions): Promise<RepolUnderTest> {
   const github = await fakeGitHubServer(routes);
-  const settingsEnv = { GHE_HOST: github.host, GHE_PROTOCOL: "http", AUDIT_API_TOKEN: AUDIT_TOKEN, ...env };
-  const gate = await gateDeps(settingsEnv);
-  const probot = createProbot({
-    env: { ...settingsEnv, APP_ID: String(TEST_APP_ID), PRIVATE_KEY: testAppPrivateKey(), WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, LOG_LEVEL: "fatal" },
-    overrides: { Octokit: TestOctokit, ...(log ? { log } : {}) },
-  });
-  const app = await createServer({ probot, registry, deps: gate.deps });
-  const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
-  const post = async (body: string | Uint8Array, headers: Record<string, string>) => {
-    const response = await fetch(`${url}${WEBHOOK_PATH}`, { method: "POST", headers, body });
-    return { status: response.status, text: await response.text() };
-  };
-  const deliver = async (event: string, payload: unknown, id: string = randomUUID()) => {
-    const body = typeof payload === "string" ? payload : JSON.stringify(payload);
-    return { id, ...(await post(body, signedHeaders(event, body, id))) };
-  };
+  const repol = await repolOverHttp(github, { AUDIT_API_TOKEN: AUDIT_TOKEN, ...env }, { log });
   return {
-    url,
+    ...repol,
     github,
-    gate,
-    post,
-    deliver,
     async rowOf(id, timeoutMs = 10_000) {
-      const row = await waitFor(() => gate.store.findByDelivery(id), timeoutMs);
+      const row = await waitFor(() => repol.gate.store.findByDelivery(id), timeoutMs);
       if (!row) throw new Error(`no audit row for delivery ${id} within ${timeoutMs} ms`);
       return row;
     },
@@ -155,30 +122,15 @@ export async function startRepol({ routes, env = {}, log }: RepolOptions): Promi
       return github.calls("callback").map((request) => request.body as { state: string; comment: string; environment_name: string });
     },
     async serving() {
-      const health = await fetch(`${url}/health`);
-      const ping = await deliver("ping", { zen: "Keep it logically awesome.", hook_id: 1, hook: { type: "App" } });
+      const health = await fetch(`${repol.url}/health`);
+      const ping = await repol.deliver("ping", { zen: "Keep it logically awesome.", hook_id: 1, hook: { type: "App" } });
       return health.status === 200 && ACCEPTED.includes(ping.status);
     },
-    deploymentPayload: (change = () => {}) =>
-      deploymentPayloadFor(github.apiUrl, change),
+    deploymentPayload: (change = () => {}) => deploymentPayloadFor(github.apiUrl, change),
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await repol.close();
       await github.close();
-      await gate.close();
     },
-  };
-}
-
-export function signedHeaders(event: string, body: string | Uint8Array, id: string = randomUUID(), secret = TEST_WEBHOOK_SECRET): Record<string, string> {
-  return {
-    "content-type": "application/json",
-    "user-agent": "GitHub-Hookshot/security-suite",
-    "x-github-event": event,
-    "x-github-delivery": id,
-    "x-hub-signature-256": `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`,
   };
 }
 

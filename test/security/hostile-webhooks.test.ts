@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { passingScenario, scenarioRoutes } from "../helpers/deployment-scenario.js";
 import { webhook } from "../helpers/pull-request-scenario.js";
-import { ACCEPTED, settle, signedHeaders, startRepol, type RepolUnderTest } from "./harness.js";
+import { webhookHeaders } from "../helpers/test-probot.js";
+import { ACCEPTED, settle, startRepol, type RepolUnderTest } from "./harness.js";
 
 let repol: RepolUnderTest;
 
@@ -31,39 +32,39 @@ const without = (headers: Headers, name: string) => Object.fromEntries(Object.en
 
 describe("deliveries refused before anything is read from them", () => {
   const cases: { name: string; request: () => { body: string | Uint8Array; headers: Headers }; status: number; error: RegExp }[] = [
-    { name: "no signature", request: () => ({ body: body(), headers: without(signedHeaders("deployment_protection_rule", body()), "x-hub-signature-256") }), status: 400, error: /x-hub-signature-256/i },
-    { name: "a signature made with another secret", request: () => ({ body: body(), headers: signedHeaders("deployment_protection_rule", body(), undefined, "guessed-secret") }), status: 400, error: /signature does not match/ },
-    { name: "a signature of other bytes", request: () => ({ body: body(), headers: signedHeaders("deployment_protection_rule", `${body()} `) }), status: 400, error: /signature does not match/ },
+    { name: "no signature", request: () => ({ body: body(), headers: without(webhookHeaders("deployment_protection_rule", body()), "x-hub-signature-256") }), status: 400, error: /x-hub-signature-256/i },
+    { name: "a signature made with another secret", request: () => ({ body: body(), headers: webhookHeaders("deployment_protection_rule", body(), { secret: "guessed-secret" }) }), status: 400, error: /signature does not match/ },
+    { name: "a signature of other bytes", request: () => ({ body: body(), headers: webhookHeaders("deployment_protection_rule", `${body()} `) }), status: 400, error: /signature does not match/ },
     {
       name: "only the legacy SHA-1 signature",
       request: () => {
-        const headers = signedHeaders("deployment_protection_rule", body());
+        const headers = webhookHeaders("deployment_protection_rule", body());
         return { body: body(), headers: { ...without(headers, "x-hub-signature-256"), "x-hub-signature": headers["x-hub-signature-256"]!.replace("sha256", "sha1") } };
       },
       status: 400,
       error: /x-hub-signature-256/i,
     },
-    { name: "an empty signature", request: () => ({ body: body(), headers: { ...signedHeaders("deployment_protection_rule", body()), "x-hub-signature-256": "" } }), status: 400, error: /signature/i },
+    { name: "an empty signature", request: () => ({ body: body(), headers: { ...webhookHeaders("deployment_protection_rule", body()), "x-hub-signature-256": "" } }), status: 400, error: /signature/i },
     {
       name: "a truncated body, signed as truncated",
-      request: () => ({ body: body().slice(0, 120), headers: signedHeaders("deployment_protection_rule", body().slice(0, 120)) }),
+      request: () => ({ body: body().slice(0, 120), headers: webhookHeaders("deployment_protection_rule", body().slice(0, 120)) }),
       status: 400,
       error: /json/i,
     },
-    { name: "a body that is not JSON", request: () => ({ body: "action=requested&environment=production", headers: signedHeaders("deployment_protection_rule", "action=requested&environment=production") }), status: 400, error: /json/i },
-    { name: "an empty body", request: () => ({ body: "", headers: signedHeaders("deployment_protection_rule", "") }), status: 400, error: /./ },
+    { name: "a body that is not JSON", request: () => ({ body: "action=requested&environment=production", headers: webhookHeaders("deployment_protection_rule", "action=requested&environment=production") }), status: 400, error: /json/i },
+    { name: "an empty body", request: () => ({ body: "", headers: webhookHeaders("deployment_protection_rule", "") }), status: 400, error: /./ },
     {
       // What GitHub sends when the App's webhook is set to form encoding instead of JSON.
       name: "a form-encoded body",
       request: () => {
         const form = `payload=${encodeURIComponent(body())}`;
-        return { body: form, headers: { ...signedHeaders("deployment_protection_rule", form), "content-type": "application/x-www-form-urlencoded" } };
+        return { body: form, headers: { ...webhookHeaders("deployment_protection_rule", form), "content-type": "application/x-www-form-urlencoded" } };
       },
       status: 400,
       error: /json/i,
     },
-    { name: "no event name", request: () => ({ body: body(), headers: without(signedHeaders("deployment_protection_rule", body()), "x-github-event") }), status: 400, error: /x-github-event/i },
-    { name: "no delivery id", request: () => ({ body: body(), headers: without(signedHeaders("deployment_protection_rule", body()), "x-github-delivery") }), status: 400, error: /x-github-delivery/i },
+    { name: "no event name", request: () => ({ body: body(), headers: without(webhookHeaders("deployment_protection_rule", body()), "x-github-event") }), status: 400, error: /x-github-event/i },
+    { name: "no delivery id", request: () => ({ body: body(), headers: without(webhookHeaders("deployment_protection_rule", body()), "x-github-delivery") }), status: 400, error: /x-github-delivery/i },
   ];
 
   it.each(cases)("refuses a delivery with $name: $status, nothing asked of GitHub, nothing recorded", async ({ request, status, error }) => {
@@ -82,7 +83,7 @@ describe("deliveries refused before anything is read from them", () => {
 
   it("refuses a signed body that is valid JSON but not an object, with a 4xx that says so", async () => {
     for (const sent of ["null", '"requested"', "42", "true"]) {
-      const response = await repol.post(sent, signedHeaders("deployment_protection_rule", sent));
+      const response = await repol.post(sent, webhookHeaders("deployment_protection_rule", sent));
       expect(response.status, `${sent} answered ${response.status}: ${response.text}`).toBeGreaterThanOrEqual(400);
       expect(response.status, `${sent} answered ${response.status}: ${response.text}`).toBeLessThan(500);
     }
@@ -91,7 +92,7 @@ describe("deliveries refused before anything is read from them", () => {
   it("never judges a body whose bytes are not UTF-8, and keeps serving", async () => {
     const text = body();
     const bytes = Buffer.concat([Buffer.from(text.slice(0, 40)), Buffer.from([0xff, 0xfe, 0xc0]), Buffer.from(text.slice(40))]);
-    const response = await repol.post(bytes, signedHeaders("deployment_protection_rule", bytes));
+    const response = await repol.post(bytes, webhookHeaders("deployment_protection_rule", bytes));
     expect(response.status).toBeLessThan(500);
     await stillDecides();
   });

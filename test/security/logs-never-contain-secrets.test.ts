@@ -10,8 +10,8 @@ import { createRepolLogger } from "../../src/log-redaction.js";
 import { json, type Route } from "../helpers/github-router.js";
 import { passingScenario, scenarioRoutes } from "../helpers/deployment-scenario.js";
 import { webhook } from "../helpers/pull-request-scenario.js";
-import { TEST_WEBHOOK_SECRET, testAppPrivateKey } from "../helpers/test-probot.js";
-import { AUDIT_TOKEN, signedHeaders, startRepol } from "./harness.js";
+import { TEST_WEBHOOK_SECRET, testAppPrivateKey, webhookHeaders } from "../helpers/test-probot.js";
+import { AUDIT_TOKEN, startRepol } from "./harness.js";
 
 // Installation tokens are becoming variable-length; this one is far longer than today's 40 characters.
 const INSTALLATION_TOKEN = `ghs_${randomBytes(240).toString("base64url").replace(/-/g, "_")}`;
@@ -48,11 +48,11 @@ async function drive(log: Logger): Promise<{ secrets: Record<string, string[]>; 
     for (const id of ids) await repol.rowOf(id);
     const forged = JSON.stringify(repol.deploymentPayload());
     const signatures = [
-      signedHeaders("deployment_protection_rule", forged, undefined, "not-the-secret")["x-hub-signature-256"]!,
-      signedHeaders("deployment_protection_rule", forged)["x-hub-signature-256"]!,
+      webhookHeaders("deployment_protection_rule", forged, { secret: "not-the-secret" })["x-hub-signature-256"]!,
+      webhookHeaders("deployment_protection_rule", forged)["x-hub-signature-256"]!,
     ];
-    await repol.post(forged, { ...signedHeaders("deployment_protection_rule", forged), "x-hub-signature-256": signatures[0]! });
-    await repol.post(`${forged} `, { ...signedHeaders("deployment_protection_rule", forged), "x-hub-signature-256": signatures[1]! });
+    await repol.post(forged, { ...webhookHeaders("deployment_protection_rule", forged), "x-hub-signature-256": signatures[0]! });
+    await repol.post(`${forged} `, { ...webhookHeaders("deployment_protection_rule", forged), "x-hub-signature-256": signatures[1]! });
     await repol.deliver("pull_request", webhook("pull_request.opened", (p) => delete p.pull_request));
     for (const token of [AUDIT_TOKEN, "wrong-token-guess-123456"]) {
       await fetch(`${repol.url}/audit`, { headers: { authorization: `Bearer ${token}` } });

@@ -9,11 +9,10 @@ import { openSqliteStore, type SqliteAuditStore } from "../../../src/audit/sqlit
 import { buildRegistry } from "../../../src/handlers/registry.js";
 import { UI_CONTENT_SECURITY_POLICY } from "../../../src/http/ui/security-headers.js";
 import { loadPolicyEngine } from "../../../src/policy/engine.js";
-import { createServer } from "../../../src/server.js";
 import { loadSettings } from "../../../src/settings.js";
 import { TestClock } from "../../audit/fixtures.js";
 import { closedPort } from "../../helpers/closed-port.js";
-import { listenOnLoopback, type Listening } from "../../helpers/listen-on-loopback.js";
+import { serveRepol, type ServedRepol } from "../../helpers/repol-over-http.js";
 import { policyWasmPath } from "../../helpers/policy-bundle.js";
 import { testProbot } from "../../helpers/test-probot.js";
 import { launchChromium, SCREENSHOT_DIR, screenshot, type Chromium } from "./chromium.js";
@@ -23,7 +22,7 @@ const TIMEOUT = 60_000;
 let dir: string;
 let store: SqliteAuditStore;
 let seeded: SeededDecisions;
-let repol: Listening;
+let repol: ServedRepol;
 let chromium: Chromium;
 let page: Page;
 const dialogs: string[] = [];
@@ -40,10 +39,9 @@ beforeAll(async () => {
   // GitHub is a closed port on 127.0.0.1 and the outbox is swept only when ticked: the seeded answer
   // still waiting to reach GitHub stays exactly as seeded.
   const probot = testProbot({ baseUrl: `http://127.0.0.1:${await closedPort()}` });
-  const app = await createServer({ probot, registry: buildRegistry([]), deps: { engine, store, settings: loadSettings({ AUDIT_API_TOKEN: UI_TOKEN }) }, timing: { outboxIntervalMs: 0, deliverySweepMs: 0 } });
-  await app.work.outbox!.tick();
+  repol = await serveRepol({ probot, registry: buildRegistry([]), deps: { engine, store, settings: loadSettings({ AUDIT_API_TOKEN: UI_TOKEN }) }, timing: { outboxIntervalMs: 0, deliverySweepMs: 0 } });
+  await repol.work.outbox!.tick();
   seeded = await seedDecisions(store, clock);
-  repol = await listenOnLoopback(app);
   chromium = await launchChromium();
   page = await chromium.browser.newPage();
   await page.setViewport({ width: 1280, height: 900 });

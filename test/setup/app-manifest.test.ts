@@ -4,8 +4,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isMap, isSeq, parseDocument, type Pair, type Scalar } from "yaml";
 import { describe, expect, it } from "vitest";
-import { registry } from "../src/handlers/index.js";
-import { repoRoot } from "./helpers/policy-bundle.js";
+import { registry } from "../../src/handlers/index.js";
+import { repoRoot } from "../helpers/policy-bundle.js";
 
 const text = readFileSync(join(repoRoot, "app.yml"), "utf8");
 const document = parseDocument(text);
@@ -101,6 +101,6 @@ describe("app.yml", () => {
 
   it("lists no event as awaiting a handler once the registry handles it", () => {
     const handledNow = Object.keys(AWAITING_HANDLER).filter((event) => handledEvents.includes(event));
-    expect(handledNow, "these events are handled now: remove them from AWAITING_HANDLER in test/app-manifest.test.ts").toEqual([]);
+    expect(handledNow, "these events are handled now: remove them from AWAITING_HANDLER in test/setup/app-manifest.test.ts").toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { openPostgresStore } from "../../src/audit/postgres-store.js";
 import { openSqliteStore } from "../../src/audit/sqlite-store.js";
 import type { AuditStore } from "../../src/audit/store.js";
-import { auditRow, TestClock } from "../audit/fixtures.js";
+import { auditRow, TestClock } from "./fixtures.js";
 import { freshSchema, postgresAvailable } from "../helpers/postgres.js";
 
 type Opened = { store: AuditStore; cleanup(): Promise<void> };

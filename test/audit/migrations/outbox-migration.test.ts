@@ -5,12 +5,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, expect, it } from "vitest";
-import { openPostgresStore } from "../../src/audit/postgres-store.js";
-import { openSqliteStore } from "../../src/audit/sqlite-store.js";
-import { POSTGRES_MIGRATIONS } from "../../src/audit/migrations/postgres.js";
-import { SQLITE_MIGRATIONS } from "../../src/audit/migrations/sqlite.js";
-import type { AuditStore } from "../../src/audit/store.js";
-import { freshSchema, postgresAvailable } from "../helpers/postgres.js";
+import { openPostgresStore } from "../../../src/audit/postgres-store.js";
+import { openSqliteStore } from "../../../src/audit/sqlite-store.js";
+import { POSTGRES_MIGRATIONS } from "../../../src/audit/migrations/postgres.js";
+import { SQLITE_MIGRATIONS } from "../../../src/audit/migrations/sqlite.js";
+import type { AuditStore } from "../../../src/audit/store.js";
+import { freshSchema, postgresAvailable } from "../../helpers/postgres.js";
 
 const QUEUED_BEFORE = ["queued-1", "d-1", "a-1", "check_run", 41, '{"kind":"check_run"}', "pending", 2, "2025-03-01T12:00:05.000Z", "will retry: 502", "2025-03-01T12:00:00.000Z"];
 const INSERT = "INSERT INTO outbox (id, delivery_id, audit_id, kind, installation_id, request, status, attempts, next_attempt_at, last_error, created_at)";
