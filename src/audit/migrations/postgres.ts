@@ -98,4 +98,23 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX audit_by_environment ON audit_records (lower(environment), created_at, id);
     `,
   },
+  {
+    version: 5,
+    name: "audit_hash_chain",
+    // The chain (src/audit/chain.ts) starts after the rows already stored: they keep a NULL chain_seq
+    // and are not covered. audit_chain is its one row: the head every insert moves (and locks), and
+    // the anchor retention moves when it purges a prefix.
+    sql: `
+      ALTER TABLE audit_records ADD COLUMN chain_seq bigint, ADD COLUMN prev_hash text, ADD COLUMN row_hash text;
+      CREATE UNIQUE INDEX audit_by_chain_seq ON audit_records (chain_seq);
+      CREATE TABLE audit_chain (
+        singleton   bigint NOT NULL PRIMARY KEY CHECK (singleton = 1),
+        head_seq    bigint NOT NULL,
+        head_hash   text    NOT NULL,
+        anchor_seq  bigint NOT NULL,
+        anchor_hash text    NOT NULL
+      );
+      INSERT INTO audit_chain VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000', 0, '0000000000000000000000000000000000000000000000000000000000000000');
+    `,
+  },
 ];
