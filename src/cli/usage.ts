@@ -11,3 +11,7 @@ export const REPLAY_USAGE = `repol replay <webhook.json> --event <name> --facts 
   Replays a saved deployment_protection_rule, pull_request or pull_request_review payload against
   recorded GitHub facts (see docs/check-your-policy.md).
   --config replaces the recorded .repol file with a local one; --now pins "today" for daily limits.`;
+
+export const AUDIT_USAGE = `repol audit verify [--format text|json]
+  Walks the audit trail's hash chain in the server's database (DATABASE_URL, else AUDIT_DB_PATH) and
+  names the first row that was edited, deleted or reordered; exit 0 when every row verifies.`;
