@@ -3,7 +3,9 @@ import pg from "pg";
 import type { AuditPage, AuditQuery, AuditRecord, AuditSummary, NewAuditRecord } from "./record.js";
 import type { AuditStore, AuditStoreOptions } from "./store.js";
 import { encodeCursor, type CursorPosition } from "./cursor.js";
-import { AUDIT_COLUMNS, newRowParams, recordFrom } from "./audit-row.js";
+import { recordFrom } from "./audit-row.js";
+import { insertChainedPostgres, postgresChainRows, postgresChainState, purgeChainPrefixPostgres } from "./postgres-chain.js";
+import { verifyChain, type ChainVerdict } from "./verify-chain.js";
 import {
   countWithEnvironment, cursorOf, NEWEST_FIRST, numberedPlaceholders, pageSize, toStoredTime, whereClause, type EnvironmentCount,
 } from "./audit-filters.js";
@@ -77,17 +79,7 @@ export class PostgresAuditStore implements AuditStore {
   }
 
   async insert(row: NewAuditRecord): Promise<{ inserted: boolean; id: string }> {
-    const { params } = newRowParams(row, this.clock());
-    const inserted = await this.pool.query<{ id: string }>(
-      `INSERT INTO audit_records (${AUDIT_COLUMNS.join(", ")})
-       VALUES (${AUDIT_COLUMNS.map((_, i) => `$${i + 1}`).join(", ")})
-       ON CONFLICT (delivery_id) DO NOTHING RETURNING id`,
-      params,
-    );
-    if (inserted.rows.length === 1) return { inserted: true, id: inserted.rows[0].id };
-    const existing = await this.pool.query<{ id: string }>("SELECT id FROM audit_records WHERE delivery_id = $1", [storableText(row.delivery_id)]);
-    if (existing.rows.length !== 1) throw new Error(`audit insert of delivery ${row.delivery_id} neither inserted nor found a row`);
-    return { inserted: false, id: existing.rows[0].id };
+    return inTransaction(this.pool, (client) => insertChainedPostgres(client, row, this.clock()));
   }
 
   async get(id: string): Promise<AuditRecord | undefined> {
@@ -151,17 +143,31 @@ export class PostgresAuditStore implements AuditStore {
 
   async purgeOlderThan(before: string): Promise<number> {
     const cutoff = toStoredTime(before, "before");
+    // Rows from before the chain (NULL chain_seq) go by age alone; chained ones as a prefix, with an anchor.
+    // Batches keep each transaction (and its locks and WAL volume) small.
+    const batches = [
+      async () =>
+        (await this.pool.query(
+          `DELETE FROM audit_records WHERE id IN
+             (SELECT id FROM audit_records WHERE chain_seq IS NULL AND created_at < $1 ORDER BY created_at LIMIT ${PURGE_BATCH})`,
+          [cutoff],
+        )).rowCount ?? 0,
+      () => inTransaction(this.pool, (client) => purgeChainPrefixPostgres(client, cutoff, PURGE_BATCH)),
+    ];
     let removed = 0;
-    for (;;) {
-      // Batches keep each transaction (and its locks and WAL volume) small.
-      const { rowCount } = await this.pool.query(
-        `DELETE FROM audit_records WHERE id IN
-           (SELECT id FROM audit_records WHERE created_at < $1 ORDER BY created_at LIMIT ${PURGE_BATCH})`,
-        [cutoff],
-      );
-      removed += rowCount ?? 0;
-      if ((rowCount ?? 0) < PURGE_BATCH) return removed;
+    for (const batch of batches) {
+      for (;;) {
+        const changes = await batch();
+        removed += changes;
+        if (changes < PURGE_BATCH) break;
+      }
     }
+    return removed;
+  }
+
+  async verifyChain(): Promise<ChainVerdict> {
+    const state = await postgresChainState(this.pool);
+    return verifyChain(state, postgresChainRows(this.pool, state, this.chunkSize));
   }
 
   async ping(): Promise<void> {

@@ -3,7 +3,9 @@ import Database from "better-sqlite3";
 import type { AuditPage, AuditQuery, AuditRecord, AuditSummary, NewAuditRecord } from "./record.js";
 import type { AuditStore, AuditStoreOptions } from "./store.js";
 import { encodeCursor, type CursorPosition } from "./cursor.js";
-import { AUDIT_COLUMNS, newRowParams, recordFrom } from "./audit-row.js";
+import { recordFromText } from "./chain.js";
+import { insertChainedSqlite, purgeChainPrefixSqlite, sqliteChainRows, sqliteChainState } from "./sqlite-chain.js";
+import { verifyChain, type ChainVerdict } from "./verify-chain.js";
 import { countWithEnvironment, cursorOf, NEWEST_FIRST, pageSize, toStoredTime, whereClause, type EnvironmentCount } from "./audit-filters.js";
 import { assertSupportedSqlite } from "./sqlite-version.js";
 import { pendingMigrations } from "./migrations/migration.js";
@@ -78,15 +80,8 @@ export class SqliteAuditStore implements AuditStore {
   }
 
   async insert(row: NewAuditRecord): Promise<{ inserted: boolean; id: string }> {
-    const { id, params } = newRowParams(row, this.clock());
-    const result = this.statement(
-      `INSERT INTO audit_records (${AUDIT_COLUMNS.join(", ")}) VALUES (${AUDIT_COLUMNS.map(() => "?").join(", ")})
-       ON CONFLICT (delivery_id) DO NOTHING`,
-    ).run(...params);
-    if (result.changes === 1) return { inserted: true, id };
-    const existing = this.statement("SELECT id FROM audit_records WHERE delivery_id = ?").pluck().get(row.delivery_id);
-    if (typeof existing !== "string") throw new Error(`audit insert of delivery ${row.delivery_id} neither inserted nor found a row`);
-    return { inserted: false, id: existing };
+    // IMMEDIATE: the head is read under the write lock, so no other process links to the same one.
+    return this.db.transaction(() => insertChainedSqlite(this.db, row, this.clock())).immediate();
   }
 
   async get(id: string): Promise<AuditRecord | undefined> {
@@ -143,18 +138,31 @@ export class SqliteAuditStore implements AuditStore {
 
   async purgeOlderThan(before: string): Promise<number> {
     const cutoff = toStoredTime(before, "before");
-    const batch = this.statement(
+    // Rows from before the chain (NULL chain_seq) go by age alone; chained ones as a prefix, with an anchor.
+    const unchained = this.statement(
       `DELETE FROM audit_records WHERE id IN
-         (SELECT id FROM audit_records WHERE created_at < ? ORDER BY created_at LIMIT ${PURGE_BATCH})`,
+         (SELECT id FROM audit_records WHERE chain_seq IS NULL AND created_at < ? ORDER BY created_at LIMIT ${PURGE_BATCH})`,
     );
+    const batches = [
+      () => unchained.run(cutoff).changes,
+      () => this.db.transaction(() => purgeChainPrefixSqlite(this.db, cutoff, PURGE_BATCH)).immediate(),
+    ];
     let removed = 0;
-    for (;;) {
-      const { changes } = batch.run(cutoff);
-      removed += changes;
-      if (changes < PURGE_BATCH) return removed;
-      // Small batches, yielding in between, so a large purge never blocks webhook inserts for long.
-      await new Promise((resolve) => setImmediate(resolve));
+    for (const batch of batches) {
+      for (;;) {
+        const changes = batch();
+        removed += changes;
+        if (changes < PURGE_BATCH) break;
+        // Small batches, yielding in between, so a large purge never blocks webhook inserts for long.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     }
+    return removed;
+  }
+
+  async verifyChain(): Promise<ChainVerdict> {
+    const state = sqliteChainState(this.db);
+    return verifyChain(state, sqliteChainRows(this.db, state, this.chunkSize));
   }
 
   /** The connection's durability settings, for start-up logs and tests. */
@@ -181,12 +189,12 @@ export class SqliteAuditStore implements AuditStore {
 
   private page(q: AuditQuery, after: CursorPosition | undefined, limit: number): AuditRecord[] {
     const where = whereClause(q, after);
-    return (this.statement(`SELECT * FROM audit_records ${where.sql} ${NEWEST_FIRST} LIMIT ?`).all(...where.params, limit) as Record<string, unknown>[]).map(decode);
+    return (this.statement(`SELECT * FROM audit_records ${where.sql} ${NEWEST_FIRST} LIMIT ?`).all(...where.params, limit) as Record<string, unknown>[]).map(recordFromText);
   }
 
   private one(sql: string, value: string): AuditRecord | undefined {
     const row = this.statement(sql).get(value) as Record<string, unknown> | undefined;
-    return row ? decode(row) : undefined;
+    return row ? recordFromText(row) : undefined;
   }
 
   private statement(sql: string): Database.Statement {
@@ -198,13 +206,4 @@ export class SqliteAuditStore implements AuditStore {
     }
     return cached;
   }
-}
-
-function decode(row: Record<string, unknown>): AuditRecord {
-  return recordFrom({
-    ...row,
-    violations: JSON.parse(row.violations as string),
-    input: JSON.parse(row.input as string),
-    effect: JSON.parse(row.effect as string),
-  });
 }

@@ -1,6 +1,7 @@
 // The audit store contract. Both adapters (sqlite-store.ts, postgres-store.ts) implement it and
 // are exercised by one shared test suite.
 import type { AuditPage, AuditQuery, AuditRecord, AuditSummary, NewAuditRecord } from "./record.js";
+import type { ChainVerdict } from "./verify-chain.js";
 import type { DeliveryLog, Outbox } from "../durability/work-store.js";
 import type { PolicyBundleStore } from "./policy-bundles.js";
 
@@ -23,8 +24,16 @@ export interface AuditStore {
   summary(window: { since?: string; until?: string }): Promise<AuditSummary>;
   /** Rows matching the filters (limit/cursor ignored). Used e.g. for deployments_today. */
   count(q: AuditQuery): Promise<number>;
-  /** Delete rows created before `before` (ISO 8601). Returns how many were removed. */
+  /**
+   * Delete rows created before `before` (ISO 8601), as a prefix of the chain: it stops at the first
+   * chained row that is newer, and records the last removed row as the anchor. Returns how many were removed.
+   */
   purgeOlderThan(before: string): Promise<number>;
+  /**
+   * Walks the hash chain (chain.ts) from its anchor to its head, one chunk of rows at a time, and
+   * names the first row that breaks it.
+   */
+  verifyChain(): Promise<ChainVerdict>;
   /** Throws when the store cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

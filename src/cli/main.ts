@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// The `repol` command line: check a .repol change before pushing it, evaluate inputs, replay webhooks.
+// The `repol` command line: check a .repol change before pushing it, evaluate inputs, replay webhooks,
+// verify the audit trail.
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { EXIT, UsageError, type CliIo, type ExitCode } from "./cli-io.js";
-import { EVAL_USAGE, REPLAY_USAGE, VALIDATE_USAGE } from "./usage.js";
+import { AUDIT_USAGE, EVAL_USAGE, REPLAY_USAGE, VALIDATE_USAGE } from "./usage.js";
 import { repolVersion } from "./version.js";
 
 type Command = (args: string[], io: CliIo) => Promise<ExitCode>;
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   validate: async () => (await import("./validate-command.js")).validateCommand,
   eval: async () => (await import("./eval-command.js")).evalCommand,
   replay: async () => (await import("./replay-command.js")).replayCommand,
+  audit: async () => (await import("./audit-command.js")).auditCommand,
 };
 
 export const USAGE = `usage: repol <command> [options]    (repol --version prints the version)
@@ -23,7 +25,9 @@ ${EVAL_USAGE}
 
 ${REPLAY_USAGE}
 
-Exit codes: 0 valid / allowed, 1 invalid config / denied / no decision, 2 usage or setup error.`;
+${AUDIT_USAGE}
+
+Exit codes: 0 valid / allowed / chain intact, 1 invalid config / denied / no decision / chain broken, 2 usage or setup error.`;
 
 export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
   const [command, ...args] = argv;

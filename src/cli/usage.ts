@@ -15,3 +15,7 @@ repol replay --audit-id <id> [--format text|json] [--bundle <policy.wasm>]
   Evaluates a recorded decision's stored input again under the policy bundle that made it (kept in
   the audit store: DATABASE_URL, else AUDIT_DB_PATH) and under the current bundle. Exits 0 when the
   recorded policy gives the recorded decision again, 1 when it differs or the row cannot be replayed.`;
+
+export const AUDIT_USAGE = `repol audit verify [--format text|json]
+  Walks the audit trail's hash chain in the server's database (DATABASE_URL, else AUDIT_DB_PATH) and
+  names the first row that was edited, deleted or reordered; exit 0 when every row verifies.`;

@@ -1,7 +1,7 @@
 // The delivery log and the effect outbox on the PostgreSQL pool of the audit store.
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
-import { AUDIT_COLUMNS, newRowParams } from "../audit/audit-row.js";
+import { insertChainedPostgres } from "../audit/postgres-chain.js";
 import type { NewAuditRecord } from "../audit/record.js";
 import type { EffectOutcome } from "../domain/effect-outcome.js";
 import { storableColumn, storableText } from "../audit/storable-text.js";
@@ -116,17 +116,9 @@ export function postgresOutbox(pool: pg.Pool, clock: Clock): Outbox {
         const target = effect.target ?? null;
         // Replicas recording for one target take turns, so each sees the effect it supersedes.
         if (target !== null) await client.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [TARGET_LOCKS, target]);
-        const { params } = newRowParams(row, now);
-        const inserted = await client.query<{ id: string }>(
-          `INSERT INTO audit_records (${AUDIT_COLUMNS.join(", ")}) VALUES (${AUDIT_COLUMNS.map((_, i) => `$${i + 1}`).join(", ")})
-           ON CONFLICT (delivery_id) DO NOTHING RETURNING id`,
-          params,
-        );
-        if (inserted.rows.length !== 1) {
-          const existing = await client.query<{ id: string }>("SELECT id FROM audit_records WHERE delivery_id = $1", [storableText(row.delivery_id)]);
-          return { inserted: false, auditId: existing.rows[0]!.id, effect: null };
-        }
-        const auditId = inserted.rows[0]!.id;
+        const recorded = await insertChainedPostgres(client, row, now);
+        if (!recorded.inserted) return { inserted: false, auditId: recorded.id, effect: null };
+        const auditId = recorded.id;
         let busy = false;
         if (target !== null) {
           await supersedeOlder(client, target, auditId, effect.kind);

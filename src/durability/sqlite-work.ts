@@ -1,7 +1,7 @@
 // The delivery log and the effect outbox on the SQLite connection of the audit store.
 import { randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
-import { AUDIT_COLUMNS, newRowParams } from "../audit/audit-row.js";
+import { insertChainedSqlite } from "../audit/sqlite-chain.js";
 import type { NewAuditRecord } from "../audit/record.js";
 import type { EffectOutcome } from "../domain/effect-outcome.js";
 import { storableColumn, storableText } from "../audit/storable-text.js";
@@ -94,14 +94,9 @@ export function sqliteOutbox(db: Database.Database, clock: Clock, group: GroupCo
     recordWithEffect(row: NewAuditRecord, effect: NewEffect, claimForMs: number): Promise<RecordedDecision> {
       return group.write((): RecordedDecision => {
         const now = clock();
-        const { id: auditId, params } = newRowParams(row, now);
-        const inserted = db
-          .prepare(`INSERT INTO audit_records (${AUDIT_COLUMNS.join(", ")}) VALUES (${AUDIT_COLUMNS.map(() => "?").join(", ")}) ON CONFLICT (delivery_id) DO NOTHING`)
-          .run(...params);
-        if (inserted.changes !== 1) {
-          const existing = db.prepare("SELECT id FROM audit_records WHERE delivery_id = ?").pluck().get(storableText(row.delivery_id)) as string;
-          return { inserted: false, auditId: existing, effect: null };
-        }
+        const recorded = insertChainedSqlite(db, row, now);
+        if (!recorded.inserted) return { inserted: false, auditId: recorded.id, effect: null };
+        const auditId = recorded.id;
         const target = effect.target ?? null;
         if (target !== null) supersedeOlder(db, target, auditId, effect.kind);
         const busy = target !== null && db.prepare("SELECT 1 FROM outbox WHERE target = ? AND leased_until > ?").get(target, now.toISOString()) !== undefined;

@@ -1,4 +1,4 @@
-// GET /audit, /audit/summary, /audit/export and /audit/:id, POST /audit/:id/replay — the audit trail over HTTP (docs/openapi.yaml).
+// GET /audit, /audit/summary, /audit/export, /audit/verify and /audit/:id, POST /audit/:id/replay — the audit trail over HTTP (docs/openapi.yaml).
 import { Router, type Response } from "express";
 import type { AuditStore } from "../audit/store.js";
 import type { PolicyEngine } from "../policy/engine-types.js";
@@ -62,6 +62,11 @@ export function auditRouter({ store, token, onExportError = reportExportError, l
       onExportError(error as Error);
       res.destroy(error as Error);
     }
+  });
+
+  router.get("/verify", async (_req, res) => {
+    // A broken chain is an answer, not a server error: 200 with ok false and the first broken row.
+    res.json(await store.verifyChain());
   });
 
   router.get("/:id", async (req, res) => {

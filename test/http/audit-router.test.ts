@@ -354,7 +354,7 @@ describe("in repol's server", () => {
 describe("docs/openapi.yaml", () => {
   it("documents exactly the audit routes this router serves", () => {
     const auditPaths = Object.keys(openapi.doc.paths).filter((path) => path.startsWith("/audit"));
-    expect(auditPaths.sort()).toEqual(["/audit", "/audit/export", "/audit/summary", "/audit/{id}", "/audit/{id}/replay"]);
+    expect(auditPaths.sort()).toEqual(["/audit", "/audit/export", "/audit/summary", "/audit/verify", "/audit/{id}", "/audit/{id}/replay"]);
     expect(openapi.doc.openapi).toMatch(/^3\.1\./);
   });
 });
@@ -372,6 +372,7 @@ function storeFacade(real: AuditStore): AuditStore {
     summary: (w) => real.summary(w),
     count: (q) => real.count(q),
     purgeOlderThan: (before) => real.purgeOlderThan(before),
+    verifyChain: () => real.verifyChain(),
     ping: () => real.ping(),
     close: () => real.close(),
   };

@@ -100,6 +100,25 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 5,
+    name: "audit_hash_chain",
+    // The chain (src/audit/chain.ts) starts after the rows already stored: they keep a NULL chain_seq
+    // and are not covered. audit_chain is its one row: the head every insert moves (and locks), and
+    // the anchor retention moves when it purges a prefix.
+    sql: `
+      ALTER TABLE audit_records ADD COLUMN chain_seq bigint, ADD COLUMN prev_hash text, ADD COLUMN row_hash text;
+      CREATE UNIQUE INDEX audit_by_chain_seq ON audit_records (chain_seq);
+      CREATE TABLE audit_chain (
+        singleton   bigint NOT NULL PRIMARY KEY CHECK (singleton = 1),
+        head_seq    bigint NOT NULL,
+        head_hash   text    NOT NULL,
+        anchor_seq  bigint NOT NULL,
+        anchor_hash text    NOT NULL
+      );
+      INSERT INTO audit_chain VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000', 0, '0000000000000000000000000000000000000000000000000000000000000000');
+    `,
+  },
+  {
+    version: 6,
     name: "policy_bundles",
     // Compiled policy bundles by sha256, so a row's bundle_digest can be loaded again to replay it.
     // No foreign key from audit_records: rows recorded before this table have digests it lacks.

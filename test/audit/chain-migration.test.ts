@@ -1,0 +1,45 @@
+// Migration 5 starts the hash chain after the rows already stored: they stay readable and purgeable,
+// are not covered by verification, and do not break it.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, expect, it } from "vitest";
+import { AUDIT_COLUMNS, newRowParams } from "../../src/audit/audit-row.js";
+import { SQLITE_MIGRATIONS } from "../../src/audit/migrations/sqlite.js";
+import { openSqliteStore } from "../../src/audit/sqlite-store.js";
+import { auditRow } from "./fixtures.js";
+
+let dir: string | undefined;
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+it("chains only rows written after migration 5, keeping older ones readable and purgeable by age", async () => {
+  dir = mkdtempSync(join(tmpdir(), "repol-chain-migrate-"));
+  const path = join(dir, "audit.db");
+  const old = new Database(path);
+  old.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+  for (const migration of SQLITE_MIGRATIONS.filter((m) => m.version < 5)) {
+    old.exec(migration.sql);
+    old.prepare("INSERT INTO schema_migrations VALUES (?, ?, ?)").run(migration.version, migration.name, "2025-01-01T00:00:00.000Z");
+  }
+  const legacy = newRowParams(auditRow({ delivery_id: "before-the-chain" }), new Date("2025-01-02T00:00:00.000Z"));
+  old.prepare(`INSERT INTO audit_records (${AUDIT_COLUMNS.join(", ")}) VALUES (${AUDIT_COLUMNS.map(() => "?").join(", ")})`).run(...legacy.params);
+  old.close();
+
+  const store = openSqliteStore(path, { clock: () => new Date("2025-03-01T00:00:00.000Z") });
+  try {
+    await store.migrate();
+    await store.insert(auditRow({ delivery_id: "after-1" }));
+    await store.insert(auditRow({ delivery_id: "after-2" }));
+    expect((await store.get(legacy.id))?.delivery_id).toBe("before-the-chain");
+    expect(await store.verifyChain()).toEqual({ ok: true, rows: 2, anchor_seq: 0 });
+    expect(await store.purgeOlderThan("2025-02-01T00:00:00.000Z")).toBe(1);
+    expect(await store.count({})).toBe(2);
+    expect(await store.verifyChain()).toEqual({ ok: true, rows: 2, anchor_seq: 0 });
+  } finally {
+    await store.close();
+  }
+});
