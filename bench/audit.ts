@@ -63,7 +63,10 @@ function syntheticRow(i: number): NewAuditRecord {
       repository: { full_name: repository, default_branch: "main", visibility: "private" },
       environment: environment && { name: environment, rules: { approvals_required: 2, allowed_branches: ["main", "release/*"] } },
       approvals: [pick(actors), pick(actors)],
-      checks: [{ name: "build", conclusion: "success" }, { name: "test", conclusion: decision === "allow" ? "success" : "failure" }],
+      checks: [
+        { name: "build", conclusion: "success" },
+        { name: "test", conclusion: decision === "allow" ? "success" : "failure" },
+      ],
       commits: [{ sha: sha(), verified: true, author: pick(actors) }],
       window: { timezone: "Europe/Berlin", days: ["mon", "tue", "wed", "thu"], from: "08:00", to: "17:00" },
     },
@@ -124,7 +127,7 @@ async function timeRequests(base: string, paths: () => string, requests = REQUES
 function planOf(path: string, q: AuditQuery): string {
   const db = new Database(path, { readonly: true });
   const where = whereClause(q);
-  const plan = (db.prepare(`EXPLAIN QUERY PLAN SELECT * FROM audit_records ${where.sql} ${NEWEST_FIRST} LIMIT 51`).all(...where.params) as { detail: string }[]);
+  const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT * FROM audit_records ${where.sql} ${NEWEST_FIRST} LIMIT 51`).all(...where.params) as { detail: string }[];
   db.close();
   return plan.map((p) => p.detail).join("; ");
 }
@@ -163,7 +166,10 @@ async function main(): Promise<void> {
       results.push({ scenario: name, "median ms": median.toFixed(2), "p95 ms": p95.toFixed(2), "rows/page": Math.round(rows), plan: planOf(path, q) });
     }
     const summaries = [];
-    for (const [name, path] of [["summary, last 7 days", `/audit/summary?since=${new Date(now - 7 * 86_400_000).toISOString()}`], ["summary, whole trail", "/audit/summary"]]) {
+    for (const [name, path] of [
+      ["summary, last 7 days", `/audit/summary?since=${new Date(now - 7 * 86_400_000).toISOString()}`],
+      ["summary, whole trail", "/audit/summary"],
+    ]) {
       const { median, p95 } = await timeRequests(base, () => path, 10);
       summaries.push(`${name}: median ${median.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms`);
     }
@@ -174,12 +180,16 @@ async function main(): Promise<void> {
     server.close();
     await store.close();
 
-    console.log(`\nSQLite audit store, ${ROWS.toLocaleString("en")} rows, file ${(statSync(path).size / 2 ** 20).toFixed(0)} MiB, ${REQUESTS} requests per scenario over HTTP on 127.0.0.1`);
+    console.log(
+      `\nSQLite audit store, ${ROWS.toLocaleString("en")} rows, file ${(statSync(path).size / 2 ** 20).toFixed(0)} MiB, ${REQUESTS} requests per scenario over HTTP on 127.0.0.1`,
+    );
     console.table(results.map(({ plan: _plan, ...row }) => row));
     console.log(`bulk insert (10,000-row transactions, database time only): ${Math.round(bulkRate).toLocaleString("en")} rows/s`);
     console.log(`single-row insert (store.insert, one fsync'd transaction each): ${Math.round(singleRate).toLocaleString("en")} rows/s`);
     for (const line of summaries) console.log(line);
-    console.log(`export (NDJSON, one repository): ${exportedRows.toLocaleString("en")} rows in ${exportSeconds.toFixed(2)} s = ${Math.round(exportedRows / exportSeconds).toLocaleString("en")} rows/s`);
+    console.log(
+      `export (NDJSON, one repository): ${exportedRows.toLocaleString("en")} rows in ${exportSeconds.toFixed(2)} s = ${Math.round(exportedRows / exportSeconds).toLocaleString("en")} rows/s`,
+    );
     console.log("\nquery plans:");
     for (const r of results) console.log(`  ${r.scenario}: ${r.plan}`);
     const worst = Math.max(...results.map((r) => Number(r["p95 ms"])));

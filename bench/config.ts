@@ -32,11 +32,28 @@ const hostile: Array<[string, string]> = [
   ["`- ` ×131072 (nesting guard)", fill("- ")],
   ["shallow flow lists (token cap)", fill("[[1]],", "policy: [")],
   ["unknown keys, one per line (token cap)", linesUpTo((i) => `  key_${i}: value`, "policy:")],
-  ["3,300 unknown keys, just under the token cap", Array.from({ length: 3300 }, (_, i) => `  key_${i}: value`).join("\n").replace(/^/, "policy:\n")],
+  [
+    "3,300 unknown keys, just under the token cap",
+    Array.from({ length: 3300 }, (_, i) => `  key_${i}: value`)
+      .join("\n")
+      .replace(/^/, "policy:\n"),
+  ],
   ["environments in flow style (token cap)", linesUpTo((i) => `    env-${i}: {rules: {}}`, "policy:\n  version: 1\n  environments:")],
   ["blank lines (token cap)", fill("\n")],
   ["one 256 KiB scalar (schema error)", fill("x", "policy: ")],
-  ["billion laughs (expansion cap)", linesUpTo((i) => (i === 0 ? "l0: &l0 [x, x, x, x, x, x, x, x, x, x]" : `l${i}: &l${i} [${Array(10).fill(`*l${i - 1}`).join(", ")}]`)).split("\n").slice(0, 10).join("\n")],
+  [
+    "billion laughs (expansion cap)",
+    linesUpTo((i) =>
+      i === 0
+        ? "l0: &l0 [x, x, x, x, x, x, x, x, x, x]"
+        : `l${i}: &l${i} [${Array(10)
+            .fill(`*l${i - 1}`)
+            .join(", ")}]`,
+    )
+      .split("\n")
+      .slice(0, 10)
+      .join("\n"),
+  ],
   ["anchors on every item (anchor cap)", fill("&a ", "x: ")],
   ["comment only (empty file)", fill("#")],
 ];
@@ -66,5 +83,7 @@ for (const [name, kind, text] of typical) {
 console.log(`hostile files, ${HOSTILE_RUNS} runs each:`);
 for (const [name, text] of hostile) {
   const { median, max, cpu, ok } = timings("deploy", text, HOSTILE_RUNS);
-  console.log(`  ${name.padEnd(46)} ${String(text.length).padStart(7)} B  median ${ms(median)}  max ${ms(max)}  cpu/run ${ms(cpu)}  ${ok ? "ACCEPTED" : "refused"}`);
+  console.log(
+    `  ${name.padEnd(46)} ${String(text.length).padStart(7)} B  median ${ms(median)}  max ${ms(max)}  cpu/run ${ms(cpu)}  ${ok ? "ACCEPTED" : "refused"}`,
+  );
 }

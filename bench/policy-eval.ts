@@ -42,7 +42,11 @@ function rulesOf(policy: PolicyName): string[] {
 /** JSON with arrays in a canonical order: OPA and WASM may list a set's members differently. */
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).sort().join(",")}]`;
-  if (value !== null && typeof value === "object") return `{${Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`).join(",")}}`;
+  if (value !== null && typeof value === "object")
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`)
+      .join(",")}}`;
   return JSON.stringify(value);
 }
 
@@ -99,7 +103,9 @@ try {
       wasm.push(w);
       remote.push(r);
     }
-    const same = rules.every((rule, i) => canonical(answers[i]) === canonical((raw.evaluate(doc, `github/${policy}/${rule}`) as { result: unknown }[])[0]?.result));
+    const same = rules.every(
+      (rule, i) => canonical(answers[i]) === canonical((raw.evaluate(doc, `github/${policy}/${rule}`) as { result: unknown }[])[0]?.result),
+    );
     const caseFloor = floorOf(raw, policy, rules, doc);
     if (caseFloor.median < floor.median) floor = { ...caseFloor, rule: `github/${policy}/${caseFloor.rule}`, input: name };
     const [w, r] = [summarize(wasm), summarize(remote)];
@@ -128,6 +134,11 @@ report({
       result: `${low.toFixed(1)}–${high.toFixed(1)}× over ${cases.length} inputs${rows.some((row) => row["same results"] !== "yes") ? " (RESULTS DIFFER)" : ""}`,
       met: low >= 20 && rows.every((row) => row["same results"] === "yes"),
     },
-    { figure: "Evaluation floor: one opa-wasm evaluate() of one entrypoint, input pre-encoded", goal: "-", result: `${(floor.median * 1000).toFixed(0)} µs (${floor.rule}, ${floor.input})`, met: null },
+    {
+      figure: "Evaluation floor: one opa-wasm evaluate() of one entrypoint, input pre-encoded",
+      goal: "-",
+      result: `${(floor.median * 1000).toFixed(0)} µs (${floor.rule}, ${floor.input})`,
+      met: null,
+    },
   ],
 });

@@ -10,13 +10,26 @@ import { fileURLToPath } from "node:url";
 import { printReports, readReports } from "./lib/results.js";
 
 const BENCHES: { name: string; file: string; what: string; byDefault: boolean }[] = [
-  { name: "policy-eval", file: "policy-eval.ts", what: "policy evaluation: WASM in this process against an OPA server on 127.0.0.1, interleaved", byDefault: true },
-  { name: "end-to-end", file: "end-to-end.ts", what: "repol as its own process against a fake GitHub in another: calls per event, decisions, intake, memory", byDefault: true },
+  {
+    name: "policy-eval",
+    file: "policy-eval.ts",
+    what: "policy evaluation: WASM in this process against an OPA server on 127.0.0.1, interleaved",
+    byDefault: true,
+  },
+  {
+    name: "end-to-end",
+    file: "end-to-end.ts",
+    what: "repol as its own process against a fake GitHub in another: calls per event, decisions, intake, memory",
+    byDefault: true,
+  },
   { name: "config", file: "config.ts", what: "parsing and validating .repol files, typical and hostile", byDefault: false },
   { name: "audit", file: "audit.ts", what: "audit trail queries and inserts on a large SQLite store", byDefault: false },
 ];
 
-const only = (process.env.BENCH_ONLY ?? "").split(",").map((name) => name.trim()).filter(Boolean);
+const only = (process.env.BENCH_ONLY ?? "")
+  .split(",")
+  .map((name) => name.trim())
+  .filter(Boolean);
 const unknown = only.filter((name) => !BENCHES.some((bench) => bench.name === name));
 if (unknown.length > 0) {
   console.error(`unknown bench ${unknown.join(", ")}; choose from ${BENCHES.map((bench) => bench.name).join(", ")}`);
@@ -27,7 +40,9 @@ const cpu = cpus();
 console.log(`repol benchmarks — ${new Date().toISOString()}`);
 console.log(
   `machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? "unknown CPU"}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${platform()} ${release()}, Node ${process.version}; ` +
-    `load average at start ${loadavg().map((load) => load.toFixed(1)).join(" ")}`,
+    `load average at start ${loadavg()
+      .map((load) => load.toFixed(1))
+      .join(" ")}`,
 );
 
 const dir = mkdtempSync(join(tmpdir(), "repol-bench-results-"));
@@ -48,7 +63,11 @@ for (const bench of BENCHES.filter((b) => (only.length === 0 ? b.byDefault : onl
 const reports = readReports(resultsFile);
 rmSync(dir, { recursive: true, force: true });
 if (reports.length > 0) {
-  console.log(`\nrepol against its goals (issue 11), ${((Date.now() - started) / 1000).toFixed(0)} s; load average now ${loadavg().map((load) => load.toFixed(1)).join(" ")}:`);
+  console.log(
+    `\nrepol against its goals (issue 11), ${((Date.now() - started) / 1000).toFixed(0)} s; load average now ${loadavg()
+      .map((load) => load.toFixed(1))
+      .join(" ")}:`,
+  );
   printReports(reports);
 }
 if (failed.length > 0) {

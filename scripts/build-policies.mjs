@@ -60,15 +60,12 @@ export async function buildPolicies({ force = false, root = repoRoot, log = (lin
     runOpa(
       opa,
       root,
-      [
-        "build", "-t", "wasm", "--capabilities", capabilitiesPath, "-o", bundlePath,
-        ...ENTRYPOINTS.flatMap((entrypoint) => ["-e", entrypoint]),
-        ...sourceNames,
-      ],
+      ["build", "-t", "wasm", "--capabilities", capabilitiesPath, "-o", bundlePath, ...ENTRYPOINTS.flatMap((entrypoint) => ["-e", entrypoint]), ...sourceNames],
       'opa build -t wasm (an "undefined function" error names a builtin the WASM target cannot run)',
     );
     const wasm = fileFromTarGz(readFileSync(bundlePath), "policy.wasm");
-    if (wasm.includes(join(root, "policies"))) throw new Error(`build-policies: policy.wasm embeds the checkout path ${root}; its digest would differ per folder`);
+    if (wasm.includes(join(root, "policies")))
+      throw new Error(`build-policies: policy.wasm embeds the checkout path ${root}; its digest would differ per folder`);
     await assertEntrypoints(wasm);
 
     const manifest = {
@@ -145,13 +142,17 @@ export function fileFromTarGz(gz, wanted) {
   for (let offset = 0; offset + 512 <= tar.length; ) {
     const header = tar.subarray(offset, offset + 512);
     if (header.every((byte) => byte === 0)) break;
-    const field = (start, length) => header.subarray(start, start + length).toString("utf8").replace(/\0.*$/s, "");
+    const field = (start, length) =>
+      header
+        .subarray(start, start + length)
+        .toString("utf8")
+        .replace(/\0.*$/s, "");
     const size = parseInt(field(124, 12).trim() || "0", 8);
     const type = field(156, 1) || "0";
     const prefix = field(345, 155);
     const name = paxPath ?? (prefix ? `${prefix}/${field(0, 100)}` : field(0, 100));
     const body = tar.subarray(offset + 512, offset + 512 + size);
-    paxPath = type === "x" ? /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString("utf8"))?.[1] ?? null : null;
+    paxPath = type === "x" ? (/(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString("utf8"))?.[1] ?? null) : null;
     if ((type === "0" || type === "7") && name.replace(/^(\.?\/)+/, "") === wanted) return Buffer.from(body);
     offset += 512 + Math.ceil(size / 512) * 512;
   }

@@ -148,6 +148,7 @@ the repository when none is given). Reads GITHUB_TOKEN (or GH_TOKEN): a token of
 The App id defaults to APP_ID from the environment or .env. GHE_HOST selects GitHub Enterprise Server.`;
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  // biome-ignore lint/suspicious/noImplicitAnyLet: parseArgs types its result from the options given inside the try
   let parsed;
   try {
     parsed = parseArgs({

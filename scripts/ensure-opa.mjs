@@ -33,9 +33,7 @@ export function ensureOpa({ log = (line) => console.error(line) } = {}) {
   installWithGo(log);
   const installed = versionOf(localOpa);
   if (installed !== OPA_VERSION) {
-    throw new Error(
-      `ensure-opa: go install finished but ${localOpa} reports ${installed ? `v${installed}` : "no version"}, expected v${OPA_VERSION}`,
-    );
+    throw new Error(`ensure-opa: go install finished but ${localOpa} reports ${installed ? `v${installed}` : "no version"}, expected v${OPA_VERSION}`);
   }
   return localOpa;
 }

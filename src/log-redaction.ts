@@ -120,7 +120,10 @@ function privateKeyParts(key: string | undefined): string[] {
   if (!key) return [];
   // Probot accepts the key with "\n" written literally (one-line environment variables).
   const pem = key.replace(/\\n/g, "\n");
-  const lines = pem.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length >= 16 && !line.startsWith("-----"));
+  const lines = pem
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line.length >= 16 && !line.startsWith("-----"));
   return [key, pem, ...lines];
 }
 

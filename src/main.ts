@@ -32,7 +32,9 @@ async function main(): Promise<void> {
     const setup = await runSetupMode();
     console.info(`repol has no GitHub App credentials yet: open ${setup.url} to register the App`);
     if (!setup.webhook.relayed) {
-      console.info(`no smee channel (WEBHOOK_PROXY_URL): the App's webhook URL would be ${setup.webhook.url}, which GitHub cannot reach; the page says what to do`);
+      console.info(
+        `no smee channel (WEBHOOK_PROXY_URL): the App's webhook URL would be ${setup.webhook.url}, which GitHub cannot reach; the page says what to do`,
+      );
     }
     return;
   }

@@ -98,7 +98,9 @@ function publicUrlFrom(env: NodeJS.ProcessEnv): string | null {
   if (!raw) return null;
   const url = URL.canParse(raw) ? new URL(raw) : null;
   if (!url || !/^https?:$/.test(url.protocol) || url.username || url.password || url.search || url.hash) {
-    throw new Error(`PUBLIC_URL must be the http(s) address people open repol at, such as https://repol.example.com, without credentials, query or fragment; got "${raw}"`);
+    throw new Error(
+      `PUBLIC_URL must be the http(s) address people open repol at, such as https://repol.example.com, without credentials, query or fragment; got "${raw}"`,
+    );
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }

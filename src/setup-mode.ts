@@ -93,19 +93,27 @@ export async function runSetupMode(processEnv: NodeJS.ProcessEnv = process.env, 
       return void res.status(403).type("html").send(messagePage("Refused", "The form was not sent from this setup page."));
     }
     const { appId, webhook_secret: secret, pem } = (req.body ?? {}) as Record<string, string | undefined>;
-    const problem = !appId || !/^\d+$/.test(appId.trim())
-      ? "The App ID is a number, shown on the App's settings page."
-      : !secret?.trim()
-        ? "The webhook secret is required: it is how repol knows a webhook comes from GitHub."
-        : !pem || !looksLikePrivateKey(pem)
-          ? "The private key must be the whole .pem file, from -----BEGIN to -----END."
-          : null;
-    if (problem) return void res.status(400).type("html").send(importPage(`${github}/settings/apps`, webhookFor(baseUrlOf(req)), problem));
+    const problem =
+      !appId || !/^\d+$/.test(appId.trim())
+        ? "The App ID is a number, shown on the App's settings page."
+        : !secret?.trim()
+          ? "The webhook secret is required: it is how repol knows a webhook comes from GitHub."
+          : !pem || !looksLikePrivateKey(pem)
+            ? "The private key must be the whole .pem file, from -----BEGIN to -----END."
+            : null;
+    if (problem)
+      return void res
+        .status(400)
+        .type("html")
+        .send(importPage(`${github}/settings/apps`, webhookFor(baseUrlOf(req)), problem));
     updateDotEnv(dotEnvPath, { APP_ID: appId!.trim(), PRIVATE_KEY: pem!.trim().replace(/\r\n/g, "\n"), WEBHOOK_SECRET: secret!.trim() });
     res.type("html").send(messagePage("Saved to .env", "Stop repol (Ctrl-C) and run npm start again: it now serves webhooks."));
   });
   app.use(((error, _req, res, _next) => {
-    res.status(500).type("html").send(messagePage("Setup failed", error instanceof Error ? error.message : String(error)));
+    res
+      .status(500)
+      .type("html")
+      .send(messagePage("Setup failed", error instanceof Error ? error.message : String(error)));
   }) as express.ErrorRequestHandler);
 
   const server: Server = app.listen(Number(env.PORT || 3000), env.HOST || "localhost");

@@ -100,7 +100,8 @@ export function localWebhookUrl(host: string, port: number, path: string): strin
 
 /** smee-client's own lines, minus its connection errors and closes: the retry loop reports those, once each. */
 function smeeLogger(log: Pick<Log, "info" | "warn">) {
-  const connectionNoise = (parts: unknown[]) => typeof parts[0] === "string" && /^(Error in connection|Connection closed|Connection to .* timed out)/.test(parts[0]);
+  const connectionNoise = (parts: unknown[]) =>
+    typeof parts[0] === "string" && /^(Error in connection|Connection closed|Connection to .* timed out)/.test(parts[0]);
   return {
     info: (...parts: unknown[]) => {
       if (!connectionNoise(parts)) log.info(`webhook relay: ${parts.map(String).join(" ")}`);

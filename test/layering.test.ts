@@ -32,7 +32,11 @@ describe("layering", () => {
   it("keeps the decision core and the domain types free of Probot, Octokit, express and database drivers, however indirectly", () => {
     const offenders = [...filesUnder("core"), ...filesUnder("domain")]
       .flatMap((file) => [...reachable(file)])
-      .flatMap((file) => importsOf(file).filter((s) => FRAMEWORKS.test(s)).map((s) => `${relative(src, file)} → ${s}`));
+      .flatMap((file) =>
+        importsOf(file)
+          .filter((s) => FRAMEWORKS.test(s))
+          .map((s) => `${relative(src, file)} → ${s}`),
+      );
     expect([...new Set(offenders)]).toEqual([]);
   });
 

@@ -30,7 +30,7 @@ describe("redactSecrets", () => {
 
   it.each([
     ["the configured value itself", "webhook secret is hunter2-but-longer", ["hunter2-but-longer"], "hunter2-but-longer"],
-    ["a value with quotes and backslashes, as JSON writes it", JSON.stringify({ msg: 'x "q\\uote"-secret y' }), ['"q\\uote"-secret'], 'q\\\\uote'],
+    ["a value with quotes and backslashes, as JSON writes it", JSON.stringify({ msg: 'x "q\\uote"-secret y' }), ['"q\\uote"-secret'], "q\\\\uote"],
     ["the longer of two overlapping values whole", "abcdefghij-klmnop", ["abcdefghij", "abcdefghij-klmnop"], "klmnop"],
   ])("removes %s", (_label, line, secrets, leaked) => {
     expect(redactSecrets(line, secrets)).not.toContain(leaked);
@@ -57,7 +57,17 @@ describe("secretsFromEnv", () => {
       WEBHOOK_PROXY_URL: "https://smee.io/AbCdEfGh12345",
       LOG_LEVEL: "debug",
     });
-    expect(secrets).toEqual(expect.arrayContaining(["webhook-secret-value", "audit-token-value", "db@password", "client-secret-value", "https://smee.io/AbCdEfGh12345", keyLine, pem]));
+    expect(secrets).toEqual(
+      expect.arrayContaining([
+        "webhook-secret-value",
+        "audit-token-value",
+        "db@password",
+        "client-secret-value",
+        "https://smee.io/AbCdEfGh12345",
+        keyLine,
+        pem,
+      ]),
+    );
     expect(secrets).not.toContain("debug");
   });
 
@@ -79,7 +89,10 @@ describe("secretsFromEnv", () => {
 describe("createRepolLogger", () => {
   async function capture(log: (logger: Awaited<ReturnType<typeof createRepolLogger>>) => void) {
     const lines: string[] = [];
-    const logger = await createRepolLogger({ env: { WEBHOOK_SECRET: "the-webhook-secret", LOG_LEVEL: "trace" }, destination: { write: (line) => void lines.push(line) } });
+    const logger = await createRepolLogger({
+      env: { WEBHOOK_SECRET: "the-webhook-secret", LOG_LEVEL: "trace" },
+      destination: { write: (line) => void lines.push(line) },
+    });
     log(logger);
     return lines.join("");
   }

@@ -46,7 +46,8 @@ describe("runSetupMode", () => {
     workdir = mkdtempSync(join(tmpdir(), "repol-setup-"));
     for (const file of ["app.yml", "package.json"]) copyFileSync(join(repoRoot, file), join(workdir, file));
     process.chdir(workdir);
-    for (const name of ["APP_ID", "PRIVATE_KEY", "PRIVATE_KEY_PATH", "WEBHOOK_SECRET", "GHE_HOST", "GH_ORG", "NODE_ENV", "HOST", "NO_SMEE_SETUP"]) delete process.env[name];
+    for (const name of ["APP_ID", "PRIVATE_KEY", "PRIVATE_KEY_PATH", "WEBHOOK_SECRET", "GHE_HOST", "GH_ORG", "NODE_ENV", "HOST", "NO_SMEE_SETUP"])
+      delete process.env[name];
     process.env.PORT = String(await freePort());
     process.env.HOST = "127.0.0.1";
     process.env.LOG_LEVEL = "silent";
@@ -92,17 +93,15 @@ describe("runSetupMode", () => {
 
   it("registers the App from GitHub's code and writes its credentials to .env", async () => {
     const pem = testAppPrivateKey();
-    const conversion = nock("https://api.github.com")
-      .post("/app-manifests/the-code/conversions")
-      .reply(201, {
-        id: 424242,
-        slug: "repol",
-        html_url: "https://github.com/apps/repol",
-        client_id: "Iv1.abc",
-        client_secret: "client-secret",
-        webhook_secret: "hook-secret",
-        pem,
-      });
+    const conversion = nock("https://api.github.com").post("/app-manifests/the-code/conversions").reply(201, {
+      id: 424242,
+      slug: "repol",
+      html_url: "https://github.com/apps/repol",
+      client_id: "Iv1.abc",
+      client_secret: "client-secret",
+      webhook_secret: "hook-secret",
+      pem,
+    });
     setup = await runSetupMode();
 
     const done = await fetch(`${setup.url}/probot/setup?code=the-code`, { redirect: "manual" });
@@ -158,7 +157,11 @@ describe("runSetupMode", () => {
     const importHtml = await (await fetch(`${setup.url}/probot/import`)).text();
     expect(importHtml).toContain("set its Webhook URL to <code>https://smee.io/repol-test-channel</code>");
     const form = (fields: Record<string, string>, origin = setup!.url) =>
-      fetch(`${setup!.url}/probot/import`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin }, body: new URLSearchParams(fields) });
+      fetch(`${setup!.url}/probot/import`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", origin },
+        body: new URLSearchParams(fields),
+      });
 
     const badKey = await form({ appId: "12", webhook_secret: "s", pem: "not a key" });
     expect(badKey.status).toBe(400);
@@ -169,7 +172,11 @@ describe("runSetupMode", () => {
     const saved = await form({ appId: "12", webhook_secret: "hook-secret", pem: testAppPrivateKey() });
     expect(saved.status).toBe(200);
     expect(statSync(join(workdir, ".env")).mode & 0o777).toBe(0o600);
-    expect(parseEnv(readFileSync(join(workdir, ".env"), "utf8"))).toEqual({ APP_ID: "12", WEBHOOK_SECRET: "hook-secret", PRIVATE_KEY: testAppPrivateKey().trim() });
+    expect(parseEnv(readFileSync(join(workdir, ".env"), "utf8"))).toEqual({
+      APP_ID: "12",
+      WEBHOOK_SECRET: "hook-secret",
+      PRIVATE_KEY: testAppPrivateKey().trim(),
+    });
   });
 
   it("answers 502 and writes nothing when GitHub refuses the registration code", async () => {

@@ -90,7 +90,10 @@ describe("repol's process", () => {
   it("refuses to start on 0.0.0.0 without WEBHOOK_SECRET, in one line", async () => {
     const running = startRepolProcess(env({ PRIVATE_KEY: testAppPrivateKey(), HOST: "0.0.0.0" }));
     expect(await running.exited).toBe(1);
-    const refusal = running.output().split("\n").filter((line) => line.includes("repol failed to start"));
+    const refusal = running
+      .output()
+      .split("\n")
+      .filter((line) => line.includes("repol failed to start"));
     expect(refusal).toEqual([expect.stringMatching(/^repol failed to start: WEBHOOK_SECRET is not set, and HOST=0\.0\.0\.0 lets other machines reach repol/)]);
     expect(running.output()).not.toContain("listening");
   });
@@ -98,7 +101,9 @@ describe("repol's process", () => {
   it("says which key file is missing instead of 'privateKey option is required'", async () => {
     const running = startRepolProcess(env({ PRIVATE_KEY_PATH: join(dir, "gone.pem"), WEBHOOK_SECRET: "a-real-secret-value" }));
     expect(await running.exited).toBe(1);
-    expect(running.output()).toContain(`repol failed to start: PRIVATE_KEY_PATH is "${join(dir, "gone.pem")}", but the file ${join(dir, "gone.pem")} does not exist`);
+    expect(running.output()).toContain(
+      `repol failed to start: PRIVATE_KEY_PATH is "${join(dir, "gone.pem")}", but the file ${join(dir, "gone.pem")} does not exist`,
+    );
     expect(running.output()).not.toContain("privateKey option is required");
   });
 

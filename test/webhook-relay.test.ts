@@ -67,7 +67,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await relay?.stop();
-  listeners.forEach((listener) => listener.end());
+  for (const listener of listeners) listener.end();
   await new Promise((resolve) => channel?.close(resolve));
   await repol?.close();
   await store?.close();
@@ -99,7 +99,13 @@ describe("createWebhookRelay", () => {
 
   it("relays a forged delivery too, which repol then rejects on its signature", async () => {
     const before = handled.length;
-    publish({ "x-github-event": "issues", "x-github-delivery": randomUUID(), "x-hub-signature-256": `sha256=${"0".repeat(64)}`, body: { action: "opened" }, query: {} });
+    publish({
+      "x-github-event": "issues",
+      "x-github-delivery": randomUUID(),
+      "x-hub-signature-256": `sha256=${"0".repeat(64)}`,
+      body: { action: "opened" },
+      query: {},
+    });
     await until(() => logged.some((line) => / - 400$/.test(line)), "repol's answer to the forged delivery");
     expect(handled.length).toBe(before);
   });
@@ -115,7 +121,12 @@ describe("a channel that refuses connections", () => {
   it("is tried again with growing delays, /ready says the relay is down, and deliveries flow once it accepts", async () => {
     channelAccepts = false;
     const lines: string[] = [];
-    late = createWebhookRelay({ source: channelUrl, log: { info: (line: string) => lines.push(line), warn: (line: string) => lines.push(line) }, firstRetryMs: 10, maxRetryMs: 40 });
+    late = createWebhookRelay({
+      source: channelUrl,
+      log: { info: (line: string) => lines.push(line), warn: (line: string) => lines.push(line) },
+      firstRetryMs: 10,
+      maxRetryMs: 40,
+    });
     const probe = express().use(healthRouter({ engine: await loadPolicyEngine(policyWasmPath()), store, relay: late }));
     const server = probe.listen(0, "127.0.0.1");
     await new Promise((resolve) => server.once("listening", resolve));
@@ -128,7 +139,11 @@ describe("a channel that refuses connections", () => {
       await eventually("three failed attempts", () => lines.filter((line) => line.includes("retrying in")).length >= 3);
       const down = await ready();
       expect(down.status).toBe(503);
-      expect(down.body.checks).toContainEqual({ name: "relay", ok: false, detail: expect.stringMatching(/^not connected to the smee channel after \d+ attempts; retrying$/) });
+      expect(down.body.checks).toContainEqual({
+        name: "relay",
+        ok: false,
+        detail: expect.stringMatching(/^not connected to the smee channel after \d+ attempts; retrying$/),
+      });
       expect(JSON.stringify(down.body)).not.toContain(channelUrl);
       const delays = lines.filter((line) => line.includes("retrying in")).map((line) => /retrying in (\d+) ms/.exec(line)![1]);
       expect(delays.slice(0, 3)).toEqual(["10", "20", "40"]);
@@ -159,12 +174,16 @@ describe("a channel that refuses connections", () => {
 describe("a channel connection that drops", () => {
   it("is reconnected through the same delayed retries", async () => {
     const lines: string[] = [];
-    const dropping = createWebhookRelay({ source: channelUrl, log: { info: (line: string) => lines.push(line), warn: (line: string) => lines.push(line) }, firstRetryMs: 10 });
+    const dropping = createWebhookRelay({
+      source: channelUrl,
+      log: { info: (line: string) => lines.push(line), warn: (line: string) => lines.push(line) },
+      firstRetryMs: 10,
+    });
     try {
       dropping.start(localWebhookUrl("127.0.0.1", Number(new URL(repol.url).port), WEBHOOK_PATH));
       await dropping.connected();
       channelAccepts = false;
-      listeners.splice(0).forEach((listener) => listener.end());
+      for (const listener of listeners.splice(0)) listener.end();
 
       await eventually("the relay noticing the drop", () => lines.some((line) => line.includes("retrying in")));
       expect(dropping.readiness().ok).toBe(false);

@@ -67,7 +67,13 @@ export async function measureCallsPerEvent(rig: Rig): Promise<{ figures: Figure[
     const warm = await callsOfOne(rig, event);
     const [c, w] = [sum(cold.calls), sum(warm.calls)];
     const verdicts = [...new Set([cold.verdict, warm.verdict])].join("; ");
-    figures.push({ figure: event.figure, goal: "≤ 4 / ≤ 2", result: `${c} / ${w}${verdicts === event.allowed ? "" : ` (verdict ${verdicts})`}`, met: c <= 4 && w <= 2, calls: true });
+    figures.push({
+      figure: event.figure,
+      goal: "≤ 4 / ≤ 2",
+      result: `${c} / ${w}${verdicts === event.allowed ? "" : ` (verdict ${verdicts})`}`,
+      met: c <= 4 && w <= 2,
+      calls: true,
+    });
     details.push(`  ${event.name} (verdict: ${verdicts})`, `    cold, ${c} calls:`, ...byRoute(cold.calls), `    warm, ${w} calls:`, ...byRoute(warm.calls));
   }
   return { figures, details };

@@ -31,7 +31,10 @@ const now = () => performance.timeOrigin + performance.now();
 async function runBurst(rig: Rig, burst: Burst): Promise<BurstResult> {
   await writePacing();
   await callsUntilQuiet(rig.github, 200);
-  const watch = rig.github.expectAnswers(burst.deliveries.map((d) => d.key), ANSWER_TIMEOUT_MS);
+  const watch = rig.github.expectAnswers(
+    burst.deliveries.map((d) => d.key),
+    ANSWER_TIMEOUT_MS,
+  );
   const cpuBefore = cpuMsOf(rig.repol.pid);
   const started = now();
   await inParallel(burst.deliveries, SENDERS, (d) => rig.deliver(d.delivery));
@@ -87,8 +90,23 @@ export async function measureDecisions(rig: Rig, decisions: number): Promise<Fig
   const ok = (r: BurstResult) => r.decided === r.expected && r.notAllowed === null;
   return [
     { figure: "Deployment decisions/s end to end (warm)", goal: "≥ 250/s", result: describe(deploy), met: ok(deploy) && deploy.perSecond >= 250 },
-    { figure: "CPU per deployment decision (repol process)", goal: "≈ 4 ms", result: `${deploy.cpuMsPerDecision.toFixed(1)} ms`, met: deploy.cpuMsPerDecision <= 4 },
-    { figure: "Pull request decisions/s end to end (review submitted, warm)", goal: "≥ 250/s", result: describe(review), met: ok(review) && review.perSecond >= 250 },
-    { figure: "CPU per pull request decision (repol process)", goal: "≈ 4 ms", result: `${review.cpuMsPerDecision.toFixed(1)} ms`, met: review.cpuMsPerDecision <= 4 },
+    {
+      figure: "CPU per deployment decision (repol process)",
+      goal: "≈ 4 ms",
+      result: `${deploy.cpuMsPerDecision.toFixed(1)} ms`,
+      met: deploy.cpuMsPerDecision <= 4,
+    },
+    {
+      figure: "Pull request decisions/s end to end (review submitted, warm)",
+      goal: "≥ 250/s",
+      result: describe(review),
+      met: ok(review) && review.perSecond >= 250,
+    },
+    {
+      figure: "CPU per pull request decision (repol process)",
+      goal: "≈ 4 ms",
+      result: `${review.cpuMsPerDecision.toFixed(1)} ms`,
+      met: review.cpuMsPerDecision <= 4,
+    },
   ];
 }

@@ -72,8 +72,18 @@ export async function measureIntake(rig: Rig, synchronous: string): Promise<{ fi
   const what = `${SENDERS} senders, ${ROUNDS} × ${SECONDS} s rounds, median round`;
   return {
     figures: [
-      { figure: `Durable intake: deliveries stored/s (synchronous=${synchronous}; ${what})`, goal: "≥ 2,000/s", result: `${count(repol.perSecond)}/s${repol.refused}`, met: repol.perSecond >= 2000 && !repol.refused },
-      { figure: "Durable intake latency, POST → answer (p50 / p99)", goal: "p99 < 50 ms", result: `${ms(repol.p50)} / ${ms(repol.p99)} ms`, met: repol.p99 < 50 },
+      {
+        figure: `Durable intake: deliveries stored/s (synchronous=${synchronous}; ${what})`,
+        goal: "≥ 2,000/s",
+        result: `${count(repol.perSecond)}/s${repol.refused}`,
+        met: repol.perSecond >= 2000 && !repol.refused,
+      },
+      {
+        figure: "Durable intake latency, POST → answer (p50 / p99)",
+        goal: "p99 < 50 ms",
+        result: `${ms(repol.p50)} / ${ms(repol.p99)} ms`,
+        met: repol.p99 < 50,
+      },
       {
         figure: "Durable intake vs a naive durable receiver (same run)",
         goal: "≥ 1.5×",

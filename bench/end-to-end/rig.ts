@@ -43,7 +43,8 @@ export async function startRig(installations: number): Promise<Rig> {
     nextRunId: () => runId++,
     async deliver(delivery) {
       const sent = await sender.post(delivery);
-      if (sent.status < 200 || sent.status > 299) throw new Error(`repol answered ${sent.status} to a ${delivery.event} delivery; its log ends with:\n${repol.logTail()}`);
+      if (sent.status < 200 || sent.status > 299)
+        throw new Error(`repol answered ${sent.status} to a ${delivery.event} delivery; its log ends with:\n${repol.logTail()}`);
       return sent;
     },
   };

@@ -19,7 +19,15 @@ export function answerGraphql(body: unknown, repository: (owner: string, name: s
   const known = GRAPHQL_QUERIES.find((entry) => entry.matches(query));
   // GitHub answers a query it cannot run with 200 and an `errors` list.
   if (!known) {
-    return json(200, { data: null, errors: [{ type: "UNSUPPORTED_BY_BENCH", message: "the bench's fake GitHub has no answer for this query: add one to GRAPHQL_QUERIES in bench/fake-github/graphql.ts" }] });
+    return json(200, {
+      data: null,
+      errors: [
+        {
+          type: "UNSUPPORTED_BY_BENCH",
+          message: "the bench's fake GitHub has no answer for this query: add one to GRAPHQL_QUERIES in bench/fake-github/graphql.ts",
+        },
+      ],
+    });
   }
   return json(200, { data: known.answer(variables ?? {}, repository, appId) });
 }

@@ -114,7 +114,10 @@ const signedOff = (sha: string, email: string, subject: string): FakeCommit => (
 export function benchRepository(index: number): FakeRepository {
   const deployedSha = shaOf(`deployed-${index}`);
   const pullHeadSha = shaOf(`pull-head-${index}`);
-  const passing = { runs: ["test", "typecheck", "build-image"].map((name) => ({ name, conclusion: "success" as const })), statuses: [{ name: "ci/lint", conclusion: "success" as const }] };
+  const passing = {
+    runs: ["test", "typecheck", "build-image"].map((name) => ({ name, conclusion: "success" as const })),
+    statuses: [{ name: "ci/lint", conclusion: "success" as const }],
+  };
   return {
     id: 800_000 + index,
     owner: `org-${index}`,
@@ -127,12 +130,28 @@ export function benchRepository(index: number): FakeRepository {
     tags: ["v1.4.0"],
     pulls: [
       {
-        number: MERGED_PULL, author: "alice", state: "closed", merged: true, headRef: "feature/login", headSha: shaOf(`merged-head-${index}`), baseRef: "main",
-        reviews: [{ login: "bob", state: "APPROVED", minute: 0 }, { login: "carol", state: "COMMENTED", minute: 3 }, { login: "carol", state: "APPROVED", minute: 9 }],
+        number: MERGED_PULL,
+        author: "alice",
+        state: "closed",
+        merged: true,
+        headRef: "feature/login",
+        headSha: shaOf(`merged-head-${index}`),
+        baseRef: "main",
+        reviews: [
+          { login: "bob", state: "APPROVED", minute: 0 },
+          { login: "carol", state: "COMMENTED", minute: 3 },
+          { login: "carol", state: "APPROVED", minute: 9 },
+        ],
         commits: [signedOff(shaOf(`c1-${index}`), "alice@example.com", "Add login form"), signedOff(shaOf(`c2-${index}`), "alice@example.com", "Fix typo")],
       },
       {
-        number: OPEN_PULL, author: "dave", state: "open", merged: false, headRef: "feature/search", headSha: pullHeadSha, baseRef: "main",
+        number: OPEN_PULL,
+        author: "dave",
+        state: "open",
+        merged: false,
+        headRef: "feature/search",
+        headSha: pullHeadSha,
+        baseRef: "main",
         reviews: [{ login: "erin", state: "APPROVED", minute: 0 }],
         commits: [signedOff(shaOf(`c3-${index}`), "dave@example.com", "Add search"), signedOff(pullHeadSha, "dave@example.com", "Search by tag")],
       },

@@ -4,7 +4,16 @@
 import { createHash } from "node:crypto";
 import { failure, json, paged, type GitHubReply, type GitHubRequest } from "../../test/helpers/github-router.js";
 import {
-  appCheckRunJson, ciCheckRunJson, commitJson, contentJson, environmentJson, gitRefJson, pullJson, repositoryJson, reviewJson, statusJson,
+  appCheckRunJson,
+  ciCheckRunJson,
+  commitJson,
+  contentJson,
+  environmentJson,
+  gitRefJson,
+  pullJson,
+  repositoryJson,
+  reviewJson,
+  statusJson,
 } from "./github-json.js";
 import type { FakeRepository } from "./repositories.js";
 
@@ -37,7 +46,10 @@ export interface RestRoute {
 }
 
 let nextCheckRunId = 5_000_000;
-const blobSha = (text: string) => createHash("sha1").update(`blob ${Buffer.byteLength(text)}\0${text}`).digest("hex");
+const blobSha = (text: string) =>
+  createHash("sha1")
+    .update(`blob ${Buffer.byteLength(text)}\0${text}`)
+    .digest("hex");
 const pullOf = ({ repo, params }: RouteContext) => repo.pulls.find((pull) => pull.number === Number(params.pull_number));
 const checksOf = ({ repo, params }: RouteContext) => repo.checks[params.ref ?? params.commit_sha ?? ""] ?? { runs: [], statuses: [] };
 
@@ -47,7 +59,13 @@ export const REST_ROUTES: RestRoute[] = [
   {
     method: "POST",
     template: "/app/installations/{installation_id}/access_tokens",
-    reply: ({ params }) => json(201, { token: `ghs_bench${params.installation_id}${"x".repeat(28)}`, expires_at: "2099-01-01T00:00:00Z", permissions: {}, repository_selection: "all" }),
+    reply: ({ params }) =>
+      json(201, {
+        token: `ghs_bench${params.installation_id}${"x".repeat(28)}`,
+        expires_at: "2099-01-01T00:00:00Z",
+        permissions: {},
+        repository_selection: "all",
+      }),
   },
   { method: "GET", template: "/repos/{owner}/{repo}", reply: ({ repo }) => json(200, repositoryJson(repo)) },
   {
@@ -65,7 +83,12 @@ export const REST_ROUTES: RestRoute[] = [
   {
     method: "GET",
     template: "/repos/{owner}/{repo}/environments",
-    reply: ({ repo, request }) => paged(request, repo.environments.map((name, i) => environmentJson(repo, name, i)), (page, total) => ({ total_count: total, environments: page })),
+    reply: ({ repo, request }) =>
+      paged(
+        request,
+        repo.environments.map((name, i) => environmentJson(repo, name, i)),
+        (page, total) => ({ total_count: total, environments: page }),
+      ),
   },
   {
     method: "GET",
@@ -81,7 +104,12 @@ export const REST_ROUTES: RestRoute[] = [
     method: "GET",
     template: "/repos/{owner}/{repo}/commits/{commit_sha}/pulls",
     reply: ({ repo, params, request }) =>
-      paged(request, repo.pulls.filter((pull) => pull.headSha === params.commit_sha || (pull.merged && repo.deployedSha === params.commit_sha)).map((pull) => pullJson(repo, pull))),
+      paged(
+        request,
+        repo.pulls
+          .filter((pull) => pull.headSha === params.commit_sha || (pull.merged && repo.deployedSha === params.commit_sha))
+          .map((pull) => pullJson(repo, pull)),
+      ),
   },
   {
     method: "GET",
@@ -90,21 +118,28 @@ export const REST_ROUTES: RestRoute[] = [
       const { repo, params, request, appId } = context;
       const name = request.query.get("check_name");
       const ours = repo.appCheckRuns.filter((run) => run.headSha === params.ref).map((run) => appCheckRunJson(repo, run, appId));
-      const runs = [...checksOf(context).runs.map((check, i) => ciCheckRunJson(repo, params.ref!, check, i)), ...ours]
-        .filter((run) => (!name || run.name === name) && (!request.query.get("app_id") || String(run.app.id) === request.query.get("app_id")));
+      const runs = [...checksOf(context).runs.map((check, i) => ciCheckRunJson(repo, params.ref!, check, i)), ...ours].filter(
+        (run) => (!name || run.name === name) && (!request.query.get("app_id") || String(run.app.id) === request.query.get("app_id")),
+      );
       return paged(request, runs, (page, total) => ({ total_count: total, check_runs: page }));
     },
   },
   {
     method: "GET",
     template: "/repos/{owner}/{repo}/commits/{ref}/statuses",
-    reply: (context) => paged(context.request, checksOf(context).statuses.map((check, i) => statusJson(context.repo, context.params.ref!, check, i))),
+    reply: (context) =>
+      paged(
+        context.request,
+        checksOf(context).statuses.map((check, i) => statusJson(context.repo, context.params.ref!, check, i)),
+      ),
   },
   {
     method: "GET",
     template: "/repos/{owner}/{repo}/commits/{ref}",
     reply: ({ repo, params }) => {
-      const commit = repo.pulls.flatMap((pull) => pull.commits).find((c) => c.sha === params.ref) ?? (params.ref === repo.deployedSha ? repo.pulls[0]!.commits.at(-1) : undefined);
+      const commit =
+        repo.pulls.flatMap((pull) => pull.commits).find((c) => c.sha === params.ref) ??
+        (params.ref === repo.deployedSha ? repo.pulls[0]!.commits.at(-1) : undefined);
       return commit ? json(200, commitJson(repo, { ...commit, sha: params.ref! })) : failure(404);
     },
   },
@@ -112,19 +147,33 @@ export const REST_ROUTES: RestRoute[] = [
   {
     method: "GET",
     template: "/repos/{owner}/{repo}/pulls/{pull_number}/reviews",
-    reply: (c) => paged(c.request, (pullOf(c)?.reviews ?? []).map((_, i) => reviewJson(c.repo, pullOf(c)!, i))),
+    reply: (c) =>
+      paged(
+        c.request,
+        (pullOf(c)?.reviews ?? []).map((_, i) => reviewJson(c.repo, pullOf(c)!, i)),
+      ),
   },
   {
     method: "GET",
     template: "/repos/{owner}/{repo}/pulls/{pull_number}/commits",
-    reply: (c) => paged(c.request, (pullOf(c)?.commits ?? []).map((commit) => commitJson(c.repo, commit))),
+    reply: (c) =>
+      paged(
+        c.request,
+        (pullOf(c)?.commits ?? []).map((commit) => commitJson(c.repo, commit)),
+      ),
   },
   {
     method: "POST",
     template: "/repos/{owner}/{repo}/check-runs",
     reply: ({ repo, request, appId, answered }) => {
       const body = request.body as { name: string; head_sha: string; status?: string; conclusion?: string; output?: { title?: string } };
-      const run = { id: nextCheckRunId++, name: body.name, headSha: body.head_sha, status: body.conclusion ? "completed" : body.status ?? "queued", conclusion: body.conclusion ?? null };
+      const run = {
+        id: nextCheckRunId++,
+        name: body.name,
+        headSha: body.head_sha,
+        status: body.conclusion ? "completed" : (body.status ?? "queued"),
+        conclusion: body.conclusion ?? null,
+      };
       repo.appCheckRuns.push(run);
       if (run.conclusion) answered({ kind: "check_run", key: `${repo.owner}/${repo.name}@${run.headSha}`, verdict: run.conclusion, why: body.output?.title });
       return json(201, appCheckRunJson(repo, run, appId));

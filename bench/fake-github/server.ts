@@ -39,7 +39,8 @@ let counts = new Map<string, number>();
 /** `request.path` is below the API root, decoded; `rawPath` is the URL's path as sent. */
 function answer(rawPath: string, request: GitHubRequest): { label: string; reply: GitHubReply } {
   const { method } = request;
-  if (rawPath === GRAPHQL_PATH && method === "POST") return { label: `POST /graphql (${operationOf(request.body)})`, reply: answerGraphql(request.body, repository, appId) };
+  if (rawPath === GRAPHQL_PATH && method === "POST")
+    return { label: `POST /graphql (${operationOf(request.body)})`, reply: answerGraphql(request.body, repository, appId) };
   const below = rawPath.startsWith(`${API_ROOT}/`) ? rawPath.slice(API_ROOT.length) : null;
   for (const { route, label, names, pattern } of below === null ? [] : compiled) {
     const match = route.method === method ? pattern.exec(below!) : null;
@@ -63,7 +64,14 @@ const server = createServer(async (req, res) => {
   let label: string;
   try {
     const path = decodeURIComponent(url.pathname.startsWith(API_ROOT) ? url.pathname.slice(API_ROOT.length) : url.pathname);
-    const request: GitHubRequest = { method, path, query: url.searchParams, headers: req.headers, body: text ? JSON.parse(text) : undefined, apiRoot: `http://${req.headers.host}${API_ROOT}` };
+    const request: GitHubRequest = {
+      method,
+      path,
+      query: url.searchParams,
+      headers: req.headers,
+      body: text ? JSON.parse(text) : undefined,
+      apiRoot: `http://${req.headers.host}${API_ROOT}`,
+    };
     ({ label, reply } = answer(url.pathname, request));
   } catch (error) {
     label = `${method} (failed) ${url.pathname}`;

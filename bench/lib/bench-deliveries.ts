@@ -6,8 +6,7 @@ import { signedDelivery, type Delivery } from "./webhook-sender.js";
 
 type Payload = Record<string, any>;
 
-const fixture = (name: string): Payload =>
-  JSON.parse(readFileSync(new URL(`../../test/fixtures/webhooks/${name}.json`, import.meta.url), "utf8")) as Payload;
+const fixture = (name: string): Payload => JSON.parse(readFileSync(new URL(`../../test/fixtures/webhooks/${name}.json`, import.meta.url), "utf8")) as Payload;
 const fixtures = {
   deployment: fixture("deployment_protection_rule.requested"),
   opened: fixture("pull_request.opened"),
@@ -38,7 +37,10 @@ function aboutOpenPull(payload: Payload, repo: FakeRepository): Payload {
 export function deploymentDelivery(index: number, runId: number, apiUrl: string, secret: string): Delivery {
   const repo = benchRepository(index);
   const payload = pointAt(fixtures.deployment, repo);
-  Object.assign(payload, { environment: "production", deployment_callback_url: `${apiUrl}/repos/${repo.owner}/${repo.name}/actions/runs/${runId}/deployment_protection_rule` });
+  Object.assign(payload, {
+    environment: "production",
+    deployment_callback_url: `${apiUrl}/repos/${repo.owner}/${repo.name}/actions/runs/${runId}/deployment_protection_rule`,
+  });
   Object.assign(payload.deployment, { sha: repo.deployedSha, ref: "main", environment: "production" });
   return signedDelivery("deployment_protection_rule", payload, secret);
 }

@@ -12,15 +12,19 @@ export function opaClient(url: string, connections: number): OpaClient {
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const post = (path: string, body: string) =>
     new Promise<unknown>((resolve, reject) => {
-      const req = request(`${url}${path}`, { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("end", () => {
-          const text = Buffer.concat(chunks).toString();
-          if (res.statusCode !== 200) reject(new Error(`OPA answered ${res.statusCode} to ${path}: ${text}`));
-          else resolve((JSON.parse(text) as { result?: unknown }).result);
-        });
-      });
+      const req = request(
+        `${url}${path}`,
+        { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (chunk: Buffer) => chunks.push(chunk));
+          res.on("end", () => {
+            const text = Buffer.concat(chunks).toString();
+            if (res.statusCode !== 200) reject(new Error(`OPA answered ${res.statusCode} to ${path}: ${text}`));
+            else resolve((JSON.parse(text) as { result?: unknown }).result);
+          });
+        },
+      );
       req.on("error", reject);
       req.end(body);
     });

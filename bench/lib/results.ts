@@ -26,7 +26,10 @@ export function report(result: BenchReport): void {
 
 export function readReports(file: string): BenchReport[] {
   if (!existsSync(file)) return [];
-  return readFileSync(file, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line) as BenchReport);
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as BenchReport);
 }
 
 export function printReports(reports: BenchReport[]): void {

@@ -65,9 +65,11 @@ export function webhookSender(url: string, path: string, connections: number): W
 /** Runs `work` over `items` with `concurrency` workers, each taking the next item when it is done. */
 export async function inParallel<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
 }
 
 /** Runs `work` with `concurrency` workers until `seconds` have passed; returns every result and the time taken. */
@@ -75,8 +77,10 @@ export async function forDuration<R>(seconds: number, concurrency: number, work:
   const results: R[] = [];
   const started = performance.now();
   const deadline = started + seconds * 1000;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (performance.now() < deadline) results.push(await work());
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) results.push(await work());
+    }),
+  );
   return { results, elapsedMs: performance.now() - started };
 }

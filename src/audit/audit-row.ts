@@ -4,9 +4,27 @@ import { newAuditId } from "./audit-id.js";
 import { storableColumn } from "./storable-text.js";
 
 export const AUDIT_COLUMNS = [
-  "id", "created_at", "delivery_id", "event", "action", "policy", "decision", "repository",
-  "installation_id", "environment", "ref", "sha", "pr_number", "actor", "violations", "input",
-  "bundle_digest", "config_sha", "duration_ms", "effect", "error",
+  "id",
+  "created_at",
+  "delivery_id",
+  "event",
+  "action",
+  "policy",
+  "decision",
+  "repository",
+  "installation_id",
+  "environment",
+  "ref",
+  "sha",
+  "pr_number",
+  "actor",
+  "violations",
+  "input",
+  "bundle_digest",
+  "config_sha",
+  "duration_ms",
+  "effect",
+  "error",
 ] as const;
 
 export type AuditColumn = (typeof AUDIT_COLUMNS)[number];

@@ -39,7 +39,9 @@ export function canonicalJson(value: unknown): string {
 /** The hash of a row at `seq` that follows a row hashed `prevHash`. */
 export function linkHash(record: AuditRecord, seq: number, prevHash: string): string {
   const { effect: _changesLater, ...decided } = record;
-  return createHash("sha256").update(canonicalJson({ seq, prev_hash: prevHash, row: decided })).digest("hex");
+  return createHash("sha256")
+    .update(canonicalJson({ seq, prev_hash: prevHash, row: decided }))
+    .digest("hex");
 }
 
 /** A new row's columns and values (AUDIT_COLUMNS then CHAIN_COLUMNS), linked after `head`. */

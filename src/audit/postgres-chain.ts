@@ -38,10 +38,11 @@ export async function postgresChainState(client: Queryable): Promise<ChainState>
 export async function* postgresChainRows(client: Queryable, state: ChainState, chunkSize: number): AsyncIterable<ChainedRecord> {
   let after = state.anchor.seq;
   for (;;) {
-    const { rows } = await client.query(
-      "SELECT * FROM audit_records WHERE chain_seq > $1 AND chain_seq <= $2 ORDER BY chain_seq LIMIT $3",
-      [after, state.head.seq, chunkSize],
-    );
+    const { rows } = await client.query("SELECT * FROM audit_records WHERE chain_seq > $1 AND chain_seq <= $2 ORDER BY chain_seq LIMIT $3", [
+      after,
+      state.head.seq,
+      chunkSize,
+    ]);
     for (const row of rows) yield chainedRecordFrom(row, recordFrom(row));
     if (rows.length < chunkSize) return;
     after = Number(rows.at(-1)!.chain_seq);

@@ -7,7 +7,14 @@ import { recordFrom } from "./audit-row.js";
 import { insertChainedPostgres, postgresChainRows, postgresChainState, purgeChainPrefixPostgres } from "./postgres-chain.js";
 import { verifyChain, type ChainVerdict } from "./verify-chain.js";
 import {
-  countWithEnvironment, cursorOf, NEWEST_FIRST, numberedPlaceholders, pageSize, toStoredTime, whereClause, type EnvironmentCount,
+  countWithEnvironment,
+  cursorOf,
+  NEWEST_FIRST,
+  numberedPlaceholders,
+  pageSize,
+  toStoredTime,
+  whereClause,
+  type EnvironmentCount,
 } from "./audit-filters.js";
 import { pendingMigrations } from "./migrations/migration.js";
 import { POSTGRES_MIGRATIONS } from "./migrations/postgres.js";
@@ -147,11 +154,13 @@ export class PostgresAuditStore implements AuditStore {
     // Batches keep each transaction (and its locks and WAL volume) small.
     const batches = [
       async () =>
-        (await this.pool.query(
-          `DELETE FROM audit_records WHERE id IN
+        (
+          await this.pool.query(
+            `DELETE FROM audit_records WHERE id IN
              (SELECT id FROM audit_records WHERE chain_seq IS NULL AND created_at < $1 ORDER BY created_at LIMIT ${PURGE_BATCH})`,
-          [cutoff],
-        )).rowCount ?? 0,
+            [cutoff],
+          )
+        ).rowCount ?? 0,
       () => inTransaction(this.pool, (client) => purgeChainPrefixPostgres(client, cutoff, PURGE_BATCH)),
     ];
     let removed = 0;
@@ -182,10 +191,10 @@ export class PostgresAuditStore implements AuditStore {
 
   private async page(q: AuditQuery, after: CursorPosition | undefined, limit: number): Promise<AuditRecord[]> {
     const where = whereClause(q, after);
-    const { rows } = await this.pool.query(
-      `SELECT * FROM audit_records ${numberedPlaceholders(where.sql)} ${NEWEST_FIRST} LIMIT $${where.params.length + 1}`,
-      [...where.params.map(storableText), limit],
-    );
+    const { rows } = await this.pool.query(`SELECT * FROM audit_records ${numberedPlaceholders(where.sql)} ${NEWEST_FIRST} LIMIT $${where.params.length + 1}`, [
+      ...where.params.map(storableText),
+      limit,
+    ]);
     return rows.map(recordFrom);
   }
 

@@ -5,11 +5,11 @@ import type { Violation, VerdictOutcome } from "../domain/verdict.js";
 
 export interface NewAuditRecord {
   delivery_id: string | null;
-  event: string;            // e.g. "deployment_protection_rule"
-  action: string | null;    // e.g. "requested"
+  event: string; // e.g. "deployment_protection_rule"
+  action: string | null; // e.g. "requested"
   policy: PolicyName;
   decision: VerdictOutcome;
-  repository: string | null;      // "owner/name"
+  repository: string | null; // "owner/name"
   installation_id: number | null;
   environment: string | null;
   ref: string | null;
@@ -17,12 +17,12 @@ export interface NewAuditRecord {
   pr_number: number | null;
   actor: string | null;
   violations: Violation[];
-  input: unknown;                 // the full policy input
-  bundle_digest: string | null;   // sha256 of the compiled policy bundle
-  config_sha: string | null;      // git blob SHA of the .repol file used
+  input: unknown; // the full policy input
+  bundle_digest: string | null; // sha256 of the compiled policy bundle
+  config_sha: string | null; // git blob SHA of the .repol file used
   duration_ms: number;
   effect: EffectOutcome;
-  error: string | null;           // why the decision is "error"
+  error: string | null; // why the decision is "error"
 }
 
 export interface AuditRecord extends NewAuditRecord {

@@ -13,9 +13,15 @@ const prepared = new WeakMap<Database.Database, Map<string, Database.Statement>>
 
 function statement(db: Database.Database, sql: string): Database.Statement {
   let forDb = prepared.get(db);
-  if (!forDb) prepared.set(db, (forDb = new Map()));
+  if (!forDb) {
+    forDb = new Map();
+    prepared.set(db, forDb);
+  }
   let cached = forDb.get(sql);
-  if (!cached) forDb.set(sql, (cached = db.prepare(sql)));
+  if (!cached) {
+    cached = db.prepare(sql);
+    forDb.set(sql, cached);
+  }
   return cached;
 }
 

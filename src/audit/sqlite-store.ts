@@ -64,15 +64,17 @@ export class SqliteAuditStore implements AuditStore {
   async migrate(): Promise<void> {
     this.db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
     // IMMEDIATE takes the write lock first, so two processes opening the same file cannot both migrate.
-    this.db.transaction(() => {
-      const applied = (this.db.prepare("SELECT coalesce(max(version), 0) FROM schema_migrations").pluck().get() as number);
-      for (const migration of pendingMigrations(SQLITE_MIGRATIONS, applied, this.db.name)) {
-        this.db.exec(migration.sql);
-        this.db
-          .prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)")
-          .run(migration.version, migration.name, new Date().toISOString());
-      }
-    }).immediate();
+    this.db
+      .transaction(() => {
+        const applied = this.db.prepare("SELECT coalesce(max(version), 0) FROM schema_migrations").pluck().get() as number;
+        for (const migration of pendingMigrations(SQLITE_MIGRATIONS, applied, this.db.name)) {
+          this.db.exec(migration.sql);
+          this.db
+            .prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)")
+            .run(migration.version, migration.name, new Date().toISOString());
+        }
+      })
+      .immediate();
     // Refresh planner statistics so each filter picks its own index; analysis_limit keeps this quick
     // on a large file (it samples instead of reading every row).
     this.db.pragma("analysis_limit = 1000");
@@ -116,13 +118,17 @@ export class SqliteAuditStore implements AuditStore {
   async summary(window: { since?: string; until?: string }): Promise<AuditSummary> {
     const where = whereClause(window);
     const countBy = (dimension: SummaryDimension) =>
-      this.db
-        .prepare(`SELECT ${dimension} AS key, count(*) AS n FROM audit_records ${where.sql} GROUP BY ${dimension}`)
-        .all(...where.params) as { key: string | null; n: number }[];
+      this.db.prepare(`SELECT ${dimension} AS key, count(*) AS n FROM audit_records ${where.sql} GROUP BY ${dimension}`).all(...where.params) as {
+        key: string | null;
+        n: number;
+      }[];
     // One read transaction so the totals all describe the same moment.
     return this.db.transaction(() =>
       summaryFromCounts(window, {
-        total: this.db.prepare(`SELECT count(*) FROM audit_records ${where.sql}`).pluck().get(...where.params) as number,
+        total: this.db
+          .prepare(`SELECT count(*) FROM audit_records ${where.sql}`)
+          .pluck()
+          .get(...where.params) as number,
         decision: countBy("decision"),
         policy: countBy("policy"),
         environment: countBy("environment"),
@@ -133,7 +139,9 @@ export class SqliteAuditStore implements AuditStore {
 
   async count(q: AuditQuery): Promise<number> {
     const { where, total } = countWithEnvironment(q);
-    return total(this.statement(`SELECT environment, count(*) AS n FROM audit_records ${where.sql} GROUP BY environment`).all(...where.params) as EnvironmentCount[]);
+    return total(
+      this.statement(`SELECT environment, count(*) AS n FROM audit_records ${where.sql} GROUP BY environment`).all(...where.params) as EnvironmentCount[],
+    );
   }
 
   async purgeOlderThan(before: string): Promise<number> {
@@ -143,10 +151,7 @@ export class SqliteAuditStore implements AuditStore {
       `DELETE FROM audit_records WHERE id IN
          (SELECT id FROM audit_records WHERE chain_seq IS NULL AND created_at < ? ORDER BY created_at LIMIT ${PURGE_BATCH})`,
     );
-    const batches = [
-      () => unchained.run(cutoff).changes,
-      () => this.db.transaction(() => purgeChainPrefixSqlite(this.db, cutoff, PURGE_BATCH)).immediate(),
-    ];
+    const batches = [() => unchained.run(cutoff).changes, () => this.db.transaction(() => purgeChainPrefixSqlite(this.db, cutoff, PURGE_BATCH)).immediate()];
     let removed = 0;
     for (const batch of batches) {
       for (;;) {
@@ -189,7 +194,9 @@ export class SqliteAuditStore implements AuditStore {
 
   private page(q: AuditQuery, after: CursorPosition | undefined, limit: number): AuditRecord[] {
     const where = whereClause(q, after);
-    return (this.statement(`SELECT * FROM audit_records ${where.sql} ${NEWEST_FIRST} LIMIT ?`).all(...where.params, limit) as Record<string, unknown>[]).map(recordFromText);
+    return (this.statement(`SELECT * FROM audit_records ${where.sql} ${NEWEST_FIRST} LIMIT ?`).all(...where.params, limit) as Record<string, unknown>[]).map(
+      recordFromText,
+    );
   }
 
   private one(sql: string, value: string): AuditRecord | undefined {

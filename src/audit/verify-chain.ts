@@ -29,7 +29,12 @@ export interface ChainVerdict {
 export async function verifyChain(state: ChainState, rows: AsyncIterable<ChainedRecord>): Promise<ChainVerdict> {
   let previous: ChainLink = state.anchor;
   let verified = 0;
-  const broken = (id: string | null, reason: string): ChainVerdict => ({ ok: false, rows: verified, anchor_seq: state.anchor.seq, first_broken: { id, reason } });
+  const broken = (id: string | null, reason: string): ChainVerdict => ({
+    ok: false,
+    rows: verified,
+    anchor_seq: state.anchor.seq,
+    first_broken: { id, reason },
+  });
   for await (const row of rows) {
     const reason = linkProblem(row, previous);
     if (reason) return broken(row.record.id, reason);

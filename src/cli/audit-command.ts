@@ -17,7 +17,7 @@ export async function auditCommand(args: string[], io: CliIo): Promise<ExitCode>
   if (!databaseUrl && !existsSync(auditDbPath)) {
     throw new UsageError(`no audit database at ${auditDbPath}; set AUDIT_DB_PATH (or DATABASE_URL) as for the server`);
   }
-  let store;
+  let store: Awaited<ReturnType<typeof openAuditStore>>;
   try {
     store = await openAuditStore({ databaseUrl, auditDbPath });
   } catch (error) {

@@ -9,7 +9,12 @@ import { loadBundle, policyBundlePath } from "./policy-bundle.js";
 import { isPlainObject, readJsonFile } from "./read-json-file.js";
 import { renderVerdict } from "./render-decision.js";
 
-const OPTIONS = { input: { type: "string", short: "i" }, config: { type: "string", short: "c" }, format: { type: "string" }, bundle: { type: "string" } } as const;
+const OPTIONS = {
+  input: { type: "string", short: "i" },
+  config: { type: "string", short: "c" },
+  format: { type: "string" },
+  bundle: { type: "string" },
+} as const;
 
 export async function evalCommand(args: string[], io: CliIo): Promise<ExitCode> {
   const { values, positionals } = parseCommandLine(args, OPTIONS);

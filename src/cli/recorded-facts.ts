@@ -97,7 +97,7 @@ export function recordedFacts(recording: RecordedFacts, overrides: { files?: Rec
       const refKind = query.refToClassify === null ? null : need(recording.ref_kinds, query.refToClassify, `ref_kinds entry for "${query.refToClassify}"`);
       const behind = query.pulls.length > 0 ? query.pulls : need(recording.pulls_for_commit, query.sha, `pulls_for_commit entry for ${query.sha}`);
       const pulls = behind.map(pull);
-      const commit = pulls.length > 0 ? null : need(recording.commits, query.sha, `commits entry for ${query.sha}`)[0] ?? null;
+      const commit = pulls.length > 0 ? null : (need(recording.commits, query.sha, `commits entry for ${query.sha}`)[0] ?? null);
       const checks = need(recording.checks, query.sha, `checks entry for ${query.sha}`);
       return {
         environments: recording.environments,

@@ -28,7 +28,11 @@ function printText(verdict: DirVerdict, io: CliIo, annotate: boolean): void {
   }
   const failed = verdict.files.filter((file) => file.errors.length > 0);
   const count = failed.reduce((sum, file) => sum + file.errors.length, 0);
-  io.out(failed.length === 0 ? `${verdict.configDir}: valid` : `${verdict.configDir}: ${count} error${count === 1 ? "" : "s"} in ${failed.length} file${failed.length === 1 ? "" : "s"}`);
+  io.out(
+    failed.length === 0
+      ? `${verdict.configDir}: valid`
+      : `${verdict.configDir}: ${count} error${count === 1 ? "" : "s"} in ${failed.length} file${failed.length === 1 ? "" : "s"}`,
+  );
 }
 
 // GitHub's workflow command encoding.

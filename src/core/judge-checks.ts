@@ -55,7 +55,12 @@ export function judgeChecks(
     // The waiting run's finished jobs are judged like any other; only its unfinished ones (the gated
     // job itself, jobs running beside it) are left out, since they cannot finish while we decide.
     .filter((run) => !(run.status !== "completed" && excludeRunId !== null && runIdOf(run) === excludeRunId))
-    .map((run) => ({ name: run.name, source: "check_run", state: run.status === "completed" ? run.conclusion ?? "unknown" : run.status, outcome: outcomeOfRun(run) }));
+    .map((run) => ({
+      name: run.name,
+      source: "check_run",
+      state: run.status === "completed" ? (run.conclusion ?? "unknown") : run.status,
+      outcome: outcomeOfRun(run),
+    }));
   const fromStatuses: CheckEntry[] = latestPerContext(statuses).map((status) => ({
     name: status.context,
     source: "status",

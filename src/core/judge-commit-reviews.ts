@@ -15,7 +15,13 @@ export function judgeCommitReviews({ pulls, commit }: Pick<DeploymentEvidence, "
   const approvers = [...new Set(pulls.flatMap((pull) => approversOf(pull)))].filter((login) => !authors.has(login.toLowerCase())).sort();
   if (pulls.length === 0) return { approvers, signOff: judgeSignOff(commit === null ? [] : [commit]) };
   const signOffs = pulls.map((pull) => judgePullSignOff(pull));
-  return { approvers, signOff: combineSignOffs(signOffs, pulls.map((pull) => pull.number)) };
+  return {
+    approvers,
+    signOff: combineSignOffs(
+      signOffs,
+      pulls.map((pull) => pull.number),
+    ),
+  };
 }
 
 function combineSignOffs(verdicts: SignOffVerdict[], pullNumbers: number[]): SignOffVerdict {

@@ -40,7 +40,10 @@ export function judgeSignOff(commits: readonly CommitLike[]): SignOffVerdict {
     .map((commit) => ({ sha: commit.sha.slice(0, 7), email: commit.commit.author?.email ?? null }));
   if (commits.length === 0) return { signedOff: false, reason: "there are no commits to check", unsigned, checked: 0 };
   if (unsigned.length === 0) return { signedOff: true, reason: `all ${commits.length} commits are signed off`, unsigned, checked: commits.length };
-  const shown = unsigned.slice(0, 5).map((commit) => `${commit.sha} (${commit.email ?? "no author email"})`).join(", ");
+  const shown = unsigned
+    .slice(0, 5)
+    .map((commit) => `${commit.sha} (${commit.email ?? "no author email"})`)
+    .join(", ");
   const more = unsigned.length > 5 ? ` and ${unsigned.length - 5} more` : "";
   return {
     signedOff: false,
@@ -56,7 +59,10 @@ export function judgeSignOff(commits: readonly CommitLike[]): SignOffVerdict {
  */
 export function hasSignOff(message: string, authorEmail: string | null): boolean {
   if (!authorEmail) return false;
-  const paragraphs = message.replace(/\r\n?/g, "\n").trim().split(/\n[ \t]*\n/);
+  const paragraphs = message
+    .replace(/\r\n?/g, "\n")
+    .trim()
+    .split(/\n[ \t]*\n/);
   if (paragraphs.length < 2) return false;
   const trailers = (paragraphs.at(-1) ?? "").split("\n");
   const wanted = authorEmail.trim().toLowerCase();

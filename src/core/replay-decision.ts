@@ -52,9 +52,7 @@ export interface DecisionReplay {
   under_current_policy: ReplayedDecision;
 }
 
-export type ReplayOutcome =
-  | { ok: true; replay: DecisionReplay }
-  | { ok: false; error: "not_replayable" | "bundle_unavailable"; message: string };
+export type ReplayOutcome = { ok: true; replay: DecisionReplay } | { ok: false; error: "not_replayable" | "bundle_unavailable"; message: string };
 
 export async function replayDecision(row: RecordedDecision, engines: ReplayEngines): Promise<ReplayOutcome> {
   if (row.input === null || row.input === undefined) {

@@ -5,11 +5,7 @@
 import type { AuditStore } from "../audit/store.js";
 import type { Log } from "../domain/log.js";
 
-export async function alreadyDecided(
-  store: Pick<AuditStore, "findByDelivery">,
-  deliveryKey: string,
-  log: Pick<Log, "warn">,
-): Promise<boolean> {
+export async function alreadyDecided(store: Pick<AuditStore, "findByDelivery">, deliveryKey: string, log: Pick<Log, "warn">): Promise<boolean> {
   try {
     return (await store.findByDelivery(deliveryKey)) !== undefined;
   } catch (error) {

@@ -18,7 +18,6 @@ export interface QueuedDelivery {
   attempts: number;
 }
 
-
 export interface DeliveryQueueOptions {
   deliveries: DeliveryLog;
   process(delivery: QueuedDelivery): Promise<void>;
@@ -71,7 +70,8 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
 
   const held = (delivery: QueuedDelivery) => ({
     // Done before its handler returns when the decision is recorded (the outbox sends the rest): still ours.
-    renew: async (leaseMs: number) => (await deliveries.renew(delivery.id, delivery.attempts, leaseMs)) || (await deliveries.get(delivery.id))?.status === "done",
+    renew: async (leaseMs: number) =>
+      (await deliveries.renew(delivery.id, delivery.attempts, leaseMs)) || (await deliveries.get(delivery.id))?.status === "done",
     onLost: (error: unknown) => log.warn({ delivery: delivery.id, event: delivery.event, err: error }, "could not renew the lease of a delivery in progress"),
   });
 
@@ -80,7 +80,9 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
   const run = async (delivery: QueuedDelivery): Promise<void> => {
     let failure: unknown;
     try {
-      await whileLeased(held(delivery), lease, clock, () => perKey(deliveryKey(delivery.event, delivery.payload, delivery.id), () => slot(() => options.process(delivery))));
+      await whileLeased(held(delivery), lease, clock, () =>
+        perKey(deliveryKey(delivery.event, delivery.payload, delivery.id), () => slot(() => options.process(delivery))),
+      );
     } catch (error) {
       failure = error ?? new Error("delivery failed");
     }

@@ -18,5 +18,10 @@ export function effectTarget(request: EffectRequest): string {
 
 /** The effect written into the audit row of a superseded effect; the decision itself stays as it was. */
 export function supersededOutcome(kind: EffectOutcome["kind"], newerAuditId: string): EffectOutcome {
-  return { kind, ok: false, superseded_by: newerAuditId, error: `superseded: a newer decision for the same target (audit row ${newerAuditId}) replaced this one before it reached GitHub` };
+  return {
+    kind,
+    ok: false,
+    superseded_by: newerAuditId,
+    error: `superseded: a newer decision for the same target (audit row ${newerAuditId}) replaced this one before it reached GitHub`,
+  };
 }

@@ -33,7 +33,8 @@ export const OUTBOX_TABLE: LeasedTable = {
   created: "created_at",
   leaseColumns: ["leased_until"],
   // One attempt per target at a time, so an older effect still being sent cannot land after a newer one.
-  claimable: "(target IS NULL OR NOT EXISTS (SELECT 1 FROM outbox busy WHERE busy.target = outbox.target AND busy.id <> outbox.id AND busy.leased_until > @now))",
+  claimable:
+    "(target IS NULL OR NOT EXISTS (SELECT 1 FROM outbox busy WHERE busy.target = outbox.target AND busy.id <> outbox.id AND busy.leased_until > @now))",
   // A superseded effect still being sent keeps its lease too: it holds the target until it lands.
   held: "leased_until IS NOT NULL",
 };

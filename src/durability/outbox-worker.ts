@@ -69,7 +69,11 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         const result = await attempt(entry);
         unsettled.delete(entry);
         const settled = await settleAttempt(outbox, entry, result, policy, log);
-        if (settled === "done") log.info({ effect: entry.id, kind: entry.kind, delivery: entry.delivery_id, attempts: entry.attempts, outcome: result.outcome }, "queued effect delivered");
+        if (settled === "done")
+          log.info(
+            { effect: entry.id, kind: entry.kind, delivery: entry.delivery_id, attempts: entry.attempts, outcome: result.outcome },
+            "queued effect delivered",
+          );
       }
     });
   };
@@ -83,7 +87,11 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     }
   };
 
-  const sweeper = startSweeper(runDue, { intervalMs: options.intervalMs ?? 2_000, clock, onError: (error) => log.error({ err: error }, "outbox sweep failed; will try again") });
+  const sweeper = startSweeper(runDue, {
+    intervalMs: options.intervalMs ?? 2_000,
+    clock,
+    onError: (error) => log.error({ err: error }, "outbox sweep failed; will try again"),
+  });
   const started = (async () => {
     try {
       const recovered = await outbox.recoverAtStart();

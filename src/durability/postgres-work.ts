@@ -65,7 +65,15 @@ export function postgresDeliveryLog(pool: pg.Pool, clock: Clock): DeliveryLog {
          VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7)
          ON CONFLICT (delivery_id) DO UPDATE SET status = 'pending', attempts = excluded.attempts, due_at = excluded.due_at, last_error = NULL
          WHERE deliveries.status = 'failed'`,
-        [storableText(delivery.id), storableText(delivery.event), storableText(delivery.action), storableText(delivery.body), now, claimForMs > 0 ? 1 : 0, claimForMs > 0 ? later(clock, claimForMs) : now],
+        [
+          storableText(delivery.id),
+          storableText(delivery.event),
+          storableText(delivery.action),
+          storableText(delivery.body),
+          now,
+          claimForMs > 0 ? 1 : 0,
+          claimForMs > 0 ? later(clock, claimForMs) : now,
+        ],
       );
       return rowCount === 1;
     },
@@ -75,7 +83,9 @@ export function postgresDeliveryLog(pool: pg.Pool, clock: Clock): DeliveryLog {
     },
     async known(ids) {
       if (ids.length === 0) return new Set();
-      const { rows } = await pool.query<{ delivery_id: string }>("SELECT delivery_id FROM deliveries WHERE delivery_id = ANY($1::text[])", [ids.map(storableText)]);
+      const { rows } = await pool.query<{ delivery_id: string }>("SELECT delivery_id FROM deliveries WHERE delivery_id = ANY($1::text[])", [
+        ids.map(storableText),
+      ]);
       const stored = new Set(rows.map((row) => row.delivery_id));
       return new Set(ids.filter((id) => stored.has(storableText(id))));
     },
@@ -103,7 +113,8 @@ export function postgresOutbox(pool: pg.Pool, clock: Clock): Outbox {
         "UPDATE outbox SET status = $1, last_error = $2, next_attempt_at = coalesce($3, next_attempt_at), leased_until = NULL WHERE id = $4 AND status = 'pending'",
         [status, storableText(error), nextAttemptAt, id],
       );
-      if (rowCount === 1) await client.query("UPDATE audit_records SET effect = $1 WHERE id = (SELECT audit_id FROM outbox WHERE id = $2)", [storableColumn(outcome, true), id]);
+      if (rowCount === 1)
+        await client.query("UPDATE audit_records SET effect = $1 WHERE id = (SELECT audit_id FROM outbox WHERE id = $2)", [storableColumn(outcome, true), id]);
       else await client.query("UPDATE outbox SET leased_until = NULL WHERE id = $1", [id]);
       // Once its effect's attempt is recorded the delivery is done (the outbox owns any retry): one commit for both.
       await client.query(MARK_DONE_BY_EFFECT, [id]);
@@ -129,8 +140,17 @@ export function postgresOutbox(pool: pg.Pool, clock: Clock): Outbox {
           `INSERT INTO outbox (id, delivery_id, audit_id, kind, installation_id, request, status, attempts, next_attempt_at, leased_until, created_at, target)
            VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9, $10, $11) RETURNING *`,
           [
-            randomUUID(), storableText(row.delivery_id), auditId, effect.kind, effect.installation_id, storableColumn(effect.request, true),
-            claimed ? 1 : 0, claimed ? later(clock, claimForMs) : now, claimed ? later(clock, claimForMs) : null, now, target,
+            randomUUID(),
+            storableText(row.delivery_id),
+            auditId,
+            effect.kind,
+            effect.installation_id,
+            storableColumn(effect.request, true),
+            claimed ? 1 : 0,
+            claimed ? later(clock, claimForMs) : now,
+            claimed ? later(clock, claimForMs) : null,
+            now,
+            target,
           ],
         );
         return { inserted: true, auditId, effect: entryFrom(rows[0]) };
@@ -169,5 +189,9 @@ async function supersedeOlder(client: pg.PoolClient, target: string, newerAuditI
     [`superseded by audit row ${newerAuditId}`, target],
   );
   const auditIds = rows.map((row) => row.audit_id).filter((id): id is string => id !== null);
-  if (auditIds.length > 0) await client.query("UPDATE audit_records SET effect = $1 WHERE id = ANY($2::text[])", [storableColumn(supersededOutcome(kind, newerAuditId), true), auditIds]);
+  if (auditIds.length > 0)
+    await client.query("UPDATE audit_records SET effect = $1 WHERE id = ANY($2::text[])", [
+      storableColumn(supersededOutcome(kind, newerAuditId), true),
+      auditIds,
+    ]);
 }

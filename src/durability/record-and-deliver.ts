@@ -44,7 +44,7 @@ export async function recordAndDeliver(deps: RecordDeps, row: NewAuditRecord, re
   }
   const lease = deps.lease ?? DEFAULT_LEASE;
   const queued: EffectOutcome = { kind: request.kind, ...QUEUED };
-  let recorded;
+  let recorded: Awaited<ReturnType<NonNullable<typeof outbox>["recordWithEffect"]>>;
   try {
     const effect = { kind: request.kind, installation_id: deps.installationId, request, target: effectTarget(request) };
     recorded = await outbox.recordWithEffect({ ...row, effect: queued }, effect, lease.leaseMs);

@@ -45,18 +45,20 @@ export function sqliteGroupCommit(db: Database.Database, options: GroupCommitOpt
     try {
       changesBefore = totalChanges();
       // IMMEDIATE takes the write lock first, so a second connection cannot interleave its claims.
-      outcomes = db.transaction(() => {
-        const each = batch.map(({ work }): Outcome => {
-          try {
-            // A nested better-sqlite3 transaction is a savepoint: a failing write is undone alone.
-            return { ok: true, value: db.transaction(work)() };
-          } catch (error) {
-            return { ok: false, error };
-          }
-        });
-        options.beforeCommit?.(batch.length);
-        return each;
-      }).immediate();
+      outcomes = db
+        .transaction(() => {
+          const each = batch.map(({ work }): Outcome => {
+            try {
+              // A nested better-sqlite3 transaction is a savepoint: a failing write is undone alone.
+              return { ok: true, value: db.transaction(work)() };
+            } catch (error) {
+              return { ok: false, error };
+            }
+          });
+          options.beforeCommit?.(batch.length);
+          return each;
+        })
+        .immediate();
     } catch (error) {
       for (const write of batch) write.reject(error);
       return;

@@ -23,7 +23,11 @@ export function sqliteLeases<T>(db: Database.Database, clock: () => Date, spec: 
         const until = later(leaseMs);
         return rows.map((row) => {
           claim.run({ until, id: row[key] });
-          return decode({ ...row, ...Object.fromEntries([due, ...spec.leaseColumns].map((column) => [column, until])), attempts: (row.attempts as number) + 1 });
+          return decode({
+            ...row,
+            ...Object.fromEntries([due, ...spec.leaseColumns].map((column) => [column, until])),
+            attempts: (row.attempts as number) + 1,
+          });
         });
       });
     },

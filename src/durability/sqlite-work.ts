@@ -37,13 +37,21 @@ export function sqliteDeliveryLog(db: Database.Database, clock: Clock, group: Gr
       group.write(() => {
         const now = clock().toISOString();
         const result = db
-        .prepare(
-          `INSERT INTO deliveries (delivery_id, event, action, body, received_at, status, attempts, due_at)
+          .prepare(
+            `INSERT INTO deliveries (delivery_id, event, action, body, received_at, status, attempts, due_at)
            VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)
            ON CONFLICT (delivery_id) DO UPDATE SET status = 'pending', attempts = excluded.attempts, due_at = excluded.due_at, last_error = NULL
            WHERE deliveries.status = 'failed'`,
-        )
-          .run(storableText(delivery.id), delivery.event, delivery.action, storableText(delivery.body), now, claimForMs > 0 ? 1 : 0, claimForMs > 0 ? later(clock, claimForMs) : now);
+          )
+          .run(
+            storableText(delivery.id),
+            delivery.event,
+            delivery.action,
+            storableText(delivery.body),
+            now,
+            claimForMs > 0 ? 1 : 0,
+            claimForMs > 0 ? later(clock, claimForMs) : now,
+          );
         return result.changes === 1;
       }),
     async get(id) {
@@ -62,12 +70,9 @@ export function sqliteDeliveryLog(db: Database.Database, clock: Clock, group: Gr
     },
     async markFailed(id, error, retryInMs) {
       await group.write(() =>
-        db.prepare("UPDATE deliveries SET status = ?, last_error = ?, due_at = ? WHERE delivery_id = ?").run(
-          retryInMs === null ? "failed" : "pending",
-          storableText(error),
-          later(clock, retryInMs ?? 0),
-          storableText(id),
-        ),
+        db
+          .prepare("UPDATE deliveries SET status = ?, last_error = ?, due_at = ? WHERE delivery_id = ?")
+          .run(retryInMs === null ? "failed" : "pending", storableText(error), later(clock, retryInMs ?? 0), storableText(id)),
       );
     },
   };
@@ -82,7 +87,9 @@ export function sqliteOutbox(db: Database.Database, clock: Clock, group: GroupCo
   const settle = (id: string, status: OutboxStatus, outcome: EffectOutcome, error: string | null, nextAttemptAt?: string) =>
     group.write(() => {
       const { changes } = db
-        .prepare("UPDATE outbox SET status = ?, last_error = ?, next_attempt_at = coalesce(?, next_attempt_at), leased_until = NULL WHERE id = ? AND status = 'pending'")
+        .prepare(
+          "UPDATE outbox SET status = ?, last_error = ?, next_attempt_at = coalesce(?, next_attempt_at), leased_until = NULL WHERE id = ? AND status = 'pending'",
+        )
         .run(status, storableText(error), nextAttemptAt ?? null, id);
       if (changes === 1) setEffect(id, outcome);
       else db.prepare("UPDATE outbox SET leased_until = NULL WHERE id = ?").run(id);
@@ -117,7 +124,19 @@ export function sqliteOutbox(db: Database.Database, clock: Clock, group: GroupCo
         db.prepare(
           `INSERT INTO outbox (id, delivery_id, audit_id, kind, installation_id, request, status, attempts, next_attempt_at, leased_until, created_at, target)
            VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
-        ).run(entry.id, storableText(entry.delivery_id), auditId, entry.kind, entry.installation_id, storableColumn(entry.request, true), entry.attempts, entry.next_attempt_at, entry.leased_until, entry.created_at, target);
+        ).run(
+          entry.id,
+          storableText(entry.delivery_id),
+          auditId,
+          entry.kind,
+          entry.installation_id,
+          storableColumn(entry.request, true),
+          entry.attempts,
+          entry.next_attempt_at,
+          entry.leased_until,
+          entry.created_at,
+          target,
+        );
         return { inserted: true, auditId, effect: { ...entry, request: JSON.parse(storableColumn(entry.request, true) as string) } };
       });
     },

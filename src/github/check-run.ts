@@ -73,9 +73,7 @@ export async function findCheckRun(github: GitHub, target: CheckRunTarget): Prom
       per_page: 100,
     }),
   );
-  const ours = runs.filter(
-    (run) => run.name === target.name && (target.appId === undefined || run.app?.id === target.appId),
-  );
+  const ours = runs.filter((run) => run.name === target.name && (target.appId === undefined || run.app?.id === target.appId));
   if (ours.length === 0) return undefined;
   return Math.max(...ours.map((run) => run.id));
 }
@@ -121,12 +119,7 @@ export interface CheckResult {
  * Completes the run with a conclusion and output. Annotations go 50 per request: the first batch
  * with the verdict, the rest appended by follow-up updates (GitHub appends, never replaces, them).
  */
-export async function completeCheckRun(
-  github: GitHub,
-  target: CheckRunTarget,
-  checkRunId: number,
-  result: CheckResult,
-): Promise<{ requests: number }> {
+export async function completeCheckRun(github: GitHub, target: CheckRunTarget, checkRunId: number, result: CheckResult): Promise<{ requests: number }> {
   const { output, batches } = fitOutput(result.output);
   const head = outputHead(output);
   await askGitHub(`updating check run ${checkRunId} "${target.name}" on ${where(target)}`, () =>
@@ -156,7 +149,9 @@ function outputHead(output: CheckRunOutput): OutputHead {
 async function appendAnnotations(github: GitHub, target: CheckRunTarget, checkRunId: number, head: OutputHead, batches: CheckAnnotation[][]): Promise<void> {
   const what = `updating check run ${checkRunId} "${target.name}" on ${where(target)}`;
   for (const batch of batches) {
-    await askGitHub(what, () => github.rest.checks.update({ owner: target.owner, repo: target.repo, check_run_id: checkRunId, output: { ...head, annotations: batch } }));
+    await askGitHub(what, () =>
+      github.rest.checks.update({ owner: target.owner, repo: target.repo, check_run_id: checkRunId, output: { ...head, annotations: batch } }),
+    );
   }
 }
 
@@ -165,9 +160,8 @@ function fitOutput(output: CheckRunOutput): { output: CheckRunOutput; batches: C
   const all = output.annotations ?? [];
   const kept = all.slice(0, MAX_ANNOTATIONS).map((a) => ({ ...a, message: fitToBytes(a.message, OUTPUT_FIELD_MAX_BYTES) }));
   const leftOut = all.length - kept.length;
-  const summary = leftOut > 0
-    ? `${output.summary}\n\n_${leftOut} more annotation(s) not shown; only the first ${MAX_ANNOTATIONS} are posted._`
-    : output.summary;
+  const summary =
+    leftOut > 0 ? `${output.summary}\n\n_${leftOut} more annotation(s) not shown; only the first ${MAX_ANNOTATIONS} are posted._` : output.summary;
   const batches: CheckAnnotation[][] = [];
   for (let i = 0; i < kept.length; i += ANNOTATIONS_PER_REQUEST) {
     batches.push(kept.slice(i, i + ANNOTATIONS_PER_REQUEST));

@@ -17,7 +17,13 @@ export interface TreeEntryAnswer {
 // Git file modes: a symbolic link's "content" is the path it points to.
 const SYMLINK_MODE = 0o120000;
 
-export async function policyFileOf(github: GitHub, repo: RepoRef, path: string, branch: string, entry: TreeEntryAnswer | null | undefined): Promise<PolicyFile | null> {
+export async function policyFileOf(
+  github: GitHub,
+  repo: RepoRef,
+  path: string,
+  branch: string,
+  entry: TreeEntryAnswer | null | undefined,
+): Promise<PolicyFile | null> {
   if (!entry) return null;
   const ref = `refs/heads/${branch}`;
   const where = `${path} on ${ref} of ${fullName(repo)}`;
@@ -39,6 +45,7 @@ async function readBlob(github: GitHub, repo: RepoRef, sha: string, where: strin
   const { data } = await askGitHub(`reading the bytes of ${where}`, () =>
     github.request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", { ...repo, file_sha: sha }),
   );
-  if (data.encoding !== "base64" || typeof data.content !== "string") throw new Error(`GitHub gave ${where} in an encoding repol cannot read (${data.encoding})`);
+  if (data.encoding !== "base64" || typeof data.content !== "string")
+    throw new Error(`GitHub gave ${where} in an encoding repol cannot read (${data.encoding})`);
   return new Uint8Array(Buffer.from(data.content, "base64"));
 }

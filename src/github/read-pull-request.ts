@@ -50,9 +50,11 @@ export async function pullRequestsToRerun(github: GitHub, { repository, headSha,
   let numbers = pulls.filter((pull) => pull.base.repo.id === repository.id).map((pull) => pull.number);
   if (numbers.length === 0) numbers = (await pullsForCommit(github, repo, headSha)).map((pull) => pull.number);
   const current = await Promise.all([...new Set(numbers)].sort((a, b) => a - b).map((number) => readPullRequest(github, repo, number)));
-  return current
-    .filter((pull) => pull.state === "open" && pull.headSha === headSha)
-    // A check named after an old base branch stays as it is; the pull request's current check is another run.
-    .filter((pull) => checkName === null || checkRunName(pull.baseRef) === checkName)
-    .map((pull) => ({ ...pull, ...repo, defaultBranch: repository.defaultBranch }));
+  return (
+    current
+      .filter((pull) => pull.state === "open" && pull.headSha === headSha)
+      // A check named after an old base branch stays as it is; the pull request's current check is another run.
+      .filter((pull) => checkName === null || checkRunName(pull.baseRef) === checkName)
+      .map((pull) => ({ ...pull, ...repo, defaultBranch: repository.defaultBranch }))
+  );
 }

@@ -51,9 +51,7 @@ const RULES = [
 
 export function renderCheckOutput(pr: PullRequestShown, basis: PullRequestBasis): RenderedCheck {
   const draft = pr.draft ? "Draft: " : "";
-  const draftNote = pr.draft
-    ? "> **This pull request is a draft.** repol evaluated it as it stands; the verdict is updated as it changes.\n\n"
-    : "";
+  const draftNote = pr.draft ? "> **This pull request is a draft.** repol evaluated it as it stands; the verdict is updated as it changes.\n\n" : "";
   const rendered = renderBasis(pr, basis);
   return {
     conclusion: rendered.conclusion,
@@ -90,7 +88,7 @@ function renderBasis(pr: PullRequestShown, basis: PullRequestBasis): CheckParts 
     ? `All rules pass for ${pr.baseRef}`
     : `${failed.length} of ${rows.length} rule${rows.length === 1 ? "" : "s"} failed: ${failed.map((row) => row.name).join(", ")}`;
   const table = ["| | Rule | Result |", "|---|---|---|", ...rows.map((row) => `| ${row.status} | \`${row.name}\` | ${row.reason} |`)];
-  const legend = rows.some((row) => row.status === "➖") ? "\n\n➖ not configured in `" + pr.configPath + "`, so not enforced." : "";
+  const legend = rows.some((row) => row.status === "➖") ? `\n\n➖ not configured in \`${pr.configPath}\`, so not enforced.` : "";
   return {
     conclusion: result.allow ? "success" : "failure",
     title,
@@ -145,9 +143,7 @@ function passingRow(
     case "branch_naming":
       return (policy?.branch_rules ?? []).length === 0 ? off(`no branch rules; ${flow} allowed`) : ok(`${flow} matches a branch rule`);
     case "target_branch":
-      return rules.allowed_target_branches == null
-        ? off("any target branch allowed")
-        : ok(`${escapeMarkdown(pr.baseRef)} is an allowed target`);
+      return rules.allowed_target_branches == null ? off("any target branch allowed") : ok(`${escapeMarkdown(pr.baseRef)} is an allowed target`);
     case "approvals": {
       const count = approvers?.length ?? 0;
       const got = `${count} approval${count === 1 ? "" : "s"}`;

@@ -21,9 +21,11 @@ export function renderViolations(violations: readonly Violation[]): string {
  * emphasis are left alone: the worst they do is style, and messages use backticks on purpose.
  */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[\r\n]+/g, " ")
-    .replace(/[\\[\]<>|]/g, (char) => `\\${char}`)
-    // A mention is an @ not preceded by a word character, so e-mail addresses stay intact.
-    .replace(/(^|[^\w.+-])@(?=[A-Za-z0-9])/g, "$1@\u200b");
+  return (
+    text
+      .replace(/[\r\n]+/g, " ")
+      .replace(/[\\[\]<>|]/g, (char) => `\\${char}`)
+      // A mention is an @ not preceded by a word character, so e-mail addresses stay intact.
+      .replace(/(^|[^\w.+-])@(?=[A-Za-z0-9])/g, "$1@\u200b")
+  );
 }

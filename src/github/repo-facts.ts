@@ -36,7 +36,10 @@ export function octokitFacts(github: GitHub, source: GitHubFactsSource): GitHubF
     pullRequestEvidence: async (query) => pullFacts(github, fullName(repo), requirePull((await read(query)).pull0, query.number)),
     async ownCheckRunId() {
       if (!answer || !source.ownCheckRun) return undefined;
-      const commit = await answer.then((repository) => commitIn(repository), () => undefined);
+      const commit = await answer.then(
+        (repository) => commitIn(repository),
+        () => undefined,
+      );
       if (commit === undefined) return undefined;
       const paths = (commit?.ownSuites?.nodes ?? []).flatMap((suite) => suite.checkRuns.nodes.map((run) => run.resourcePath));
       const ids = paths.map((path) => Number(/\/runs\/(\d+)$/.exec(path)?.[1] ?? NaN));
@@ -113,14 +116,26 @@ async function deploymentEvidence(
  * one that brought it in, of this repository. Closed-unmerged ones are left out: their reviews vouch
  * for work that was abandoned.
  */
-async function pullsBehind(github: GitHub, repo: RepoRef, query: DeploymentQuery, repository: NonNullable<FactsAnswer["repository"]>, commit: CommitAnswer): Promise<PullRequestFacts[]> {
+async function pullsBehind(
+  github: GitHub,
+  repo: RepoRef,
+  query: DeploymentQuery,
+  repository: NonNullable<FactsAnswer["repository"]>,
+  commit: CommitAnswer,
+): Promise<PullRequestFacts[]> {
   let pulls: PullAnswer[];
   if (query.pulls.length > 0) {
     pulls = query.pulls.map((pull, i) => requirePull(repository[`pull${i}`], pull.number));
   } else {
     if (!commit.associatedPullRequests) throw new Error(`GitHub left out the pull requests of commit ${query.sha}`);
     const here = fullName(repo).toLowerCase();
-    const associated = await allNodes(github, `listing pull requests of commit ${query.sha} in ${fullName(repo)}`, "pulls", commit.id, commit.associatedPullRequests);
+    const associated = await allNodes(
+      github,
+      `listing pull requests of commit ${query.sha} in ${fullName(repo)}`,
+      "pulls",
+      commit.id,
+      commit.associatedPullRequests,
+    );
     pulls = associated
       .filter((pull) => pull.state === "OPEN" || pull.merged)
       .filter((pull) => !pull.baseRepository || pull.baseRepository.nameWithOwner.toLowerCase() === here)

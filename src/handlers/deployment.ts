@@ -66,7 +66,10 @@ function answerOf(verdict: DeploymentVerdict, link: string | null): Extract<Effe
   if (environment === null) return { kind: "deployment_callback", ok: false, error: "not called: the webhook names no environment" };
   const { owner, repo, runId } = callback;
   const state = verdict.outcome === "allow" ? "approved" : "rejected";
-  return { kind: "deployment_callback", review: { owner, repo, runId, environment, state, comment: renderDeploymentComment({ ...verdict, environment, link }) } };
+  return {
+    kind: "deployment_callback",
+    review: { owner, repo, runId, environment, state, comment: renderDeploymentComment({ ...verdict, environment, link }) },
+  };
 }
 
 function auditRow(deliveryId: string, verdict: DeploymentVerdict, effect: EffectOutcome, deps: HandlerDeps, durationMs: number): NewAuditRecord {

@@ -39,7 +39,13 @@ export async function judgePullRequest(delivery: PullRequestDelivery, deps: Hand
     const started = performance.now();
     const row = (verdict: RecordedVerdict, effect: EffectOutcome) =>
       pullRequestRow(delivery, pr, pr.headSha, verdict, effect, deps, performance.now() - started);
-    const target: CheckRunTarget = { owner: pr.owner, repo: pr.repo, headSha: pr.headSha, name: checkRunName(pr.baseRef), appId: await appIdSafely(delivery, deps) };
+    const target: CheckRunTarget = {
+      owner: pr.owner,
+      repo: pr.repo,
+      headSha: pr.headSha,
+      name: checkRunName(pr.baseRef),
+      appId: await appIdSafely(delivery, deps),
+    };
     const repository = { owner: pr.owner, repo: pr.repo, fullName: delivery.repository };
     const facts = repositoryFacts(delivery.github, deps, repository, target.appId === undefined ? undefined : { name: target.name, appId: target.appId });
     const verdict = await decideSafely(pr, facts, deps);
@@ -87,7 +93,12 @@ export function recordVerdict(delivery: PullRequestDelivery, deps: HandlerDeps, 
  * A delivery without an installation (a repository or organisation webhook pointed at repol) is
  * recorded as not judged, and GitHub is not asked anything: see NO_INSTALLATION.
  */
-export async function refusedWithoutInstallation(delivery: PullRequestDelivery, deps: HandlerDeps, pr: PullRequestUnderReview | null, sha: string): Promise<boolean> {
+export async function refusedWithoutInstallation(
+  delivery: PullRequestDelivery,
+  deps: HandlerDeps,
+  pr: PullRequestUnderReview | null,
+  sha: string,
+): Promise<boolean> {
   if (delivery.installationId !== null) return false;
   delivery.log.warn({ delivery: delivery.key, event: delivery.event }, `not judged: ${NO_INSTALLATION}`);
   const effect: EffectOutcome = { kind: "check_run", ok: false, error: `not posted: ${NO_INSTALLATION}` };

@@ -14,8 +14,10 @@ type Parser = (raw: string) => { value: unknown } | { error: string };
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
 
-const matching = (pattern: RegExp, expected: string): Parser => (raw) =>
-  pattern.test(raw) ? { value: raw } : { error: `must be ${expected}` };
+const matching =
+  (pattern: RegExp, expected: string): Parser =>
+  (raw) =>
+    pattern.test(raw) ? { value: raw } : { error: `must be ${expected}` };
 
 const FILTERS: Record<string, Parser> = {
   policy: matching(/^[a-z][a-z0-9_-]{0,63}$/, "a policy name such as deploy or pullrequest"),
@@ -23,7 +25,8 @@ const FILTERS: Record<string, Parser> = {
   repository: matching(/^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/, "a repository as owner/name"),
   environment: matching(/^[^\p{Cc}]{1,255}$/u, "an environment name of 1 to 255 printable characters"),
   actor: matching(/^[^\p{Cc}\s]{1,100}$/u, "a GitHub login"),
-  pr: (raw) => (/^[1-9]\d{0,9}$/.test(raw) && Number(raw) <= 2_147_483_647 ? { value: Number(raw) } : { error: "must be a pull request number (a positive integer)" }),
+  pr: (raw) =>
+    /^[1-9]\d{0,9}$/.test(raw) && Number(raw) <= 2_147_483_647 ? { value: Number(raw) } : { error: "must be a pull request number (a positive integer)" },
   sha: matching(/^[0-9a-fA-F]{7,40}$/, "a commit SHA or its prefix: 7 to 40 hex characters"),
   since: isoTime,
   until: isoTime,

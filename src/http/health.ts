@@ -39,10 +39,9 @@ export function healthRouter(parts: ReadinessParts): Router {
 }
 
 export async function readinessChecks({ engine, store, storeTimeoutMs = 2000, onStoreError, relay }: ReadinessParts): Promise<ReadinessCheck[]> {
-  const policies: ReadinessCheck =
-    engine && engine.digest
-      ? { name: "policies", ok: true, detail: `bundle sha256:${engine.digest}` }
-      : { name: "policies", ok: false, detail: "policy bundle not loaded" };
+  const policies: ReadinessCheck = engine?.digest
+    ? { name: "policies", ok: true, detail: `bundle sha256:${engine.digest}` }
+    : { name: "policies", ok: false, detail: "policy bundle not loaded" };
   let storeCheck: ReadinessCheck;
   try {
     await withTimeout(store.ping(), storeTimeoutMs, `${store.kind} store did not answer within ${storeTimeoutMs} ms`);

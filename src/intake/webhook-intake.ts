@@ -86,7 +86,10 @@ export function createWebhookIntake(options: IntakeOptions): WebhookIntake {
       if (!read.ok) {
         if (read.reason === "too_large") {
           // The rest of the body is never read: the connection is closed after this answer.
-          res.status(413).set("connection", "close").json({ error: "payload_too_large", message: `webhook bodies are limited to ${options.maxBodyBytes} bytes` });
+          res
+            .status(413)
+            .set("connection", "close")
+            .json({ error: "payload_too_large", message: `webhook bodies are limited to ${options.maxBodyBytes} bytes` });
           res.once("finish", () => req.destroy());
         }
         return;
@@ -137,7 +140,11 @@ export function createWebhookIntake(options: IntakeOptions): WebhookIntake {
     async start() {
       const recovered = await deliveries.recoverAtStart();
       if (recovered > 0) log.warn({ recovered }, "deliveries left unfinished by a previous process will be processed again");
-      sweeper = startSweeper(sweepOnce, { intervalMs: options.sweepIntervalMs ?? 15_000, clock, onError: (error) => log.error({ err: error }, "delivery sweep failed; will try again") });
+      sweeper = startSweeper(sweepOnce, {
+        intervalMs: options.sweepIntervalMs ?? 15_000,
+        clock,
+        onError: (error) => log.error({ err: error }, "delivery sweep failed; will try again"),
+      });
       await sweeper.tick();
     },
     sweep,

@@ -12,7 +12,10 @@ export interface GitHubRequestSample {
 // adapt Octokit's wider hook type to this one (see src/main.ts).
 export interface RequestHookHost {
   hook: {
-    wrap(name: "request", wrapper: (request: (options: RequestOptionsLike) => Promise<{ status: number }>, options: RequestOptionsLike) => Promise<unknown>): void;
+    wrap(
+      name: "request",
+      wrapper: (request: (options: RequestOptionsLike) => Promise<{ status: number }>, options: RequestOptionsLike) => Promise<unknown>,
+    ): void;
   };
 }
 interface RequestOptionsLike {

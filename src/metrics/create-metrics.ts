@@ -38,11 +38,11 @@ export function createMetrics(): Metrics {
   const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]) =>
     new Histogram({ name, help, labelNames, buckets, registers: [registry] });
 
-  const eventsTotal = counter(
-    "repol_webhook_events_total",
-    "Webhook deliveries received, by event, action and outcome (handled, ignored, error).",
-    ["event", "action", "outcome"],
-  );
+  const eventsTotal = counter("repol_webhook_events_total", "Webhook deliveries received, by event, action and outcome (handled, ignored, error).", [
+    "event",
+    "action",
+    "outcome",
+  ]);
   const decisionsTotal = counter(
     "repol_decisions_total",
     "Decisions recorded (one per audit row, whatever stopped a decision: GitHub, config or policy), by policy and result (allow, deny, error).",

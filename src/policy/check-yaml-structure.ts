@@ -6,9 +6,7 @@ import type { ConfigError } from "./decision.js";
 // assigned them naively; a config never needs them.
 const RESERVED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
-export type CheckedStructure =
-  | { ok: true; aliasTargets: Map<Alias, Node> }
-  | { ok: false; errors: ConfigError[] };
+export type CheckedStructure = { ok: true; aliasTargets: Map<Alias, Node> } | { ok: false; errors: ConfigError[] };
 
 /**
  * Rejects what repol config never needs and a hostile file could abuse: non-text or reserved keys,

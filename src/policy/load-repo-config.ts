@@ -110,9 +110,7 @@ export function parseRepoConfig(
 
 /** One line per error: `file:line:col: message (at /path)`. */
 export function renderConfigErrors(errors: ConfigError[]): string {
-  return errors
-    .map((e) => `${e.file}:${e.line}:${e.column}: ${e.message}${e.path === "" ? "" : ` (at ${e.path})`}`)
-    .join("\n");
+  return errors.map((e) => `${e.file}:${e.line}:${e.column}: ${e.message}${e.path === "" ? "" : ` (at ${e.path})`}`).join("\n");
 }
 
 function topLevelMessage(root: Node | null): string {

@@ -2,9 +2,7 @@ import { CST, Composer, Lexer, LineCounter, Parser, type Document } from "yaml";
 import { MAX_ANCHORS, MAX_NESTING_DEPTH, MAX_REPORTED_ERRORS, MAX_YAML_TOKENS } from "./config-limits.js";
 import type { ConfigError } from "./decision.js";
 
-export type ParsedYaml =
-  | { ok: true; doc: Document.Parsed; lineCounter: LineCounter }
-  | { ok: false; errors: ConfigError[] };
+export type ParsedYaml = { ok: true; doc: Document.Parsed; lineCounter: LineCounter } | { ok: false; errors: ConfigError[] };
 
 // YAML 1.2 core schema whatever the file's %YAML directive says: no `yes`/`no`
 // booleans, no merge keys, no !!binary and friends.
@@ -64,7 +62,8 @@ function tokenizeWithinLimits(text: string, lineCounter: LineCounter): Tokenized
     nextIsScalarSource = type === "scalar";
     const refuse = (message: string): Tokenized => ({ refusedAt: parser.offset, message });
     // The lexer's in-band markers (a scalar follows, document mode) are not tokens of the file.
-    if (type !== "scalar" && type !== "doc-mode" && ++count > MAX_YAML_TOKENS) return refuse(`file has more than ${MAX_YAML_TOKENS.toLocaleString("en-US")} YAML tokens; a repol config needs far fewer`);
+    if (type !== "scalar" && type !== "doc-mode" && ++count > MAX_YAML_TOKENS)
+      return refuse(`file has more than ${MAX_YAML_TOKENS.toLocaleString("en-US")} YAML tokens; a repol config needs far fewer`);
     if (type === "tag") return refuse(unsupportedTagMessage(lexeme));
     if (type === "anchor" && ++anchors > MAX_ANCHORS) return refuse(`too many anchors: at most ${MAX_ANCHORS} \`&anchor\` definitions are allowed`);
     if (type === "flow-seq-start" || type === "flow-map-start") flowDepth++;

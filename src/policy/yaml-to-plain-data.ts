@@ -10,12 +10,7 @@ export type PlainData = { ok: true; data: unknown } | { ok: false; errors: Confi
  * here, so the expanded size and depth are capped here too (that is what stops
  * "billion laughs" files), and an alias inside the node it names is refused.
  */
-export function yamlToPlainData(
-  root: Node | null,
-  aliasTargets: Map<Alias, Node>,
-  lineCounter: LineCounter,
-  file: string,
-): PlainData {
+export function yamlToPlainData(root: Node | null, aliasTargets: Map<Alias, Node>, lineCounter: LineCounter, file: string): PlainData {
   let values = 0;
   const expanding = new Set<Node>();
   // Blame an over-large expansion on the alias the reader wrote, not on a node deep inside its anchor.

@@ -14,7 +14,7 @@ export function registerPage(createAppUrl: string, manifest: Record<string, unkn
     `<p>GitHub will show the App described by <code>app.yml</code>: its name, permissions and events.
     Change the name if <code>repol</code> is taken, then create it. GitHub sends you back here and repol
     writes the App's credentials to <code>.env</code>.</p>
-    <form action="${escape(createAppUrl)}" method="post">
+    <form action="${escapeAttribute(createAppUrl)}" method="post">
       <button name="manifest" value='${escapeForSingleQuotes(JSON.stringify(manifest))}'>Register GitHub App</button>
     </form>
     ${webhookAdvice(webhook)}
@@ -25,9 +25,9 @@ export function registerPage(createAppUrl: string, manifest: Record<string, unkn
 export function importPage(settingsUrl: string, webhook: WebhookTarget, problem?: string): string {
   return page(
     "Use an existing GitHub App",
-    `${problem ? `<p class="problem">${escape(problem)}</p>` : ""}
+    `${problem ? `<p class="problem">${escapeAttribute(problem)}</p>` : ""}
     <h2>1. Webhook URL</h2>
-    <p>In <a href="${escape(settingsUrl)}">the App's settings</a>, set its Webhook URL to <code>${escape(webhook.url)}</code>.</p>
+    <p>In <a href="${escapeAttribute(settingsUrl)}">the App's settings</a>, set its Webhook URL to <code>${escapeAttribute(webhook.url)}</code>.</p>
     ${webhook.relayed ? "" : webhookAdvice(webhook)}
     <h2>2. Credentials</h2>
     <form method="post" action="/probot/import">
@@ -40,15 +40,15 @@ export function importPage(settingsUrl: string, webhook: WebhookTarget, problem?
 }
 
 export function messagePage(title: string, ...paragraphs: string[]): string {
-  return page(title, paragraphs.map((text) => `<p>${escape(text)}</p>`).join("\n"));
+  return page(title, paragraphs.map((text) => `<p>${escapeAttribute(text)}</p>`).join("\n"));
 }
 
 /** Where GitHub will send webhooks and, when that is this machine, what to do about it. */
 function webhookAdvice({ url, relayed }: WebhookTarget): string {
   if (relayed) {
-    return `<p>GitHub will send webhooks to the smee channel <code>${escape(url)}</code>; <code>npm start</code> relays them to repol.</p>`;
+    return `<p>GitHub will send webhooks to the smee channel <code>${escapeAttribute(url)}</code>; <code>npm start</code> relays them to repol.</p>`;
   }
-  return `<p class="problem">The App's Webhook URL will be <code>${escape(url)}</code>, repol's webhook route on this
+  return `<p class="problem">The App's Webhook URL will be <code>${escapeAttribute(url)}</code>, repol's webhook route on this
     machine, which GitHub cannot reach. After registering, either make a channel at <a href="https://smee.io/new">smee.io</a>,
     put it in <code>.env</code> as <code>WEBHOOK_PROXY_URL</code> and set it as the App's Webhook URL (see
     docs/local-development.md), or, once repol runs where GitHub can reach it, set the Webhook URL to
@@ -60,18 +60,18 @@ function page(title: string, body: string): string {
 <html lang="en">
 <head>
   <meta charset="utf-8">
-  <title>${escape(title)} | repol</title>
+  <title>${escapeAttribute(title)} | repol</title>
   <style>body{font-family:system-ui,sans-serif;max-width:42rem;margin:3rem auto;line-height:1.5}
   label{display:block;margin:.75rem 0}input,textarea{display:block;width:100%}.problem{border-left:4px solid #d29922;padding-left:.75rem}</style>
 </head>
 <body>
-  <h1>${escape(title)}</h1>
+  <h1>${escapeAttribute(title)}</h1>
   ${body}
 </body>
 </html>`;
 }
 
-function escape(text: string): string {
+function escapeAttribute(text: string): string {
   return escapeForSingleQuotes(text).replace(/"/g, "&quot;");
 }
 

@@ -2,14 +2,33 @@ import { describe, expect, it } from "vitest";
 import { buildAuditRecord } from "../../src/audit/build-audit-record.js";
 
 const subject = {
-  delivery_id: "d-1", event: "deployment_protection_rule", action: "requested", policy: "deploy" as const, repository: "acme/widgets",
-  installation_id: 7, environment: "production", ref: "refs/heads/main", sha: "a".repeat(40), pr_number: 12, actor: "carol",
+  delivery_id: "d-1",
+  event: "deployment_protection_rule",
+  action: "requested",
+  policy: "deploy" as const,
+  repository: "acme/widgets",
+  installation_id: 7,
+  environment: "production",
+  ref: "refs/heads/main",
+  sha: "a".repeat(40),
+  pr_number: 12,
+  actor: "carol",
 };
-const verdict = { outcome: "deny" as const, violations: [{ code: "tests.failed", msg: "Tests did not pass" }], input: { ref: "refs/heads/main" }, configSha: "blob", error: null };
+const verdict = {
+  outcome: "deny" as const,
+  violations: [{ code: "tests.failed", msg: "Tests did not pass" }],
+  input: { ref: "refs/heads/main" },
+  configSha: "blob",
+  error: null,
+};
 
 describe("buildAuditRecord", () => {
   it("records the subject, the verdict's outcome as the decision, and the effect", () => {
-    const row = buildAuditRecord(subject, verdict, { bundleDigest: "sha256hex", durationMs: 12.5, effect: { kind: "deployment_callback", ok: true, status: 204 } });
+    const row = buildAuditRecord(subject, verdict, {
+      bundleDigest: "sha256hex",
+      durationMs: 12.5,
+      effect: { kind: "deployment_callback", ok: true, status: 204 },
+    });
     expect(row).toEqual({
       ...subject,
       decision: "deny",

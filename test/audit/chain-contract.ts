@@ -40,7 +40,8 @@ export function describeHashChain(name: string, factory: (options: AuditStoreOpt
       const ids: string[] = [];
       for (let i = 0; i < count; i++) {
         const row = auditRow({ delivery_id: `d-${i}`, decision: "deny", violations: [{ code: "c", msg: `m ${i}` }] });
-        const recorded = i % 2 === 0 ? await store.insert(row) : await store.outbox!.recordWithEffect(row, { kind: "check_run", installation_id: 1, request: { i } }, 0);
+        const recorded =
+          i % 2 === 0 ? await store.insert(row) : await store.outbox!.recordWithEffect(row, { kind: "check_run", installation_id: 1, request: { i } }, 0);
         ids.push("id" in recorded ? recorded.id : recorded.auditId);
         clock.advance(HOUR);
       }
@@ -85,7 +86,11 @@ export function describeHashChain(name: string, factory: (options: AuditStoreOpt
     it("notices rows deleted from the end", async () => {
       await seed(4);
       await fixture.sql("DELETE FROM audit_records WHERE chain_seq = 4");
-      expect(await store.verifyChain()).toMatchObject({ ok: false, rows: 3, first_broken: { id: null, reason: expect.stringMatching(/rows at the end were deleted/) } });
+      expect(await store.verifyChain()).toMatchObject({
+        ok: false,
+        rows: 3,
+        first_broken: { id: null, reason: expect.stringMatching(/rows at the end were deleted/) },
+      });
     });
 
     it("still verifies after retention purged a prefix, starting from the anchor it stored", async () => {
@@ -104,7 +109,9 @@ export function describeHashChain(name: string, factory: (options: AuditStoreOpt
       const writes = Array.from({ length: 40 }, (_, i) => {
         const row = auditRow({ delivery_id: `r-${i}` });
         const writer = i % 2 === 0 ? store : replica;
-        return i % 4 < 2 ? writer.insert(row) : writer.outbox!.recordWithEffect(row, { kind: "check_run", installation_id: 1, request: {}, target: `t-${i % 3}` }, 0);
+        return i % 4 < 2
+          ? writer.insert(row)
+          : writer.outbox!.recordWithEffect(row, { kind: "check_run", installation_id: 1, request: {}, target: `t-${i % 3}` }, 0);
       });
       await Promise.all(writes);
       expect(await replica.verifyChain()).toEqual({ ok: true, rows: 40, anchor_seq: 0 });

@@ -29,7 +29,7 @@ describe("audit ids", () => {
   it("are 26-character ULIDs that sort by time, also within one millisecond", () => {
     const t = new Date("2025-03-01T12:00:00.000Z");
     const ids = [newAuditId(t), newAuditId(t), newAuditId(t), newAuditId(new Date(t.getTime() + 1))];
-    ids.forEach((id) => expect(isAuditId(id)).toBe(true));
+    for (const id of ids) expect(isAuditId(id)).toBe(true);
     expect([...ids].sort()).toEqual(ids);
     expect(new Set(ids).size).toBe(4);
   });

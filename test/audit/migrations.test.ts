@@ -12,7 +12,7 @@ describe.each([
   });
 
   it("have names", () => {
-    migrations.forEach((m) => expect(m.name).toMatch(/^[a-z0-9_]+$/));
+    for (const m of migrations) expect(m.name).toMatch(/^[a-z0-9_]+$/);
   });
 });
 

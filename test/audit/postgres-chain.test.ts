@@ -11,7 +11,10 @@ if (postgresAvailable("postgres audit hash chain")) {
       openAnother: (more) => openPostgresStore(schema.url, { ...options, ...more }),
       async sql(text, params = []) {
         let n = 0;
-        await schema.sql(text.replace(/\?/g, () => `$${++n}`), params);
+        await schema.sql(
+          text.replace(/\?/g, () => `$${++n}`),
+          params,
+        );
       },
       cleanup: () => schema.drop(),
     };

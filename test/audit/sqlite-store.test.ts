@@ -88,8 +88,13 @@ describe("sqlite audit store specifics", () => {
     for (let i = 0; i < 20; i++) await store.insert(auditRow({ decision: i % 2 ? "allow" : "deny" }));
     const raw = new Database(path, { readonly: true });
     try {
-      const where = whereClause({ ...query, cursor: undefined }, query.cursor ? { created_at: "2025-01-01T00:00:00.000Z", id: "01JNNNNNNNNNNNNNNNNNNNNNNN" } : undefined);
-      const plan = (raw.prepare(`EXPLAIN QUERY PLAN SELECT * FROM audit_records ${where.sql} ${NEWEST_FIRST} LIMIT 51`).all(...where.params) as { detail: string }[])
+      const where = whereClause(
+        { ...query, cursor: undefined },
+        query.cursor ? { created_at: "2025-01-01T00:00:00.000Z", id: "01JNNNNNNNNNNNNNNNNNNNNNNN" } : undefined,
+      );
+      const plan = (
+        raw.prepare(`EXPLAIN QUERY PLAN SELECT * FROM audit_records ${where.sql} ${NEWEST_FIRST} LIMIT 51`).all(...where.params) as { detail: string }[]
+      )
         .map((row) => row.detail)
         .join("\n");
       expect(plan).toContain(`USING INDEX ${index}`);

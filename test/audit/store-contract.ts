@@ -120,11 +120,28 @@ export function describeAuditStore(name: string, factory: StoreFactory): void {
       beforeEach(async () => {
         rows = await seed(
           [
-            { policy: "deploy", decision: "allow", repository: "acme/shop", environment: "production", actor: "alice", sha: "aaaa1111" + "0".repeat(32) },
-            { policy: "deploy", decision: "deny", repository: "acme/shop", environment: "staging", actor: "bob", sha: "aaaa2222" + "0".repeat(32) },
-            { policy: "pullrequest", decision: "deny", repository: "acme/api", environment: null, actor: "alice", pr_number: 7, sha: "bbbb1111" + "0".repeat(32) },
-            { policy: "pullrequest", decision: "error", repository: "acme/api", environment: null, actor: "carol", pr_number: 8, sha: "cccc1111" + "0".repeat(32), error: "GitHub 502" },
-            { policy: "deploy", decision: "allow", repository: "acme/api", environment: "production", actor: "bob", sha: "aaaa1111" + "f".repeat(32) },
+            { policy: "deploy", decision: "allow", repository: "acme/shop", environment: "production", actor: "alice", sha: `aaaa1111${"0".repeat(32)}` },
+            { policy: "deploy", decision: "deny", repository: "acme/shop", environment: "staging", actor: "bob", sha: `aaaa2222${"0".repeat(32)}` },
+            {
+              policy: "pullrequest",
+              decision: "deny",
+              repository: "acme/api",
+              environment: null,
+              actor: "alice",
+              pr_number: 7,
+              sha: `bbbb1111${"0".repeat(32)}`,
+            },
+            {
+              policy: "pullrequest",
+              decision: "error",
+              repository: "acme/api",
+              environment: null,
+              actor: "carol",
+              pr_number: 8,
+              sha: `cccc1111${"0".repeat(32)}`,
+              error: "GitHub 502",
+            },
+            { policy: "deploy", decision: "allow", repository: "acme/api", environment: "production", actor: "bob", sha: `aaaa1111${"f".repeat(32)}` },
           ],
           60_000,
         );
@@ -137,12 +154,16 @@ export function describeAuditStore(name: string, factory: StoreFactory): void {
         ["environment", () => ({ environment: "production" }), (r) => r.environment === "production"],
         ["actor", () => ({ actor: "alice" }), (r) => r.actor === "alice"],
         ["pr", () => ({ pr: 8 }), (r) => r.pr_number === 8],
-        ["full sha", () => ({ sha: "aaaa1111" + "0".repeat(32) }), (r) => r.sha === "aaaa1111" + "0".repeat(32)],
+        ["full sha", () => ({ sha: `aaaa1111${"0".repeat(32)}` }), (r) => r.sha === `aaaa1111${"0".repeat(32)}`],
         ["sha prefix, any case", () => ({ sha: "AAAA111" }), (r) => r.sha!.startsWith("aaaa111")],
         ["since (inclusive)", () => ({ since: rows[2].created_at }), (r) => r.created_at >= rows[2].created_at],
         ["until (exclusive)", () => ({ until: rows[2].created_at }), (r) => r.created_at < rows[2].created_at],
         ["repository and decision", () => ({ repository: "acme/api", decision: "deny" }), (r) => r.repository === "acme/api" && r.decision === "deny"],
-        ["a window", () => ({ since: rows[1].created_at, until: rows[4].created_at }), (r) => r.created_at >= rows[1].created_at && r.created_at < rows[4].created_at],
+        [
+          "a window",
+          () => ({ since: rows[1].created_at, until: rows[4].created_at }),
+          (r) => r.created_at >= rows[1].created_at && r.created_at < rows[4].created_at,
+        ],
       ];
 
       it.each(cases)("filters by %s, newest first", async (_label, query, matches) => {
@@ -186,14 +207,20 @@ export function describeAuditStore(name: string, factory: StoreFactory): void {
 
     describe("pagination", () => {
       it("walks every row exactly once across pages of rows sharing one timestamp", async () => {
-        const rows = await seed(Array.from({ length: 23 }, () => ({})), 0);
+        const rows = await seed(
+          Array.from({ length: 23 }, () => ({})),
+          0,
+        );
         const { ids, pages } = await allPages({ limit: 5 });
         expect(pages).toBe(5);
         expect(ids).toEqual(newestFirst(rows).map((r) => r.id));
       });
 
       it("keeps a filter across pages", async () => {
-        const rows = await seed(Array.from({ length: 12 }, (_, i) => ({ decision: i % 3 === 0 ? "deny" : "allow" }) as const), 0);
+        const rows = await seed(
+          Array.from({ length: 12 }, (_, i) => ({ decision: i % 3 === 0 ? "deny" : "allow" }) as const),
+          0,
+        );
         const { ids } = await allPages({ decision: "deny", limit: 2 });
         expect(ids).toEqual(newestFirst(rows.filter((r) => r.decision === "deny")).map((r) => r.id));
       });
@@ -212,11 +239,18 @@ export function describeAuditStore(name: string, factory: StoreFactory): void {
         const first = await store.query({ limit: 3 });
         await seed([{}, {}]);
         const second = await store.query({ limit: 3, cursor: first.next! });
-        expect(second.rows.map((r) => r.id)).toEqual(newestFirst(rows).slice(3).map((r) => r.id));
+        expect(second.rows.map((r) => r.id)).toEqual(
+          newestFirst(rows)
+            .slice(3)
+            .map((r) => r.id),
+        );
       });
 
       it("returns 50 rows by default and never more than 500", async () => {
-        await seed(Array.from({ length: 501 }, () => ({})), 0);
+        await seed(
+          Array.from({ length: 501 }, () => ({})),
+          0,
+        );
         expect((await store.query({})).rows).toHaveLength(50);
         const capped = await store.query({ limit: 10_000 });
         expect(capped.rows).toHaveLength(500);
@@ -295,7 +329,10 @@ export function describeAuditStore(name: string, factory: StoreFactory): void {
     });
 
     it("purges only rows created before the cutoff and says how many", async () => {
-      const rows = await seed(Array.from({ length: 5 }, () => ({})), 86_400_000);
+      const rows = await seed(
+        Array.from({ length: 5 }, () => ({})),
+        86_400_000,
+      );
       expect(await store.purgeOlderThan(rows[2].created_at)).toBe(2);
       const left = (await store.query({})).rows.map((r) => r.id);
       expect(left).toEqual(newestFirst(rows.slice(2)).map((r) => r.id));

@@ -29,7 +29,8 @@ beforeAll(async () => {
     await store.policyBundles!.keep({ digest: engine.digest, kind: "builtin", wasm: engine.wasm });
     const verdict = evaluateInput(engine, "deploy", input);
     const subject = { ...auditRow(), delivery_id: "d-1" };
-    recordedId = (await store.insert(buildAuditRecord(subject, verdict, { bundleDigest: engine.digest, durationMs: 1, effect: { kind: "none", ok: true } }))).id;
+    recordedId = (await store.insert(buildAuditRecord(subject, verdict, { bundleDigest: engine.digest, durationMs: 1, effect: { kind: "none", ok: true } })))
+      .id;
     const missing = [{ code: "config.missing", msg: ".repol/deploy.yaml was not found" }];
     unreplayableId = (await store.insert(auditRow({ input: null, decision: "deny", violations: missing, bundle_digest: engine.digest }))).id;
   } finally {

@@ -114,7 +114,10 @@ describe.concurrent("repol replay", () => {
     ["check_run", "check-run-rerequested", /cannot replay check_run: .*replay that pull request's pull_request delivery instead/],
     ["issues", "deployment", /repol does not answer issues\.requested deliveries/],
   ] as const)("exits 2 for a %s delivery, saying why", async ([event, payload, message], { expect }) => {
-    const file = payload === "deployment" ? webhook : savedPayload(payload, { action: "rerequested", check_run: { id: 1, name: "repol (main)", head_sha: "a".repeat(40), pull_requests: [] } });
+    const file =
+      payload === "deployment"
+        ? webhook
+        : savedPayload(payload, { action: "rerequested", check_run: { id: 1, name: "repol (main)", head_sha: "a".repeat(40), pull_requests: [] } });
     const run = await runRepol(["replay", file, "--event", event, "--facts", facts]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);

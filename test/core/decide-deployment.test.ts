@@ -88,7 +88,11 @@ describe("decideDeployment", () => {
 
   it("asks no GitHub question when the callback URL is not GitHub's", async () => {
     const calls: string[] = [];
-    const verdict = await decideDeployment(request((p) => void (p.deployment_callback_url = "https://evil.example.com/x")), facts({}, calls), gate.deps.engine);
+    const verdict = await decideDeployment(
+      request((p) => void (p.deployment_callback_url = "https://evil.example.com/x")),
+      facts({}, calls),
+      gate.deps.engine,
+    );
     expect(verdict.outcome).toBe("error");
     expect(calls).toEqual([]);
   });
@@ -118,7 +122,11 @@ describe("decideDeployment", () => {
     const config = DEPLOY_YAML.replace("tests_passed: true", "tests_passed: true\n        required_checks: [unit-tests]");
     // "ci" passing would pass every check; the gated job of the waiting run cannot finish, so it is not reported.
     const gated = { name: "unit-tests", status: "in_progress", conclusion: null, html_url: `https://github.com/acme/widgets/actions/runs/${RUN_ID}/job/1` };
-    const verdict = await decideDeployment(request(), facts({ config, evidence: { checkRuns: [{ name: "ci", status: "completed", conclusion: "success" }, gated] } }), gate.deps.engine);
+    const verdict = await decideDeployment(
+      request(),
+      facts({ config, evidence: { checkRuns: [{ name: "ci", status: "completed", conclusion: "success" }, gated] } }),
+      gate.deps.engine,
+    );
     expect(verdict.violations).toEqual([expect.objectContaining({ code: "tests.failed", detail: "required but not reported: unit-tests" })]);
   });
 

@@ -8,8 +8,17 @@ import type { PolicyEngine } from "../../src/policy/engine-types.js";
 import { policyWasmPath } from "../helpers/policy-bundle.js";
 
 const pr: PullRequestUnderReview = {
-  number: 42, state: "open", draft: false, headRef: "feature/login", headSha: "a".repeat(40), headRepo: "acme/widgets",
-  baseRef: "main", author: "alice", owner: "acme", repo: "widgets", defaultBranch: "main",
+  number: 42,
+  state: "open",
+  draft: false,
+  headRef: "feature/login",
+  headSha: "a".repeat(40),
+  headRepo: "acme/widgets",
+  baseRef: "main",
+  author: "alice",
+  owner: "acme",
+  repo: "widgets",
+  defaultBranch: "main",
 };
 const POLICY = "policy:\n  version: 1\n  rules:\n    approvals_required: 1\n    signed_off: true\n";
 const signed = { sha: "b".repeat(40), commit: { message: "Add it\n\nSigned-off-by: Alice <alice@example.com>", author: { email: "alice@example.com" } } };

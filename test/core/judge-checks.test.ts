@@ -26,8 +26,18 @@ describe("judgeChecks", () => {
     { name: "fails on a failed commit status", runs: [run("build", "success")], statuses: [status("ci/jenkins", "failure", 1)], expected: false },
     { name: "fails on a pending commit status", runs: [], statuses: [status("ci/jenkins", "pending", 1)], expected: false },
     { name: "fails on an errored commit status", runs: [], statuses: [status("ci/jenkins", "error", 1)], expected: false },
-    { name: "judges only the latest status per context", runs: [], statuses: [status("ci/jenkins", "success", 2), status("ci/jenkins", "failure", 1)], expected: true },
-    { name: "a later failed status overrides an earlier success", runs: [], statuses: [status("ci/jenkins", "failure", 3), status("ci/jenkins", "success", 2)], expected: false },
+    {
+      name: "judges only the latest status per context",
+      runs: [],
+      statuses: [status("ci/jenkins", "success", 2), status("ci/jenkins", "failure", 1)],
+      expected: true,
+    },
+    {
+      name: "a later failed status overrides an earlier success",
+      runs: [],
+      statuses: [status("ci/jenkins", "failure", 3), status("ci/jenkins", "success", 2)],
+      expected: false,
+    },
     {
       name: "leaves out the unfinished jobs of the waiting workflow run",
       runs: [run("build", "success"), run("deploy", null, "waiting", WAITING_RUN), run("smoke", null, "in_progress", WAITING_RUN)],
@@ -75,7 +85,11 @@ describe("judgeChecks", () => {
   it.each([
     { runs: [], statuses: [], reason: "no check runs or commit statuses were reported on this commit" },
     { runs: [run("build", "success")], statuses: [], reason: "all 1 checks passed" },
-    { runs: [run("lint", "failure"), run("e2e", null, "queued")], statuses: [status("ci", "error", 1)], reason: "failing: lint (failure), ci (error); not finished: e2e (queued)" },
+    {
+      runs: [run("lint", "failure"), run("e2e", null, "queued")],
+      statuses: [status("ci", "error", 1)],
+      reason: "failing: lint (failure), ci (error); not finished: e2e (queued)",
+    },
   ])("explains the verdict: $reason", ({ runs, statuses, reason }) => {
     expect(judgeChecks(runs, statuses).reason).toBe(reason);
   });

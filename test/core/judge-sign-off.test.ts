@@ -7,7 +7,11 @@ const EMAIL = "alice@example.com";
 describe("hasSignOff", () => {
   it.each([
     { name: "accepts a trailer naming the author's email", message: `Fix bug\n\nSigned-off-by: Alice <${EMAIL}>`, ok: true },
-    { name: "accepts it among other trailers", message: `Fix bug\n\nBody.\n\nCo-authored-by: Bob <bob@example.com>\nSigned-off-by: Alice <${EMAIL}>`, ok: true },
+    {
+      name: "accepts it among other trailers",
+      message: `Fix bug\n\nBody.\n\nCo-authored-by: Bob <bob@example.com>\nSigned-off-by: Alice <${EMAIL}>`,
+      ok: true,
+    },
     { name: "compares the email without regard to case", message: `Fix bug\n\nSigned-off-by: Alice <Alice@Example.COM>`, ok: true },
     { name: "accepts a lower-case trailer key, as git does", message: `Fix bug\n\nsigned-off-by: Alice <${EMAIL}>`, ok: true },
     { name: "accepts CRLF line endings", message: `Fix bug\r\n\r\nSigned-off-by: Alice <${EMAIL}>\r\n`, ok: true },

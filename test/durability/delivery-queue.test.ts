@@ -69,7 +69,12 @@ describe("createDeliveryQueue", () => {
   it("runs deliveries about the same pull request one after the other, and others alongside", async () => {
     const work = controlled();
     const queue = createDeliveryQueue({ clock, deliveries: store.deliveries, process: work.process, log: silent });
-    for (const [id, pr] of [["a1", 1], ["a2", 1], ["b1", 2]] as const) queue.offer(await stored(review(id, pr)));
+    for (const [id, pr] of [
+      ["a1", 1],
+      ["a2", 1],
+      ["b1", 2],
+    ] as const)
+      queue.offer(await stored(review(id, pr)));
     await tick();
     expect(work.started).toEqual(["a1", "b1"]);
 
@@ -102,7 +107,11 @@ describe("createDeliveryQueue", () => {
     const queue = createDeliveryQueue({ clock, deliveries: store.deliveries, process: work.process, log, lease: { leaseMs: 60_000, renewEveryMs: 20_000 } });
     queue.offer(await stored(review("settled", 1)));
     await tick();
-    const { effect } = await store.outbox.recordWithEffect(auditRow({ delivery_id: "settled" }), { kind: "check_run", installation_id: 1, request: {} }, 60_000);
+    const { effect } = await store.outbox.recordWithEffect(
+      auditRow({ delivery_id: "settled" }),
+      { kind: "check_run", installation_id: 1, request: {} },
+      60_000,
+    );
     await store.outbox.complete(effect!.id, { kind: "check_run", ok: true });
     await clock.advance(20_000);
     work.finish("settled");

@@ -20,7 +20,12 @@ describe("effectTarget", () => {
   });
 
   it("tells apart check runs of another name, commit or repository", () => {
-    const targets = [check(), check({ name: "repol (release)" }), check({ headSha: "e5fa44f2b31c1fb553b6021e7360d07d5d91ff5e" }), check({ repo: "gadgets" })].map(effectTarget);
+    const targets = [
+      check(),
+      check({ name: "repol (release)" }),
+      check({ headSha: "e5fa44f2b31c1fb553b6021e7360d07d5d91ff5e" }),
+      check({ repo: "gadgets" }),
+    ].map(effectTarget);
     expect(new Set(targets).size).toBe(4);
   });
 

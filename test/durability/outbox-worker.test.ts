@@ -22,7 +22,10 @@ const silent = { info: () => undefined, warn: () => undefined, error: () => unde
 const callback = (state: "approved" | "rejected" = "approved"): NewEffect => ({
   kind: "deployment_callback",
   installation_id: INSTALLATION_ID,
-  request: { kind: "deployment_callback", review: { owner: "acme", repo: "widgets", runId: RUN_ID, environment: "production", state, comment: `repol ${state} it` } } satisfies EffectRequest,
+  request: {
+    kind: "deployment_callback",
+    review: { owner: "acme", repo: "widgets", runId: RUN_ID, environment: "production", state, comment: `repol ${state} it` },
+  } satisfies EffectRequest,
 });
 
 let store: SqliteAuditStore;
@@ -47,7 +50,14 @@ async function setUp(routes: Route[], policy = { maxAttempts: 3, baseMs: 20, cap
   github = await gatedGitHub(routes);
   metrics = createMetrics();
   const probot = createProbot({
-    env: { APP_ID: String(TEST_APP_ID), PRIVATE_KEY: testAppPrivateKey(), WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, GHE_HOST: github.host, GHE_PROTOCOL: "http", LOG_LEVEL: "fatal" },
+    env: {
+      APP_ID: String(TEST_APP_ID),
+      PRIVATE_KEY: testAppPrivateKey(),
+      WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+      GHE_HOST: github.host,
+      GHE_PROTOCOL: "http",
+      LOG_LEVEL: "fatal",
+    },
     overrides: { Octokit: TestOctokit },
   });
   worker = startOutboxWorker({
@@ -96,7 +106,11 @@ describe("the outbox worker", () => {
     await worker!.tick();
     expect(github.calls("callback")).toHaveLength(3);
     expect(await store.outbox.get(effect!.id)).toMatchObject({ status: "dead", attempts: 3 });
-    expect((await store.get(auditId))!.effect).toMatchObject({ ok: false, status: 502, error: expect.stringMatching(/^gave up after 3 attempts: GitHub answered 502/) });
+    expect((await store.get(auditId))!.effect).toMatchObject({
+      ok: false,
+      status: 502,
+      error: expect.stringMatching(/^gave up after 3 attempts: GitHub answered 502/),
+    });
     expect(sampleValue(await metrics.registry.metrics(), "repol_outbox_effects", { status: "dead" })).toBe(1);
   });
 
@@ -133,8 +147,17 @@ describe("the outbox worker", () => {
     const s = scenario();
     await setUp(pullRequestRoutes(s));
     const check = { conclusion: "success" as const, output: { title: "repol: all rules pass", summary: "Every rule passed." } };
-    const request: EffectRequest = { kind: "check_run", target: { owner: "acme", repo: "widgets", headSha: HEAD_SHA, name: "repol (main)", appId: TEST_APP_ID }, checkRunId: null, check };
-    const { auditId } = await store.outbox.recordWithEffect(auditRow({ delivery_id: "check" }), { kind: "check_run", installation_id: INSTALLATION_ID, request }, 0);
+    const request: EffectRequest = {
+      kind: "check_run",
+      target: { owner: "acme", repo: "widgets", headSha: HEAD_SHA, name: "repol (main)", appId: TEST_APP_ID },
+      checkRunId: null,
+      check,
+    };
+    const { auditId } = await store.outbox.recordWithEffect(
+      auditRow({ delivery_id: "check" }),
+      { kind: "check_run", installation_id: INSTALLATION_ID, request },
+      0,
+    );
 
     await worker!.tick();
 

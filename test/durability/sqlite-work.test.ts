@@ -26,7 +26,11 @@ describe("sqlite work recovery at start", () => {
     const crashed = openSqliteStore(db.path);
     await crashed.migrate();
     await crashed.deliveries.add({ id: "in-flight", event: "pull_request", action: "opened", body: "{}" }, 300_000);
-    const { effect } = await crashed.outbox.recordWithEffect(auditRow({ delivery_id: "in-flight" }), { kind: "check_run", installation_id: 1, request: {} }, 120_000);
+    const { effect } = await crashed.outbox.recordWithEffect(
+      auditRow({ delivery_id: "in-flight" }),
+      { kind: "check_run", installation_id: 1, request: {} },
+      120_000,
+    );
     // Closed without finishing, as SIGKILL would leave it.
     await crashed.close();
 

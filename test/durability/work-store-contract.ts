@@ -7,8 +7,17 @@ import { auditRow, TestClock } from "../audit/fixtures.js";
 import type { StoreFactory } from "../audit/store-contract.js";
 import { outboxTargetCases } from "./outbox-targets-contract.js";
 
-const delivery = (id: string, event = "deployment_protection_rule") => ({ id, event, action: "requested", body: JSON.stringify({ action: "requested", n: id }) });
-const callback = { kind: "deployment_callback" as const, installation_id: 41_234_567, request: { kind: "deployment_callback", review: { owner: "acme", repo: "shop", runId: 7, environment: "production", state: "approved", comment: "ok" } } };
+const delivery = (id: string, event = "deployment_protection_rule") => ({
+  id,
+  event,
+  action: "requested",
+  body: JSON.stringify({ action: "requested", n: id }),
+});
+const callback = {
+  kind: "deployment_callback" as const,
+  installation_id: 41_234_567,
+  request: { kind: "deployment_callback", review: { owner: "acme", repo: "shop", runId: 7, environment: "production", state: "approved", comment: "ok" } },
+};
 
 export function describeWorkStore(name: string, factory: StoreFactory): void {
   describe(`${name} delivery log and outbox`, () => {
@@ -56,7 +65,10 @@ export function describeWorkStore(name: string, factory: StoreFactory): void {
         expect(await deliveries.claimDue(10, 60_000)).toEqual([]);
         clock.advance(60_000);
         const due = await deliveries.claimDue(10, 60_000);
-        expect(due.map((d) => [d.id, d.attempts])).toEqual([["claimed", 2], ["unclaimed", 2]]);
+        expect(due.map((d) => [d.id, d.attempts])).toEqual([
+          ["claimed", 2],
+          ["unclaimed", 2],
+        ]);
       });
 
       it("hands each due delivery to one claimant only, even from two connections", async () => {

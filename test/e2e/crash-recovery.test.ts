@@ -33,7 +33,11 @@ afterEach(async () => {
 
 function start(env: Record<string, string> = {}): RepolProcess {
   const repol = startRepolProcess({
-    ...repolEnv(github.host, join(dir, "audit.db"), ensurePolicyBundle(), { APP_ID: "1", PRIVATE_KEY: testAppPrivateKey(), WEBHOOK_SECRET: TEST_WEBHOOK_SECRET }),
+    ...repolEnv(github.host, join(dir, "audit.db"), ensurePolicyBundle(), {
+      APP_ID: "1",
+      PRIVATE_KEY: testAppPrivateKey(),
+      WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+    }),
     REDELIVER_INTERVAL_MINUTES: "0",
     ...env,
   });

@@ -59,7 +59,9 @@ describe("the deployment gate over HTTP", () => {
     expect(tokenRequests).toHaveLength(1);
     expect(tokenRequests[0]!.path).toBe("/app/installations/52345678/access_tokens");
     expect(String(tokenRequests[0]!.headers.authorization)).toMatch(/^bearer \S+\.\S+\.\S+$/i);
-    expect(callbackBodies(github.requests)).toEqual([{ environment_name: "production", state: "approved", comment: "repol approved the deployment to production: every rule passed." }]);
+    expect(callbackBodies(github.requests)).toEqual([
+      { environment_name: "production", state: "approved", comment: "repol approved the deployment to production: every rule passed." },
+    ]);
     expect(github.calls("callback")[0]!.headers.authorization).toBe("token ghs_testinstallationtoken");
     expect(github.calls("unmatched")).toEqual([]);
 
@@ -81,9 +83,21 @@ describe("the deployment gate over HTTP", () => {
   });
 
   it.each([
-    { name: "a signature made with another secret", headers: (d: ReturnType<typeof signedDelivery>) => signedDelivery("not-the-secret", "deployment_protection_rule", d.body, d.id).headers },
-    { name: "a signature of other bytes", headers: (d: ReturnType<typeof signedDelivery>) => ({ ...d.headers, "x-hub-signature-256": signedDelivery(TEST_WEBHOOK_SECRET, "x", `${d.body} `).headers["x-hub-signature-256"]! }) },
-    { name: "no signature", headers: (d: ReturnType<typeof signedDelivery>) => Object.fromEntries(Object.entries(d.headers).filter(([key]) => key !== "x-hub-signature-256")) },
+    {
+      name: "a signature made with another secret",
+      headers: (d: ReturnType<typeof signedDelivery>) => signedDelivery("not-the-secret", "deployment_protection_rule", d.body, d.id).headers,
+    },
+    {
+      name: "a signature of other bytes",
+      headers: (d: ReturnType<typeof signedDelivery>) => ({
+        ...d.headers,
+        "x-hub-signature-256": signedDelivery(TEST_WEBHOOK_SECRET, "x", `${d.body} `).headers["x-hub-signature-256"]!,
+      }),
+    },
+    {
+      name: "no signature",
+      headers: (d: ReturnType<typeof signedDelivery>) => Object.fromEntries(Object.entries(d.headers).filter(([key]) => key !== "x-hub-signature-256")),
+    },
     { name: "a malformed signature", headers: (d: ReturnType<typeof signedDelivery>) => ({ ...d.headers, "x-hub-signature-256": "sha256=zz" }) },
   ])("refuses a delivery with $name: 400, nothing called, nothing written", async ({ headers }) => {
     const before = await gate.store.count({});

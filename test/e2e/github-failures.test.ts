@@ -34,11 +34,15 @@ async function serve(routes: Route[]): Promise<Running> {
   const github = await gatedGitHub(routes);
   // Outbox retries happen when the test moves this clock, never on their own.
   const clock = new ManualClock(new Date().toISOString());
-  const repol = await repolOverHttp(github, { OUTBOX_RETRY_BASE_MS: "50", OUTBOX_MAX_ATTEMPTS: "5" }, {
-    clock,
-    // The production configuration, with shorter pauses and timeout.
-    overrides: probotGitHubOverrides({ timeoutMs: 300, retries: 1, retryBaseMs: 10, rateLimitBaseMs: 10 }),
-  });
+  const repol = await repolOverHttp(
+    github,
+    { OUTBOX_RETRY_BASE_MS: "50", OUTBOX_MAX_ATTEMPTS: "5" },
+    {
+      clock,
+      // The production configuration, with shorter pauses and timeout.
+      overrides: probotGitHubOverrides({ timeoutMs: 300, retries: 1, retryBaseMs: 10, rateLimitBaseMs: 10 }),
+    },
+  );
   open.push(async () => {
     await repol.close();
     await github.close();
@@ -96,7 +100,10 @@ describe("GitHub failing to create the check run", () => {
     const routes = pullRequestRoutes(s);
     const create = routes.find((route) => route.name === "create-check-run")!;
     let down = true;
-    const repol = await serve([...routes, { ...create, reply: (request, match) => (down ? failure(503, "Service Unavailable") : create.reply(request, match)) }]);
+    const repol = await serve([
+      ...routes,
+      { ...create, reply: (request, match) => (down ? failure(503, "Service Unavailable") : create.reply(request, match)) },
+    ]);
 
     const { status, id } = await deliver(repol, "pull_request", webhook("pull_request.opened"));
 

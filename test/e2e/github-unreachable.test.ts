@@ -40,12 +40,16 @@ async function repolWithGitHubDown(): Promise<{ url: string; port: number; gate:
   // A first retry far away, so the outbox worker does not make it during the test.
   const counted = countingFetch();
   const logs: LogLine[] = [];
-  const served = await repolOverHttp({ host: `127.0.0.1:${port}` }, { OUTBOX_RETRY_BASE_MS: String(RETRY_BASE_MS) }, {
-    // The production configuration (retries as shipped) with a short timeout; the fetch counts attempts.
-    overrides: probotGitHubOverrides({ timeoutMs: TIMEOUT_MS, fetch: counted.fetch }, ProbotOctokit.plugin(countingRequests)),
-    metrics,
-    log: pino({ level: "info" }, { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) }),
-  });
+  const served = await repolOverHttp(
+    { host: `127.0.0.1:${port}` },
+    { OUTBOX_RETRY_BASE_MS: String(RETRY_BASE_MS) },
+    {
+      // The production configuration (retries as shipped) with a short timeout; the fetch counts attempts.
+      overrides: probotGitHubOverrides({ timeoutMs: TIMEOUT_MS, fetch: counted.fetch }, ProbotOctokit.plugin(countingRequests)),
+      metrics,
+      log: pino({ level: "info" }, { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) }),
+    },
+  );
   const gate = served.gate;
   open.push(() => served.close());
   return { url: served.url, port, gate, attempts: counted.attempts, logs };
@@ -53,9 +57,13 @@ async function repolWithGitHubDown(): Promise<{ url: string; port: number; gate:
 
 /** A deployment whose callback URL points at the same unreachable GitHub. */
 function deploymentDelivery(port: number) {
-  return signedDelivery(TEST_WEBHOOK_SECRET, "deployment_protection_rule", deploymentPayload((p) => {
-    p.deployment_callback_url = `http://127.0.0.1:${port}/api/v3/repos/acme/widgets/actions/runs/${RUN_ID}/deployment_protection_rule`;
-  }));
+  return signedDelivery(
+    TEST_WEBHOOK_SECRET,
+    "deployment_protection_rule",
+    deploymentPayload((p) => {
+      p.deployment_callback_url = `http://127.0.0.1:${port}/api/v3/repos/acme/widgets/actions/runs/${RUN_ID}/deployment_protection_rule`;
+    }),
+  );
 }
 
 const scrape = async (url: string) => (await fetch(`${url}/metrics`)).text();
@@ -77,7 +85,9 @@ describe("GitHub refusing every connection", () => {
     // Decided (fail closed) with the reason named: GitHub never answered, so no status.
     expect(row).toMatchObject({ decision: "error", effect: { kind: "deployment_callback", ok: false } });
     expect(row.effect).not.toHaveProperty("status");
-    expect(row.error).toMatch(new RegExp(`^could not connect to GitHub \\(ECONNREFUSED 127\\.0\\.0\\.1:${repol.port}\\) while reading the facts of acme/widgets@3f78685`));
+    expect(row.error).toMatch(
+      new RegExp(`^could not connect to GitHub \\(ECONNREFUSED 127\\.0\\.0\\.1:${repol.port}\\) while reading the facts of acme/widgets@3f78685`),
+    );
     expect(row.effect.error).toBe(`will retry: could not connect to GitHub (ECONNREFUSED 127.0.0.1:${repol.port})`);
     // One attempt for the facts and one for the callback: each stops at the installation token.
     const tokenPath = `/app/installations/${INSTALLATION_ID}/access_tokens`;

@@ -61,17 +61,25 @@ describe("a gitpoli deploy.yaml over HTTP", () => {
   it("approves a deployment meeting its production rules, judging the file as written", async () => {
     const row = await deliver(running(), "deployment_protection_rule", deploymentTo("production"));
 
-    expect(lastCallback()).toEqual({ environment_name: "production", state: "approved", comment: "repol approved the deployment to production: every rule passed." });
+    expect(lastCallback()).toEqual({
+      environment_name: "production",
+      state: "approved",
+      comment: "repol approved the deployment to production: every rule passed.",
+    });
     expect(row.decision).toBe("allow");
     const policy = (row.input as { repo_policy: { policy: Record<string, unknown> } }).repo_policy.policy;
     expect(policy).toMatchObject({ version: "1.0.0", metadata: { description: "Release gates for the widgets service", last_updated: "2026-02-10" } });
   });
 
   it("rejects a deployment breaking a production rule, naming the rule", async () => {
-    const row = await deliver(running(), "deployment_protection_rule", deployment.deploymentPayload((p) => {
-      p.deployment.ref = "feature/x";
-      p.deployment_callback_url = callbackUrl();
-    }));
+    const row = await deliver(
+      running(),
+      "deployment_protection_rule",
+      deployment.deploymentPayload((p) => {
+        p.deployment.ref = "feature/x";
+        p.deployment_callback_url = callbackUrl();
+      }),
+    );
 
     expect(lastCallback()).toMatchObject({ environment_name: "production", state: "rejected" });
     expect(row.violations.map((v) => v.code)).toEqual(["ref.denied"]);

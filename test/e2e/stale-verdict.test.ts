@@ -28,7 +28,11 @@ it("drops verdict A's queued retry once verdict B for the same check run is reco
   let writes = 0;
   const failingFirstWrite = routes.map((route) =>
     route.name === "create-check-run" || route.name === "update-check-run"
-      ? { ...route, reply: (request: Parameters<typeof route.reply>[0], match: Parameters<typeof route.reply>[1]) => (++writes === 1 ? failure(500, "Internal Server Error") : route.reply(request, match)) }
+      ? {
+          ...route,
+          reply: (request: Parameters<typeof route.reply>[0], match: Parameters<typeof route.reply>[1]) =>
+            ++writes === 1 ? failure(500, "Internal Server Error") : route.reply(request, match),
+        }
       : route,
   );
   github = await fakeGitHub(failingFirstWrite);
@@ -46,7 +50,10 @@ it("drops verdict A's queued retry once verdict B for the same check run is reco
   const a = await deliver("pull_request", webhook("pull_request.opened"), "verdict-a");
   expect(a).toMatchObject({ decision: "allow", effect: { kind: "check_run", ok: false, status: 500 } });
 
-  pullOf(s, 42).reviews = [["bob", "APPROVED"], ["bob", "CHANGES_REQUESTED"]];
+  pullOf(s, 42).reviews = [
+    ["bob", "APPROVED"],
+    ["bob", "CHANGES_REQUESTED"],
+  ];
   const b = await deliver("pull_request_review", webhook("pull_request_review.submitted.changes_requested"), "verdict-b");
   expect(b).toMatchObject({ decision: "deny", effect: { kind: "check_run", ok: true } });
 

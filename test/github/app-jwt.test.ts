@@ -58,7 +58,13 @@ describe("repol's Octokit", () => {
         authorizations.push(String(this.req.headers.authorization));
         return [201, { token: "ghs_x", expires_at: "2099-01-01T00:00:00Z" }];
       });
-    const probot = new Probot({ appId: 1, privateKey: testAppPrivateKey(), secret: "s", logLevel: "fatal", Octokit: repolOctokit({ timeoutMs: 5_000, retries: 0 }, TestOctokit) });
+    const probot = new Probot({
+      appId: 1,
+      privateKey: testAppPrivateKey(),
+      secret: "s",
+      logLevel: "fatal",
+      Octokit: repolOctokit({ timeoutMs: 5_000, retries: 0 }, TestOctokit),
+    });
 
     for (const installationId of [11, 12, 13]) await (await probot.auth(installationId)).auth({ type: "installation" });
 

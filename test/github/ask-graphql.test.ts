@@ -7,13 +7,18 @@ import { TestOctokit } from "../helpers/test-probot.js";
 
 const API = "https://api.github.com";
 const github = () => new TestOctokit({ auth: "token" });
-const page = (nodes: (string | null)[], hasNextPage: boolean, endCursor: string | null = "c1"): Connection<string> => ({ nodes, pageInfo: { hasNextPage, endCursor } });
+const page = (nodes: (string | null)[], hasNextPage: boolean, endCursor: string | null = "c1"): Connection<string> => ({
+  nodes,
+  pageInfo: { hasNextPage, endCursor },
+});
 
 afterEach(() => nock.cleanAll());
 
 describe("askGraphQL", () => {
   it("fails, naming GitHub's errors, when an answer carries errors beside its data", async () => {
-    nock(API).post("/graphql").reply(200, { data: { repository: { id: "R_1" } }, errors: [{ message: "Something went wrong while executing your query." }] });
+    nock(API)
+      .post("/graphql")
+      .reply(200, { data: { repository: { id: "R_1" } }, errors: [{ message: "Something went wrong while executing your query." }] });
     await expect(askGraphQL(github(), "reading the facts of acme/widgets", "query { viewer { login } }", {})).rejects.toThrow(
       "GitHub's GraphQL API answered with errors (Something went wrong while executing your query.) while reading the facts of acme/widgets",
     );
@@ -21,12 +26,16 @@ describe("askGraphQL", () => {
 
   it("rewords an HTTP failure like every other GitHub failure", async () => {
     nock(API).post("/graphql").reply(502, { message: "Bad Gateway" });
-    await expect(askGraphQL(github(), "reading the facts of acme/widgets", "query { viewer { login } }", {})).rejects.toThrow(/^GitHub answered 502 .* while reading the facts of acme\/widgets$/);
+    await expect(askGraphQL(github(), "reading the facts of acme/widgets", "query { viewer { login } }", {})).rejects.toThrow(
+      /^GitHub answered 502 .* while reading the facts of acme\/widgets$/,
+    );
   });
 
   it("posts to /api/graphql on GitHub Enterprise Server, whose REST API is under /api/v3", async () => {
     const ghe = new TestOctokit({ auth: "token", baseUrl: "https://ghe.example/api/v3" });
-    nock("https://ghe.example").post("/api/graphql").reply(200, { data: { viewer: { login: "repol[bot]" } } });
+    nock("https://ghe.example")
+      .post("/api/graphql")
+      .reply(200, { data: { viewer: { login: "repol[bot]" } } });
     expect(await askGraphQL(ghe, "asking", "query { viewer { login } }", {})).toEqual({ viewer: { login: "repol[bot]" } });
   });
 });
@@ -54,7 +63,11 @@ describe("allNodes", () => {
   });
 
   it("fails when the next page does not come back", async () => {
-    nock(API).post("/graphql").reply(200, { data: { node: null } });
-    await expect(allNodes(github(), "reading reviews of acme/widgets#42", "reviews", "PR_1", page(["a"], true))).rejects.toThrow("GitHub gave no next page of reviews");
+    nock(API)
+      .post("/graphql")
+      .reply(200, { data: { node: null } });
+    await expect(allNodes(github(), "reading reviews of acme/widgets#42", "reviews", "PR_1", page(["a"], true))).rejects.toThrow(
+      "GitHub gave no next page of reviews",
+    );
   });
 });

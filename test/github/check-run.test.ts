@@ -181,7 +181,10 @@ describe("completeCheckRun", () => {
     await completeCheckRun(github(), target, 9001, { conclusion: "success", output: { title: "t", summary, text } });
 
     const sent = bodies[0].output;
-    for (const [field, original] of [[sent.summary, summary], [sent.text, text]] as const) {
+    for (const [field, original] of [
+      [sent.summary, summary],
+      [sent.text, text],
+    ] as const) {
       expect(Buffer.byteLength(field, "utf8")).toBeLessThanOrEqual(OUTPUT_FIELD_MAX_BYTES);
       expect(field).toContain("Truncated");
       expect(original.startsWith(field.slice(0, field.indexOf("\n\n---\n_Truncated")))).toBe(true);

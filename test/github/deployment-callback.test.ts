@@ -25,16 +25,37 @@ describe("parseCallbackUrl", () => {
 
   it.each([
     { name: "another host", url: "https://evil.example.com/repos/acme/widgets/actions/runs/1/deployment_protection_rule", why: "points to another host" },
-    { name: "a look-alike host", url: "https://api.github.com.evil.example.com/repos/acme/widgets/actions/runs/1/deployment_protection_rule", why: "points to another host" },
+    {
+      name: "a look-alike host",
+      url: "https://api.github.com.evil.example.com/repos/acme/widgets/actions/runs/1/deployment_protection_rule",
+      why: "points to another host",
+    },
     { name: "plain http", url: "http://api.github.com/repos/acme/widgets/actions/runs/1/deployment_protection_rule", why: "points to another host" },
     { name: "another port", url: "https://api.github.com:8443/repos/acme/widgets/actions/runs/1/deployment_protection_rule", why: "points to another host" },
-    { name: "credentials in the URL", url: "https://user:pw@api.github.com/repos/acme/widgets/actions/runs/1/deployment_protection_rule", why: "carries credentials" },
+    {
+      name: "credentials in the URL",
+      url: "https://user:pw@api.github.com/repos/acme/widgets/actions/runs/1/deployment_protection_rule",
+      why: "carries credentials",
+    },
     { name: "a query string", url: `${good}?redirect=https://evil.example.com`, why: "carries credentials, a query" },
     { name: "another repository", url: `${API}/repos/acme/other/actions/runs/1/deployment_protection_rule`, why: "names another repository" },
     { name: "another endpoint", url: `${API}/repos/acme/widgets/actions/runs/1/approve`, why: "is not a deployment protection rule callback" },
-    { name: "path traversal", url: `${API}/repos/acme/widgets/actions/runs/1/../../../../../user/deployment_protection_rule`, why: "is not a deployment protection rule callback" },
-    { name: "a non-numeric run id", url: `${API}/repos/acme/widgets/actions/runs/abc/deployment_protection_rule`, why: "is not a deployment protection rule callback" },
-    { name: "a path outside the API root on GHES", url: "https://ghe.example.com/repos/acme/widgets/actions/runs/1/deployment_protection_rule", why: "is not under the API's /repos/ path", base: GHES },
+    {
+      name: "path traversal",
+      url: `${API}/repos/acme/widgets/actions/runs/1/../../../../../user/deployment_protection_rule`,
+      why: "is not a deployment protection rule callback",
+    },
+    {
+      name: "a non-numeric run id",
+      url: `${API}/repos/acme/widgets/actions/runs/abc/deployment_protection_rule`,
+      why: "is not a deployment protection rule callback",
+    },
+    {
+      name: "a path outside the API root on GHES",
+      url: "https://ghe.example.com/repos/acme/widgets/actions/runs/1/deployment_protection_rule",
+      why: "is not under the API's /repos/ path",
+      base: GHES,
+    },
   ])("refuses $name", ({ url, why, base }) => {
     const result = parseCallbackUrl(url, base ?? API, "acme", "widgets");
     expect(result.ok).toBe(false);

@@ -34,8 +34,12 @@ async function installationClient(replies: GitHubReply[], tuning: OctokitTuning 
 async function clientAt(host: string, tuning: OctokitTuning): Promise<GitHub> {
   const probot = createProbot({
     env: {
-      APP_ID: String(TEST_APP_ID), PRIVATE_KEY: testAppPrivateKey(), WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
-      GHE_HOST: host, GHE_PROTOCOL: "http", LOG_LEVEL: "fatal",
+      APP_ID: String(TEST_APP_ID),
+      PRIVATE_KEY: testAppPrivateKey(),
+      WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+      GHE_HOST: host,
+      GHE_PROTOCOL: "http",
+      LOG_LEVEL: "fatal",
     },
     overrides: probotGitHubOverrides(tuning),
   });
@@ -54,8 +58,14 @@ describe("retries GitHub failures that may pass", () => {
     { name: "a 500", first: problem(500, "Server Error") },
     { name: "a 502", first: problem(502, "Bad Gateway") },
     { name: "a 429 with Retry-After", first: problem(429, "Too Many Requests", { "retry-after": "1" }) },
-    { name: "a secondary rate limit (403)", first: problem(403, "You have exceeded a secondary rate limit. Please wait a few minutes.", { "retry-after": "1" }) },
-    { name: "a primary rate limit (403, none remaining)", first: problem(403, "API rate limit exceeded", { "x-ratelimit-remaining": "0", "x-ratelimit-reset": resetSoon() }) },
+    {
+      name: "a secondary rate limit (403)",
+      first: problem(403, "You have exceeded a secondary rate limit. Please wait a few minutes.", { "retry-after": "1" }),
+    },
+    {
+      name: "a primary rate limit (403, none remaining)",
+      first: problem(403, "API rate limit exceeded", { "x-ratelimit-remaining": "0", "x-ratelimit-reset": resetSoon() }),
+    },
   ])("makes the callback once after $name", async ({ first }) => {
     const { client, attempts } = await installationClient([first, json(204)]);
 
@@ -101,7 +111,9 @@ describe("retries GitHub failures that may pass", () => {
 
   it("does not wait inline for a primary rate limit that resets much later", async () => {
     const reset = String(Math.ceil(Date.now() / 1000) + 3_600);
-    const { client, attempts } = await installationClient([problem(403, "API rate limit exceeded", { "x-ratelimit-remaining": "0", "x-ratelimit-reset": reset })]);
+    const { client, attempts } = await installationClient([
+      problem(403, "API rate limit exceeded", { "x-ratelimit-remaining": "0", "x-ratelimit-reset": reset }),
+    ]);
 
     const attempt = await deliverEffect(client, { kind: "deployment_callback", review });
 

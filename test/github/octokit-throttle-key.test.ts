@@ -27,17 +27,32 @@ async function writesFrom(installations: number[]): Promise<number[]> {
     { name: "callback", method: "POST", path: /\/deployment_protection_rule$/, reply: () => (arrivedAt.push(performance.now()), json(204)) },
   ]);
   const probot = createProbot({
-    env: { APP_ID: String(TEST_APP_ID), PRIVATE_KEY: testAppPrivateKey(), WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, GHE_HOST: github.host, GHE_PROTOCOL: "http", LOG_LEVEL: "fatal" },
+    env: {
+      APP_ID: String(TEST_APP_ID),
+      PRIVATE_KEY: testAppPrivateKey(),
+      WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+      GHE_HOST: github.host,
+      GHE_PROTOCOL: "http",
+      LOG_LEVEL: "fatal",
+    },
     overrides: probotGitHubOverrides({ timeoutMs: 5_000 }),
   });
   const app = await probot.auth();
   const clients = await Promise.all(
-    installations.map(async (id) => (await app.auth({ type: "event-octokit", event: { id: `d-${id}`, name: "deployment_protection_rule", payload: { action: "requested", installation: { id } } } })) as GitHub),
+    installations.map(
+      async (id) =>
+        (await app.auth({
+          type: "event-octokit",
+          event: { id: `d-${id}`, name: "deployment_protection_rule", payload: { action: "requested", installation: { id } } },
+        })) as GitHub,
+    ),
   );
   // Tokens first, so only the writes are paced.
   await Promise.all(clients.map((client) => client.request("GET /repos/{owner}/{repo}/environments", { owner: "acme", repo: "widgets" })));
   const outcomes = await Promise.all(
-    clients.map((client, i) => sendDeploymentCallback(client, { owner: "acme", repo: "widgets", runId: i + 1, environment: "production", state: "rejected", comment: "x" })),
+    clients.map((client, i) =>
+      sendDeploymentCallback(client, { owner: "acme", repo: "widgets", runId: i + 1, environment: "production", state: "rejected", comment: "x" }),
+    ),
   );
   expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
   return arrivedAt.sort((a, b) => a - b);

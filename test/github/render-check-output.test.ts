@@ -5,7 +5,13 @@ import { renderCheckOutput, renderEvaluationError, type PullRequestShown } from 
 import type { SignOffVerdict } from "../../src/core/judge-sign-off.js";
 
 const pr: PullRequestShown = {
-  number: 42, headRef: "feature/login", baseRef: "main", forkOf: null, draft: false, defaultBranch: "main", configPath: ".repol/pullrequest.yaml",
+  number: 42,
+  headRef: "feature/login",
+  baseRef: "main",
+  forkOf: null,
+  draft: false,
+  defaultBranch: "main",
+  configPath: ".repol/pullrequest.yaml",
 };
 
 function config(rules: Partial<PullRequestConfig["policy"]["rules"]>, branch_rules: PullRequestConfig["policy"]["branch_rules"] = []): PullRequestConfig {
@@ -27,7 +33,13 @@ describe("renderCheckOutput: the rule table", () => {
   it.each([
     ["not configured", config({}), [], "➖", "none required (0 approvals)"],
     ["met", config({ approvals_required: 2 }), [], "✅", "2 approvals, 2 required"],
-    ["failed", config({ approvals_required: 3 }), [{ code: "approvals.insufficient", msg: "3 approvals required, 2 given (bob, carol)" }], "❌", "3 approvals required, 2 given (bob, carol)"],
+    [
+      "failed",
+      config({ approvals_required: 3 }),
+      [{ code: "approvals.insufficient", msg: "3 approvals required, 2 given (bob, carol)" }],
+      "❌",
+      "3 approvals required, 2 given (bob, carol)",
+    ],
   ] as const)("shows approvals_required %s", (_label, cfg, violations, status, reason) => {
     const { output } = renderCheckOutput(pr, decided([...violations], cfg, ["bob", "carol"]));
     const row = rowOf(output.summary, "approvals_required");
@@ -37,13 +49,19 @@ describe("renderCheckOutput: the rule table", () => {
 
   it("lists one row per rule in a fixed order", () => {
     const { output } = renderCheckOutput(pr, decided([]));
-    const names = output.summary.split("\n").slice(2, 6).map((line) => line.split("|")[2]?.trim());
+    const names = output.summary
+      .split("\n")
+      .slice(2, 6)
+      .map((line) => line.split("|")[2]?.trim());
     expect(names).toEqual(["`branch_rules`", "`allowed_target_branches`", "`approvals_required`", "`signed_off`"]);
   });
 
   it("adds the commits that lack a sign-off to a failed sign-off row", () => {
     const unsigned: SignOffVerdict = { signedOff: false, reason: "1 of 2 commits lack a trailer: abc1234 (x@y.z)", unsigned: [], checked: 2 };
-    const { output } = renderCheckOutput(pr, decided([{ code: "signoff.missing", msg: "The pull request is not signed off" }], config({ signed_off: true }), [], unsigned));
+    const { output } = renderCheckOutput(
+      pr,
+      decided([{ code: "signoff.missing", msg: "The pull request is not signed off" }], config({ signed_off: true }), [], unsigned),
+    );
     expect(rowOf(output.summary, "signed_off")).toContain("The pull request is not signed off — 1 of 2 commits lack a trailer: abc1234 (x@y.z)");
   });
 
@@ -62,7 +80,10 @@ describe("renderCheckOutput: the rule table", () => {
 
   it("neutralises Markdown in branch names and messages taken from the repository", () => {
     const hostile = { ...pr, headRef: "x|<img src=x>@admin", baseRef: "main" };
-    const { output } = renderCheckOutput(hostile, decided([{ code: "branch_naming.denied", msg: "Branch x|<img src=x>\n@admin may not be merged" }], config({}, [{ source: "feature/*", target: "main" }])));
+    const { output } = renderCheckOutput(
+      hostile,
+      decided([{ code: "branch_naming.denied", msg: "Branch x|<img src=x>\n@admin may not be merged" }], config({}, [{ source: "feature/*", target: "main" }])),
+    );
     const row = rowOf(output.summary, "branch_rules")!;
     expect(row.split(/(?<!\\)\|/)).toHaveLength(5);
     expect(row).not.toMatch(/(?<!\\)<img/);
@@ -75,7 +96,13 @@ describe("renderCheckOutput: titles, drafts and facts", () => {
   it.each([
     [[], "All rules pass for main"],
     [[{ code: "approvals.insufficient", msg: "m" }], "1 of 4 rules failed: approvals_required"],
-    [[{ code: "approvals.insufficient", msg: "m" }, { code: "target_branch.denied", msg: "n" }], "2 of 4 rules failed: allowed_target_branches, approvals_required"],
+    [
+      [
+        { code: "approvals.insufficient", msg: "m" },
+        { code: "target_branch.denied", msg: "n" },
+      ],
+      "2 of 4 rules failed: allowed_target_branches, approvals_required",
+    ],
   ] as [Violation[], string][])("titles %j as %s", (violations, title) => {
     expect(renderCheckOutput(pr, decided(violations)).output.title).toBe(title);
   });
@@ -99,7 +126,13 @@ describe("renderCheckOutput: titles, drafts and facts", () => {
 describe("renderCheckOutput: configuration problems and errors", () => {
   it("annotates each config error at its line and column, never below line 1", () => {
     const errors = [
-      { file: ".repol/pullrequest.yaml", line: 4, column: 7, path: "/policy/rules/aprovals", message: "unknown key `aprovals`; did you mean `approvals_required`?" },
+      {
+        file: ".repol/pullrequest.yaml",
+        line: 4,
+        column: 7,
+        path: "/policy/rules/aprovals",
+        message: "unknown key `aprovals`; did you mean `approvals_required`?",
+      },
       { file: ".repol/pullrequest.yaml", line: 0, column: 0, path: "", message: "file is empty" },
     ];
     const { conclusion, output } = renderCheckOutput(pr, { kind: "config_invalid", errors });

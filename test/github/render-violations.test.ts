@@ -9,7 +9,9 @@ describe("renderViolations", () => {
         { code: "approvals.insufficient", msg: "2 approvals required, 1 given (bob)" },
         { code: "ref.denied", msg: "Branch dev may not deploy to production (allowed_branches: main)" },
       ]),
-    ).toBe("- **approvals.insufficient**: 2 approvals required, 1 given (bob)\n- **ref.denied**: Branch dev may not deploy to production (allowed_branches: main)");
+    ).toBe(
+      "- **approvals.insufficient**: 2 approvals required, 1 given (bob)\n- **ref.denied**: Branch dev may not deploy to production (allowed_branches: main)",
+    );
   });
 
   it("appends the facts behind a violation when it carries a detail", () => {
@@ -55,7 +57,12 @@ describe("renderDeploymentComment", () => {
   });
 
   it("gives the reason when repol could not evaluate", () => {
-    const comment = renderDeploymentComment({ outcome: "error", environment: "production", violations: [], error: "GitHub answered 500 while listing environments" });
+    const comment = renderDeploymentComment({
+      outcome: "error",
+      environment: "production",
+      violations: [],
+      error: "GitHub answered 500 while listing environments",
+    });
     expect(comment).toContain("could not evaluate it: GitHub answered 500 while listing environments");
   });
 

@@ -20,8 +20,8 @@ let restPathsRead: string[] | undefined;
 function restPaths(): string[] {
   if (restPathsRead) return restPathsRead;
   const openapi = require.resolve("@octokit/openapi/package.json");
-  const paths = ["api.github.com.json", "ghes-3.19.json"].flatMap(
-    (file) => Object.keys((JSON.parse(readFileSync(join(openapi, "..", "generated", file), "utf8")) as { paths: object }).paths),
+  const paths = ["api.github.com.json", "ghes-3.19.json"].flatMap((file) =>
+    Object.keys((JSON.parse(readFileSync(join(openapi, "..", "generated", file), "utf8")) as { paths: object }).paths),
   );
   restPathsRead = [...new Set(paths)];
   return restPathsRead;

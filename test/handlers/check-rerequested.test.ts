@@ -2,7 +2,16 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { pullRequestHarness, type PullRequestHarness } from "../helpers/pull-request-harness.js";
 import {
-  FORK_SHA, HEAD_SHA, checkRunsOf, existingCheckRun, pullOf, scenario, sentBodies, verdictBodies, webhook, type PullRequestScenario,
+  FORK_SHA,
+  HEAD_SHA,
+  checkRunsOf,
+  existingCheckRun,
+  pullOf,
+  scenario,
+  sentBodies,
+  verdictBodies,
+  webhook,
+  type PullRequestScenario,
 } from "../helpers/pull-request-scenario.js";
 
 let current: PullRequestHarness | undefined;
@@ -35,7 +44,12 @@ describe("re-run of repol's check", () => {
     expect(checkRunsOf(h.s)).toEqual([expect.objectContaining({ id: 880001, conclusion: "success" })]);
     const [row] = await h.rows();
     expect(row).toMatchObject({
-      delivery_id: "rerun-1:pr-42", event: "check_run", action: "rerequested", decision: "allow", pr_number: 42, sha: HEAD_SHA,
+      delivery_id: "rerun-1:pr-42",
+      event: "check_run",
+      action: "rerequested",
+      decision: "allow",
+      pr_number: 42,
+      sha: HEAD_SHA,
       effect: { kind: "check_run", ok: true, check_run_id: 880001 },
     });
   });
@@ -50,10 +64,13 @@ describe("re-run of repol's check", () => {
 
   it("finds a fork's pull request through the commit when GitHub lists none in the webhook", async () => {
     const h = await harness();
-    await h.deliver("check_suite", webhook("check_suite.rerequested", (p) => {
-      p.check_suite.head_sha = FORK_SHA;
-      p.check_suite.pull_requests = [];
-    }));
+    await h.deliver(
+      "check_suite",
+      webhook("check_suite.rerequested", (p) => {
+        p.check_suite.head_sha = FORK_SHA;
+        p.check_suite.pull_requests = [];
+      }),
+    );
 
     expect(h.github.calls("commit-pulls").map((r) => r.path)).toEqual([`/repos/acme/widgets/commits/${FORK_SHA}/pulls`]);
     expect(sentBodies(h.github.requests, "create-check-run")).toEqual([expect.objectContaining({ name: "repol (main)", head_sha: FORK_SHA })]);
@@ -119,7 +136,12 @@ describe("re-run when the pull request cannot be found", () => {
 
     expect(sentBodies(h.github.requests, "update-check-run")).toEqual([]);
     expect(await h.rows()).toEqual([
-      expect.objectContaining({ delivery_id: "suite-broken:discovery", event: "check_suite", decision: "error", effect: expect.objectContaining({ kind: "none", ok: false }) }),
+      expect.objectContaining({
+        delivery_id: "suite-broken:discovery",
+        event: "check_suite",
+        decision: "error",
+        effect: expect.objectContaining({ kind: "none", ok: false }),
+      }),
     ]);
   });
 });

@@ -10,7 +10,15 @@ import { gateDeps, POLICY_WASM, type GateDeps } from "../helpers/gate-deps.js";
 import type { GitHubRouter } from "../helpers/github-router.js";
 import { nockGitHub, resetNock } from "../helpers/nock-github.js";
 import {
-  callbackBodies, deploymentPayload, passingScenario, RUN_ID, scenarioRoutes, SHA, signedOff, type Payload, type Scenario,
+  callbackBodies,
+  deploymentPayload,
+  passingScenario,
+  RUN_ID,
+  scenarioRoutes,
+  SHA,
+  signedOff,
+  type Payload,
+  type Scenario,
 } from "../helpers/deployment-scenario.js";
 import { webhook } from "../helpers/pull-request-scenario.js";
 import { testProbot } from "../helpers/test-probot.js";
@@ -35,12 +43,13 @@ async function deliver(scenario: Scenario, payload: Payload = deploymentPayload(
   return { id, row: row!, callbacks: callbackBodies(github.requests) };
 }
 
-const withEnvironment = (environment: string) => deploymentPayload((p) => {
-  p.environment = environment;
-  p.deployment.environment = environment;
-  p.deployment.original_environment = environment;
-  p.deployment_callback_url = p.deployment_callback_url.replace("7654321098", String(RUN_ID));
-});
+const withEnvironment = (environment: string) =>
+  deploymentPayload((p) => {
+    p.environment = environment;
+    p.deployment.environment = environment;
+    p.deployment.original_environment = environment;
+    p.deployment_callback_url = p.deployment_callback_url.replace("7654321098", String(RUN_ID));
+  });
 const withRef = (ref: string) => deploymentPayload((p) => void (p.deployment.ref = ref));
 const codes = (row: AuditRecord) => row.violations.map((violation) => violation.code);
 
@@ -48,7 +57,9 @@ describe("approving", () => {
   it("approves a deployment that meets every rule and records the decision with its full input", async () => {
     const { row, callbacks, id } = await deliver(passingScenario());
 
-    expect(callbacks).toEqual([{ environment_name: "production", state: "approved", comment: "repol approved the deployment to production: every rule passed." }]);
+    expect(callbacks).toEqual([
+      { environment_name: "production", state: "approved", comment: "repol approved the deployment to production: every rule passed." },
+    ]);
     expect(github.calls("callback")[0]!.path).toBe(`/repos/acme/widgets/actions/runs/${RUN_ID}/deployment_protection_rule`);
     expect(github.calls("callback")[0]!.headers.authorization).toBe("token ghs_testinstallationtoken");
     expect(github.calls("installation-token")[0]!.path).toBe("/app/installations/52345678/access_tokens");
@@ -89,7 +100,9 @@ describe("approving", () => {
 
     const { row, callbacks } = await deliver(passingScenario(), payload);
 
-    expect(callbacks).toEqual([{ environment_name: "production", state: "approved", comment: "repol approved the deployment to production: every rule passed." }]);
+    expect(callbacks).toEqual([
+      { environment_name: "production", state: "approved", comment: "repol approved the deployment to production: every rule passed." },
+    ]);
     expect(row).toMatchObject({ decision: "allow", sha: SHA, ref: "refs/heads/main", environment: "production", error: null });
     expect(row.input).toMatchObject({ ref: "refs/heads/main", commit_source: "top_level" });
   });
@@ -123,7 +136,15 @@ describe("approving", () => {
 
   it("uses the pull requests named in the webhook instead of looking them up", async () => {
     const payload = deploymentPayload((p) => {
-      p.pull_requests = [{ id: 1900000042, number: 42, url: "https://api.github.com/repos/acme/widgets/pulls/42", head: { ref: "feature-42", sha: SHA, repo: { id: 700123456 } }, base: { ref: "main", sha: "0a1b", repo: { id: 700123456 } } }];
+      p.pull_requests = [
+        {
+          id: 1900000042,
+          number: 42,
+          url: "https://api.github.com/repos/acme/widgets/pulls/42",
+          head: { ref: "feature-42", sha: SHA, repo: { id: 700123456 } },
+          base: { ref: "main", sha: "0a1b", repo: { id: 700123456 } },
+        },
+      ];
     });
     const { row } = await deliver(passingScenario(), payload);
     expect(row.decision).toBe("allow");
@@ -167,13 +188,35 @@ describe("rejecting on a rule", () => {
     },
     {
       rule: "too few approvals, not counting the author's own approval",
-      scenario: passingScenario({ pulls: [{ ...passingScenario().pulls[0]!, reviews: [["alice", "APPROVED", 1], ["bob", "APPROVED", 2], ["carol", "COMMENTED", 3]] }] }),
+      scenario: passingScenario({
+        pulls: [
+          {
+            ...passingScenario().pulls[0]!,
+            reviews: [
+              ["alice", "APPROVED", 1],
+              ["bob", "APPROVED", 2],
+              ["carol", "COMMENTED", 3],
+            ],
+          },
+        ],
+      }),
       code: "approvals.insufficient",
       comment: "2 approvals required, 1 given (bob)",
     },
     {
       rule: "an approval withdrawn by a later change request",
-      scenario: passingScenario({ pulls: [{ ...passingScenario().pulls[0]!, reviews: [["bob", "APPROVED", 1], ["carol", "APPROVED", 2], ["carol", "CHANGES_REQUESTED", 3]] }] }),
+      scenario: passingScenario({
+        pulls: [
+          {
+            ...passingScenario().pulls[0]!,
+            reviews: [
+              ["bob", "APPROVED", 1],
+              ["carol", "APPROVED", 2],
+              ["carol", "CHANGES_REQUESTED", 3],
+            ],
+          },
+        ],
+      }),
       code: "approvals.insufficient",
       comment: "2 approvals required, 1 given (bob)",
     },
@@ -191,15 +234,22 @@ describe("rejecting on a rule", () => {
     },
     {
       rule: "a failed commit status",
-      scenario: passingScenario({ statuses: [{ context: "ci/jenkins", state: "success" }, { context: "ci/jenkins", state: "failure" }] }),
+      scenario: passingScenario({
+        statuses: [
+          { context: "ci/jenkins", state: "success" },
+          { context: "ci/jenkins", state: "failure" },
+        ],
+      }),
       code: "tests.failed",
       comment: "failing: ci/jenkins (failure)",
     },
     {
       rule: "a commit without sign-off",
-      scenario: passingScenario({ pulls: [{ ...passingScenario().pulls[0]!, commits: [signedOff("alice@example.com"), { message: "wip", email: "alice@example.com" }] }] }),
+      scenario: passingScenario({
+        pulls: [{ ...passingScenario().pulls[0]!, commits: [signedOff("alice@example.com"), { message: "wip", email: "alice@example.com" }] }],
+      }),
       code: "signoff.missing",
-      comment: "1 of 2 commits lack a \"Signed-off-by:\" trailer",
+      comment: '1 of 2 commits lack a "Signed-off-by:" trailer',
     },
     {
       rule: "an environment configured but missing from the repository",
@@ -284,7 +334,13 @@ describe("rejecting on the configuration", () => {
     expect(callbacks[0]!.comment).toContain(".repol/deploy.yaml:6:29:");
     expect(callbacks[0]!.comment).toContain("approvals_required");
     expect(row.violations).toEqual([
-      expect.objectContaining({ code: "config.invalid", file: ".repol/deploy.yaml", line: 6, column: 29, path: "/policy/environments/production/rules/approvals_required" }),
+      expect.objectContaining({
+        code: "config.invalid",
+        file: ".repol/deploy.yaml",
+        line: 6,
+        column: 29,
+        path: "/policy/environments/production/rules/approvals_required",
+      }),
     ]);
     expect(row.config_sha).toBe("9c1f3a7e2b4d6f8a0c2e4a6b8d0f2a4c6e8b0d2f");
   });
@@ -295,10 +351,21 @@ const DEPLOY_WITH = (rulesLine: string) => `policy:\n  version: 1\n  environment
 describe("failing closed", () => {
   it.each([
     // A fact GitHub cannot produce comes back as an error beside the rest of the answer: never a pass.
-    { route: "environments", reason: "GitHub's GraphQL API answered with errors (GitHub answered 500 resolving /repos/acme/widgets/environments) while reading the facts of acme/widgets@3f78685" },
-    { route: "reviews", reason: "GitHub's GraphQL API answered with errors (GitHub answered 500 resolving /repos/acme/widgets/pulls/42/reviews) while reading the facts" },
+    {
+      route: "environments",
+      reason:
+        "GitHub's GraphQL API answered with errors (GitHub answered 500 resolving /repos/acme/widgets/environments) while reading the facts of acme/widgets@3f78685",
+    },
+    {
+      route: "reviews",
+      reason: "GitHub's GraphQL API answered with errors (GitHub answered 500 resolving /repos/acme/widgets/pulls/42/reviews) while reading the facts",
+    },
     { route: "check-runs", reason: "GitHub's GraphQL API answered with errors (GitHub answered 500 resolving /repos/acme/widgets/commits/" },
-    { route: "config-file", reason: "GitHub's GraphQL API answered with errors (GitHub answered 500 resolving /repos/acme/widgets/contents/.repol/deploy.yaml) while reading the facts" },
+    {
+      route: "config-file",
+      reason:
+        "GitHub's GraphQL API answered with errors (GitHub answered 500 resolving /repos/acme/widgets/contents/.repol/deploy.yaml) while reading the facts",
+    },
     { route: "graphql", reason: "GitHub answered 500 (Server Error) while reading the facts of acme/widgets@3f78685" },
   ] as const)("rejects with the reason when GitHub answers 500 for $route, and records an error", async ({ route, reason }) => {
     const { row, callbacks } = await deliver(passingScenario({ fail: { [route]: 500 } }));
@@ -391,13 +458,19 @@ describe("failing closed", () => {
   });
 
   it("never approves when the webhook lacks the deployed commit", async () => {
-    const { row, callbacks } = await deliver(passingScenario(), deploymentPayload((p) => void (delete p.sha, delete p.deployment.sha)));
+    const { row, callbacks } = await deliver(
+      passingScenario(),
+      deploymentPayload((p) => void (delete p.sha, delete p.deployment.sha)),
+    );
     expect(callbacks[0]!.state).toBe("rejected");
     expect(row).toMatchObject({ decision: "error", error: "the webhook lacks sha" });
   });
 
   it("never judges a deployment whose webhook names no installation, and reads nothing from GitHub", async () => {
-    const { row } = await deliver(passingScenario(), deploymentPayload((p) => void delete p.installation));
+    const { row } = await deliver(
+      passingScenario(),
+      deploymentPayload((p) => void delete p.installation),
+    );
     expect(row).toMatchObject({ decision: "error", error: expect.stringContaining("names no installation") });
     // Only the rejection is attempted: no fact is read.
     expect(github.requests.map((request) => request.route)).toEqual(["callback"]);

@@ -33,7 +33,13 @@ const observed = async () => {
 
 describe("repol_github_calls_per_event", () => {
   it("observes each delivery's requests: the token, the facts query and the callback cold; two warm", async () => {
-    const probot = new Probot({ appId: TEST_APP_ID, privateKey: testAppPrivateKey(), secret: "s", logLevel: "fatal", Octokit: repolOctokit({ timeoutMs: 5_000, retries: 0 }, TestOctokit) });
+    const probot = new Probot({
+      appId: TEST_APP_ID,
+      privateKey: testAppPrivateKey(),
+      secret: "s",
+      logLevel: "fatal",
+      Octokit: repolOctokit({ timeoutMs: 5_000, retries: 0 }, TestOctokit),
+    });
     await probot.load(repolApp(registry, { ...gate.deps, metrics }));
     const before = await observed();
 

@@ -4,7 +4,16 @@ import { afterEach, describe, expect, it } from "vitest";
 import { graphqlOperations } from "../helpers/github-graphql.js";
 import { pullRequestHarness, type PullRequestHarness } from "../helpers/pull-request-harness.js";
 import {
-  checkRunsOf, existingCheckRun, policyYaml, pullOf, scenario, sentBodies, signedOff, webhook, type PullRequestScenario, type RouteName,
+  checkRunsOf,
+  existingCheckRun,
+  policyYaml,
+  pullOf,
+  scenario,
+  sentBodies,
+  signedOff,
+  webhook,
+  type PullRequestScenario,
+  type RouteName,
 } from "../helpers/pull-request-scenario.js";
 
 let current: PullRequestHarness | undefined;

@@ -29,6 +29,8 @@ describe("requirePayloadFields", () => {
     }
     expect(error).toBeInstanceOf(IncompletePayloadError);
     expect((error as IncompletePayloadError).status).toBe(400);
-    expect((error as Error).message).toBe("the pull_request_review webhook lacks repository.name, pull_request.number, check_run.pull_requests; it was not judged");
+    expect((error as Error).message).toBe(
+      "the pull_request_review webhook lacks repository.name, pull_request.number, check_run.pull_requests; it was not judged",
+    );
   });
 });

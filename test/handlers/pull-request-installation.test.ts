@@ -28,9 +28,20 @@ describe("a delivery without an installation", () => {
     expect(h.github.requests).toEqual([]);
     expect(await h.rows()).toEqual([
       expect.objectContaining({
-        delivery_id: `no-installation-${event}`, event, action, policy: "pullrequest", decision: "error", error: NOT_JUDGED,
-        repository: "Codertocat/Hello-World", installation_id: null, pr_number: 2, sha: EXAMPLE_HEAD_SHA, ref: "refs/heads/master",
-        violations: [], input: null, effect: { kind: "check_run", ok: false, error: `not posted: ${NOT_JUDGED}` },
+        delivery_id: `no-installation-${event}`,
+        event,
+        action,
+        policy: "pullrequest",
+        decision: "error",
+        error: NOT_JUDGED,
+        repository: "Codertocat/Hello-World",
+        installation_id: null,
+        pr_number: 2,
+        sha: EXAMPLE_HEAD_SHA,
+        ref: "refs/heads/master",
+        violations: [],
+        input: null,
+        effect: { kind: "check_run", ok: false, error: `not posted: ${NOT_JUDGED}` },
       }),
     ]);
   });
@@ -42,7 +53,14 @@ describe("a delivery without an installation", () => {
 
     expect(h.github.requests).toEqual([]);
     expect(await h.rows()).toEqual([
-      expect.objectContaining({ delivery_id: "no-installation-rerun", decision: "error", error: NOT_JUDGED, installation_id: null, sha: HEAD_SHA, pr_number: null }),
+      expect.objectContaining({
+        delivery_id: "no-installation-rerun",
+        decision: "error",
+        error: NOT_JUDGED,
+        installation_id: null,
+        sha: HEAD_SHA,
+        pr_number: null,
+      }),
     ]);
   });
 

@@ -4,7 +4,16 @@ import { afterEach, describe, expect, it } from "vitest";
 import { graphqlOperations } from "../helpers/github-graphql.js";
 import { pullRequestHarness, type PullRequestHarness } from "../helpers/pull-request-harness.js";
 import {
-  CONFIG_PATH, HEAD_SHA, checkRunsOf, existingCheckRun, policyYaml, pullOf, scenario, sentBodies, verdictBodies, webhook,
+  CONFIG_PATH,
+  HEAD_SHA,
+  checkRunsOf,
+  existingCheckRun,
+  policyYaml,
+  pullOf,
+  scenario,
+  sentBodies,
+  verdictBodies,
+  webhook,
   type PullRequestScenario,
 } from "../helpers/pull-request-scenario.js";
 
@@ -39,9 +48,20 @@ describe("pull_request opened", () => {
     const [run] = checkRunsOf(h.s);
     const [row] = await h.rows();
     expect(row).toMatchObject({
-      delivery_id: "delivery-opened", event: "pull_request", action: "opened", policy: "pullrequest", decision: "deny",
-      repository: "acme/widgets", installation_id: 4242, pr_number: 42, sha: HEAD_SHA, actor: "alice", ref: "refs/heads/main",
-      bundle_digest: h.engine.digest, effect: { kind: "check_run", ok: true, check_run_id: run.id }, error: null,
+      delivery_id: "delivery-opened",
+      event: "pull_request",
+      action: "opened",
+      policy: "pullrequest",
+      decision: "deny",
+      repository: "acme/widgets",
+      installation_id: 4242,
+      pr_number: 42,
+      sha: HEAD_SHA,
+      actor: "alice",
+      ref: "refs/heads/main",
+      bundle_digest: h.engine.digest,
+      effect: { kind: "check_run", ok: true, check_run_id: run.id },
+      error: null,
     });
     expect(row.violations.map((v) => v.code)).toEqual(["approvals.insufficient"]);
     expect(row.input).toEqual({
@@ -81,10 +101,13 @@ describe("every pull request event repol listens to", () => {
     const s = scenario();
     s.pulls.push({ ...pullOf(s, 42), number: 43, headRef: "wip/search" });
     const h = await harness(s);
-    await h.deliver(event, webhook(fixture, (p) => {
-      p.action = action;
-      if (action === "ready_for_review") p.pull_request.draft = false;
-    }));
+    await h.deliver(
+      event,
+      webhook(fixture, (p) => {
+        p.action = action;
+        if (action === "ready_for_review") p.pull_request.draft = false;
+      }),
+    );
 
     expect(verdictBodies(h.github.requests)).toEqual([expect.objectContaining({ name: "repol (main)", conclusion: "failure" })]);
     expect(await h.rows()).toEqual([expect.objectContaining({ event, action, policy: "pullrequest" })]);
@@ -126,10 +149,31 @@ describe("reviews update the same check run", () => {
   });
 
   it.each([
-    ["changes requested after an approval", [["bob", "APPROVED"], ["bob", "CHANGES_REQUESTED"]], "failure"],
-    ["a comment after an approval", [["bob", "APPROVED"], ["bob", "COMMENTED"]], "success"],
+    [
+      "changes requested after an approval",
+      [
+        ["bob", "APPROVED"],
+        ["bob", "CHANGES_REQUESTED"],
+      ],
+      "failure",
+    ],
+    [
+      "a comment after an approval",
+      [
+        ["bob", "APPROVED"],
+        ["bob", "COMMENTED"],
+      ],
+      "success",
+    ],
     ["the author approving their own pull request", [["alice", "APPROVED"]], "failure"],
-    ["an approval after changes were requested", [["bob", "CHANGES_REQUESTED"], ["bob", "APPROVED"]], "success"],
+    [
+      "an approval after changes were requested",
+      [
+        ["bob", "CHANGES_REQUESTED"],
+        ["bob", "APPROVED"],
+      ],
+      "success",
+    ],
   ] as const)("judges %s by the reviewer's latest state", async (_label, reviews, conclusion) => {
     const s = scenario();
     pullOf(s, 42).reviews = reviews.map(([login, state]) => [login, state]);
@@ -179,8 +223,12 @@ describe("where the rules come from", () => {
     await h.deliver("pull_request", webhook("pull_request.opened.fork"));
 
     expect(h.github.requests.every((r) => r.path.startsWith("/repos/acme/widgets/") || r.path.startsWith("/app/") || r.route === "graphql")).toBe(true);
-    expect(h.github.calls("graphql").map((r) => (r.body as { variables: { owner: string; name: string } }).variables)).toEqual([expect.objectContaining({ owner: "acme", name: "widgets" })]);
-    expect(h.github.readByGraphQL("config-file").map((r) => [r.path, r.query.get("ref")])).toEqual([[`/repos/acme/widgets/contents/${CONFIG_PATH}`, "refs/heads/main"]]);
+    expect(h.github.calls("graphql").map((r) => (r.body as { variables: { owner: string; name: string } }).variables)).toEqual([
+      expect.objectContaining({ owner: "acme", name: "widgets" }),
+    ]);
+    expect(h.github.readByGraphQL("config-file").map((r) => [r.path, r.query.get("ref")])).toEqual([
+      [`/repos/acme/widgets/contents/${CONFIG_PATH}`, "refs/heads/main"],
+    ]);
     const [created] = sentBodies(h.github.requests, "create-check-run");
     expect(created).toMatchObject({ name: "repol (main)", head_sha: pullOf(h.s, 44).headSha });
     const [row] = await h.rows();
@@ -208,7 +256,7 @@ describe("where the rules come from", () => {
     ["a YAML syntax error", "policy:\n  version: 1\n  rules:\n    approvals_required: 1\n    signed_off: off: x\n", 5, 17],
     ["a duplicate key", "policy:\n  version: 1\n  rules:\n    approvals_required: 1\n    approvals_required: 2\n", 5, 5],
     ["an unknown key", "policy:\n  version: 1\n  rules:\n    approvals_required: 1\n    aprovals: 2\n", 5, 5],
-    ["a value of the wrong type", "policy:\n  version: 1\n  rules:\n    signed_off: \"yes\"\n", 4, 17],
+    ["a value of the wrong type", 'policy:\n  version: 1\n  rules:\n    signed_off: "yes"\n', 4, 17],
   ])("annotates %s at the offending line and says how to fix it", async (_label, yaml, line, column) => {
     const h = await harness(scenario({ configs: { main: yaml } }));
     await h.deliver("pull_request", opened());

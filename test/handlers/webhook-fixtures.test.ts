@@ -10,7 +10,9 @@ type Json = Record<string, any>;
 
 const require = createRequire(import.meta.url);
 const FIXTURES = new URL("../fixtures/webhooks/", import.meta.url);
-const fixtures = readdirSync(FIXTURES).filter((file) => file.endsWith(".json")).sort();
+const fixtures = readdirSync(FIXTURES)
+  .filter((file) => file.endsWith(".json"))
+  .sort();
 const read = (file: string): Json => JSON.parse(readFileSync(new URL(file, FIXTURES), "utf8"));
 
 /**
@@ -59,7 +61,11 @@ describe("webhook fixtures", () => {
   const problemsOf = webhookValidator();
 
   it("include the deployment GitHub sends without a deployment object", () => {
-    expect(read("deployment_protection_rule.requested.no_deployment.json")).toMatchObject({ deployment: null, sha: expect.any(String), ref: expect.any(String) });
+    expect(read("deployment_protection_rule.requested.no_deployment.json")).toMatchObject({
+      deployment: null,
+      sha: expect.any(String),
+      ref: expect.any(String),
+    });
   });
 
   it.each(fixtures)("%s matches GitHub's published schema for its event", (file) => {

@@ -2,7 +2,18 @@
 // described as data and served as routes (through nock or the fake server).
 import { readFileSync } from "node:fs";
 import { failure, json, paged, type GitHubRequest, type Route } from "./github-router.js";
-import { commitJson, installationToken, OWNER, pullCommits, REPO, repoPath, scenarioRoute, signedOff, type CommitSpec, type Payload } from "./scenario-routes.js";
+import {
+  commitJson,
+  installationToken,
+  OWNER,
+  pullCommits,
+  REPO,
+  repoPath,
+  scenarioRoute,
+  signedOff,
+  type CommitSpec,
+  type Payload,
+} from "./scenario-routes.js";
 
 export { OWNER, REPO, signedOff, type CommitSpec, type Payload } from "./scenario-routes.js";
 
@@ -14,7 +25,6 @@ export const RUN_ID = 7654321098;
 export const INSTALLATION_ID = 52345678;
 export const DEPLOY_YAML = read("github/deploy.yaml");
 const users = JSON.parse(read("github/users.json")) as Record<string, { login: string; id: number }>;
-
 
 /** The recorded deployment_protection_rule.requested webhook, with overrides applied. */
 export function deploymentPayload(change: (payload: Payload) => void = () => {}): Payload {
@@ -59,8 +69,19 @@ export interface Scenario {
 }
 
 export type RouteName =
-  | "installation-token" | "config-file" | "environments" | "git-ref" | "commit-pulls" | "pull" | "reviews"
-  | "pull-commits" | "check-runs" | "statuses" | "commit" | "callback" | "graphql";
+  | "installation-token"
+  | "config-file"
+  | "environments"
+  | "git-ref"
+  | "commit-pulls"
+  | "pull"
+  | "reviews"
+  | "pull-commits"
+  | "check-runs"
+  | "statuses"
+  | "commit"
+  | "callback"
+  | "graphql";
 
 /** A deployment of main that meets every production rule of test/fixtures/github/deploy.yaml. */
 export function passingScenario(change: Partial<Scenario> = {}): Scenario {
@@ -75,7 +96,10 @@ export function passingScenario(change: Partial<Scenario> = {}): Scenario {
         author: "alice",
         state: "closed",
         merged: true,
-        reviews: [["bob", "APPROVED", 1], ["carol", "APPROVED", 2]],
+        reviews: [
+          ["bob", "APPROVED", 1],
+          ["carol", "APPROVED", 2],
+        ],
         commits: [signedOff("alice@example.com", "Add login form"), signedOff("alice@example.com", "Fix typo")],
       },
     ],
@@ -112,7 +136,15 @@ export function scenarioRoutes(scenario: Scenario): Route[] {
     route("commit-pulls", "GET", `${repoPath}/commits/${SHA}/pulls$`, (request) => paged(request, scenario.pulls.map(pullRequest))),
     route("pull", "GET", `${repoPath}/pulls/(\\d+)$`, (_request, [, number]) => (pull(number!) ? json(200, pullRequest(pull(number!)!)) : failure(404))),
     route("reviews", "GET", `${repoPath}/pulls/(\\d+)/reviews$`, (request, [, number]) => paged(request, reviewsOf(pull(number!)))),
-    route("pull-commits", "GET", `${repoPath}/pulls/(\\d+)/commits$`, pullCommits((number) => pull(String(number))?.commits, (spec, i) => commit(spec, i))),
+    route(
+      "pull-commits",
+      "GET",
+      `${repoPath}/pulls/(\\d+)/commits$`,
+      pullCommits(
+        (number) => pull(String(number))?.commits,
+        (spec, i) => commit(spec, i),
+      ),
+    ),
     route("check-runs", "GET", `${repoPath}/commits/${SHA}/check-runs$`, (request) =>
       paged(request, scenario.checkRuns.map(checkRun), (page, total) => ({ total_count: total, check_runs: page })),
     ),
@@ -128,8 +160,14 @@ export function scenarioRoutes(scenario: Scenario): Route[] {
 
 function contentFile(path: string, text: string) {
   return {
-    type: "file", encoding: "base64", size: Buffer.byteLength(text), name: path.split("/").at(-1), path,
-    content: Buffer.from(text).toString("base64").replace(/(.{60})/g, "$1\n"),
+    type: "file",
+    encoding: "base64",
+    size: Buffer.byteLength(text),
+    name: path.split("/").at(-1),
+    path,
+    content: Buffer.from(text)
+      .toString("base64")
+      .replace(/(.{60})/g, "$1\n"),
     sha: "9c1f3a7e2b4d6f8a0c2e4a6b8d0f2a4c6e8b0d2f",
     url: `https://api.github.com/repos/${OWNER}/${REPO}/contents/${path}?ref=main`,
     git_url: `https://api.github.com/repos/${OWNER}/${REPO}/git/blobs/9c1f3a7e2b4d6f8a0c2e4a6b8d0f2a4c6e8b0d2f`,
@@ -140,10 +178,15 @@ function contentFile(path: string, text: string) {
 
 function environment(name: string, i: number) {
   return {
-    id: 161088068 + i, node_id: `EN_kwDOKbH3QM4JmY${i}`, name,
+    id: 161088068 + i,
+    node_id: `EN_kwDOKbH3QM4JmY${i}`,
+    name,
     url: `https://api.github.com/repos/${OWNER}/${REPO}/environments/${encodeURIComponent(name)}`,
     html_url: `https://github.com/${OWNER}/${REPO}/deployments/activity_log?environments_filter=${encodeURIComponent(name)}`,
-    created_at: "2024-02-01T10:00:00Z", updated_at: "2025-06-01T10:00:00Z", protection_rules: [], deployment_branch_policy: null,
+    created_at: "2024-02-01T10:00:00Z",
+    updated_at: "2025-06-01T10:00:00Z",
+    protection_rules: [],
+    deployment_branch_policy: null,
   };
 }
 
@@ -158,23 +201,39 @@ function user(login: string) {
 function pullRequest(spec: PullSpec) {
   const merged = spec.merged ?? false;
   return {
-    url: `https://api.github.com/repos/${OWNER}/${REPO}/pulls/${spec.number}`, id: 1_900_000_000 + spec.number, number: spec.number,
-    state: spec.state ?? "open", locked: false, title: `Pull request ${spec.number}`, user: user(spec.author), draft: false,
-    merged, merged_at: merged ? "2025-11-21T09:58:00Z" : null, merge_commit_sha: merged ? SHA : null,
+    url: `https://api.github.com/repos/${OWNER}/${REPO}/pulls/${spec.number}`,
+    id: 1_900_000_000 + spec.number,
+    number: spec.number,
+    state: spec.state ?? "open",
+    locked: false,
+    title: `Pull request ${spec.number}`,
+    user: user(spec.author),
+    draft: false,
+    merged,
+    merged_at: merged ? "2025-11-21T09:58:00Z" : null,
+    merge_commit_sha: merged ? SHA : null,
     head: { ref: `feature-${spec.number}`, sha: SHA, repo: { id: 700123456, full_name: `${OWNER}/${REPO}` } },
     base: { ref: "main", sha: "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567", repo: { id: 700123456, full_name: `${OWNER}/${REPO}` } },
-    commits: spec.commitCount ?? spec.commits?.length ?? 0, additions: 10, deletions: 2, changed_files: 3,
+    commits: spec.commitCount ?? spec.commits?.length ?? 0,
+    additions: 10,
+    deletions: 2,
+    changed_files: 3,
     author_association: "MEMBER",
   };
 }
 
 function reviewsOf(spec: PullSpec | undefined) {
   return (spec?.reviews ?? []).map(([login, state, minutes = 0], i) => ({
-    id: 80_000 + i, node_id: `PRR_kwDO${i}`, user: user(login), body: "", state,
+    id: 80_000 + i,
+    node_id: `PRR_kwDO${i}`,
+    user: user(login),
+    body: "",
+    state,
     html_url: `https://github.com/${OWNER}/${REPO}/pull/${spec!.number}#pullrequestreview-${80_000 + i}`,
     pull_request_url: `https://api.github.com/repos/${OWNER}/${REPO}/pulls/${spec!.number}`,
     submitted_at: state === "PENDING" ? undefined : new Date(Date.UTC(2025, 10, 20, 12, 0) + minutes * 60_000).toISOString().replace(".000", ""),
-    commit_id: SHA, author_association: "MEMBER",
+    commit_id: SHA,
+    author_association: "MEMBER",
   }));
 }
 
@@ -187,19 +246,37 @@ function checkRun(spec: CheckRunSpec, i: number) {
   const status = spec.status ?? "completed";
   const url = `https://github.com/${OWNER}/${REPO}/actions/runs/${runId}/job/${31_000_000_000 + i}`;
   return {
-    id: 31_000_000_000 + i, head_sha: SHA, node_id: `CR_kwDO${i}`, external_id: "", url: `https://api.github.com/repos/${OWNER}/${REPO}/check-runs/${31_000_000_000 + i}`,
-    html_url: url, details_url: url, status, conclusion: status === "completed" ? spec.conclusion ?? "success" : null,
-    started_at: "2025-11-21T10:00:00Z", completed_at: status === "completed" ? "2025-11-21T10:05:00Z" : null,
-    output: { title: null, summary: null, text: null, annotations_count: 0 }, name: spec.name,
-    check_suite: { id: 18_000_000_000 + i }, app: { id: 15368, slug: "github-actions", name: "GitHub Actions" }, pull_requests: [],
+    id: 31_000_000_000 + i,
+    head_sha: SHA,
+    node_id: `CR_kwDO${i}`,
+    external_id: "",
+    url: `https://api.github.com/repos/${OWNER}/${REPO}/check-runs/${31_000_000_000 + i}`,
+    html_url: url,
+    details_url: url,
+    status,
+    conclusion: status === "completed" ? (spec.conclusion ?? "success") : null,
+    started_at: "2025-11-21T10:00:00Z",
+    completed_at: status === "completed" ? "2025-11-21T10:05:00Z" : null,
+    output: { title: null, summary: null, text: null, annotations_count: 0 },
+    name: spec.name,
+    check_suite: { id: 18_000_000_000 + i },
+    app: { id: 15368, slug: "github-actions", name: "GitHub Actions" },
+    pull_requests: [],
   };
 }
 
 function commitStatus(spec: Scenario["statuses"][number], i: number) {
   return {
-    url: `https://api.github.com/repos/${OWNER}/${REPO}/statuses/${SHA}`, id: 20_000_000 + i, node_id: `SC_kwDO${i}`,
-    state: spec.state, description: `Build ${spec.state}`, target_url: `https://ci.example.com/job/${i}`, context: spec.context,
-    created_at: `2025-11-21T10:0${i % 10}:00Z`, updated_at: `2025-11-21T10:0${i % 10}:00Z`, creator: user("github-actions[bot]"),
+    url: `https://api.github.com/repos/${OWNER}/${REPO}/statuses/${SHA}`,
+    id: 20_000_000 + i,
+    node_id: `SC_kwDO${i}`,
+    state: spec.state,
+    description: `Build ${spec.state}`,
+    target_url: `https://ci.example.com/job/${i}`,
+    context: spec.context,
+    created_at: `2025-11-21T10:0${i % 10}:00Z`,
+    updated_at: `2025-11-21T10:0${i % 10}:00Z`,
+    creator: user("github-actions[bot]"),
   };
 }
 

@@ -60,9 +60,24 @@ export async function gateDeps(env: NodeJS.ProcessEnv = {}, { clock }: { clock?:
 
 function emptyRow(): NewAuditRecord {
   return {
-    delivery_id: null, event: "deployment_protection_rule", action: "requested", policy: "deploy", decision: "allow",
-    repository: "acme/widgets", installation_id: 52345678, environment: "production", ref: "refs/heads/main",
-    sha: "3f786850e387550fdab836ed7e6dc881de23001b", pr_number: null, actor: "carol", violations: [], input: {},
-    bundle_digest: null, config_sha: null, duration_ms: 5, effect: { kind: "deployment_callback", ok: true, status: 204 }, error: null,
+    delivery_id: null,
+    event: "deployment_protection_rule",
+    action: "requested",
+    policy: "deploy",
+    decision: "allow",
+    repository: "acme/widgets",
+    installation_id: 52345678,
+    environment: "production",
+    ref: "refs/heads/main",
+    sha: "3f786850e387550fdab836ed7e6dc881de23001b",
+    pr_number: null,
+    actor: "carol",
+    violations: [],
+    input: {},
+    bundle_digest: null,
+    config_sha: null,
+    duration_ms: 5,
+    effect: { kind: "deployment_callback", ok: true, status: 204 },
+    error: null,
   };
 }

@@ -25,7 +25,13 @@ export function graphqlRoutes(rest: RestAnswer): Route[] {
         const body = (request.body ?? {}) as { query?: string; variables?: Obj };
         const answer = restFor(request, rest);
         const root = { repository: (args: Args) => repository(answer, blobs, args), node: ({ id }: Args) => nodeById(answer, blobs, String(id)) };
-        const result = graphqlSync({ schema: githubSchema(), source: body.query ?? "", variableValues: body.variables, rootValue: root, fieldResolver: resolveField });
+        const result = graphqlSync({
+          schema: githubSchema(),
+          source: body.query ?? "",
+          variableValues: body.variables,
+          rootValue: root,
+          fieldResolver: resolveField,
+        });
         const errors = result.errors?.map((error) => ({ message: error.message, path: error.path, type: "FAKE" }));
         return json(200, { ...(result.data !== undefined ? { data: result.data } : {}), ...(errors ? { errors } : {}) });
       },
@@ -80,7 +86,7 @@ function resolveField(source: any, args: Args, _context: unknown, info: { fieldN
 
 /** Node ids name their repository, so a page query finds its node again in a later request. */
 function nodeById(rest: Rest, blobs: Map<string, Buffer>, id: string): Obj | null {
-  const [kind, owner, name, key, suite] = id.split(":");
+  const [kind, owner, name, key, _suite] = id.split(":");
   const repo = repository(rest, blobs, { owner, name });
   if (kind === "R") return repo;
   if (kind === "PR") return (repo.pullRequest as (args: Args) => Obj)({ number: Number(key) });
@@ -131,7 +137,10 @@ function repository(rest: Rest, blobs: Map<string, Buffer>, { owner, name }: Arg
     id: `R:${owner}:${name}`,
     defaultBranchRef: () => {
       const branch = (rest(base) as { default_branch?: string } | null)?.default_branch ?? "main";
-      return { name: branch, target: { __typename: "Commit", file: ({ path }: Args) => treeEntry(rest(`${base}/contents/${path}`, { ref: `refs/heads/${branch}` }), blobs) } };
+      return {
+        name: branch,
+        target: { __typename: "Commit", file: ({ path }: Args) => treeEntry(rest(`${base}/contents/${path}`, { ref: `refs/heads/${branch}` }), blobs) },
+      };
     },
     environments: (args: Args) => pageOfTotal(rest, `${base}/environments`, args, (body) => body.environments.map((env: any) => ({ name: env.name }))),
     ref: ({ qualifiedName }: Args) => (rest(`${base}/git/ref/${String(qualifiedName).replace(/^refs\//, "")}`) ? { name: qualifiedName } : null),
@@ -155,7 +164,11 @@ function commit(rest: Rest, { base, key }: { base: string; key: string }, oid: s
       __typename: "CheckSuite",
       id: `CS:${key}:${id}`,
       app: { databaseId: suiteRuns[0].app?.id ?? null },
-      checkRuns: (args: Args) => connection(suiteRuns.filter((run) => !args.filterBy?.checkName || run.name === args.filterBy.checkName).map((run) => checkRun(run, base)), args),
+      checkRuns: (args: Args) =>
+        connection(
+          suiteRuns.filter((run) => !args.filterBy?.checkName || run.name === args.filterBy.checkName).map((run) => checkRun(run, base)),
+          args,
+        ),
     }));
   };
   return {
@@ -203,7 +216,13 @@ function pullCommit(data: any): Obj {
 
 function checkRun(data: any, base: string): Obj {
   // databaseId is a 32-bit Int in GitHub's schema; real run ids no longer fit, so it is left out here too.
-  return { resourcePath: `${base.replace(/^\/repos/, "")}/runs/${data.id}`, name: data.name, status: String(data.status).toUpperCase(), conclusion: data.conclusion ? String(data.conclusion).toUpperCase() : null, detailsUrl: data.details_url ?? null };
+  return {
+    resourcePath: `${base.replace(/^\/repos/, "")}/runs/${data.id}`,
+    name: data.name,
+    status: String(data.status).toUpperCase(),
+    conclusion: data.conclusion ? String(data.conclusion).toUpperCase() : null,
+    detailsUrl: data.details_url ?? null,
+  };
 }
 
 function actor(user: { login: string; type?: string } | null | undefined): Obj | null {

@@ -16,7 +16,11 @@ export function nockGitHub(routes: Route[] = []): GitHubRouter {
         const url = new URL(uri, GITHUB_API);
         const { path, query } = requestTarget(url, "");
         const reply = router.handle({ method, path, query, headers: this.req.headers, body: parseBody(body), apiRoot: GITHUB_API });
-        return [reply.status, reply.body === undefined ? "" : JSON.stringify(reply.body), { "content-type": "application/json; charset=utf-8", ...reply.headers }];
+        return [
+          reply.status,
+          reply.body === undefined ? "" : JSON.stringify(reply.body),
+          { "content-type": "application/json; charset=utf-8", ...reply.headers },
+        ];
       });
   }
   return router;

@@ -26,7 +26,10 @@ export function loadOpenApi(file = OPENAPI_PATH): OpenApiDoc {
 
   const resolve = (node: Json): Json => {
     if (!node?.$ref) return node;
-    const target = (node.$ref as string).replace(/^#\//, "").split("/").reduce((at: Json, key) => at?.[key], doc);
+    const target = (node.$ref as string)
+      .replace(/^#\//, "")
+      .split("/")
+      .reduce((at: Json, key) => at?.[key], doc);
     if (!target) throw new Error(`openapi: unresolved ${node.$ref}`);
     return resolve(target);
   };

@@ -12,14 +12,39 @@ type Maker = (random: Random) => Json;
 const NUMBERS: Json[] = [0, 1, 2, 3, 5, 100, -1, -0.5, 0.1, 1.5, 1e-7, 1e21, 1e30, 2 ** 53, 2 ** 53 + 2, 1.7976931348623157e308, 5e-324, "2", true, null];
 const WRONG: Json[] = [null, true, 0, "", "x", [], {}, [1], { a: 1 }];
 const ENVIRONMENTS = [
-  "production", "Production", "PRODUCTION", "prodUCTION", "staging", "prod\ud800", "prod\udc00", " production",
-  "\u2c2f", "\u2c5f", "\ud801\udd70", "\ud801\udd97", "İstanbul", "istanbul", "ǅ", "ǆ", "ß", "ẞ", "ﬀ", "Ａ", "ａ", "e\u0301", "é", "",
+  "production",
+  "Production",
+  "PRODUCTION",
+  "prodUCTION",
+  "staging",
+  "prod\ud800",
+  "prod\udc00",
+  " production",
+  "\u2c2f",
+  "\u2c5f",
+  "\ud801\udd70",
+  "\ud801\udd97",
+  "İstanbul",
+  "istanbul",
+  "ǅ",
+  "ǆ",
+  "ß",
+  "ẞ",
+  "ﬀ",
+  "Ａ",
+  "ａ",
+  "e\u0301",
+  "é",
+  "",
 ];
 // A copy: inputs are edited after they are made, and must not share objects.
 const wrongValue = (random: Random): Json => structuredClone(random.pick(WRONG));
 const LOGINS = ["alice", "bob", "carol", "Alice", "alice", "é", "dependabot[bot]"];
 
-const from = (items: readonly Json[]): Maker => (random) => random.pick(items);
+const from =
+  (items: readonly Json[]): Maker =>
+  (random) =>
+    random.pick(items);
 const maybe = (random: Random, make: Maker, wrong = 0.1): Json => (random.chance(wrong) ? wrongValue(random) : make(random));
 const listOf = (random: Random, make: Maker, max: number): Json[] => Array.from({ length: random.int(max + 1) }, () => make(random));
 
@@ -57,20 +82,28 @@ function workflowMeta(random: Random): Json {
 }
 
 function deployRules(random: Random): Json {
-  return fields(random, {
-    approvals_required: from(NUMBERS),
-    allowed_branches: (r) => maybe(r, patternList),
-    tests_passed: from([true, false, "true", null]),
-    required_checks: (r) => maybe(r, (rr) => listOf(rr, from(["ci", "lint", 1]), 3)),
-    signed_off: from([true, false, null, 1]),
-    max_deployments_per_day: from(NUMBERS),
-  }, 0.5);
+  return fields(
+    random,
+    {
+      approvals_required: from(NUMBERS),
+      allowed_branches: (r) => maybe(r, patternList),
+      tests_passed: from([true, false, "true", null]),
+      required_checks: (r) => maybe(r, (rr) => listOf(rr, from(["ci", "lint", 1]), 3)),
+      signed_off: from([true, false, null, 1]),
+      max_deployments_per_day: from(NUMBERS),
+    },
+    0.5,
+  );
 }
 
 function environments(random: Random): Json {
   const out: { [key: string]: Json } = {};
   for (let i = 0; i <= random.int(3); i++) {
-    put(out, random.pick(ENVIRONMENTS), maybe(random, (r) => fields(r, { enabled: from([true, false, "no", null]), rules: (rr) => maybe(rr, deployRules) }, 0.8)));
+    put(
+      out,
+      random.pick(ENVIRONMENTS),
+      maybe(random, (r) => fields(r, { enabled: from([true, false, "no", null]), rules: (rr) => maybe(rr, deployRules) }, 0.8)),
+    );
   }
   return out;
 }
@@ -180,24 +213,45 @@ function deployInputs(random: Random): Json {
     const name = nameFor(pattern, r);
     const policy = repoPolicy(r, (rr) => fields(rr, { version, environments, metadata }, 0.85));
     // Put the generated pattern where the branch is judged, so branch rules often decide.
-    const rules = Object.values(objectAt(policy, "policy", "environments") ?? {}).map((env) => objectAt(env, "rules")).find(Boolean);
+    const rules = Object.values(objectAt(policy, "policy", "environments") ?? {})
+      .map((env) => objectAt(env, "rules"))
+      .find(Boolean);
     if (rules && r.chance(0.7)) put(rules, "allowed_branches", [pattern, ...listOf(r, randomPattern, 2)]);
-    return fields(r, {
-      environment: (rr) => maybe(rr, from(ENVIRONMENTS), 0.08),
-      ref: (rr) => maybe(rr, () => ({ branch: `refs/heads/${name}`, bare: name, tag: "refs/tags/v1.0", other: rr.pick(["refs/heads/", "refs/pull/1/merge", "refs/heads/refs/heads/main"]) })[ref] ?? name, 0.05),
-      repo_environments: (rr) => maybe(rr, (x) => listOf(x, (y) => maybe(y, from(ENVIRONMENTS), 0.05), 4)),
-      workflow_meta: (rr) => maybe(rr, workflowMeta),
-      repo_policy: () => policy,
-    }, 0.9);
+    return fields(
+      r,
+      {
+        environment: (rr) => maybe(rr, from(ENVIRONMENTS), 0.08),
+        ref: (rr) =>
+          maybe(
+            rr,
+            () =>
+              ({
+                branch: `refs/heads/${name}`,
+                bare: name,
+                tag: "refs/tags/v1.0",
+                other: rr.pick(["refs/heads/", "refs/pull/1/merge", "refs/heads/refs/heads/main"]),
+              })[ref] ?? name,
+            0.05,
+          ),
+        repo_environments: (rr) => maybe(rr, (x) => listOf(x, (y) => maybe(y, from(ENVIRONMENTS), 0.05), 4)),
+        workflow_meta: (rr) => maybe(rr, workflowMeta),
+        repo_policy: () => policy,
+      },
+      0.9,
+    );
   });
 }
 
 function pullRequestRules(random: Random): Json {
-  return fields(random, {
-    allowed_target_branches: (r) => maybe(r, patternList),
-    approvals_required: from(NUMBERS),
-    signed_off: from([true, false, null, "true"]),
-  }, 0.5);
+  return fields(
+    random,
+    {
+      allowed_target_branches: (r) => maybe(r, patternList),
+      approvals_required: from(NUMBERS),
+      signed_off: from([true, false, null, "true"]),
+    },
+    0.5,
+  );
 }
 
 function pullRequestInputs(random: Random): Json {
@@ -206,18 +260,26 @@ function pullRequestInputs(random: Random): Json {
     const target = randomPattern(r);
     const pair: Maker = (rr) => maybe(rr, (x) => fields(x, { source: (y) => maybe(y, randomPattern), target: (y) => maybe(y, randomPattern) }, 0.95));
     const policy = repoPolicy(r, (rr) =>
-      fields(rr, {
-        version,
-        metadata,
-        branch_rules: (x) => maybe(x, (y) => [{ source, target }, ...listOf(y, pair, 3)]),
-        rules: (x) => maybe(x, pullRequestRules),
-      }, 0.8),
+      fields(
+        rr,
+        {
+          version,
+          metadata,
+          branch_rules: (x) => maybe(x, (y) => [{ source, target }, ...listOf(y, pair, 3)]),
+          rules: (x) => maybe(x, pullRequestRules),
+        },
+        0.8,
+      ),
     );
-    return fields(r, {
-      head_ref: (rr) => maybe(rr, () => nameFor(source, rr), 0.05),
-      base_ref: (rr) => maybe(rr, () => nameFor(target, rr), 0.05),
-      workflow_meta: (rr) => maybe(rr, workflowMeta),
-      repo_policy: () => policy,
-    }, 0.92);
+    return fields(
+      r,
+      {
+        head_ref: (rr) => maybe(rr, () => nameFor(source, rr), 0.05),
+        base_ref: (rr) => maybe(rr, () => nameFor(target, rr), 0.05),
+        workflow_meta: (rr) => maybe(rr, workflowMeta),
+        repo_policy: () => policy,
+      },
+      0.92,
+    );
   });
 }

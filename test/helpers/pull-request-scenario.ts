@@ -3,7 +3,18 @@
 // as routes so tests assert both what repol sent and what GitHub ends up showing.
 import { readFileSync } from "node:fs";
 import { failure, json, paged, type GitHubRequest, type Route } from "./github-router.js";
-import { commitJson, installationToken, OWNER, pullCommits, REPO, repoPath, scenarioRoute, signedOff, type CommitSpec, type Payload } from "./scenario-routes.js";
+import {
+  commitJson,
+  installationToken,
+  OWNER,
+  pullCommits,
+  REPO,
+  repoPath,
+  scenarioRoute,
+  signedOff,
+  type CommitSpec,
+  type Payload,
+} from "./scenario-routes.js";
 import { TEST_APP_ID } from "./test-probot.js";
 
 export { OWNER, REPO, signedOff, type CommitSpec, type Payload } from "./scenario-routes.js";
@@ -51,8 +62,15 @@ export interface FakeCheckRun {
 }
 
 export type RouteName =
-  | "installation-token" | "config-file" | "pull" | "reviews" | "pull-commits" | "commit-pulls"
-  | "list-check-runs" | "create-check-run" | "update-check-run";
+  | "installation-token"
+  | "config-file"
+  | "pull"
+  | "reviews"
+  | "pull-commits"
+  | "commit-pulls"
+  | "list-check-runs"
+  | "create-check-run"
+  | "update-check-run";
 
 export interface PullRequestScenario {
   /** `.repol/pullrequest.yaml` per branch. */
@@ -78,13 +96,28 @@ export function scenario(change: Partial<PullRequestScenario> = {}): PullRequest
     configs: { main: policyYaml({ approvals_required: 1, signed_off: true }) },
     pulls: [
       {
-        number: 42, author: "alice", headRef: "feature/login", headSha: HEAD_SHA, headRepo: `${OWNER}/${REPO}`, baseRef: "main",
-        draft: false, state: "open", reviews: [],
+        number: 42,
+        author: "alice",
+        headRef: "feature/login",
+        headSha: HEAD_SHA,
+        headRepo: `${OWNER}/${REPO}`,
+        baseRef: "main",
+        draft: false,
+        state: "open",
+        reviews: [],
         commits: [signedOff("alice@acme.example", "Add login form"), signedOff("alice@acme.example", "Fix typo")],
       },
       {
-        number: 44, author: "mallory", headRef: "main", headSha: FORK_SHA, headRepo: `mallory/${REPO}`, baseRef: "main",
-        draft: false, state: "open", reviews: [], commits: [signedOff("mallory@evil.example", "Relax rules")],
+        number: 44,
+        author: "mallory",
+        headRef: "main",
+        headSha: FORK_SHA,
+        headRepo: `mallory/${REPO}`,
+        baseRef: "main",
+        draft: false,
+        state: "open",
+        reviews: [],
+        commits: [signedOff("mallory@evil.example", "Relax rules")],
       },
     ],
     checkRuns: [],
@@ -104,7 +137,12 @@ export function scenarioRoutes(s: PullRequestScenario): Route[] {
   const pull = (number: string) => s.pulls.find((p) => p.number === Number(number));
   let nextRunId = 990_001;
   return [
-    route("installation-token", "POST", "^/app/installations/(\\d+)/access_tokens$", installationToken({ checks: "write", contents: "read", pull_requests: "read" })),
+    route(
+      "installation-token",
+      "POST",
+      "^/app/installations/(\\d+)/access_tokens$",
+      installationToken({ checks: "write", contents: "read", pull_requests: "read" }),
+    ),
     route("config-file", "GET", `${repoPath}/contents/(.+)$`, (request, [, path]) => {
       const branch = request.query.get("ref")?.replace(/^refs\/heads\//, "");
       const text = branch !== undefined ? s.configs[branch] : undefined;
@@ -112,7 +150,12 @@ export function scenarioRoutes(s: PullRequestScenario): Route[] {
     }),
     route("pull", "GET", `${repoPath}/pulls/(\\d+)$`, (_request, [, number]) => (pull(number!) ? json(200, pullRequest(pull(number!)!)) : failure(404))),
     route("reviews", "GET", `${repoPath}/pulls/(\\d+)/reviews$`, (request, [, number]) => paged(request, reviewsOf(pull(number!)))),
-    route("pull-commits", "GET", `${repoPath}/pulls/(\\d+)/commits$`, pullCommits((number) => pull(String(number))?.commits, commit)),
+    route(
+      "pull-commits",
+      "GET",
+      `${repoPath}/pulls/(\\d+)/commits$`,
+      pullCommits((number) => pull(String(number))?.commits, commit),
+    ),
     route("commit-pulls", "GET", `${repoPath}/commits/([0-9a-f]{40})/pulls$`, (request, [, sha]) =>
       paged(request, s.pulls.filter((p) => p.headSha === sha).map(pullRequest)),
     ),
@@ -125,9 +168,14 @@ export function scenarioRoutes(s: PullRequestScenario): Route[] {
     route("create-check-run", "POST", `${repoPath}/check-runs$`, (request) => {
       const body = request.body as Payload;
       const run: FakeCheckRun = {
-        id: nextRunId++, name: body.name, head_sha: body.head_sha, app: { id: TEST_APP_ID, slug: "repol" },
-        status: body.conclusion ? "completed" : body.status ?? "queued", conclusion: body.conclusion ?? null,
-        output: { title: null, summary: null, text: null }, annotations: [],
+        id: nextRunId++,
+        name: body.name,
+        head_sha: body.head_sha,
+        app: { id: TEST_APP_ID, slug: "repol" },
+        status: body.conclusion ? "completed" : (body.status ?? "queued"),
+        conclusion: body.conclusion ?? null,
+        output: { title: null, summary: null, text: null },
+        annotations: [],
       };
       applyOutput(run, body.output);
       s.checkRuns.push(run);
@@ -166,8 +214,15 @@ export function checkRunsOf(s: PullRequestScenario, sha = HEAD_SHA): FakeCheckRu
 /** A check run that someone else (another app, another time) already has on the commit. */
 export function existingCheckRun(id: number, name: string, change: Partial<FakeCheckRun> = {}): FakeCheckRun {
   return {
-    id, name, head_sha: HEAD_SHA, app: { id: TEST_APP_ID, slug: "repol" }, status: "completed", conclusion: "failure",
-    output: { title: "earlier verdict", summary: "", text: null }, annotations: [], ...change,
+    id,
+    name,
+    head_sha: HEAD_SHA,
+    app: { id: TEST_APP_ID, slug: "repol" },
+    status: "completed",
+    conclusion: "failure",
+    output: { title: "earlier verdict", summary: "", text: null },
+    annotations: [],
+    ...change,
   };
 }
 
@@ -178,19 +233,37 @@ export function sentBodies(requests: readonly (GitHubRequest & { route: string }
 
 function checkRunJson(run: FakeCheckRun) {
   return {
-    id: run.id, name: run.name, head_sha: run.head_sha, node_id: `CR_${run.id}`, external_id: "", status: run.status, conclusion: run.conclusion,
-    url: `https://api.github.com/repos/${OWNER}/${REPO}/check-runs/${run.id}`, html_url: `https://github.com/${OWNER}/${REPO}/runs/${run.id}`,
-    details_url: `https://github.com/${OWNER}/${REPO}/runs/${run.id}`, started_at: "2026-05-01T10:11:20Z", completed_at: null,
+    id: run.id,
+    name: run.name,
+    head_sha: run.head_sha,
+    node_id: `CR_${run.id}`,
+    external_id: "",
+    status: run.status,
+    conclusion: run.conclusion,
+    url: `https://api.github.com/repos/${OWNER}/${REPO}/check-runs/${run.id}`,
+    html_url: `https://github.com/${OWNER}/${REPO}/runs/${run.id}`,
+    details_url: `https://github.com/${OWNER}/${REPO}/runs/${run.id}`,
+    started_at: "2026-05-01T10:11:20Z",
+    completed_at: null,
     output: { ...run.output, annotations_count: run.annotations.length, annotations_url: "" },
-    check_suite: { id: 555001 }, app: { ...run.app, name: run.app.slug }, pull_requests: [],
+    check_suite: { id: 555001 },
+    app: { ...run.app, name: run.app.slug },
+    pull_requests: [],
   };
 }
 
 function contentFile(path: string, text: string, branch: string) {
   const sha = `${Buffer.from(branch).toString("hex").padEnd(40, "0").slice(0, 40)}`;
   return {
-    type: "file", encoding: "base64", size: Buffer.byteLength(text), name: path.split("/").at(-1), path, sha,
-    content: Buffer.from(text).toString("base64").replace(/(.{60})/g, "$1\n"),
+    type: "file",
+    encoding: "base64",
+    size: Buffer.byteLength(text),
+    name: path.split("/").at(-1),
+    path,
+    sha,
+    content: Buffer.from(text)
+      .toString("base64")
+      .replace(/(.{60})/g, "$1\n"),
     url: `https://api.github.com/repos/${OWNER}/${REPO}/contents/${path}?ref=${branch}`,
     html_url: `https://github.com/${OWNER}/${REPO}/blob/${branch}/${path}`,
   };
@@ -203,22 +276,49 @@ function user(login: string) {
 function pullRequest(spec: PullSpec) {
   const [headOwner, headName] = spec.headRepo.split("/");
   return {
-    url: `https://api.github.com/repos/${OWNER}/${REPO}/pulls/${spec.number}`, id: 1_900_000_000 + spec.number, number: spec.number,
-    state: spec.state, locked: false, title: `Pull request ${spec.number}`, user: user(spec.author), draft: spec.draft,
-    merged: false, merged_at: null, merge_commit_sha: null,
-    head: { label: `${headOwner}:${spec.headRef}`, ref: spec.headRef, sha: spec.headSha, repo: { id: spec.headRepo === `${OWNER}/${REPO}` ? REPO_ID : 7002, name: headName, full_name: spec.headRepo } },
-    base: { label: `${OWNER}:${spec.baseRef}`, ref: spec.baseRef, sha: "89e6c98d92887913cadf06b2adb97f26cde4849b", repo: { id: REPO_ID, name: REPO, full_name: `${OWNER}/${REPO}` } },
-    commits: spec.commitCount ?? spec.commits.length, additions: 10, deletions: 2, changed_files: 3, author_association: "MEMBER",
+    url: `https://api.github.com/repos/${OWNER}/${REPO}/pulls/${spec.number}`,
+    id: 1_900_000_000 + spec.number,
+    number: spec.number,
+    state: spec.state,
+    locked: false,
+    title: `Pull request ${spec.number}`,
+    user: user(spec.author),
+    draft: spec.draft,
+    merged: false,
+    merged_at: null,
+    merge_commit_sha: null,
+    head: {
+      label: `${headOwner}:${spec.headRef}`,
+      ref: spec.headRef,
+      sha: spec.headSha,
+      repo: { id: spec.headRepo === `${OWNER}/${REPO}` ? REPO_ID : 7002, name: headName, full_name: spec.headRepo },
+    },
+    base: {
+      label: `${OWNER}:${spec.baseRef}`,
+      ref: spec.baseRef,
+      sha: "89e6c98d92887913cadf06b2adb97f26cde4849b",
+      repo: { id: REPO_ID, name: REPO, full_name: `${OWNER}/${REPO}` },
+    },
+    commits: spec.commitCount ?? spec.commits.length,
+    additions: 10,
+    deletions: 2,
+    changed_files: 3,
+    author_association: "MEMBER",
   };
 }
 
 function reviewsOf(spec: PullSpec | undefined) {
   return (spec?.reviews ?? []).map(([login, state], i) => ({
-    id: 80_000 + i, node_id: `PRR_${i}`, user: user(login), body: "", state,
+    id: 80_000 + i,
+    node_id: `PRR_${i}`,
+    user: user(login),
+    body: "",
+    state,
     html_url: `https://github.com/${OWNER}/${REPO}/pull/${spec!.number}#pullrequestreview-${80_000 + i}`,
     pull_request_url: `https://api.github.com/repos/${OWNER}/${REPO}/pulls/${spec!.number}`,
     submitted_at: state === "PENDING" ? undefined : new Date(Date.UTC(2026, 4, 1, 11, 0) + i * 60_000).toISOString().replace(".000", ""),
-    commit_id: spec!.headSha, author_association: "MEMBER",
+    commit_id: spec!.headSha,
+    author_association: "MEMBER",
   }));
 }
 

@@ -91,7 +91,11 @@ export interface RepolOverHttpOptions {
 }
 
 /** repol configured from `env` as an operator would, against the GitHub at `github.host`. */
-export async function repolOverHttp(github: { host: string }, env: Record<string, string> = {}, { clock, log, metrics, overrides = { Octokit: TestOctokit } }: RepolOverHttpOptions = {}): Promise<RepolOverHttp> {
+export async function repolOverHttp(
+  github: { host: string },
+  env: Record<string, string> = {},
+  { clock, log, metrics, overrides = { Octokit: TestOctokit } }: RepolOverHttpOptions = {},
+): Promise<RepolOverHttp> {
   const settingsEnv = { GHE_HOST: github.host, GHE_PROTOCOL: "http", ...env };
   const gate = await gateDeps(settingsEnv, { clock: clock?.now });
   const probot = createProbot({

@@ -45,13 +45,18 @@ export function pullCommits(commitsOf: (number: number) => CommitSpec[] | undefi
 /** A commit as GitHub's REST API shows it (unsigned, authored by `spec.email`). */
 export function commitJson(spec: CommitSpec, i: number, { sha, date }: { sha: string; date: string }) {
   return {
-    sha, node_id: `C_kwDO${i}`, url: `https://api.github.com/repos/${OWNER}/${REPO}/commits/${sha}`,
+    sha,
+    node_id: `C_kwDO${i}`,
+    url: `https://api.github.com/repos/${OWNER}/${REPO}/commits/${sha}`,
     commit: {
       author: { name: spec.email?.split("@")[0] ?? "unknown", email: spec.email, date },
       committer: { name: "GitHub", email: "noreply@github.com", date },
-      message: spec.message, comment_count: 0,
+      message: spec.message,
+      comment_count: 0,
       verification: { verified: false, reason: "unsigned", signature: null, payload: null, verified_at: null },
     },
-    author: null, committer: null, parents: [],
+    author: null,
+    committer: null,
+    parents: [],
   };
 }

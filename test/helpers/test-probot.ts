@@ -46,7 +46,11 @@ export function signedDelivery(secret: string, event: string, payload: unknown, 
 }
 
 /** GitHub's delivery headers for exactly these bytes (which may be no valid JSON or UTF-8 at all). */
-export function webhookHeaders(event: string, body: string | Uint8Array, { id = randomUUID() as string, secret = TEST_WEBHOOK_SECRET }: { id?: string; secret?: string } = {}): Record<string, string> {
+export function webhookHeaders(
+  event: string,
+  body: string | Uint8Array,
+  { id = randomUUID() as string, secret = TEST_WEBHOOK_SECRET }: { id?: string; secret?: string } = {},
+): Record<string, string> {
   return {
     "content-type": "application/json",
     "user-agent": "GitHub-Hookshot/test",

@@ -27,7 +27,8 @@ let currentEngine: WasmPolicyEngine;
 let current: ServedRepol;
 let recordedId: string;
 
-const serve = (engine: WasmPolicyEngine) => serveRepol({ registry: buildRegistry([]), deps: { engine, store, settings: loadSettings({ AUDIT_API_TOKEN: TOKEN }) } });
+const serve = (engine: WasmPolicyEngine) =>
+  serveRepol({ registry: buildRegistry([]), deps: { engine, store, settings: loadSettings({ AUDIT_API_TOKEN: TOKEN }) } });
 
 beforeAll(async () => {
   store = await openAuditStore({ databaseUrl: null, auditDbPath: ":memory:" });
@@ -68,7 +69,11 @@ describe("POST /audit/:id/replay", () => {
     expect(status).toBe(200);
     expect(body.recorded).toEqual({ digest: recordedEngine.digest, decision: "allow", violations: [] });
     expect(body.under_recorded_policy).toEqual({
-      digest: recordedEngine.digest, decision: "allow", violations: [], error: null, same: true,
+      digest: recordedEngine.digest,
+      decision: "allow",
+      violations: [],
+      error: null,
+      same: true,
       changes: { decision: null, violations_added: [], violations_removed: [] },
     });
   });
@@ -84,7 +89,9 @@ describe("POST /audit/:id/replay", () => {
   });
 
   it("reports the difference when a row disagrees with its own bundle", async () => {
-    const { id } = await store.insert(auditRow({ input, decision: "deny", violations: [{ code: "approvals.insufficient", msg: "edited" }], bundle_digest: recordedEngine.digest }));
+    const { id } = await store.insert(
+      auditRow({ input, decision: "deny", violations: [{ code: "approvals.insufficient", msg: "edited" }], bundle_digest: recordedEngine.digest }),
+    );
     const { body } = await replay(id);
     expect(body.under_recorded_policy).toMatchObject({
       same: false,
@@ -97,7 +104,10 @@ describe("POST /audit/:id/replay", () => {
     const { id } = await store.insert(auditRow({ input: null, decision: "deny", violations, bundle_digest: recordedEngine.digest }));
     const { status, body } = await replay(id);
     expect(status).toBe(422);
-    expect(body).toEqual({ error: "not_replayable", message: expect.stringMatching(/cannot be replayed: it was recorded before the policy ran \(deny: config\.missing\)/) });
+    expect(body).toEqual({
+      error: "not_replayable",
+      message: expect.stringMatching(/cannot be replayed: it was recorded before the policy ran \(deny: config\.missing\)/),
+    });
   });
 
   it("answers 409 when the row's bundle is not in the store", async () => {

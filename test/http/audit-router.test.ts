@@ -52,11 +52,13 @@ beforeAll(async () => {
   const shapes: Partial<NewAuditRecord>[] = [
     { repository: "acme/shop", decision: "allow", environment: "production", actor: "alice" },
     { repository: "acme/shop", decision: "deny", environment: "staging", actor: "bob", violations: [{ code: "approvals", msg: "needs 2 approvals, has 1" }] },
-    { repository: "acme/api", decision: "deny", environment: null, policy: "pullrequest", pr_number: 42, actor: "=HYPERLINK(\"http://evil\")" },
+    { repository: "acme/api", decision: "deny", environment: null, policy: "pullrequest", pr_number: 42, actor: '=HYPERLINK("http://evil")' },
     { repository: "acme/api", decision: "error", environment: "production", error: "GitHub answered 502, twice", actor: "carol" },
   ];
   for (let i = 0; i < 12; i++) {
-    const { id } = await store.insert(auditRow({ ...shapes[i % shapes.length], delivery_id: `delivery-${i}`, sha: `${String(i).padStart(2, "0")}ab${"c".repeat(36)}` }));
+    const { id } = await store.insert(
+      auditRow({ ...shapes[i % shapes.length], delivery_id: `delivery-${i}`, sha: `${String(i).padStart(2, "0")}ab${"c".repeat(36)}` }),
+    );
     rows.push((await store.get(id))!);
     clock.advance(3_600_000);
   }
@@ -213,14 +215,14 @@ describe("GET /audit/:id", () => {
     expect(body).toEqual(rows[1]);
   });
 
-  it.each([["an id no row has", "01JN0000000000000000000000"], ["something that is not an id", "..%2F..%2Fetc"]])(
-    "answers 404 for %s",
-    async (_label, id) => {
-      const { status, body } = await getChecked(`/audit/${id}`, "/audit/{id}");
-      expect(status).toBe(404);
-      expect(body.error).toBe("not_found");
-    },
-  );
+  it.each([
+    ["an id no row has", "01JN0000000000000000000000"],
+    ["something that is not an id", "..%2F..%2Fetc"],
+  ])("answers 404 for %s", async (_label, id) => {
+    const { status, body } = await getChecked(`/audit/${id}`, "/audit/{id}");
+    expect(status).toBe(404);
+    expect(body.error).toBe("not_found");
+  });
 });
 
 describe("GET /audit/summary", () => {
@@ -232,7 +234,10 @@ describe("GET /audit/summary", () => {
     expect(window.body).toMatchObject({ since: rows[3].created_at, until: null, total: 4 });
   });
 
-  it.each([["since=last-week", "since"], ["decision=deny", "decision"]])("answers ?%s with 400 naming %s", async (query, parameter) => {
+  it.each([
+    ["since=last-week", "since"],
+    ["decision=deny", "decision"],
+  ])("answers ?%s with 400 naming %s", async (query, parameter) => {
     const { status, body } = await getChecked(`/audit/summary?${query}`, "/audit/summary");
     expect(status).toBe(400);
     expect(body.parameter).toBe(parameter);
@@ -249,7 +254,7 @@ describe("GET /audit/export", () => {
     const lines = (await response.text()).split("\n");
     expect(lines.pop()).toBe("");
     const records = lines.map((line) => JSON.parse(line));
-    records.forEach((record) => openapi.assertSchema("AuditRecord", record));
+    for (const record of records) openapi.assertSchema("AuditRecord", record);
     expect(records).toEqual(rows.filter((r) => r.decision === "deny"));
   });
 
@@ -279,24 +284,28 @@ describe("GET /audit/export", () => {
     for (let i = 0; i < 1_050; i++) await many.insert(auditRow({ delivery_id: `bulk-${i}` }));
     const url = await serve(auditRouter({ store: many, token: TOKEN }));
     const text = await (await fetch(`${url}/audit/export`, { headers: auth })).text();
-    const ids = text.trim().split("\n").map((line) => JSON.parse(line).delivery_id);
+    const ids = text
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line).delivery_id);
     expect(new Set(ids).size).toBe(1_050);
     await many.close();
   });
 
-  it.each([["format=xml", "format"], ["limit=10", "limit"], ["decision=nope", "decision"]])(
-    "answers ?%s with 400 naming %s before streaming anything",
-    async (query, parameter) => {
-      const { status, body } = await getChecked(`/audit/export?${query}`, "/audit/export");
-      expect(status).toBe(400);
-      expect(body.parameter).toBe(parameter);
-    },
-  );
+  it.each([
+    ["format=xml", "format"],
+    ["limit=10", "limit"],
+    ["decision=nope", "decision"],
+  ])("answers ?%s with 400 naming %s before streaming anything", async (query, parameter) => {
+    const { status, body } = await getChecked(`/audit/export?${query}`, "/audit/export");
+    expect(status).toBe(400);
+    expect(body.parameter).toBe(parameter);
+  });
 
   it("answers an export with 500 as JSON when the store fails before the first row", async () => {
     const broken: AuditStore = {
       ...storeFacade(store),
-      // eslint-disable-next-line require-yield
+      // biome-ignore lint/correctness/useYield: a stream that fails before its first row
       async *stream() {
         throw new Error("SQLITE_CANTOPEN");
       },
@@ -333,7 +342,12 @@ describe("GET /audit/export", () => {
 
 describe("in repol's server", () => {
   // The engine is never consulted by /audit; a stand-in keeps this test free of the policy build.
-  const engine: PolicyEngine = { digest: "unused", evaluate: () => { throw new Error("not used by /audit"); } };
+  const engine: PolicyEngine = {
+    digest: "unused",
+    evaluate: () => {
+      throw new Error("not used by /audit");
+    },
+  };
 
   it.each([
     ["answers with the token", TOKEN, { authorization: `Bearer ${TOKEN}` }, 200],

@@ -94,12 +94,25 @@ describe("through repol's HTTP API", () => {
   /** GET or POST from a chosen loopback address, so tests can act as different clients. */
   function call(
     path: string,
-    { from = "127.0.0.1", token, method = "GET", headers = {}, server = repol }: { from?: string; token?: string; method?: string; headers?: Record<string, string>; server?: ServedRepol } = {},
+    {
+      from = "127.0.0.1",
+      token,
+      method = "GET",
+      headers = {},
+      server = repol,
+    }: { from?: string; token?: string; method?: string; headers?: Record<string, string>; server?: ServedRepol } = {},
   ) {
     const { port } = new URL(server.url);
     return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: any }>((resolve, reject) => {
       const req = request(
-        { host: "127.0.0.1", port, path, method, localAddress: from, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), "content-type": "application/json", ...headers } },
+        {
+          host: "127.0.0.1",
+          port,
+          path,
+          method,
+          localAddress: from,
+          headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), "content-type": "application/json", ...headers },
+        },
         (res) => {
           let text = "";
           res.on("data", (chunk) => (text += chunk));
@@ -160,7 +173,10 @@ describe("through repol's HTTP API", () => {
   describe("with TRUST_PROXY naming the proxy", () => {
     let proxied: ServedRepol;
     beforeAll(async () => {
-      proxied = await serveRepol({ registry: buildRegistry([]), deps: { engine, store, settings: loadSettings({ AUDIT_API_TOKEN: TOKEN, TRUST_PROXY: "loopback" }) } });
+      proxied = await serveRepol({
+        registry: buildRegistry([]),
+        deps: { engine, store, settings: loadSettings({ AUDIT_API_TOKEN: TOKEN, TRUST_PROXY: "loopback" }) },
+      });
     });
     afterAll(() => proxied.close());
 

@@ -79,7 +79,13 @@ describe("POST /evaluate/:policy", () => {
 
   it("labels a pull request evaluation's row with its base branch, and no repository, so it never counts as a deployment", async () => {
     const { body } = await evaluate("/evaluate/pullrequest", fixture("pullrequest.allowed.json"));
-    expect(await store.get(body.audit_id)).toMatchObject({ policy: "pullrequest", decision: "allow", ref: "refs/heads/main", environment: null, repository: null });
+    expect(await store.get(body.audit_id)).toMatchObject({
+      policy: "pullrequest",
+      decision: "allow",
+      ref: "refs/heads/main",
+      environment: null,
+      repository: null,
+    });
   });
 
   it("writes nothing with dry_run=true", async () => {
@@ -198,7 +204,10 @@ describe("POST /evaluate when the engine cannot evaluate the input", () => {
     // A 1 MiB WASM heap cannot hold a 700 kB input: a real evaluation failure.
     const cramped = await loadPolicyEngine(policyWasmPath(), { maxMemoryMiB: 1 });
     const errorStore = await openAuditStore({ databaseUrl: null, auditDbPath: ":memory:" });
-    const failing = await serveRepol({ registry: buildRegistry([]), deps: { engine: cramped, store: errorStore, settings: loadSettings({ AUDIT_API_TOKEN: TOKEN }) } });
+    const failing = await serveRepol({
+      registry: buildRegistry([]),
+      deps: { engine: cramped, store: errorStore, settings: loadSettings({ AUDIT_API_TOKEN: TOKEN }) },
+    });
     try {
       const input = { ...fixture("deploy.allowed.json"), padding: "x".repeat(700_000) };
       const post = (query: string) =>

@@ -49,7 +49,7 @@ async function silentPort(): Promise<number> {
   cleanups.push(
     () =>
       new Promise((resolve) => {
-        sockets.forEach((socket) => socket.destroy());
+        for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),
   );

@@ -27,20 +27,29 @@ beforeAll(async () => {
   deps = { engine: await loadPolicyEngine(policyWasmPath()), store, settings: loadSettings({}) };
   const registry = buildRegistry([
     ["issues.opened", async () => undefined],
-    ["issues.closed", async () => {
-      throw new Error("handler blew up");
-    }],
+    [
+      "issues.closed",
+      async () => {
+        throw new Error("handler blew up");
+      },
+    ],
     // A handler that evaluates a policy and records the decision, as the real ones do, so decisions show up too.
-    ["issues.labeled", async (context, handlerDeps) => {
-      const decision = handlerDeps.engine.evaluate("deploy", { environment: "production" });
-      await handlerDeps.store.insert(decisionRow(context.id, decision.allow ? "allow" : "deny"));
-    }],
+    [
+      "issues.labeled",
+      async (context, handlerDeps) => {
+        const decision = handlerDeps.engine.evaluate("deploy", { environment: "production" });
+        await handlerDeps.store.insert(decisionRow(context.id, decision.allow ? "allow" : "deny"));
+      },
+    ],
     // Evaluates twice for one decision: counted once.
-    ["issues.unlabeled", async (context, handlerDeps) => {
-      handlerDeps.engine.evaluate("deploy", { environment: "production" });
-      const decision = handlerDeps.engine.evaluate("deploy", { environment: "production" });
-      await handlerDeps.store.insert(decisionRow(context.id, decision.allow ? "allow" : "deny"));
-    }],
+    [
+      "issues.unlabeled",
+      async (context, handlerDeps) => {
+        handlerDeps.engine.evaluate("deploy", { environment: "production" });
+        const decision = handlerDeps.engine.evaluate("deploy", { environment: "production" });
+        await handlerDeps.store.insert(decisionRow(context.id, decision.allow ? "allow" : "deny"));
+      },
+    ],
   ]);
   repol = await serveRepol({ registry, deps });
 });
@@ -136,8 +145,24 @@ describe("GET /metrics", () => {
 
 function decisionRow(deliveryId: string, decision: "allow" | "deny"): NewAuditRecord {
   return {
-    delivery_id: deliveryId, event: "issues", action: "labeled", policy: "deploy", decision, repository: "acme/widgets", installation_id: 1,
-    environment: "production", ref: null, sha: null, pr_number: null, actor: null, violations: [], input: {}, bundle_digest: null,
-    config_sha: null, duration_ms: 1, effect: { kind: "none", ok: true }, error: null,
+    delivery_id: deliveryId,
+    event: "issues",
+    action: "labeled",
+    policy: "deploy",
+    decision,
+    repository: "acme/widgets",
+    installation_id: 1,
+    environment: "production",
+    ref: null,
+    sha: null,
+    pr_number: null,
+    actor: null,
+    violations: [],
+    input: {},
+    bundle_digest: null,
+    config_sha: null,
+    duration_ms: 1,
+    effect: { kind: "none", ok: true },
+    error: null,
   };
 }

@@ -28,6 +28,7 @@ describe("Dockerfile", () => {
     expect(pinnedOpa).toMatch(/^\d+\.\d+\.\d+$/);
     const opa = stageNamed("opa");
     expect(variablesOf(opa, "ARG").OPA_VERSION).toBe(pinnedOpa);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the Dockerfile expands ${OPA_VERSION} itself
     expect(argsOf(opa, "RUN").join("\n")).toContain("go install -buildvcs=false github.com/open-policy-agent/opa@v${OPA_VERSION}");
   });
 
@@ -77,7 +78,11 @@ describe("Dockerfile", () => {
   it("copies the app from the build stage and the bundle from the policies stage only", () => {
     const sources = argsOf(runtime, "COPY").map((args) => /--from=(\S+)/.exec(args)?.[1] ?? "context");
     expect(new Set(sources)).toEqual(new Set(["build", "policies", "context"]));
-    expect(argsOf(runtime, "COPY").filter((args) => !args.startsWith("--from")).join("\n")).not.toMatch(/src\/|node_modules/);
+    expect(
+      argsOf(runtime, "COPY")
+        .filter((args) => !args.startsWith("--from"))
+        .join("\n"),
+    ).not.toMatch(/src\/|node_modules/);
   });
 
   it("starts the compiled server that `npm start` starts, and ships the repol CLI", () => {

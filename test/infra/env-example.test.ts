@@ -20,12 +20,29 @@ describe(".env.example", () => {
   });
 
   it("lists every variable any file under src/ reads", () => {
-    const unlisted = sourceFiles().flatMap((file) => variablesReadBy(file).filter((name) => !listed.has(name)).map((name) => `${name} (${file})`));
+    const unlisted = sourceFiles().flatMap((file) =>
+      variablesReadBy(file)
+        .filter((name) => !listed.has(name))
+        .map((name) => `${name} (${file})`),
+    );
     expect(unlisted).toEqual([]);
   });
 
   it("lists the variables Probot and the setup flow read", () => {
-    const probot = ["APP_ID", "PRIVATE_KEY", "PRIVATE_KEY_PATH", "WEBHOOK_SECRET", "WEBHOOK_PROXY_URL", "GHE_HOST", "GHE_PROTOCOL", "GH_ORG", "LOG_LEVEL", "LOG_FORMAT", "NODE_ENV", "NO_SMEE_SETUP"];
+    const probot = [
+      "APP_ID",
+      "PRIVATE_KEY",
+      "PRIVATE_KEY_PATH",
+      "WEBHOOK_SECRET",
+      "WEBHOOK_PROXY_URL",
+      "GHE_HOST",
+      "GHE_PROTOCOL",
+      "GH_ORG",
+      "LOG_LEVEL",
+      "LOG_FORMAT",
+      "NODE_ENV",
+      "NO_SMEE_SETUP",
+    ];
     expect(probot.filter((name) => !listed.has(name))).toEqual([]);
   });
 

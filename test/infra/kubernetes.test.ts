@@ -123,10 +123,7 @@ describe("the probe paths", () => {
     await store?.close();
   });
 
-  it.each([
-    ["readinessProbe"],
-    ["livenessProbe"],
-  ])("the %s path is served by the app with 200", async (probe) => {
+  it.each([["readinessProbe"], ["livenessProbe"]])("the %s path is served by the app with 200", async (probe) => {
     const response = await fetch(`${repol.url}${container[probe].httpGet.path}`);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^application\/json/);

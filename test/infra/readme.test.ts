@@ -21,7 +21,10 @@ describe("README.md", () => {
 
   it("has a Configuration row for every variable repol's settings read", () => {
     const table = readme.slice(readme.indexOf("## Configuration"), readme.indexOf("\n## ", readme.indexOf("## Configuration") + 1));
-    const documented = table.split("\n").filter((line) => line.startsWith("| `")).flatMap((line) => codeNames(line.split(" | ")[0]!));
+    const documented = table
+      .split("\n")
+      .filter((line) => line.startsWith("| `"))
+      .flatMap((line) => codeNames(line.split(" | ")[0]!));
     expect(variablesReadBy("src/settings.ts").filter((name) => !documented.includes(name))).toEqual([]);
   });
 });

@@ -8,13 +8,22 @@ describe("deliveryKey", () => {
     {
       name: "a deployment protection rule, by environment (so daily limits are counted one at a time)",
       event: "deployment_protection_rule",
-      payload: { repository, environment: "Production", deployment_callback_url: "https://api.github.com/repos/acme/widgets/actions/runs/77/deployment_protection_rule", deployment: { sha: "abc" } },
+      payload: {
+        repository,
+        environment: "Production",
+        deployment_callback_url: "https://api.github.com/repos/acme/widgets/actions/runs/77/deployment_protection_rule",
+        deployment: { sha: "abc" },
+      },
       key: "acme/widgets#env:production",
     },
     {
       name: "a deployment protection rule without an environment, by its workflow run",
       event: "deployment_protection_rule",
-      payload: { repository, deployment_callback_url: "https://api.github.com/repos/acme/widgets/actions/runs/77/deployment_protection_rule", deployment: { sha: "abc" } },
+      payload: {
+        repository,
+        deployment_callback_url: "https://api.github.com/repos/acme/widgets/actions/runs/77/deployment_protection_rule",
+        deployment: { sha: "abc" },
+      },
       key: "acme/widgets#run:77",
     },
     { name: "a pull request event", event: "pull_request", payload: { repository, pull_request: { number: 42 } }, key: "acme/widgets#pr:42" },

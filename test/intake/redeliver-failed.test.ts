@@ -47,7 +47,8 @@ async function appClient(history = HISTORY, pageSize = 3, redelivery = json(202,
       reply: (request: GitHubRequest) => {
         const from = Number(request.query.get("cursor") ?? 0);
         const next = from + pageSize;
-        const headers: Record<string, string> = next < history.length ? { link: `<${request.apiRoot}/app/hook/deliveries?per_page=100&cursor=${next}>; rel="next"` } : {};
+        const headers: Record<string, string> =
+          next < history.length ? { link: `<${request.apiRoot}/app/hook/deliveries?per_page=100&cursor=${next}>; rel="next"` } : {};
         return json(200, history.slice(from, next), headers);
       },
     },
@@ -55,7 +56,14 @@ async function appClient(history = HISTORY, pageSize = 3, redelivery = json(202,
   ]);
   github = fake;
   const probot = createProbot({
-    env: { APP_ID: String(TEST_APP_ID), PRIVATE_KEY: testAppPrivateKey(), WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, GHE_HOST: fake.host, GHE_PROTOCOL: "http", LOG_LEVEL: "fatal" },
+    env: {
+      APP_ID: String(TEST_APP_ID),
+      PRIVATE_KEY: testAppPrivateKey(),
+      WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+      GHE_HOST: fake.host,
+      GHE_PROTOCOL: "http",
+      LOG_LEVEL: "fatal",
+    },
     overrides: { Octokit: TestOctokit },
   });
   return (await probot.auth()) as GitHub;
@@ -130,13 +138,20 @@ describe("startRedeliverySweep", () => {
     const port = await closedPort();
     const probot = createProbot({
       env: {
-        APP_ID: String(TEST_APP_ID), PRIVATE_KEY: testAppPrivateKey(), WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
-        GHE_HOST: `127.0.0.1:${port}`, GHE_PROTOCOL: "http", LOG_LEVEL: "fatal",
+        APP_ID: String(TEST_APP_ID),
+        PRIVATE_KEY: testAppPrivateKey(),
+        WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+        GHE_HOST: `127.0.0.1:${port}`,
+        GHE_PROTOCOL: "http",
+        LOG_LEVEL: "fatal",
       },
       overrides: probotGitHubOverrides({ timeoutMs: 1_000 }),
     });
     const lines: { level: string; args: unknown[] }[] = [];
-    const record = (level: string) => (...args: unknown[]) => void lines.push({ level, args });
+    const record =
+      (level: string) =>
+      (...args: unknown[]) =>
+        void lines.push({ level, args });
     const stop = startRedeliverySweep({
       appClient: async () => (await probot.auth()) as GitHub,
       deliveries: { known: async () => new Set() },

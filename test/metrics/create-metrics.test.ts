@@ -35,7 +35,11 @@ describe("countGitHubRequests", () => {
     nock("https://api.github.com").get("/repos/acme/shop/pulls/12/reviews").reply(200, []);
     const labels = { method: "GET", route: "/repos/{owner}/{repo}/pulls/{pull_number}/reviews", status: "200" };
     const before = sampleValue(await scrape(), "repol_github_requests_total", labels);
-    await new CountingOctokit({ auth: "token" }).request("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", { owner: "acme", repo: "shop", pull_number: 12 });
+    await new CountingOctokit({ auth: "token" }).request("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", {
+      owner: "acme",
+      repo: "shop",
+      pull_number: 12,
+    });
     expect(sampleValue(await scrape(), "repol_github_requests_total", labels) - before).toBe(1);
   });
 
@@ -55,7 +59,14 @@ describe("countGitHubRequests", () => {
     nock("https://api.github.com").post("/repos/acme/shop/check-runs").replyWithError("socket hang up");
     const labels = { method: "POST", route: "/repos/{owner}/{repo}/check-runs", status: "network" };
     const before = sampleValue(await scrape(), "repol_github_request_errors_total", labels);
-    await expect(new CountingOctokit({ auth: "token" }).request("POST /repos/{owner}/{repo}/check-runs", { owner: "acme", repo: "shop", name: "repol", head_sha: "a".repeat(40) })).rejects.toThrow();
+    await expect(
+      new CountingOctokit({ auth: "token" }).request("POST /repos/{owner}/{repo}/check-runs", {
+        owner: "acme",
+        repo: "shop",
+        name: "repol",
+        head_sha: "a".repeat(40),
+      }),
+    ).rejects.toThrow();
     expect(sampleValue(await scrape(), "repol_github_request_errors_total", labels) - before).toBe(1);
   });
 
@@ -74,9 +85,13 @@ describe("countGitHubRequests", () => {
     nock(ghe)
       .get(`/api/v3/repos/acme/secret-sig/commits/${sha}/check-runs`)
       .query(true)
-      .reply(200, { total_count: 2, check_runs: [{ id: 1 }] }, {
-        link: `<${ghe}/api/v3/repositories/4242/commits/${sha}/check-runs?per_page=1&page=2>; rel="next"`,
-      })
+      .reply(
+        200,
+        { total_count: 2, check_runs: [{ id: 1 }] },
+        {
+          link: `<${ghe}/api/v3/repositories/4242/commits/${sha}/check-runs?per_page=1&page=2>; rel="next"`,
+        },
+      )
       .get(`/api/v3/repositories/4242/commits/${sha}/check-runs`)
       .query(true)
       .reply(200, { total_count: 2, check_runs: [{ id: 2 }] });
@@ -84,7 +99,10 @@ describe("countGitHubRequests", () => {
     const before = sampleValue(await scrape(), "repol_github_requests_total", labels);
 
     const runs = await new CountingOctokit({ auth: "token", baseUrl: `${ghe}/api/v3` }).paginate("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
-      owner: "acme", repo: "secret-sig", ref: sha, per_page: 1,
+      owner: "acme",
+      repo: "secret-sig",
+      ref: sha,
+      per_page: 1,
     });
 
     expect(runs).toHaveLength(2);
@@ -94,7 +112,9 @@ describe("countGitHubRequests", () => {
   });
 
   it("labels a GraphQL query on GitHub Enterprise Server as /graphql", async () => {
-    nock("https://ghe.example.com").post("/api/graphql").reply(200, { data: { viewer: { login: "repol" } } });
+    nock("https://ghe.example.com")
+      .post("/api/graphql")
+      .reply(200, { data: { viewer: { login: "repol" } } });
     const labels = { method: "POST", route: "/graphql", status: "200" };
     const before = sampleValue(await scrape(), "repol_github_requests_total", labels);
     await new CountingOctokit({ auth: "token", baseUrl: "https://ghe.example.com/api/v3" }).graphql("query { viewer { login } }");
@@ -192,9 +212,25 @@ describe("countDecisions", () => {
 
 function auditRow(overrides: Partial<NewAuditRecord>): NewAuditRecord {
   return {
-    delivery_id: null, event: "deployment_protection_rule", action: "requested", policy: "deploy", decision: "allow", repository: "acme/widgets",
-    installation_id: 1, environment: "production", ref: "refs/heads/main", sha: "3f786850e387550fdab836ed7e6dc881de23001b", pr_number: null,
-    actor: "carol", violations: [], input: {}, bundle_digest: null, config_sha: null, duration_ms: 1,
-    effect: { kind: "deployment_callback", ok: false }, error: null, ...overrides,
+    delivery_id: null,
+    event: "deployment_protection_rule",
+    action: "requested",
+    policy: "deploy",
+    decision: "allow",
+    repository: "acme/widgets",
+    installation_id: 1,
+    environment: "production",
+    ref: "refs/heads/main",
+    sha: "3f786850e387550fdab836ed7e6dc881de23001b",
+    pr_number: null,
+    actor: "carol",
+    violations: [],
+    input: {},
+    bundle_digest: null,
+    config_sha: null,
+    duration_ms: 1,
+    effect: { kind: "deployment_callback", ok: false },
+    error: null,
+    ...overrides,
   };
 }

@@ -13,7 +13,9 @@ import { repoRoot } from "../helpers/policy-bundle.js";
 
 const SEED = 1701;
 const random = seededRandom(SEED);
-const recorded = JSON.parse(readFileSync(join(repoRoot, "test", "fixtures", "repol", "glob-syntax-cases.json"), "utf8")) as { cases: Array<{ pattern: string }> };
+const recorded = JSON.parse(readFileSync(join(repoRoot, "test", "fixtures", "repol", "glob-syntax-cases.json"), "utf8")) as {
+  cases: Array<{ pattern: string }>;
+};
 const patterns = [...new Set([...CURATED_PATTERNS, ...recorded.cases.map((c) => c.pattern), ...Array.from({ length: 1500 }, () => randomPattern(random))])];
 // Names no branch has: control characters, or longer than the policy's 255 characters.
 const unmatchable = [
@@ -63,8 +65,12 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 describe("the config loader and the policy", () => {
   it("accept the same patterns, the loader refusing more only for what git never allows in a branch name", () => {
     const acceptedButUnsupported = patterns.filter((p, i) => accepted.has(p) && !supported[i]);
-    const refusedWithoutGitReason = patterns.filter((p, i) => supported[i] && !accepted.has(p) && !/git branch names|refs\/heads\//.test(loaderErrors(p) ?? ""));
-    console.log(`patterns (seed ${SEED}): ${patterns.length} tried, ${accepted.size} accepted by the loader, ${supported.filter(Boolean).length} supported by the policy`);
+    const refusedWithoutGitReason = patterns.filter(
+      (p, i) => supported[i] && !accepted.has(p) && !/git branch names|refs\/heads\//.test(loaderErrors(p) ?? ""),
+    );
+    console.log(
+      `patterns (seed ${SEED}): ${patterns.length} tried, ${accepted.size} accepted by the loader, ${supported.filter(Boolean).length} supported by the policy`,
+    );
     expect(acceptedButUnsupported).toEqual([]);
     expect(refusedWithoutGitReason).toEqual([]);
     expect(accepted.size).toBeGreaterThan(patterns.length / 4);
@@ -75,9 +81,13 @@ describe("the config loader and the policy", () => {
     const judged = pairs
       .map((pair, i) => ({ ...pair, result: matches[i] }))
       .filter(({ p, s }) => accepted.has(p) && !/[\u0000-\u001f\u007f]/.test(s) && s !== "" && Array.from(s).length <= 255);
-    const disagreements = judged.filter(({ result: [mine, glob] }) => mine !== glob).map(({ p, s, result }) => `${JSON.stringify(p)} ~ ${JSON.stringify(s)}: ${JSON.stringify(result)}`);
+    const disagreements = judged
+      .filter(({ result: [mine, glob] }) => mine !== glob)
+      .map(({ p, s, result }) => `${JSON.stringify(p)} ~ ${JSON.stringify(s)}: ${JSON.stringify(result)}`);
     const matched = judged.filter(({ result: [mine] }) => mine).length;
-    console.log(`pattern matching (seed ${SEED}): ${judged.length} pattern/name pairs, ${matched} matches, ${disagreements.length} disagreements with glob.match`);
+    console.log(
+      `pattern matching (seed ${SEED}): ${judged.length} pattern/name pairs, ${matched} matches, ${disagreements.length} disagreements with glob.match`,
+    );
     expect(disagreements).toEqual([]);
     expect(matched).toBeGreaterThan(judged.length / 5);
   });
@@ -95,9 +105,18 @@ describe("the config loader and the policy", () => {
 
 describe("unsupportedGlobProblem", () => {
   it.each<[string, string]>([
-    ["[-a]", "class `[-a]` at position 1 is not supported: write a range like `[a-z]` or list characters other than `[ ] \\ ! ^ - { } , * ?`, optionally negated with a leading `!`"],
-    ["x[a!]", "class `[a!]` at position 2 is not supported: write a range like `[a-z]` or list characters other than `[ ] \\ ! ^ - { } , * ?`, optionally negated with a leading `!`"],
-    ["[]-a]", "class `[]` at position 1 is not supported: write a range like `[a-z]` or list characters other than `[ ] \\ ! ^ - { } , * ?`, optionally negated with a leading `!`"],
+    [
+      "[-a]",
+      "class `[-a]` at position 1 is not supported: write a range like `[a-z]` or list characters other than `[ ] \\ ! ^ - { } , * ?`, optionally negated with a leading `!`",
+    ],
+    [
+      "x[a!]",
+      "class `[a!]` at position 2 is not supported: write a range like `[a-z]` or list characters other than `[ ] \\ ! ^ - { } , * ?`, optionally negated with a leading `!`",
+    ],
+    [
+      "[]-a]",
+      "class `[]` at position 1 is not supported: write a range like `[a-z]` or list characters other than `[ ] \\ ! ^ - { } , * ?`, optionally negated with a leading `!`",
+    ],
     ["{a,{b,c}}", "`{` at position 4 is inside another `{...}`; groups cannot be nested, so list every choice in one (`{a,b,c}`)"],
     ["{a]}", "`]` at position 3 is inside `{...}` but closes no `[`"],
     ["a*/*/*/*/*/*/*/*/**", "it uses `*` in 9 places; at most 8 are supported"],

@@ -25,9 +25,7 @@ describe("size cap", () => {
     ["bytes one byte over", new Uint8Array(cap + 1).fill(0x23), cap + 1],
     ["a string under the cap in characters but over it in UTF-8 bytes", "é".repeat(cap / 2 + 1), cap + 2],
   ])("rejects %s before parsing, naming the cap", (_, input, size) => {
-    expect(deploy(input)).toEqual([
-      `1:1 file is ${size.toLocaleString("en-US")} bytes; repol config files may be at most 256 KiB (262,144 bytes)`,
-    ]);
+    expect(deploy(input)).toEqual([`1:1 file is ${size.toLocaleString("en-US")} bytes; repol config files may be at most 256 KiB (262,144 bytes)`]);
   });
 
   it("parses a file of exactly 256 KiB", () => {
@@ -39,20 +37,26 @@ describe("size cap", () => {
 describe("encoding", () => {
   it.each<[string, Uint8Array, string]>([
     ["a stray 0xFF byte", bytes("policy:\n  version: ", [0xff], "\n"), "2:12 file is not valid UTF-8: byte 0xFF cannot appear here; save the file as UTF-8"],
-    ["a Latin-1 é", bytes("policy:\n  environments:\n    k", [0xf6], "ln: {}\n"), "3:6 file is not valid UTF-8: byte 0xF6 cannot appear here; save the file as UTF-8"],
+    [
+      "a Latin-1 é",
+      bytes("policy:\n  environments:\n    k", [0xf6], "ln: {}\n"),
+      "3:6 file is not valid UTF-8: byte 0xF6 cannot appear here; save the file as UTF-8",
+    ],
     ["an overlong encoding of /", bytes("a: ", [0xc0, 0xaf]), "1:4 file is not valid UTF-8: byte 0xC0 cannot appear here; save the file as UTF-8"],
     ["an encoded UTF-16 surrogate", bytes("a: ", [0xed, 0xa0, 0x80]), "1:4 file is not valid UTF-8: byte 0xED cannot appear here; save the file as UTF-8"],
     ["a sequence cut off at the end", bytes("a: €", [0xe2, 0x82]), "1:5 file is not valid UTF-8: byte 0xE2 cannot appear here; save the file as UTF-8"],
-    ["a code point above U+10FFFF", bytes("a: ", [0xf4, 0x90, 0x80, 0x80]), "1:4 file is not valid UTF-8: byte 0xF4 cannot appear here; save the file as UTF-8"],
+    [
+      "a code point above U+10FFFF",
+      bytes("a: ", [0xf4, 0x90, 0x80, 0x80]),
+      "1:4 file is not valid UTF-8: byte 0xF4 cannot appear here; save the file as UTF-8",
+    ],
     ["a UTF-16 file", bytes([0xff, 0xfe], "p\u0000"), "1:1 file is encoded as UTF-16; save it as UTF-8"],
   ])("rejects %s at the line and column of the first bad byte", (_, input, expected) => {
     expect(deploy(input)).toEqual([expected]);
   });
 
   it("counts columns after valid multi-byte characters in UTF-16 units, as YAML positions do", () => {
-    expect(deploy(bytes("a: 😀é", [0x80]))).toEqual([
-      "1:7 file is not valid UTF-8: byte 0x80 cannot appear here; save the file as UTF-8",
-    ]);
+    expect(deploy(bytes("a: 😀é", [0x80]))).toEqual(["1:7 file is not valid UTF-8: byte 0x80 cannot appear here; save the file as UTF-8"]);
   });
 });
 
@@ -129,16 +133,12 @@ describe("prototype pollution", () => {
 
 describe("aliases", () => {
   it("stops a billion-laughs file at the expansion cap, blaming the alias that overflows it", () => {
-    expect(deploy(fixture("deploy-alias-bomb.yaml"))).toEqual([
-      "5:16 file expands to more than 5,000 values (aliases included); a config needs far fewer",
-    ]);
+    expect(deploy(fixture("deploy-alias-bomb.yaml"))).toEqual(["5:16 file expands to more than 5,000 values (aliases included); a config needs far fewer"]);
   });
 
   it("rejects more than 100 alias references", () => {
     const refs = Array.from({ length: 101 }, () => "*v").join(", ");
-    expect(deploy(`v: &v 1\nlist: [${refs}]\n`)).toEqual([
-      "2:408 too many aliases: at most 100 `*alias` references are allowed",
-    ]);
+    expect(deploy(`v: &v 1\nlist: [${refs}]\n`)).toEqual(["2:408 too many aliases: at most 100 `*alias` references are allowed"]);
   });
 
   it("accepts 100 alias references", () => {
@@ -150,9 +150,7 @@ describe("aliases", () => {
 
   it("rejects more than 100 anchors before building the document", () => {
     const anchors = Array.from({ length: 101 }, (_, i) => `&a${i} x${i}`).join(", ");
-    expect(deploy(`list: [${anchors}]\n`)).toEqual([
-      `1:${8 + anchors.lastIndexOf("&")} too many anchors: at most 100 \`&anchor\` definitions are allowed`,
-    ]);
+    expect(deploy(`list: [${anchors}]\n`)).toEqual([`1:${8 + anchors.lastIndexOf("&")} too many anchors: at most 100 \`&anchor\` definitions are allowed`]);
   });
 
   it.each<[string, string]>([
@@ -169,14 +167,12 @@ describe("nesting depth", () => {
     flowMaps: (depth: number) => `${"{a: ".repeat(depth)}1${"}".repeat(depth)}`,
     compactLists: (depth: number) => `${"- ".repeat(depth)}x\n`,
     explicitKeys: (depth: number) => `${"? ".repeat(depth)}x\n`,
-    indentedMaps: (depth: number) => Array.from({ length: depth }, (_, i) => `${" ".repeat(i)}a:`).join("\n") + " 1\n",
+    indentedMaps: (depth: number) => `${Array.from({ length: depth }, (_, i) => `${" ".repeat(i)}a:`).join("\n")} 1\n`,
     mixed: (depth: number) => `${"- ".repeat(depth >> 1)}${"[".repeat(depth - (depth >> 1))}${"]".repeat(depth - (depth >> 1))}\n`,
   };
 
   it.each(Object.keys(nested))("refuses %s nested 33 levels deep", (form) => {
-    expect(deploy(nested[form as keyof typeof nested](33))).toEqual([
-      expect.stringMatching(/^\d+:\d+ nesting is deeper than 32 levels$/),
-    ]);
+    expect(deploy(nested[form as keyof typeof nested](33))).toEqual([expect.stringMatching(/^\d+:\d+ nesting is deeper than 32 levels$/)]);
   });
 
   it.each(Object.keys(nested))("accepts %s nested 32 levels deep as YAML", (form) => {
@@ -192,9 +188,7 @@ describe("nesting depth", () => {
   it("counts nesting that aliases add", () => {
     const deep = `${"[".repeat(20)}${"]".repeat(20)}`;
     const text = `a: &deep ${deep}\nb: ${"[".repeat(15)}*deep${"]".repeat(15)}\n`;
-    expect(deploy(text)).toEqual([
-      expect.stringMatching(/^\d+:\d+ nesting is deeper than 32 levels once aliases are expanded$/),
-    ]);
+    expect(deploy(text)).toEqual([expect.stringMatching(/^\d+:\d+ nesting is deeper than 32 levels once aliases are expanded$/)]);
   });
 });
 
@@ -202,8 +196,6 @@ describe("token cap", () => {
   it("refuses a file with more than 20,000 YAML tokens where the cap is reached", () => {
     // `list`, `:`, ` `, `[` and then two tokens per `1,`: token 20,001 is the `1` at column 8 + 2 × 9,998.
     const text = `list: [${"1,".repeat(15_000)}1]\n`;
-    expect(deploy(text)).toEqual([
-      "1:20004 file has more than 20,000 YAML tokens; a repol config needs far fewer",
-    ]);
+    expect(deploy(text)).toEqual(["1:20004 file has more than 20,000 YAML tokens; a repol config needs far fewer"]);
   });
 });

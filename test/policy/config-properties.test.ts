@@ -57,22 +57,31 @@ const runs = { numRuns: 300 };
 
 describe("parseRepoConfig never throws", () => {
   it("on arbitrary text", () => {
-    fc.assert(fc.property(kindArb, fc.string({ unit: "binary", maxLength: 400 }), (kind, text) => {
-      expectWellFormedResult(kind, text);
-    }), runs);
+    fc.assert(
+      fc.property(kindArb, fc.string({ unit: "binary", maxLength: 400 }), (kind, text) => {
+        expectWellFormedResult(kind, text);
+      }),
+      runs,
+    );
   });
 
   it("on arbitrary bytes", () => {
-    fc.assert(fc.property(kindArb, fc.uint8Array({ maxLength: 400 }), (kind, bytes) => {
-      expectWellFormedResult(kind, bytes);
-    }), runs);
+    fc.assert(
+      fc.property(kindArb, fc.uint8Array({ maxLength: 400 }), (kind, bytes) => {
+        expectWellFormedResult(kind, bytes);
+      }),
+      runs,
+    );
   });
 
   it("on text made of YAML's special characters", () => {
     const yamlish = fc.string({ unit: fc.constantFrom(..."-?:,[]{}#&*!|>'\"%@` \n\tab1policy".split("")), maxLength: 300 });
-    fc.assert(fc.property(kindArb, yamlish, (kind, text) => {
-      expectWellFormedResult(kind, text);
-    }), runs);
+    fc.assert(
+      fc.property(kindArb, yamlish, (kind, text) => {
+        expectWellFormedResult(kind, text);
+      }),
+      runs,
+    );
   });
 
   it("on this repository's configs with random characters inserted", () => {
@@ -81,24 +90,49 @@ describe("parseRepoConfig never throws", () => {
       text: readFileSync(fileURLToPath(new URL(`../../.repol/${kind}.yaml`, import.meta.url)), "utf8"),
     }));
     const edit = fc.tuple(fc.nat(), fc.string({ unit: "binary", maxLength: 3 }), fc.nat({ max: 3 }));
-    fc.assert(fc.property(fc.constantFrom(...files), fc.array(edit, { minLength: 1, maxLength: 4 }), ({ kind, text }, edits) => {
-      let mutated = text;
-      for (const [at, insert, remove] of edits) {
-        const i = at % (mutated.length + 1);
-        mutated = mutated.slice(0, i) + insert + mutated.slice(i + remove);
-      }
-      expectWellFormedResult(kind, mutated);
-    }), runs);
+    fc.assert(
+      fc.property(fc.constantFrom(...files), fc.array(edit, { minLength: 1, maxLength: 4 }), ({ kind, text }, edits) => {
+        let mutated = text;
+        for (const [at, insert, remove] of edits) {
+          const i = at % (mutated.length + 1);
+          mutated = mutated.slice(0, i) + insert + mutated.slice(i + remove);
+        }
+        expectWellFormedResult(kind, mutated);
+      }),
+      runs,
+    );
   });
 
   it("on random YAML documents built from config-like keys and values", () => {
     const key = fc.constantFrom(
-      "policy", "version", "environments", "production", "Production", "rules", "enabled", "approvals_required",
-      "allowed_branches", "tests_passed", "required_checks", "signed_off", "max_deployments_per_day", "branch_rules",
-      "source", "target", "allowed_target_branches", "approval_required", "__proto__", "constructor", "<<", "1",
+      "policy",
+      "version",
+      "environments",
+      "production",
+      "Production",
+      "rules",
+      "enabled",
+      "approvals_required",
+      "allowed_branches",
+      "tests_passed",
+      "required_checks",
+      "signed_off",
+      "max_deployments_per_day",
+      "branch_rules",
+      "source",
+      "target",
+      "allowed_target_branches",
+      "approval_required",
+      "__proto__",
+      "constructor",
+      "<<",
+      "1",
     );
     const scalar = fc.oneof(
-      fc.integer({ min: -3, max: 200 }), fc.boolean(), fc.constant(null), fc.double(),
+      fc.integer({ min: -3, max: 200 }),
+      fc.boolean(),
+      fc.constant(null),
+      fc.double(),
       fc.constantFrom("main", "release/*", "[", "{a", "yes", "1", "", "refs/heads/main", "a b"),
     );
     const { value } = fc.letrec<{ value: unknown }>((tie) => ({
@@ -110,10 +144,13 @@ describe("parseRepoConfig never throws", () => {
       ),
     }));
     const document = fc.record({ policy: fc.dictionary(key, value, { maxKeys: 5 }) }, { requiredKeys: [] });
-    fc.assert(fc.property(kindArb, document, fc.boolean(), (kind, doc, asFlow) => {
-      const text = asFlow ? JSON.stringify(doc) : stringify(doc);
-      expectWellFormedResult(kind, text);
-    }), runs);
+    fc.assert(
+      fc.property(kindArb, document, fc.boolean(), (kind, doc, asFlow) => {
+        const text = asFlow ? JSON.stringify(doc) : stringify(doc);
+        expectWellFormedResult(kind, text);
+      }),
+      runs,
+    );
   });
 });
 
@@ -131,24 +168,31 @@ describe("parseRepoConfig on valid configs", () => {
     },
     { requiredKeys: [] },
   );
-  const environments = fc.uniqueArray(fc.constantFrom("production", "staging", "qa/eu", "Preview 1", "dr"), { minLength: 1, maxLength: 4 })
+  const environments = fc
+    .uniqueArray(fc.constantFrom("production", "staging", "qa/eu", "Preview 1", "dr"), { minLength: 1, maxLength: 4 })
     .chain((names) => fc.tuple(...names.map((name) => fc.tuple(fc.constant(name), fc.record({ enabled: fc.boolean(), rules }, { requiredKeys: ["rules"] })))))
     .map((entries) => Object.fromEntries(entries));
 
   it("accepts any schema-valid deploy config, in block or flow style, and returns it with defaults filled in", () => {
-    fc.assert(fc.property(environments, fc.boolean(), (envs, asFlow) => {
-      const written = { policy: { version: 1, environments: envs } };
-      const result = expectWellFormedResult("deploy", asFlow ? JSON.stringify(written) : stringify(written));
-      if (!result.ok) throw new Error(JSON.stringify(result.errors));
-      const withDefaults = Object.fromEntries(
-        Object.entries(envs).map(([name, env]) => [name, {
-          enabled: true,
-          ...env,
-          rules: { approvals_required: 0, allowed_branches: null, tests_passed: false, signed_off: false, ...env.rules },
-        }]),
-      );
-      expect(result.config).toEqual({ policy: { version: 1, environments: withDefaults } });
-    }), runs);
+    fc.assert(
+      fc.property(environments, fc.boolean(), (envs, asFlow) => {
+        const written = { policy: { version: 1, environments: envs } };
+        const result = expectWellFormedResult("deploy", asFlow ? JSON.stringify(written) : stringify(written));
+        if (!result.ok) throw new Error(JSON.stringify(result.errors));
+        const withDefaults = Object.fromEntries(
+          Object.entries(envs).map(([name, env]) => [
+            name,
+            {
+              enabled: true,
+              ...env,
+              rules: { approvals_required: 0, allowed_branches: null, tests_passed: false, signed_off: false, ...env.rules },
+            },
+          ]),
+        );
+        expect(result.config).toEqual({ policy: { version: 1, environments: withDefaults } });
+      }),
+      runs,
+    );
   });
 });
 
@@ -164,14 +208,17 @@ describe("firstInvalidUtf8Byte", () => {
     };
     const mostlyText = fc.oneof(
       fc.uint8Array({ maxLength: 64 }),
-      fc.tuple(fc.string({ unit: "binary", maxLength: 20 }), fc.uint8Array({ maxLength: 3 }), fc.string({ maxLength: 5 })).map(
-        ([a, junk, b]) => new Uint8Array([...new TextEncoder().encode(a), ...junk, ...new TextEncoder().encode(b)]),
-      ),
+      fc
+        .tuple(fc.string({ unit: "binary", maxLength: 20 }), fc.uint8Array({ maxLength: 3 }), fc.string({ maxLength: 5 }))
+        .map(([a, junk, b]) => new Uint8Array([...new TextEncoder().encode(a), ...junk, ...new TextEncoder().encode(b)])),
     );
-    fc.assert(fc.property(mostlyText, (bytes) => {
-      const offset = firstInvalidUtf8Byte(bytes);
-      expect(offset === -1).toBe(decodes(bytes));
-      if (offset >= 0) expect(decodes(bytes.subarray(0, offset))).toBe(true);
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(mostlyText, (bytes) => {
+        const offset = firstInvalidUtf8Byte(bytes);
+        expect(offset === -1).toBe(decodes(bytes));
+        if (offset >= 0) expect(decodes(bytes.subarray(0, offset))).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

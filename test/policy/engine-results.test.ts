@@ -96,12 +96,24 @@ describe("reading a bundle's results", () => {
   it.each([
     { name: "allow is a string", input: { allow: "true", deny: [], violations: [] }, error: 'github/deploy/allow returned "true", expected a boolean' },
     { name: "allow is undefined", input: { deny: [], violations: [] }, error: "github/deploy/allow returned undefined, expected a boolean" },
-    { name: "the result is an array", input: [true, [], []], error: "github/deploy/result returned [true,[],[]], expected an object with allow, deny and violations" },
+    {
+      name: "the result is an array",
+      input: [true, [], []],
+      error: "github/deploy/result returned [true,[],[]], expected an object with allow, deny and violations",
+    },
     { name: "the result is null", input: null, error: "github/deploy/result returned null, expected an object with allow, deny and violations" },
     { name: "deny holds a number", input: { allow: true, deny: [1], violations: [] }, error: "github/deploy/deny returned [1], expected an array of strings" },
     { name: "violations is an object", input: { allow: true, deny: [], violations: {} }, error: "github/deploy/violations returned {}, expected an array" },
-    { name: "a violation lacks msg", input: { allow: false, deny: [], violations: [{ code: "a" }] }, error: 'github/deploy/violations returned {"code":"a"}, expected objects with string code and msg' },
-    { name: "a violation has an empty code", input: { allow: false, deny: [], violations: [{ code: "", msg: "m" }] }, error: /^github\/deploy\/violations returned \{.*\}, expected objects with string code and msg$/ },
+    {
+      name: "a violation lacks msg",
+      input: { allow: false, deny: [], violations: [{ code: "a" }] },
+      error: 'github/deploy/violations returned {"code":"a"}, expected objects with string code and msg',
+    },
+    {
+      name: "a violation has an empty code",
+      input: { allow: false, deny: [], violations: [{ code: "", msg: "m" }] },
+      error: /^github\/deploy\/violations returned \{.*\}, expected objects with string code and msg$/,
+    },
   ])("throws an Error when $name", ({ input, error }) => {
     expect(() => echo.evaluate("deploy", input)).toThrow(error);
   });

@@ -80,7 +80,9 @@ describe("config files written for gitpoli", () => {
       fc.property(version, metadata, branchRules, pullRequestRules, (v, meta, pairs, rules) => {
         const written = policyOf({ version: v, metadata: meta, branch_rules: pairs, rules });
         const expected = policyOf({
-          version: v, metadata: meta, branch_rules: pairs ?? [],
+          version: v,
+          metadata: meta,
+          branch_rules: pairs ?? [],
           rules: { allowed_target_branches: null, signed_off: false, ...rules },
         });
         expect(configOf(load("pullrequest", stringify(written)))).toEqual(expected);
@@ -98,8 +100,6 @@ describe("config files written for gitpoli", () => {
 
   it("refuses a pull request policy without rules, naming the missing key", () => {
     const result = load("pullrequest", 'policy:\n  version: "1.0"\n  metadata: {description: no rules yet}\n');
-    expect(result.ok ? [] : result.errors.map((e) => `${e.path} ${e.message}`)).toEqual([
-      "/policy/rules missing required key `rules` in `policy`",
-    ]);
+    expect(result.ok ? [] : result.errors.map((e) => `${e.path} ${e.message}`)).toEqual(["/policy/rules missing required key `rules` in `policy`"]);
   });
 });

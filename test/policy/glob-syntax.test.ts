@@ -9,9 +9,7 @@ interface GlobCase {
   wasm: boolean;
 }
 // Recorded from OPA itself by glob-syntax-cases.generate.mjs: whether glob.match accepts each pattern.
-const recorded = JSON.parse(
-  readFileSync(fileURLToPath(new URL("../fixtures/repol/glob-syntax-cases.json", import.meta.url)), "utf8"),
-) as { cases: GlobCase[] };
+const recorded = JSON.parse(readFileSync(fileURLToPath(new URL("../fixtures/repol/glob-syntax-cases.json", import.meta.url)), "utf8")) as { cases: GlobCase[] };
 
 describe("globSyntaxProblem", () => {
   it("accepts exactly the patterns that both OPA's Go and WASM glob.match accept", () => {
@@ -37,12 +35,9 @@ describe("globSyntaxProblem", () => {
     expect(globSyntaxProblem(pattern)).toBe(problem);
   });
 
-  it.each(["main", "release/*", "**", "{main,release/*}", "[!.]*", "[]-a]", "feat/[a-z]?x", "}{}", "ü/[à-ÿ]"])(
-    "accepts %j",
-    (pattern) => {
-      expect(globSyntaxProblem(pattern)).toBeNull();
-    },
-  );
+  it.each(["main", "release/*", "**", "{main,release/*}", "[!.]*", "[]-a]", "feat/[a-z]?x", "}{}", "ü/[à-ÿ]"])("accepts %j", (pattern) => {
+    expect(globSyntaxProblem(pattern)).toBeNull();
+  });
 
   it("counts positions in characters, not UTF-16 units", () => {
     expect(globSyntaxProblem("😀/[")).toBe("`[` at position 3 is never closed with `]`");

@@ -3,12 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { ConfigError } from "../../src/policy/decision.js";
-import {
-  CONFIG_PATHS,
-  parseRepoConfig,
-  renderConfigErrors,
-  type ConfigResult,
-} from "../../src/policy/load-repo-config.js";
+import { CONFIG_PATHS, parseRepoConfig, renderConfigErrors, type ConfigResult } from "../../src/policy/load-repo-config.js";
 import type { PolicyName } from "../../src/domain/policy-name.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
@@ -104,9 +99,7 @@ describe("parseRepoConfig on valid files", () => {
   it("reads environment names as text, whatever YAML type the key has", () => {
     const result = parseRepoConfig("deploy", fixture("valid/deploy-unusual-env-names.yaml"));
     if (!result.ok) throw new Error(renderConfigErrors(result.errors));
-    expect(Object.keys(result.config.policy.environments).sort()).toEqual(
-      ["2024", "prod/eu-west-1", "QA team", "Produktion (Köln)"].sort(),
-    );
+    expect(Object.keys(result.config.policy.environments).sort()).toEqual(["2024", "prod/eu-west-1", "QA team", "Produktion (Köln)"].sort());
   });
 
   it("gives the same config for a string and for its UTF-8 bytes, with or without a byte order mark", () => {
@@ -121,79 +114,97 @@ describe("parseRepoConfig on valid files", () => {
 
 describe("parseRepoConfig on invalid files", () => {
   it.each<[string, string[]]>([
-    ["deploy-unknown-key-typo.yaml", [
-      "5:7 /policy/environments/production/enabeld unknown key `enabeld` in `production` — did you mean `enabled`?",
-      "7:9 /policy/environments/production/rules/approval_required unknown key `approval_required` in `rules` — did you mean `approvals_required`?",
-      "8:9 /policy/environments/production/rules/allowed_branch unknown key `allowed_branch` in `rules` — did you mean `allowed_branches`?",
-      "9:9 /policy/environments/production/rules/reviewers unknown key `reviewers` in `rules`; allowed keys: `approvals_required`, `allowed_branches`, `tests_passed`, `required_checks`, `signed_off`, `max_deployments_per_day`",
-    ]],
-    ["deploy-wrong-value-types.yaml", [
-      "5:16 /policy/environments/production/enabled `enabled` must be true or false, got \"true\"",
-      "7:29 /policy/environments/production/rules/approvals_required `approvals_required` must be an integer from 0 to 100, got \"two\"",
-      "8:23 /policy/environments/production/rules/tests_passed `tests_passed` must be true or false, got \"yes\" (YAML 1.2 only knows true and false)",
-      "9:9 /policy/environments/production/rules/signed_off `signed_off` must be true or false, got an empty value",
-      "10:34 /policy/environments/production/rules/max_deployments_per_day `max_deployments_per_day` must be an integer from 0 to 100000, got -1",
-      "11:27 /policy/environments/production/rules/allowed_branches `allowed_branches` must be a list of branch patterns, or null for any branch, got \"main\"",
-      "12:33 /policy/environments/production/rules/required_checks/1 `required_checks[1]` must be text of 1 to 255 characters, got 3",
-      "15:29 /policy/environments/staging/rules/approvals_required `approvals_required` must be an integer from 0 to 100, got \"2\" (remove the quotes)",
-      "16:34 /policy/environments/staging/rules/max_deployments_per_day `max_deployments_per_day` must be an integer from 0 to 100000, got 1.5",
-      "17:27 /policy/environments/staging/rules/allowed_branches `allowed_branches` must be a list of branch patterns, or null for any branch, got a mapping",
-    ]],
-    ["deploy-version-unsupported.yaml", [
-      "2:12 /policy/version unsupported config format `version` 2; this repol supports `version: 1`",
-    ]],
-    ["deploy-version-string-major-2.yaml", [
-      "2:12 /policy/version unsupported config format `version` \"2.0\"; this repol supports `version: 1`",
-    ]],
-    ["deploy-missing-required-keys.yaml", [
-      "2:1 /policy/version missing required key `version` in `policy`",
-      "2:1 /policy/environments missing required key `environments` in `policy`",
-      "3:3 /policy/environments_list unknown key `environments_list` in `policy` — did you mean `environments`?",
-    ]],
-    ["deploy-environment-without-rules.yaml", [
-      "4:5 /policy/environments/production/rules missing required key `rules` in `production`",
-      "6:5 /policy/environments/staging/rules missing required key `rules` in `staging`",
-      "7:5 /policy/environments/preview `preview` must be a mapping, got an empty value",
-    ]],
-    ["deploy-no-environments.yaml", [
-      "3:17 /policy/environments `environments` is empty; it must have at least 1 entry",
-    ]],
-    ["deploy-bad-branch-patterns.yaml", [
-      "7:13 /policy/environments/production/rules/allowed_branches/0 `allowed_branches[0]`: branch pattern \"release/[0-9\" is invalid: `[` at position 9 is never closed with `]`",
-      "8:13 /policy/environments/production/rules/allowed_branches/1 `allowed_branches[1]`: branch pattern \"{main,release/*\" is invalid: `{` at position 1 is never closed with `}`",
-      "9:13 /policy/environments/production/rules/allowed_branches/2 `allowed_branches[2]`: branch pattern \"hotfix/[z-a]*\" is invalid: range `[z-a]` at position 8 is reversed; write `[a-z]`",
-      "10:13 /policy/environments/production/rules/allowed_branches/3 `allowed_branches[3]`: branch pattern \"feature branch/*\" is invalid: it contains a space, which git branch names cannot contain",
-      "11:13 /policy/environments/production/rules/allowed_branches/4 `allowed_branches[4]`: branch pattern \"refs/heads/main\" is invalid: write the branch name without the `refs/heads/` prefix (e.g. `main`, `release/*`)",
-      "12:13 /policy/environments/production/rules/allowed_branches/5 `allowed_branches[5]`: branch pattern \"release/../main\" is invalid: it can never match a branch: git branch names cannot contain `..`",
-      "13:13 /policy/environments/production/rules/allowed_branches/6 `allowed_branches[6]`: branch pattern \"[]\" is invalid: character class at position 1 is empty; it must list at least one character",
-      "14:13 /policy/environments/production/rules/allowed_branches/7 `allowed_branches[7]` must be text of 1 to 255 characters, got \"\"",
-      "16:13 /policy/environments/production/rules/allowed_branches/9 `allowed_branches` lists \"main\" twice (entries 9 and 10)",
-    ]],
-    ["deploy-environment-name-clash.yaml", [
-      "6:5 /policy/environments/Production environment `Production` is the same GitHub environment as `production` (names are case-insensitive); keep one entry",
-    ]],
-    ["deploy-environment-name-whitespace.yaml", [
-      "4:5 /policy/environments/production  environment name \"production \" must not start or end with whitespace or contain control characters",
-    ]],
-    ["deploy-missing-policy-wrapper.yaml", [
-      "2:1 /policy missing required key `policy` at the top level",
-      "2:1 /version unknown key `version` at the top level — it belongs inside `policy`",
-      "3:1 /environments unknown key `environments` at the top level — it belongs inside `policy`",
-    ]],
-    ["deploy-merge-key.yaml", [
-      "9:9 /policy/environments/staging/rules/<< merge keys (`<<`) are not supported in `rules`; reuse a whole mapping with an alias (`*name`) instead",
-    ]],
-    ["pullrequest-invalid-branch-rules.yaml", [
-      "4:7 /policy/branch_rules/0/target missing required key `target` in `branch_rules[0]`",
-      "5:34 /policy/branch_rules/1/target `branch_rules[1].target`: branch pattern \"release/{1,2\" is invalid: `{` at position 9 is never closed with `}`",
-      "6:36 /policy/branch_rules/2/label unknown key `label` in `branch_rules[2]`; allowed keys: `source`, `target`",
-      "7:7 /policy/branch_rules/3 `branch_rules[3]` must be a mapping, got \"main\"",
-      "9:37 /policy/rules/allowed_target_branches/1 `allowed_target_branches[1]`: branch pattern \"release/[\" is invalid: `[` at position 9 is never closed with `]`",
-      "10:5 /policy/rules/approvals unknown key `approvals` in `rules`; allowed keys: `allowed_target_branches`, `approvals_required`, `signed_off`",
-    ]],
-    ["pullrequest-missing-rules.yaml", [
-      "1:1 /policy/rules missing required key `rules` in `policy`",
-    ]],
+    [
+      "deploy-unknown-key-typo.yaml",
+      [
+        "5:7 /policy/environments/production/enabeld unknown key `enabeld` in `production` — did you mean `enabled`?",
+        "7:9 /policy/environments/production/rules/approval_required unknown key `approval_required` in `rules` — did you mean `approvals_required`?",
+        "8:9 /policy/environments/production/rules/allowed_branch unknown key `allowed_branch` in `rules` — did you mean `allowed_branches`?",
+        "9:9 /policy/environments/production/rules/reviewers unknown key `reviewers` in `rules`; allowed keys: `approvals_required`, `allowed_branches`, `tests_passed`, `required_checks`, `signed_off`, `max_deployments_per_day`",
+      ],
+    ],
+    [
+      "deploy-wrong-value-types.yaml",
+      [
+        '5:16 /policy/environments/production/enabled `enabled` must be true or false, got "true"',
+        '7:29 /policy/environments/production/rules/approvals_required `approvals_required` must be an integer from 0 to 100, got "two"',
+        '8:23 /policy/environments/production/rules/tests_passed `tests_passed` must be true or false, got "yes" (YAML 1.2 only knows true and false)',
+        "9:9 /policy/environments/production/rules/signed_off `signed_off` must be true or false, got an empty value",
+        "10:34 /policy/environments/production/rules/max_deployments_per_day `max_deployments_per_day` must be an integer from 0 to 100000, got -1",
+        '11:27 /policy/environments/production/rules/allowed_branches `allowed_branches` must be a list of branch patterns, or null for any branch, got "main"',
+        "12:33 /policy/environments/production/rules/required_checks/1 `required_checks[1]` must be text of 1 to 255 characters, got 3",
+        '15:29 /policy/environments/staging/rules/approvals_required `approvals_required` must be an integer from 0 to 100, got "2" (remove the quotes)',
+        "16:34 /policy/environments/staging/rules/max_deployments_per_day `max_deployments_per_day` must be an integer from 0 to 100000, got 1.5",
+        "17:27 /policy/environments/staging/rules/allowed_branches `allowed_branches` must be a list of branch patterns, or null for any branch, got a mapping",
+      ],
+    ],
+    ["deploy-version-unsupported.yaml", ["2:12 /policy/version unsupported config format `version` 2; this repol supports `version: 1`"]],
+    ["deploy-version-string-major-2.yaml", ['2:12 /policy/version unsupported config format `version` "2.0"; this repol supports `version: 1`']],
+    [
+      "deploy-missing-required-keys.yaml",
+      [
+        "2:1 /policy/version missing required key `version` in `policy`",
+        "2:1 /policy/environments missing required key `environments` in `policy`",
+        "3:3 /policy/environments_list unknown key `environments_list` in `policy` — did you mean `environments`?",
+      ],
+    ],
+    [
+      "deploy-environment-without-rules.yaml",
+      [
+        "4:5 /policy/environments/production/rules missing required key `rules` in `production`",
+        "6:5 /policy/environments/staging/rules missing required key `rules` in `staging`",
+        "7:5 /policy/environments/preview `preview` must be a mapping, got an empty value",
+      ],
+    ],
+    ["deploy-no-environments.yaml", ["3:17 /policy/environments `environments` is empty; it must have at least 1 entry"]],
+    [
+      "deploy-bad-branch-patterns.yaml",
+      [
+        '7:13 /policy/environments/production/rules/allowed_branches/0 `allowed_branches[0]`: branch pattern "release/[0-9" is invalid: `[` at position 9 is never closed with `]`',
+        '8:13 /policy/environments/production/rules/allowed_branches/1 `allowed_branches[1]`: branch pattern "{main,release/*" is invalid: `{` at position 1 is never closed with `}`',
+        '9:13 /policy/environments/production/rules/allowed_branches/2 `allowed_branches[2]`: branch pattern "hotfix/[z-a]*" is invalid: range `[z-a]` at position 8 is reversed; write `[a-z]`',
+        '10:13 /policy/environments/production/rules/allowed_branches/3 `allowed_branches[3]`: branch pattern "feature branch/*" is invalid: it contains a space, which git branch names cannot contain',
+        '11:13 /policy/environments/production/rules/allowed_branches/4 `allowed_branches[4]`: branch pattern "refs/heads/main" is invalid: write the branch name without the `refs/heads/` prefix (e.g. `main`, `release/*`)',
+        '12:13 /policy/environments/production/rules/allowed_branches/5 `allowed_branches[5]`: branch pattern "release/../main" is invalid: it can never match a branch: git branch names cannot contain `..`',
+        '13:13 /policy/environments/production/rules/allowed_branches/6 `allowed_branches[6]`: branch pattern "[]" is invalid: character class at position 1 is empty; it must list at least one character',
+        '14:13 /policy/environments/production/rules/allowed_branches/7 `allowed_branches[7]` must be text of 1 to 255 characters, got ""',
+        '16:13 /policy/environments/production/rules/allowed_branches/9 `allowed_branches` lists "main" twice (entries 9 and 10)',
+      ],
+    ],
+    [
+      "deploy-environment-name-clash.yaml",
+      [
+        "6:5 /policy/environments/Production environment `Production` is the same GitHub environment as `production` (names are case-insensitive); keep one entry",
+      ],
+    ],
+    [
+      "deploy-environment-name-whitespace.yaml",
+      ['4:5 /policy/environments/production  environment name "production " must not start or end with whitespace or contain control characters'],
+    ],
+    [
+      "deploy-missing-policy-wrapper.yaml",
+      [
+        "2:1 /policy missing required key `policy` at the top level",
+        "2:1 /version unknown key `version` at the top level — it belongs inside `policy`",
+        "3:1 /environments unknown key `environments` at the top level — it belongs inside `policy`",
+      ],
+    ],
+    [
+      "deploy-merge-key.yaml",
+      ["9:9 /policy/environments/staging/rules/<< merge keys (`<<`) are not supported in `rules`; reuse a whole mapping with an alias (`*name`) instead"],
+    ],
+    [
+      "pullrequest-invalid-branch-rules.yaml",
+      [
+        "4:7 /policy/branch_rules/0/target missing required key `target` in `branch_rules[0]`",
+        '5:34 /policy/branch_rules/1/target `branch_rules[1].target`: branch pattern "release/{1,2" is invalid: `{` at position 9 is never closed with `}`',
+        "6:36 /policy/branch_rules/2/label unknown key `label` in `branch_rules[2]`; allowed keys: `source`, `target`",
+        '7:7 /policy/branch_rules/3 `branch_rules[3]` must be a mapping, got "main"',
+        '9:37 /policy/rules/allowed_target_branches/1 `allowed_target_branches[1]`: branch pattern "release/[" is invalid: `[` at position 9 is never closed with `]`',
+        "10:5 /policy/rules/approvals unknown key `approvals` in `rules`; allowed keys: `allowed_target_branches`, `approvals_required`, `signed_off`",
+      ],
+    ],
+    ["pullrequest-missing-rules.yaml", ["1:1 /policy/rules missing required key `rules` in `policy`"]],
   ])("reports the schema errors of %s where they are written", (name, expected) => {
     expect(errorsOf(parse(kindOf(name), fixture(`invalid/${name}`), name))).toEqual(expected);
   });
@@ -235,11 +246,7 @@ describe("parseRepoConfig on invalid files", () => {
       `policy:\n  version: 1\n  environments:\n    p:\n      rules:\n        allowed_branches: [${"b".repeat(256)}]\n`,
       `6:28 /policy/environments/p/rules/allowed_branches/0 \`allowed_branches[0]\` must be text of 1 to 255 characters, got "${"b".repeat(57)}..."`,
     ],
-    [
-      "a misspelled top-level key",
-      "Policy:\n  version: 1\n",
-      "1:1 /Policy unknown key `Policy` at the top level — did you mean `policy`?",
-    ],
+    ["a misspelled top-level key", "Policy:\n  version: 1\n", "1:1 /Policy unknown key `Policy` at the top level — did you mean `policy`?"],
     [
       "an infinite approval count",
       "policy:\n  version: 1\n  environments:\n    p:\n      rules: {approvals_required: .inf}\n",
@@ -281,9 +288,7 @@ describe("renderConfigErrors", () => {
       { file: ".repol/deploy.yaml", line: 7, column: 9, path: "/policy/version", message: "unsupported" },
       { file: ".repol/deploy.yaml", line: 1, column: 1, path: "", message: "file is empty" },
     ];
-    expect(renderConfigErrors(errors)).toBe(
-      ".repol/deploy.yaml:7:9: unsupported (at /policy/version)\n.repol/deploy.yaml:1:1: file is empty",
-    );
+    expect(renderConfigErrors(errors)).toBe(".repol/deploy.yaml:7:9: unsupported (at /policy/version)\n.repol/deploy.yaml:1:1: file is empty");
   });
 
   it("renders nothing for no errors", () => {

@@ -41,7 +41,11 @@ function canonical(decision: PolicyResult): string {
     Array.isArray(value)
       ? value.map(sortKeys)
       : value !== null && typeof value === "object"
-        ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, sortKeys(v)]))
+        ? Object.fromEntries(
+            Object.entries(value)
+              .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+              .map(([k, v]) => [k, sortKeys(v)]),
+          )
         : value;
   const violations = decision.violations.map((v) => JSON.stringify(sortKeys(v))).sort();
   return JSON.stringify({ ...(sortKeys(decision) as object), violations });
@@ -79,7 +83,9 @@ describe.each<PolicyName>(["deploy", "pullrequest"])("the %s policy", (name) => 
         mismatches.push(`#${i} ${shown(input)}\n  wasm: ${shown(wasm)}\n  opa:  ${shown(reference)}`);
       }
     });
-    console.log(`differential (${name}, seed ${SEED}): ${inputs[name].length} inputs, ${mismatches.length} mismatches, ${exceptions} exceptions, ${splits} results unlike the rules, ${allowed} allowed`);
+    console.log(
+      `differential (${name}, seed ${SEED}): ${inputs[name].length} inputs, ${mismatches.length} mismatches, ${exceptions} exceptions, ${splits} results unlike the rules, ${allowed} allowed`,
+    );
     expect(mismatches.slice(0, 5)).toEqual([]);
     expect(exceptions).toBe(0);
     expect(splits).toBe(0);

@@ -45,7 +45,10 @@ beforeAll(async () => {
     const env = match && world[decodeURIComponent(match[1]!)];
     if (!match || !env) return reply(404, { message: "Not Found" });
     if (req.method === "GET" && match[2]) {
-      return reply(200, { total_count: env.installed.length, available_custom_deployment_protection_rule_integrations: env.installed.map((id) => ({ id, slug: `app-${id}` })) });
+      return reply(200, {
+        total_count: env.installed.length,
+        available_custom_deployment_protection_rule_integrations: env.installed.map((id) => ({ id, slug: `app-${id}` })),
+      });
     }
     if (req.method === "GET") return reply(200, { total_count: env.rules.length, custom_deployment_protection_rules: env.rules });
     if (req.method === "POST") {
@@ -75,7 +78,10 @@ function runScript(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code:
   const childEnv = { PATH: process.env.PATH, GHE_HOST: host, GHE_PROTOCOL: "http", GITHUB_TOKEN: TOKEN, APP_ID: String(APP_ID), ...env };
   return new Promise((resolve, reject) => {
     // cwd without a .env, so only the environment given here counts.
-    const child = spawn(process.execPath, ["--import", loader, join(repoRoot, "scripts", "enable-protection-rule.ts"), ...args], { cwd: join(repoRoot, "test"), env: childEnv });
+    const child = spawn(process.execPath, ["--import", loader, join(repoRoot, "scripts", "enable-protection-rule.ts"), ...args], {
+      cwd: join(repoRoot, "test"),
+      env: childEnv,
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));
@@ -92,7 +98,12 @@ describe("scripts/enable-protection-rule.ts", () => {
     expect(run.stdout).toBe("staging: enabled (rule 31) — enabled repol\n");
     const posts = seen.filter((request) => request.method === "POST");
     expect(posts).toEqual([
-      { method: "POST", path: "/api/v3/repos/acme/shop/environments/staging/deployment_protection_rules", authorization: `Bearer ${TOKEN}`, body: { integration_id: APP_ID } },
+      {
+        method: "POST",
+        path: "/api/v3/repos/acme/shop/environments/staging/deployment_protection_rules",
+        authorization: `Bearer ${TOKEN}`,
+        body: { integration_id: APP_ID },
+      },
     ]);
   });
 

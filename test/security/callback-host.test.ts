@@ -38,19 +38,50 @@ const callbackPath = `/repos/acme/widgets/actions/runs/${RUN_ID}/deployment_prot
 describe("a deployment_callback_url outside the configured GitHub API", () => {
   const cases: { name: string; url: () => string; reason: RegExp }[] = [
     { name: "another port on the same machine", url: () => `http://${attackerHost}${API_ROOT_PATH}${callbackPath}`, reason: /points to another host/ },
-    { name: "the same server under another name", url: () => `http://localhost:${repol.github.host.split(":")[1]}${API_ROOT_PATH}${callbackPath}`, reason: /points to another host/ },
-    { name: "the GitHub host as user name in front of another host", url: () => `http://${repol.github.host}@${attackerHost}${API_ROOT_PATH}${callbackPath}`, reason: /points to another host/ },
-    { name: "credentials in the URL", url: () => `http://x-access-token:leak@${repol.github.host}${API_ROOT_PATH}${callbackPath}`, reason: /carries credentials/ },
+    {
+      name: "the same server under another name",
+      url: () => `http://localhost:${repol.github.host.split(":")[1]}${API_ROOT_PATH}${callbackPath}`,
+      reason: /points to another host/,
+    },
+    {
+      name: "the GitHub host as user name in front of another host",
+      url: () => `http://${repol.github.host}@${attackerHost}${API_ROOT_PATH}${callbackPath}`,
+      reason: /points to another host/,
+    },
+    {
+      name: "credentials in the URL",
+      url: () => `http://x-access-token:leak@${repol.github.host}${API_ROOT_PATH}${callbackPath}`,
+      reason: /carries credentials/,
+    },
     { name: "another scheme", url: () => `https://${repol.github.host}${API_ROOT_PATH}${callbackPath}`, reason: /points to another host/ },
-    { name: "a query that could redirect", url: () => `${repol.github.apiUrl}${callbackPath}?next=http://${attackerHost}/`, reason: /carries credentials, a query/ },
-    { name: "a path that climbs out of /repos/", url: () => `${repol.github.apiUrl}${callbackPath}/../../../../../../../app/installations/1/access_tokens`, reason: /not under the API's \/repos\/ path/ },
-    { name: "an encoded climb", url: () => `${repol.github.apiUrl}/repos/acme/widgets/actions/runs/${RUN_ID}/%2e%2e/%2e%2e/deployment_protection_rule`, reason: /is not a deployment protection rule callback/ },
-    { name: "another repository's run", url: () => `${repol.github.apiUrl}/repos/acme/other/actions/runs/${RUN_ID}/deployment_protection_rule`, reason: /names another repository/ },
+    {
+      name: "a query that could redirect",
+      url: () => `${repol.github.apiUrl}${callbackPath}?next=http://${attackerHost}/`,
+      reason: /carries credentials, a query/,
+    },
+    {
+      name: "a path that climbs out of /repos/",
+      url: () => `${repol.github.apiUrl}${callbackPath}/../../../../../../../app/installations/1/access_tokens`,
+      reason: /not under the API's \/repos\/ path/,
+    },
+    {
+      name: "an encoded climb",
+      url: () => `${repol.github.apiUrl}/repos/acme/widgets/actions/runs/${RUN_ID}/%2e%2e/%2e%2e/deployment_protection_rule`,
+      reason: /is not a deployment protection rule callback/,
+    },
+    {
+      name: "another repository's run",
+      url: () => `${repol.github.apiUrl}/repos/acme/other/actions/runs/${RUN_ID}/deployment_protection_rule`,
+      reason: /names another repository/,
+    },
     { name: "a URL that is not one", url: () => "javascript:fetch('//evil')", reason: /points to another host|not a URL/ },
   ];
 
   it.each(cases)("refuses $name: nothing sent anywhere, the refusal recorded", async ({ url, reason }) => {
-    const { id, status } = await repol.deliver("deployment_protection_rule", repol.deploymentPayload((p) => void (p.deployment_callback_url = url())));
+    const { id, status } = await repol.deliver(
+      "deployment_protection_rule",
+      repol.deploymentPayload((p) => void (p.deployment_callback_url = url())),
+    );
 
     expect(ACCEPTED).toContain(status);
     const row = await repol.rowOf(id);
@@ -88,16 +119,24 @@ describe("the callback GitHub answers with a redirect", () => {
 
 describe("every token-bearing request of a normal deployment", () => {
   it("goes to the configured GitHub API and nowhere else", async () => {
-    const { id } = await repol.deliver("deployment_protection_rule", repol.deploymentPayload((p) => {
-      p.environment = "staging";
-      p.deployment.environment = "staging";
-    }));
+    const { id } = await repol.deliver(
+      "deployment_protection_rule",
+      repol.deploymentPayload((p) => {
+        p.environment = "staging";
+        p.deployment.environment = "staging";
+      }),
+    );
     expect((await repol.rowOf(id)).decision).toBe("allow");
     await repol.callbacks(1);
     expect(seenByAttacker).toEqual([]);
     const authorized = repol.github.requests.filter((request) => request.headers.authorization !== undefined);
     // The facts query and the callback, each with the installation token, reached the fake GitHub.
-    expect(authorized.filter((request) => request.headers.authorization === "token ghs_testinstallationtoken").map((request) => request.route).sort()).toEqual(["callback", "graphql"]);
+    expect(
+      authorized
+        .filter((request) => request.headers.authorization === "token ghs_testinstallationtoken")
+        .map((request) => request.route)
+        .sort(),
+    ).toEqual(["callback", "graphql"]);
     expect(authorized.every((request) => request.apiRoot === repol.github.apiUrl)).toBe(true);
     expect(authorized.map((request) => request.route)).not.toContain("unmatched");
   });

@@ -3,7 +3,15 @@
 // with GitHub faked on 127.0.0.1 serving a different `.repol` file per branch.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { passingScenario, scenarioRoutes } from "../helpers/deployment-scenario.js";
-import { checkRunsOf, CONFIG_PATH, policyYaml, scenario, scenarioRoutes as prScenarioRoutes, webhook, type PullRequestScenario } from "../helpers/pull-request-scenario.js";
+import {
+  checkRunsOf,
+  CONFIG_PATH,
+  policyYaml,
+  scenario,
+  scenarioRoutes as prScenarioRoutes,
+  webhook,
+  type PullRequestScenario,
+} from "../helpers/pull-request-scenario.js";
 import { eventually, startRepol, type RepolUnderTest } from "./harness.js";
 
 describe("a pull request that edits .repol/pullrequest.yaml", () => {
@@ -52,7 +60,10 @@ describe("a pull request that edits .repol/pullrequest.yaml", () => {
 
   it("is judged by main's rules even when it targets a branch whose .repol/ allows everything", async () => {
     repol.github.commit("develop", CONFIG_PATH, policyYaml({}));
-    const { id } = await repol.deliver("pull_request", webhook("pull_request.opened", (p) => void (p.pull_request.base.ref = "develop")));
+    const { id } = await repol.deliver(
+      "pull_request",
+      webhook("pull_request.opened", (p) => void (p.pull_request.base.ref = "develop")),
+    );
     expect((await verdict(id)).summary).toContain("2 approvals required, 0 given");
     expect(checkRunsOf(s)[0]!.name).toBe("repol (develop)");
     expect(configRefs()).toEqual(["refs/heads/main"]);
@@ -61,7 +72,10 @@ describe("a pull request that edits .repol/pullrequest.yaml", () => {
   it("follows the default branch the repository names, whatever it is called", async () => {
     repol.github.defaultBranch = "trunk";
     repol.github.commit("trunk", CONFIG_PATH, policyYaml({ approvals_required: 3 }));
-    const { id } = await repol.deliver("pull_request", webhook("pull_request.opened", (p) => void (p.repository.default_branch = "trunk")));
+    const { id } = await repol.deliver(
+      "pull_request",
+      webhook("pull_request.opened", (p) => void (p.repository.default_branch = "trunk")),
+    );
     expect((await verdict(id)).summary).toContain("3 approvals required, 0 given");
     expect(configRefs()).toEqual(["refs/heads/trunk"]);
   });
@@ -90,7 +104,10 @@ describe("a deployment from a branch that edits .repol/deploy.yaml", () => {
     repol.github.commit("loosen-rules", ".repol/deploy.yaml", "policy:\n  version: 1\n  environments:\n    production:\n      rules: {}\n");
     repol.github.requests.length = 0;
 
-    const { id } = await repol.deliver("deployment_protection_rule", repol.deploymentPayload((p) => void (p.deployment.ref = "loosen-rules")));
+    const { id } = await repol.deliver(
+      "deployment_protection_rule",
+      repol.deploymentPayload((p) => void (p.deployment.ref = "loosen-rules")),
+    );
 
     const row = await repol.rowOf(id);
     expect(row.decision).toBe("deny");

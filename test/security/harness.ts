@@ -32,7 +32,12 @@ export interface FakeGitHubServer extends GitHubRouter {
 /** GitHub on 127.0.0.1: the given routes, plus `.repol` files per branch, behind GitHub's authentication rules. */
 export async function fakeGitHubServer(routes: Route[]): Promise<FakeGitHubServer> {
   const files = new Map<string, string | Uint8Array>();
-  const repositoryRoute: Route = { name: "repository", method: "GET", path: /^\/repos\/[^/]+\/[^/]+$/, reply: () => json(200, { default_branch: fake.defaultBranch }) };
+  const repositoryRoute: Route = {
+    name: "repository",
+    method: "GET",
+    path: /^\/repos\/[^/]+\/[^/]+$/,
+    reply: () => json(200, { default_branch: fake.defaultBranch }),
+  };
   const router = githubRouter([...routes, configFilesRoute(files), repositoryRoute]);
   const server: Server = createHttpServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
@@ -42,9 +47,10 @@ export async function fakeGitHubServer(routes: Route[]): Promise<FakeGitHubServe
     const text = Buffer.concat(chunks).toString("utf8");
     const request = { method: req.method ?? "GET", path, query, headers: req.headers, body: parseJson(text), apiRoot: apiUrl };
     // Repository data needs an installation token; the App's JWT only reaches /app endpoints.
-    const reply = (path.startsWith("/repos/") || /^(?:\/api)?\/graphql$/.test(path)) && !/^token \S+$/.test(String(req.headers.authorization ?? ""))
-      ? (router.requests.push({ ...request, route: "unauthenticated", status: 401 }), failure(401, "A JSON web token could not be decoded"))
-      : router.handle(request);
+    const reply =
+      (path.startsWith("/repos/") || /^(?:\/api)?\/graphql$/.test(path)) && !/^token \S+$/.test(String(req.headers.authorization ?? ""))
+        ? (router.requests.push({ ...request, route: "unauthenticated", status: 401 }), failure(401, "A JSON web token could not be decoded"))
+        : router.handle(request);
     res.writeHead(reply.status, { "content-type": "application/json; charset=utf-8", ...reply.headers });
     res.end(reply.body === undefined ? "" : JSON.stringify(reply.body));
   });
@@ -82,7 +88,15 @@ function configFilesRoute(files: Map<string, string | Uint8Array>): Route {
       const sha = createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
       // GitHub inlines the content of files up to 1 MB only.
       const inline = bytes.length <= 1024 * 1024;
-      const file = { type: "file", encoding: inline ? "base64" : "none", size: bytes.length, name: path!.split("/").at(-1), path, sha, content: inline ? bytes.toString("base64") : "" };
+      const file = {
+        type: "file",
+        encoding: inline ? "base64" : "none",
+        size: bytes.length,
+        name: path!.split("/").at(-1),
+        path,
+        sha,
+        content: inline ? bytes.toString("base64") : "",
+      };
       return json(200, file);
     },
   };

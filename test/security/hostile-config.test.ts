@@ -6,7 +6,14 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { passingScenario, scenarioRoutes } from "../helpers/deployment-scenario.js";
-import { checkRunsOf, CONFIG_PATH as PR_CONFIG, scenario as prScenario, scenarioRoutes as prScenarioRoutes, webhook, type PullRequestScenario } from "../helpers/pull-request-scenario.js";
+import {
+  checkRunsOf,
+  CONFIG_PATH as PR_CONFIG,
+  scenario as prScenario,
+  scenarioRoutes as prScenarioRoutes,
+  webhook,
+  type PullRequestScenario,
+} from "../helpers/pull-request-scenario.js";
 import { ACCEPTED, eventually, settle, startRepol, type RepolUnderTest } from "./harness.js";
 
 const DEPLOY_CONFIG = ".repol/deploy.yaml";
@@ -22,17 +29,53 @@ interface HostileFile {
 }
 
 const hostileDeployFiles: HostileFile[] = [
-  { name: "a file over the size cap", content: `${valid}${"#".repeat(300 * 1024)}`, shown: /deploy\.yaml:1:1: file is 307,\d+ bytes; repol config files may be at most 256 KiB/ },
+  {
+    name: "a file over the size cap",
+    content: `${valid}${"#".repeat(300 * 1024)}`,
+    shown: /deploy\.yaml:1:1: file is 307,\d+ bytes; repol config files may be at most 256 KiB/,
+  },
   { name: "a YAML alias bomb", content: fixture("deploy-alias-bomb.yaml"), shown: /deploy\.yaml:5:16: file expands to more than 5,000 values/ },
-  { name: "an alias that contains itself", content: fixture("deploy-recursive-alias.yaml"), shown: /deploy\.yaml:5:14: alias `\*loop` refers to a node that contains it/ },
+  {
+    name: "an alias that contains itself",
+    content: fixture("deploy-recursive-alias.yaml"),
+    shown: /deploy\.yaml:5:14: alias `\*loop` refers to a node that contains it/,
+  },
   { name: "duplicate keys", content: fixture("deploy-duplicate-keys.yaml"), shown: /deploy\.yaml:8:9: duplicate key `approvals_required`/ },
-  { name: "__proto__ and constructor keys", content: fixture("deploy-prototype-keys.yaml"), shown: /deploy\.yaml:3:3: key `__proto__` is not allowed.*\n?.*deploy\.yaml:6:5: key `constructor` is not allowed/s },
-  { name: "values of the wrong type", content: fixture("deploy-wrong-value-types.yaml"), shown: /deploy\.yaml:5:16: `enabled` must be true or false, got "true"/ },
-  { name: "a document nested thousands deep", content: `${valid}        allowed_branches: ${"[".repeat(5000)}`, shown: /deploy\.yaml:6:\d+: nesting is deeper than 32 levels/ },
-  { name: "a JavaScript function tag", content: fixture("deploy-custom-tag-function.yaml"), shown: /deploy\.yaml:6:29: YAML tags like `!!js\/function` are not allowed/ },
-  { name: "bytes that are not UTF-8", content: bytes(valid, "        approvals_required: 1 # caf", [0xe9], "\n"), shown: /deploy\.yaml:6:36: file is not valid UTF-8: byte 0xE9/ },
-  { name: "a UTF-16 file", content: bytes([0xff, 0xfe], Buffer.from(valid, "utf16le") as never), shown: /deploy\.yaml:1:1: file is encoded as UTF-16; save it as UTF-8/ },
-  { name: "an invalid branch pattern", content: fixture("deploy-bad-branch-patterns.yaml"), shown: /deploy\.yaml:7:13: `allowed_branches\[0\]`: branch pattern "release\/\[0-9" is invalid/ },
+  {
+    name: "__proto__ and constructor keys",
+    content: fixture("deploy-prototype-keys.yaml"),
+    shown: /deploy\.yaml:3:3: key `__proto__` is not allowed.*\n?.*deploy\.yaml:6:5: key `constructor` is not allowed/s,
+  },
+  {
+    name: "values of the wrong type",
+    content: fixture("deploy-wrong-value-types.yaml"),
+    shown: /deploy\.yaml:5:16: `enabled` must be true or false, got "true"/,
+  },
+  {
+    name: "a document nested thousands deep",
+    content: `${valid}        allowed_branches: ${"[".repeat(5000)}`,
+    shown: /deploy\.yaml:6:\d+: nesting is deeper than 32 levels/,
+  },
+  {
+    name: "a JavaScript function tag",
+    content: fixture("deploy-custom-tag-function.yaml"),
+    shown: /deploy\.yaml:6:29: YAML tags like `!!js\/function` are not allowed/,
+  },
+  {
+    name: "bytes that are not UTF-8",
+    content: bytes(valid, "        approvals_required: 1 # caf", [0xe9], "\n"),
+    shown: /deploy\.yaml:6:36: file is not valid UTF-8: byte 0xE9/,
+  },
+  {
+    name: "a UTF-16 file",
+    content: bytes([0xff, 0xfe], Buffer.from(valid, "utf16le") as never),
+    shown: /deploy\.yaml:1:1: file is encoded as UTF-16; save it as UTF-8/,
+  },
+  {
+    name: "an invalid branch pattern",
+    content: fixture("deploy-bad-branch-patterns.yaml"),
+    shown: /deploy\.yaml:7:13: `allowed_branches\[0\]`: branch pattern "release\/\[0-9" is invalid/,
+  },
 ];
 
 describe("a hostile .repol/deploy.yaml on the default branch", () => {
@@ -96,9 +139,12 @@ describe("a hostile .repol/deploy.yaml on the default branch", () => {
   ])("decides against branch patterns built to be slow (%s) instead of hanging", async (_label, pattern) => {
     const patterns = Array.from({ length: 100 }, (_, i) => `${pattern.slice(0, 250 - String(i).length)}${i}`);
     repol.github.commit("main", DEPLOY_CONFIG, `${valid}        allowed_branches: ${JSON.stringify(patterns)}\n`);
-    const { id } = await repol.deliver("deployment_protection_rule", repol.deploymentPayload((p) => {
-      p.deployment.ref = `refs/heads/${"a".repeat(240)}`;
-    }));
+    const { id } = await repol.deliver(
+      "deployment_protection_rule",
+      repol.deploymentPayload((p) => {
+        p.deployment.ref = `refs/heads/${"a".repeat(240)}`;
+      }),
+    );
     const row = await repol.rowOf(id, 20_000);
     expect(row.decision).toBe("deny");
     expect(row.violations.map((violation) => violation.code)).toContain("ref.denied");
@@ -122,7 +168,11 @@ describe("a hostile .repol/pullrequest.yaml on the default branch", () => {
 
   const prValid = "policy:\n  version: 1\n  rules:\n";
   it.each<HostileFile>([
-    { name: "a YAML alias bomb", content: `a: &a ["x","x","x","x","x","x","x","x","x","x"]\n${Array.from({ length: 6 }, (_, i) => `${"bcdefg"[i]}: &${"bcdefg"[i]} [${Array(10).fill(`*${"abcdefg"[i]}`).join(",")}]`).join("\n")}\n`, shown: /file expands to more than 5,000 values/ },
+    {
+      name: "a YAML alias bomb",
+      content: `a: &a ["x","x","x","x","x","x","x","x","x","x"]\n${Array.from({ length: 6 }, (_, i) => `${"bcdefg"[i]}: &${"bcdefg"[i]} [${Array(10).fill(`*${"abcdefg"[i]}`).join(",")}]`).join("\n")}\n`,
+      shown: /file expands to more than 5,000 values/,
+    },
     { name: "a __proto__ key", content: `${prValid}    __proto__: {approvals_required: 0}\n`, shown: /key `__proto__` is not allowed/ },
     { name: "bytes that are not UTF-8", content: bytes(prValid, "    approvals_required: ", [0xc0, 0xaf], "\n"), shown: /file is not valid UTF-8: byte 0xC0/ },
     { name: "a file over the size cap", content: `${prValid}${" ".repeat(260 * 1024)}`, shown: /at most 256 KiB/ },

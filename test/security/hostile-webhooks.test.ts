@@ -17,10 +17,13 @@ afterAll(() => repol.close());
 
 /** A staging deployment that every rule allows: proof that the server still decides. */
 async function stillDecides(): Promise<void> {
-  const probe = await repol.deliver("deployment_protection_rule", repol.deploymentPayload((p) => {
-    p.environment = "staging";
-    p.deployment.environment = "staging";
-  }));
+  const probe = await repol.deliver(
+    "deployment_protection_rule",
+    repol.deploymentPayload((p) => {
+      p.environment = "staging";
+      p.deployment.environment = "staging";
+    }),
+  );
   expect(ACCEPTED).toContain(probe.status);
   expect((await repol.rowOf(probe.id)).decision).toBe("allow");
   expect(await repol.serving()).toBe(true);
@@ -32,26 +35,57 @@ const without = (headers: Headers, name: string) => Object.fromEntries(Object.en
 
 describe("deliveries refused before anything is read from them", () => {
   const cases: { name: string; request: () => { body: string | Uint8Array; headers: Headers }; status: number; error: RegExp }[] = [
-    { name: "no signature", request: () => ({ body: body(), headers: without(webhookHeaders("deployment_protection_rule", body()), "x-hub-signature-256") }), status: 400, error: /x-hub-signature-256/i },
-    { name: "a signature made with another secret", request: () => ({ body: body(), headers: webhookHeaders("deployment_protection_rule", body(), { secret: "guessed-secret" }) }), status: 400, error: /signature does not match/ },
-    { name: "a signature of other bytes", request: () => ({ body: body(), headers: webhookHeaders("deployment_protection_rule", `${body()} `) }), status: 400, error: /signature does not match/ },
+    {
+      name: "no signature",
+      request: () => ({ body: body(), headers: without(webhookHeaders("deployment_protection_rule", body()), "x-hub-signature-256") }),
+      status: 400,
+      error: /x-hub-signature-256/i,
+    },
+    {
+      name: "a signature made with another secret",
+      request: () => ({ body: body(), headers: webhookHeaders("deployment_protection_rule", body(), { secret: "guessed-secret" }) }),
+      status: 400,
+      error: /signature does not match/,
+    },
+    {
+      name: "a signature of other bytes",
+      request: () => ({ body: body(), headers: webhookHeaders("deployment_protection_rule", `${body()} `) }),
+      status: 400,
+      error: /signature does not match/,
+    },
     {
       name: "only the legacy SHA-1 signature",
       request: () => {
         const headers = webhookHeaders("deployment_protection_rule", body());
-        return { body: body(), headers: { ...without(headers, "x-hub-signature-256"), "x-hub-signature": headers["x-hub-signature-256"]!.replace("sha256", "sha1") } };
+        return {
+          body: body(),
+          headers: { ...without(headers, "x-hub-signature-256"), "x-hub-signature": headers["x-hub-signature-256"]!.replace("sha256", "sha1") },
+        };
       },
       status: 400,
       error: /x-hub-signature-256/i,
     },
-    { name: "an empty signature", request: () => ({ body: body(), headers: { ...webhookHeaders("deployment_protection_rule", body()), "x-hub-signature-256": "" } }), status: 400, error: /signature/i },
+    {
+      name: "an empty signature",
+      request: () => ({ body: body(), headers: { ...webhookHeaders("deployment_protection_rule", body()), "x-hub-signature-256": "" } }),
+      status: 400,
+      error: /signature/i,
+    },
     {
       name: "a truncated body, signed as truncated",
       request: () => ({ body: body().slice(0, 120), headers: webhookHeaders("deployment_protection_rule", body().slice(0, 120)) }),
       status: 400,
       error: /json/i,
     },
-    { name: "a body that is not JSON", request: () => ({ body: "action=requested&environment=production", headers: webhookHeaders("deployment_protection_rule", "action=requested&environment=production") }), status: 400, error: /json/i },
+    {
+      name: "a body that is not JSON",
+      request: () => ({
+        body: "action=requested&environment=production",
+        headers: webhookHeaders("deployment_protection_rule", "action=requested&environment=production"),
+      }),
+      status: 400,
+      error: /json/i,
+    },
     { name: "an empty body", request: () => ({ body: "", headers: webhookHeaders("deployment_protection_rule", "") }), status: 400, error: /./ },
     {
       // What GitHub sends when the App's webhook is set to form encoding instead of JSON.
@@ -63,8 +97,18 @@ describe("deliveries refused before anything is read from them", () => {
       status: 400,
       error: /json/i,
     },
-    { name: "no event name", request: () => ({ body: body(), headers: without(webhookHeaders("deployment_protection_rule", body()), "x-github-event") }), status: 400, error: /x-github-event/i },
-    { name: "no delivery id", request: () => ({ body: body(), headers: without(webhookHeaders("deployment_protection_rule", body()), "x-github-delivery") }), status: 400, error: /x-github-delivery/i },
+    {
+      name: "no event name",
+      request: () => ({ body: body(), headers: without(webhookHeaders("deployment_protection_rule", body()), "x-github-event") }),
+      status: 400,
+      error: /x-github-event/i,
+    },
+    {
+      name: "no delivery id",
+      request: () => ({ body: body(), headers: without(webhookHeaders("deployment_protection_rule", body()), "x-github-delivery") }),
+      status: 400,
+      error: /x-github-delivery/i,
+    },
   ];
 
   it.each(cases)("refuses a delivery with $name: $status, nothing asked of GitHub, nothing recorded", async ({ request, status, error }) => {
@@ -120,10 +164,26 @@ describe("deliveries repol has nothing to do with", () => {
 describe("deployment deliveries missing what a decision needs", () => {
   const cases: { name: string; change: (p: Record<string, any>) => void; error: RegExp; callback: "none" | "rejected" }[] = [
     { name: "no deployment_callback_url", change: (p) => delete p.deployment_callback_url, error: /no deployment_callback_url/, callback: "none" },
-    { name: "no environment", change: (p) => { delete p.environment; delete p.deployment.environment; }, error: /lacks environment/, callback: "none" },
+    {
+      name: "no environment",
+      change: (p) => {
+        delete p.environment;
+        delete p.deployment.environment;
+      },
+      error: /lacks environment/,
+      callback: "none",
+    },
     { name: "no deployment", change: (p) => delete p.deployment, error: /lacks sha, ref/, callback: "rejected" },
     { name: "a numeric SHA", change: (p) => void (p.deployment.sha = 42), error: /lacks sha/, callback: "rejected" },
-    { name: "an object for environment", change: (p) => { p.environment = { name: "production" }; p.deployment.environment = ["production"]; }, error: /lacks environment/, callback: "none" },
+    {
+      name: "an object for environment",
+      change: (p) => {
+        p.environment = { name: "production" };
+        p.deployment.environment = ["production"];
+      },
+      error: /lacks environment/,
+      callback: "none",
+    },
     { name: "no repository", change: (p) => delete p.repository, error: /another repository|lacks .*repository/, callback: "none" },
     { name: "no installation", change: (p) => delete p.installation, error: /401|installation/, callback: "none" },
   ];
@@ -144,10 +204,12 @@ describe("deployment deliveries missing what a decision needs", () => {
 
   it("decides a delivery carrying a deeply nested field it does not read", async () => {
     const nested = `${'{"a":'.repeat(50_000)}1${"}".repeat(50_000)}`;
-    const text = JSON.stringify(repol.deploymentPayload((p) => {
-      p.environment = "staging";
-      p.deployment.environment = "staging";
-    })).replace(/}$/, `,"extra":${nested}}`);
+    const text = JSON.stringify(
+      repol.deploymentPayload((p) => {
+        p.environment = "staging";
+        p.deployment.environment = "staging";
+      }),
+    ).replace(/}$/, `,"extra":${nested}}`);
     const { id, status } = await repol.deliver("deployment_protection_rule", text);
     expect(ACCEPTED).toContain(status);
     expect((await repol.rowOf(id)).decision).toBe("allow");

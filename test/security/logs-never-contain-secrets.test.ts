@@ -53,14 +53,23 @@ async function drive(log: Logger): Promise<{ secrets: Record<string, string[]>; 
     ];
     await repol.post(forged, { ...webhookHeaders("deployment_protection_rule", forged), "x-hub-signature-256": signatures[0]! });
     await repol.post(`${forged} `, { ...webhookHeaders("deployment_protection_rule", forged), "x-hub-signature-256": signatures[1]! });
-    await repol.deliver("pull_request", webhook("pull_request.opened", (p) => delete p.pull_request));
+    await repol.deliver(
+      "pull_request",
+      webhook("pull_request.opened", (p) => delete p.pull_request),
+    );
     for (const token of [AUDIT_TOKEN, "wrong-token-guess-123456"]) {
       await fetch(`${repol.url}/audit`, { headers: { authorization: `Bearer ${token}` } });
-      await fetch(`${repol.url}/evaluate/deploy`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: "{}" });
+      await fetch(`${repol.url}/evaluate/deploy`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: "{}",
+      });
     }
     const jwt = String(repol.github.calls("installation-token")[0]?.headers.authorization ?? "").replace(/^bearer /i, "");
     expect(jwt).toMatch(/^eyJ/);
-    const keyLines = testAppPrivateKey().split("\n").filter((line) => line.length > 20 && !line.startsWith("-----"));
+    const keyLines = testAppPrivateKey()
+      .split("\n")
+      .filter((line) => line.length > 20 && !line.startsWith("-----"));
     return {
       lines: 0,
       secrets: {

@@ -35,8 +35,9 @@ function fact(label: string, value: string | null): Html {
 
 function violationTable(violations: readonly Violation[], none: string): Html {
   if (violations.length === 0) return html`<p class="muted">${none}</p>`;
-  return html`<table class="violations"><thead><tr><th>Rule</th><th>Message</th><th>Detail</th></tr></thead><tbody>${violations.map(({ code, msg, ...detail }) =>
-    html`<tr><td><code>${code}</code></td><td>${msg}</td><td>${Object.keys(detail).length > 0 && html`<pre>${JSON.stringify(detail, null, 2)}</pre>`}</td></tr>`,
+  return html`<table class="violations"><thead><tr><th>Rule</th><th>Message</th><th>Detail</th></tr></thead><tbody>${violations.map(
+    ({ code, msg, ...detail }) =>
+      html`<tr><td><code>${code}</code></td><td>${msg}</td><td>${Object.keys(detail).length > 0 && html`<pre>${JSON.stringify(detail, null, 2)}</pre>`}</td></tr>`,
   )}</tbody></table>`;
 }
 
@@ -44,9 +45,11 @@ function answer(record: AuditRecord, entries: readonly OutboxEntry[] | null): Ht
   const effect = record.effect;
   const outcome = effect.ok ? "delivered" : effect.superseded_by ? "superseded" : "not delivered";
   const current = html`<p>Latest outcome: <strong>${outcome}</strong> (${effect.kind}${effect.status !== undefined && `, GitHub answered ${effect.status}`})${
-    effect.superseded_by && html` by <a href="/ui/decisions/${effect.superseded_by}">a newer decision</a>`}${effect.error && html`: <span class="mono">${effect.error}</span>`}</p>`;
+    effect.superseded_by && html` by <a href="/ui/decisions/${effect.superseded_by}">a newer decision</a>`
+  }${effect.error && html`: <span class="mono">${effect.error}</span>`}</p>`;
   if (entries === null) return html`${current}<p class="muted">This store keeps no outbox.</p>`;
-  if (entries.length === 0) return html`${current}<p class="muted">No queued attempts are kept for this decision (none were queued, or finished ones were purged).</p>`;
+  if (entries.length === 0)
+    return html`${current}<p class="muted">No queued attempts are kept for this decision (none were queued, or finished ones were purged).</p>`;
   return html`${current}<table class="attempts"><thead><tr><th>Call</th><th>Status</th><th class="num">Attempts</th><th>Last error</th><th>Queued</th><th>Next attempt</th></tr></thead>
 <tbody>${entries.map(
     (entry) => html`<tr><td>${entry.kind}</td><td>${entry.status}</td><td class="num">${entry.attempts}</td><td class="mono">${entry.last_error}</td>

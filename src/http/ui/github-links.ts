@@ -2,7 +2,6 @@
 // Links are built from the configured GitHub (GHE_HOST aware), never from URLs found in a payload.
 import type { AuditRecord } from "../../audit/record.js";
 import type { OutboxEntry } from "../../durability/work-store.js";
-import type { Settings } from "../../settings.js";
 
 export interface GitHubLink {
   label: string;

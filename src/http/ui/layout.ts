@@ -22,8 +22,11 @@ export function page({ title, signedIn = true }: PageOptions, body: Html): Html 
 <body>
 <header class="top">
   <a class="brand" href="/ui">repol audit</a>
-  ${signedIn && html`<nav><a href="/ui">Overview</a><a href="/ui/decisions">Decisions</a></nav>
-  <form method="post" action="/ui/sign-out" class="sign-out"><button type="submit">Sign out</button></form>`}
+  ${
+    signedIn &&
+    html`<nav><a href="/ui">Overview</a><a href="/ui/decisions">Decisions</a></nav>
+  <form method="post" action="/ui/sign-out" class="sign-out"><button type="submit">Sign out</button></form>`
+  }
 </header>
 <main>
 <h1>${title}</h1>

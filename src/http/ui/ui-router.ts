@@ -26,13 +26,28 @@ export interface UiRouterParts {
   onError?: (error: Error) => void;
 }
 
-export function uiRouter({ store, token, githubApiUrl, publicUrl, limiter = createFailedAttemptLimiter(), session, now = () => new Date(), onError }: UiRouterParts): Router {
+export function uiRouter({
+  store,
+  token,
+  githubApiUrl,
+  publicUrl,
+  limiter = createFailedAttemptLimiter(),
+  session,
+  now = () => new Date(),
+  onError,
+}: UiRouterParts): Router {
   const router = Router();
   router.use(uiSecurityHeaders());
   router.get("/static/repol.css", serveStylesheet());
   if (!token) {
     router.use((_req, res) => {
-      sendMessage(res, 503, "Audit page disabled", "The audit API and this page are disabled because AUDIT_API_TOKEN is not set. Set it to sign in here.", false);
+      sendMessage(
+        res,
+        503,
+        "Audit page disabled",
+        "The audit API and this page are disabled because AUDIT_API_TOKEN is not set. Set it to sign in here.",
+        false,
+      );
     });
     return router;
   }
@@ -84,7 +99,13 @@ export function uiRouter({ store, token, githubApiUrl, publicUrl, limiter = crea
     // A malformed or oversized form is the client's mistake (400, 413); anything else is repol's.
     const status = typeof error?.status === "number" && error.status >= 400 && error.status < 500 ? error.status : 500;
     if (status === 500) onError?.(error as Error);
-    sendMessage(res, status, status === 500 ? "Something went wrong" : "Bad request", status === 500 ? "repol could not show this page; the error is in its log." : String(error.message), false);
+    sendMessage(
+      res,
+      status,
+      status === 500 ? "Something went wrong" : "Bad request",
+      status === 500 ? "repol could not show this page; the error is in its log." : String(error.message),
+      false,
+    );
   }) as ErrorRequestHandler);
   return router;
 }

@@ -12,15 +12,37 @@ import { SQLITE_MIGRATIONS } from "../../../src/audit/migrations/sqlite.js";
 import type { AuditStore } from "../../../src/audit/store.js";
 import { freshSchema, postgresAvailable } from "../../helpers/postgres.js";
 
-const QUEUED_BEFORE = ["queued-1", "d-1", "a-1", "check_run", 41, '{"kind":"check_run"}', "pending", 2, "2025-03-01T12:00:05.000Z", "will retry: 502", "2025-03-01T12:00:00.000Z"];
+const QUEUED_BEFORE = [
+  "queued-1",
+  "d-1",
+  "a-1",
+  "check_run",
+  41,
+  '{"kind":"check_run"}',
+  "pending",
+  2,
+  "2025-03-01T12:00:05.000Z",
+  "will retry: 502",
+  "2025-03-01T12:00:00.000Z",
+];
 const INSERT = "INSERT INTO outbox (id, delivery_id, audit_id, kind, installation_id, request, status, attempts, next_attempt_at, last_error, created_at)";
 
 async function expectCarriedOver(store: AuditStore): Promise<void> {
   await store.migrate();
   expect(await store.outbox!.get("queued-1")).toEqual({
-    id: "queued-1", delivery_id: "d-1", audit_id: "a-1", kind: "check_run", installation_id: 41, request: { kind: "check_run" },
-    status: "pending", attempts: 2, next_attempt_at: "2025-03-01T12:00:05.000Z", last_error: "will retry: 502", created_at: "2025-03-01T12:00:00.000Z",
-    target: null, leased_until: null,
+    id: "queued-1",
+    delivery_id: "d-1",
+    audit_id: "a-1",
+    kind: "check_run",
+    installation_id: 41,
+    request: { kind: "check_run" },
+    status: "pending",
+    attempts: 2,
+    next_attempt_at: "2025-03-01T12:00:05.000Z",
+    last_error: "will retry: 502",
+    created_at: "2025-03-01T12:00:00.000Z",
+    target: null,
+    leased_until: null,
   });
   expect((await store.outbox!.claimDue(10, 60_000)).map((e) => [e.id, e.attempts])).toEqual([["queued-1", 3]]);
 }

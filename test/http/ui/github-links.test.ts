@@ -6,7 +6,12 @@ import { githubLinksOf, githubWebUrl } from "../../../src/http/ui/github-links.j
 import { loadSettings } from "../../../src/settings.js";
 import { auditRow } from "../../audit/fixtures.js";
 
-const record = (overrides: Partial<AuditRecord> = {}): AuditRecord => ({ ...auditRow(), id: "01JN8S7RF8JYZ2W3ZJ937922GP", created_at: "2025-03-01T00:00:00.000Z", ...overrides });
+const record = (overrides: Partial<AuditRecord> = {}): AuditRecord => ({
+  ...auditRow(),
+  id: "01JN8S7RF8JYZ2W3ZJ937922GP",
+  created_at: "2025-03-01T00:00:00.000Z",
+  ...overrides,
+});
 const entry = (request: unknown) => ({ request }) as OutboxEntry;
 
 describe("decisionLinkOf", () => {
@@ -44,7 +49,11 @@ describe("githubLinksOf", () => {
   });
 
   it("links the pull request and each check run once", () => {
-    const links = githubLinksOf(record({ pr_number: 9, sha: null, effect: { kind: "check_run", ok: true, check_run_id: 5 } }), [entry({ kind: "check_run", checkRunId: 5 }), entry({ kind: "check_run", checkRunId: null })], "https://api.github.com");
+    const links = githubLinksOf(
+      record({ pr_number: 9, sha: null, effect: { kind: "check_run", ok: true, check_run_id: 5 } }),
+      [entry({ kind: "check_run", checkRunId: 5 }), entry({ kind: "check_run", checkRunId: null })],
+      "https://api.github.com",
+    );
     expect(links.map((link) => link.href)).toEqual(["https://github.com/acme/shop/pull/9", "https://github.com/acme/shop/runs/5"]);
   });
 

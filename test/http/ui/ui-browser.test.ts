@@ -39,7 +39,12 @@ beforeAll(async () => {
   // GitHub is a closed port on 127.0.0.1 and the outbox is swept only when ticked: the seeded answer
   // still waiting to reach GitHub stays exactly as seeded.
   const probot = testProbot({ baseUrl: `http://127.0.0.1:${await closedPort()}` });
-  repol = await serveRepol({ probot, registry: buildRegistry([]), deps: { engine, store, settings: loadSettings({ AUDIT_API_TOKEN: UI_TOKEN }) }, timing: { outboxIntervalMs: 0, deliverySweepMs: 0 } });
+  repol = await serveRepol({
+    probot,
+    registry: buildRegistry([]),
+    deps: { engine, store, settings: loadSettings({ AUDIT_API_TOKEN: UI_TOKEN }) },
+    timing: { outboxIntervalMs: 0, deliverySweepMs: 0 },
+  });
   await repol.work.outbox!.tick();
   seeded = await seedDecisions(store, clock);
   chromium = await launchChromium();

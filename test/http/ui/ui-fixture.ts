@@ -31,7 +31,9 @@ export async function seedDecisions(store: AuditStore, clock: TestClock): Promis
     at(day);
     const decision = day % 3 === 0 ? "deny" : day % 5 === 0 ? "error" : "allow";
     const violations = decision === "deny" ? [{ code: "approvals", msg: "needs 2 approvals, has 1" }] : [];
-    await store.insert(auditRow({ decision, violations, duration_ms: day * 10, actor: day % 2 ? "alice" : "bob", error: decision === "error" ? "GitHub answered 502" : null }));
+    await store.insert(
+      auditRow({ decision, violations, duration_ms: day * 10, actor: day % 2 ? "alice" : "bob", error: decision === "error" ? "GitHub answered 502" : null }),
+    );
     total++;
   }
   at(0, -30);
@@ -53,7 +55,10 @@ export async function seedDecisions(store: AuditStore, clock: TestClock): Promis
     {
       kind: "deployment_callback",
       installation_id: 7,
-      request: { kind: "deployment_callback", review: { owner: "acme", repo: "shop", runId: RUN_ID, environment: "production", state: "rejected", comment: "no" } },
+      request: {
+        kind: "deployment_callback",
+        review: { owner: "acme", repo: "shop", runId: RUN_ID, environment: "production", state: "rejected", comment: "no" },
+      },
       target: `deployment:acme/shop:${RUN_ID}:production`,
     },
     60_000,

@@ -16,7 +16,14 @@ beforeAll(async () => {
   store = openSqliteStore(":memory:", { clock: clock.now });
   await store.migrate();
   seeded = await seedDecisions(store, clock);
-  ui = await serveUi({ store, token: UI_TOKEN, githubApiUrl: "https://ghe.example.com/api/v3", publicUrl: null, now: clock.now, session: { now: () => clock.now().getTime() } });
+  ui = await serveUi({
+    store,
+    token: UI_TOKEN,
+    githubApiUrl: "https://ghe.example.com/api/v3",
+    publicUrl: null,
+    now: clock.now,
+    session: { now: () => clock.now().getTime() },
+  });
   cookie = (await signIn(ui.url)).cookie!;
 });
 afterAll(async () => {
@@ -27,14 +34,17 @@ afterAll(async () => {
 const get = (path: string, session: string | null = cookie) => fetch(`${ui.url}${path}`, { redirect: "manual", headers: session ? { cookie: session } : {} });
 
 describe("/ui headers", () => {
-  it.each(["/ui", "/ui/sign-in", "/ui/decisions", "/ui/static/repol.css", "/ui/no-such-page"])("%s carries the strict CSP, nosniff and no-referrer", async (path) => {
-    for (const session of [null, cookie]) {
-      const response = await get(path, session);
-      expect(response.headers.get("content-security-policy")).toBe(UI_CONTENT_SECURITY_POLICY);
-      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
-      expect(response.headers.get("referrer-policy")).toBe("no-referrer");
-    }
-  });
+  it.each(["/ui", "/ui/sign-in", "/ui/decisions", "/ui/static/repol.css", "/ui/no-such-page"])(
+    "%s carries the strict CSP, nosniff and no-referrer",
+    async (path) => {
+      for (const session of [null, cookie]) {
+        const response = await get(path, session);
+        expect(response.headers.get("content-security-policy")).toBe(UI_CONTENT_SECURITY_POLICY);
+        expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+        expect(response.headers.get("referrer-policy")).toBe("no-referrer");
+      }
+    },
+  );
 });
 
 describe("/ui sign-in", () => {
@@ -84,7 +94,13 @@ describe("/ui sign-in", () => {
   });
 
   it("ends a session after its expiry", async () => {
-    const expiring = await serveUi({ store, token: UI_TOKEN, githubApiUrl: "https://api.github.com", publicUrl: null, session: { ttlMs: 60_000, now: () => clock.now().getTime() } });
+    const expiring = await serveUi({
+      store,
+      token: UI_TOKEN,
+      githubApiUrl: "https://api.github.com",
+      publicUrl: null,
+      session: { ttlMs: 60_000, now: () => clock.now().getTime() },
+    });
     try {
       const { cookie: session } = await signIn(expiring.url);
       expect((await fetch(`${expiring.url}/ui`, { redirect: "manual", headers: { cookie: session! } })).status).toBe(200);
@@ -98,8 +114,14 @@ describe("/ui sign-in", () => {
 
   it("signs out only on a form posted from this site, and the old cookie stops working", async () => {
     const { cookie: session } = await signIn(ui.url);
-    const signOut = (headers: Record<string, string>) => fetch(`${ui.url}/ui/sign-out`, { method: "POST", redirect: "manual", headers: { cookie: session!, ...headers } });
-    for (const crossSite of <Record<string, string>[]>[{ origin: "https://evil.example" }, { origin: "null" }, { "sec-fetch-site": "cross-site", origin: ui.url }, { "sec-fetch-site": "same-site" }]) {
+    const signOut = (headers: Record<string, string>) =>
+      fetch(`${ui.url}/ui/sign-out`, { method: "POST", redirect: "manual", headers: { cookie: session!, ...headers } });
+    for (const crossSite of <Record<string, string>[]>[
+      { origin: "https://evil.example" },
+      { origin: "null" },
+      { "sec-fetch-site": "cross-site", origin: ui.url },
+      { "sec-fetch-site": "same-site" },
+    ]) {
       expect((await signOut(crossSite)).status).toBe(403);
     }
     expect((await get("/ui", session)).status).toBe(200);
@@ -128,7 +150,12 @@ describe("/ui sign-in", () => {
   it("says the page is disabled, never open, when AUDIT_API_TOKEN is not set", async () => {
     const disabled = await serveUi({ store, token: null, githubApiUrl: "https://api.github.com", publicUrl: null });
     try {
-      for (const [method, path] of [["GET", "/ui"], ["GET", "/ui/decisions"], ["GET", "/ui/sign-in"], ["POST", "/ui/sign-in"]] as const) {
+      for (const [method, path] of [
+        ["GET", "/ui"],
+        ["GET", "/ui/decisions"],
+        ["GET", "/ui/sign-in"],
+        ["POST", "/ui/sign-in"],
+      ] as const) {
         const response = await fetch(`${disabled.url}${path}`, { method, redirect: "manual" });
         expect(response.status).toBe(503);
         expect(await response.text()).toContain("disabled because AUDIT_API_TOKEN is not set");
