@@ -90,20 +90,9 @@ export async function postVerdict(github: GitHub, target: CheckRunTarget, checkR
     await completeCheckRun(github, target, existing, result);
     return existing;
   }
-  const { output, batches } = fitOutput(result.output);
-  const head = outputHead(output);
+  const { head, batches, body } = verdictBody(target, result);
   const { data } = await askGitHub(`creating check run "${target.name}" on ${where(target)}`, () =>
-    github.rest.checks.create({
-      owner: target.owner,
-      repo: target.repo,
-      name: target.name,
-      head_sha: target.headSha,
-      status: "completed",
-      conclusion: result.conclusion,
-      completed_at: new Date().toISOString(),
-      ...(result.detailsUrl ? { details_url: result.detailsUrl } : {}),
-      output: { ...head, ...(batches[0] ? { annotations: batches[0] } : {}) },
-    }),
+    github.rest.checks.create({ ...body, head_sha: target.headSha }),
   );
   await appendAnnotations(github, target, data.id, head, batches.slice(1));
   return data.id;
@@ -120,26 +109,32 @@ export interface CheckResult {
  * with the verdict, the rest appended by follow-up updates (GitHub appends, never replaces, them).
  */
 export async function completeCheckRun(github: GitHub, target: CheckRunTarget, checkRunId: number, result: CheckResult): Promise<{ requests: number }> {
-  const { output, batches } = fitOutput(result.output);
-  const head = outputHead(output);
+  const { head, batches, body } = verdictBody(target, result);
   await askGitHub(`updating check run ${checkRunId} "${target.name}" on ${where(target)}`, () =>
-    github.rest.checks.update({
-      owner: target.owner,
-      repo: target.repo,
-      check_run_id: checkRunId,
-      name: target.name,
-      status: "completed",
-      conclusion: result.conclusion,
-      completed_at: new Date().toISOString(),
-      ...(result.detailsUrl ? { details_url: result.detailsUrl } : {}),
-      output: { ...head, ...(batches[0] ? { annotations: batches[0] } : {}) },
-    }),
+    github.rest.checks.update({ ...body, check_run_id: checkRunId }),
   );
   await appendAnnotations(github, target, checkRunId, head, batches.slice(1));
   return { requests: Math.max(1, batches.length) };
 }
 
 type OutputHead = Pick<CheckRunOutput, "title" | "summary" | "text">;
+
+/** What a created or updated run is given: completed with the verdict and the first 50 annotations. */
+function verdictBody(target: CheckRunTarget, result: CheckResult) {
+  const { output, batches } = fitOutput(result.output);
+  const head = outputHead(output);
+  const body = {
+    owner: target.owner,
+    repo: target.repo,
+    name: target.name,
+    status: "completed" as const,
+    conclusion: result.conclusion,
+    completed_at: new Date().toISOString(),
+    ...(result.detailsUrl ? { details_url: result.detailsUrl } : {}),
+    output: { ...head, ...(batches[0] ? { annotations: batches[0] } : {}) },
+  };
+  return { head, batches, body };
+}
 
 function outputHead(output: CheckRunOutput): OutputHead {
   return { title: output.title, summary: output.summary, ...(output.text !== undefined ? { text: output.text } : {}) };
