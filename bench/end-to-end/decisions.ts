@@ -7,6 +7,7 @@ import { checkRunKey, deploymentDelivery, pullRequestDelivery } from "../lib/ben
 import { profileClock, type ProfileWindow } from "../lib/cpu-profile.js";
 import { cpuMsOf } from "../lib/proc-stats.js";
 import { count, type Figure } from "../lib/results.js";
+import { ms, summarize } from "../lib/stats.js";
 import { inParallel, type Delivery } from "../lib/webhook-sender.js";
 import { ANSWER_TIMEOUT_MS, callsUntilQuiet, SENDERS, sum, writePacing, type Rig } from "./rig.js";
 
@@ -27,6 +28,8 @@ interface BurstResult {
   /** Verdicts other than the allowed one, with one reason, e.g. "3 rejected (tests failed…)". */
   notAllowed: string | null;
   seconds: number;
+  /** Median time from the fake GitHub answering the facts query to the verdict reaching it. */
+  factsToVerdictMs: number;
   /** First POST → every verdict in, on the CPU profile's clock. */
   window: { fromUs: number; toUs: number };
 }
@@ -58,6 +61,7 @@ async function runBurst(rig: Rig, burst: Burst): Promise<BurstResult> {
     callsPerDecision: sum(calls) / Math.max(answers.length, 1),
     notAllowed: others.length === 0 ? null : `${others.length} ${others[0]!.verdict} (${(others[0]!.why ?? "").split("\n")[0]!.slice(0, 160)})`,
     seconds,
+    factsToVerdictMs: summarize(answers.flatMap((a) => (a.afterFactsMs === undefined ? [] : [a.afterFactsMs]))).median,
     window: { fromUs, toUs },
   };
 }
@@ -78,7 +82,7 @@ const pullRequests = (rig: Rig, n: number, kind: "opened" | "review"): Burst => 
 function describe(result: BurstResult): string {
   const incomplete = result.decided < result.expected ? `, INCOMPLETE: ${result.decided} of ${count(result.expected)} decided` : "";
   const denied = result.notAllowed ? `, NOT ALLOWED: ${result.notAllowed}` : "";
-  return `${count(result.perSecond)}/s (${count(result.expected)} in ${result.seconds.toFixed(1)} s, ${result.callsPerDecision.toFixed(1)} GitHub calls each, fake GitHub ${result.githubCpuMsPerDecision.toFixed(1)} ms CPU each${incomplete}${denied})`;
+  return `${count(result.perSecond)}/s (${count(result.expected)} in ${result.seconds.toFixed(1)} s, ${result.callsPerDecision.toFixed(1)} GitHub calls each, fake GitHub ${result.githubCpuMsPerDecision.toFixed(1)} ms CPU each, facts → verdict median ${ms(result.factsToVerdictMs)} ms${incomplete}${denied})`;
 }
 
 /** One deployment per installation, then a pull request opened on the first `decisions` of them. */

@@ -36,9 +36,20 @@ const compiled = REST_ROUTES.map((route) => {
 const send = (message: FromFakeGitHub) => process.send!(message);
 let counts = new Map<string, number>();
 
-const answered = (verdict: Omit<Answer, "at">) => send({ type: "answer", answer: { ...verdict, at: performance.timeOrigin + performance.now() } });
+const clock = () => performance.timeOrigin + performance.now();
+/** When each repository ("owner/name") last had its facts asked for with GraphQL. */
+const factsAskedAt = new Map<string, number>();
+const answeredFor = (repo: FakeRepository | undefined) => (verdict: Omit<Answer, "at">) => {
+  const asked = repo && factsAskedAt.get(`${repo.owner}/${repo.name}`);
+  send({ type: "answer", answer: { ...verdict, at: clock(), ...(asked ? { afterFactsMs: clock() - asked } : {}) } });
+};
 // GraphQL reads its facts through the REST routes; those reads are part of the one GraphQL call.
-const graphql = graphqlEndpoint((request) => answerRest(request.method, request.path, request).reply);
+const answerGraphql = graphqlEndpoint((request) => answerRest(request.method, request.path, request).reply);
+function graphql(request: GitHubRequest): GitHubReply {
+  const { owner, name } = ((request.body as { variables?: Record<string, unknown> } | undefined)?.variables ?? {}) as { owner?: string; name?: string };
+  if (owner && name) factsAskedAt.set(`${owner}/${name}`, clock());
+  return answerGraphql(request);
+}
 
 /** A REST request; `below` is its path below the API root as sent (params are decoded from it). */
 function answerRest(method: string, below: string, request: GitHubRequest): { label: string; reply: GitHubReply } {
@@ -48,7 +59,7 @@ function answerRest(method: string, below: string, request: GitHubRequest): { la
     const params = Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));
     const repo = params.owner !== undefined ? repository(params.owner, params.repo!) : undefined;
     if (params.owner !== undefined && !repo) return { label, reply: failure(404) };
-    return { label, reply: route.reply({ request, params, repo: repo!, appId, answered }) };
+    return { label, reply: route.reply({ request, params, repo: repo!, appId, answered: answeredFor(repo) }) };
   }
   return { label: `${method} (unmatched) ${below}`, reply: failure(404) };
 }
