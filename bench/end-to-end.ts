@@ -2,7 +2,7 @@
 // another: GitHub calls per event, decisions per second and CPU per decision, durable intake against
 // a naive receiver, and repol's peak memory with every installation warmed. Figures are printed,
 // never asserted. Run: npm run bench (or, after npm run build: node --import tsx bench/end-to-end.ts).
-// Knobs: BENCH_INSTALLATIONS (1000), BENCH_DECISIONS per burst (400), BENCH_INTAKE_SECONDS (4),
+// Knobs: BENCH_INSTALLATIONS (1000), BENCH_DECISIONS per burst (200), BENCH_INTAKE_SECONDS (4),
 // BENCH_INTAKE_ROUNDS (3), BENCH_REPOL_LOG_LEVEL (repol's default), BENCH_KEEP_LOGS=1, BENCH_CPU_PROFILE=0.
 import { rmSync } from "node:fs";
 import { measureCallsPerEvent } from "./end-to-end/calls-per-event.js";
@@ -15,7 +15,7 @@ import { report, type Figure } from "./lib/results.js";
 import { builtSqliteSynchronous } from "./lib/sqlite-durability.js";
 
 const INSTALLATIONS = Number(process.env.BENCH_INSTALLATIONS ?? 1000);
-const DECISIONS = Math.min(INSTALLATIONS, Number(process.env.BENCH_DECISIONS ?? 400));
+const DECISIONS = Math.min(INSTALLATIONS, Number(process.env.BENCH_DECISIONS ?? 200));
 const MIB = 2 ** 20;
 
 const rig = await startRig(INSTALLATIONS);
