@@ -28,6 +28,8 @@ export interface Answer {
   at: number;
   /** Why, for a verdict that is not an approval (the callback's comment or the check's title). */
   why?: string;
+  /** Milliseconds since the repository's last GraphQL query: the time from reading the facts to answering. */
+  afterFactsMs?: number;
 }
 
 export interface RouteContext {

@@ -6,7 +6,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import { failure, type GitHubReply, type GitHubRequest } from "../../test/helpers/github-router.js";
-import { answerGraphql, operationOf } from "./graphql.js";
+import { graphqlEndpoint, operationOf } from "./graphql.js";
 import type { FromFakeGitHub, ToFakeGitHub } from "./protocol.js";
 import { benchRepository, repositoryIndex, type FakeRepository } from "./repositories.js";
 import { REST_ROUTES, type Answer } from "./rest-routes.js";
@@ -36,22 +36,40 @@ const compiled = REST_ROUTES.map((route) => {
 const send = (message: FromFakeGitHub) => process.send!(message);
 let counts = new Map<string, number>();
 
-/** `request.path` is below the API root, decoded; `rawPath` is the URL's path as sent. */
-function answer(rawPath: string, request: GitHubRequest): { label: string; reply: GitHubReply } {
-  const { method } = request;
-  if (rawPath === GRAPHQL_PATH && method === "POST")
-    return { label: `POST /graphql (${operationOf(request.body)})`, reply: answerGraphql(request.body, repository, appId) };
-  const below = rawPath.startsWith(`${API_ROOT}/`) ? rawPath.slice(API_ROOT.length) : null;
-  for (const { route, label, names, pattern } of below === null ? [] : compiled) {
-    const match = route.method === method ? pattern.exec(below!) : null;
+const clock = () => performance.timeOrigin + performance.now();
+/** When each repository ("owner/name") last had its facts asked for with GraphQL. */
+const factsAskedAt = new Map<string, number>();
+const answeredFor = (repo: FakeRepository | undefined) => (verdict: Omit<Answer, "at">) => {
+  const asked = repo && factsAskedAt.get(`${repo.owner}/${repo.name}`);
+  send({ type: "answer", answer: { ...verdict, at: clock(), ...(asked ? { afterFactsMs: clock() - asked } : {}) } });
+};
+// GraphQL reads its facts through the REST routes; those reads are part of the one GraphQL call.
+const answerGraphql = graphqlEndpoint((request) => answerRest(request.method, request.path, request).reply);
+function graphql(request: GitHubRequest): GitHubReply {
+  const { owner, name } = ((request.body as { variables?: Record<string, unknown> } | undefined)?.variables ?? {}) as { owner?: string; name?: string };
+  if (owner && name) factsAskedAt.set(`${owner}/${name}`, clock());
+  return answerGraphql(request);
+}
+
+/** A REST request; `below` is its path below the API root as sent (params are decoded from it). */
+function answerRest(method: string, below: string, request: GitHubRequest): { label: string; reply: GitHubReply } {
+  for (const { route, label, names, pattern } of compiled) {
+    const match = route.method === method ? pattern.exec(below) : null;
     if (!match) continue;
     const params = Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));
     const repo = params.owner !== undefined ? repository(params.owner, params.repo!) : undefined;
     if (params.owner !== undefined && !repo) return { label, reply: failure(404) };
-    const answered = (verdict: Omit<Answer, "at">) => send({ type: "answer", answer: { ...verdict, at: performance.timeOrigin + performance.now() } });
-    return { label, reply: route.reply({ request, params, repo: repo!, appId, answered }) };
+    return { label, reply: route.reply({ request, params, repo: repo!, appId, answered: answeredFor(repo) }) };
   }
-  return { label: `${method} (unmatched) ${rawPath}`, reply: failure(404) };
+  return { label: `${method} (unmatched) ${below}`, reply: failure(404) };
+}
+
+/** `request.path` is below the API root, decoded; `rawPath` is the URL's path as sent. */
+function answer(rawPath: string, request: GitHubRequest): { label: string; reply: GitHubReply } {
+  const { method } = request;
+  if (rawPath === GRAPHQL_PATH && method === "POST") return { label: `POST /graphql (${operationOf(request.body)})`, reply: graphql(request) };
+  if (!rawPath.startsWith(`${API_ROOT}/`)) return { label: `${method} (unmatched) ${rawPath}`, reply: failure(404) };
+  return answerRest(method, rawPath.slice(API_ROOT.length), request);
 }
 
 const server = createServer(async (req, res) => {

@@ -7,6 +7,7 @@ import { once } from "node:events";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { CPU_PROFILE } from "./cpu-profile.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const MAIN = join(root, "dist", "src", "main.js");
@@ -17,6 +18,8 @@ export interface RepolProcess {
   url: string;
   webhookSecret: string;
   logPath: string;
+  /** Where `node --cpu-prof` writes repol's profile when it exits (BENCH_CPU_PROFILE); the caller removes it. */
+  cpuProfileDir: string | null;
   /** The last lines repol logged, for a report that something went wrong. */
   logTail(lines?: number): string;
   /** SIGTERM, then SIGKILL if it has not stopped within `graceMs`; removes its directory. */
@@ -46,7 +49,9 @@ export async function startRepolProcess({ githubHost, appId }: { githubHost: str
   };
   const logPath = join(dir, "repol.log");
   const log = createWriteStream(logPath);
-  const child: ChildProcess = spawn(process.execPath, [MAIN], { cwd: dir, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const cpuProfileDir = CPU_PROFILE ? mkdtempSync(join(tmpdir(), "repol-bench-cpu-")) : null;
+  const profiling = cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfileDir}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profiling, MAIN], { cwd: dir, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
   const exited = once(child, "exit");
   let head = "";
   const url = await new Promise<string>((resolve, reject) => {
@@ -67,6 +72,7 @@ export async function startRepolProcess({ githubHost, appId }: { githubHost: str
     url,
     webhookSecret,
     logPath,
+    cpuProfileDir,
     logTail,
     async stop(graceMs = 30_000) {
       if (child.exitCode === null && child.signalCode === null) {
