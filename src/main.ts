@@ -62,12 +62,6 @@ async function main(): Promise<void> {
   await once(server, "listening");
   const { address, port } = server.address() as AddressInfo;
   const relayTarget = relay ? localWebhookUrl(address, port, WEBHOOK_PATH) : null;
-  if (secretWarning) probot.log.warn(secretWarning);
-  probot.log.info(
-    { store: store.kind, policies: engine.digest, githubApi: settings.githubApiUrl },
-    startLine({ address, port, webhookPath: WEBHOOK_PATH, relayTarget, auditApiEnabled: settings.auditApiToken !== null }),
-  );
-  if (relay && relayTarget) relay.start(relayTarget);
   const stopRetention = startRetention(store, settings.auditRetentionDays, probot.log);
   const stopRedelivery = startRedeliverySweep({
     appClient: () => probot.auth(),
@@ -99,8 +93,16 @@ async function main(): Promise<void> {
     probot.log.info("repol stopped");
     process.exit(drained ? 0 : 1);
   };
+  // Before the start line: whoever sees "listening" may signal at once, and a signal with no handler
+  // yet would kill the process without the graceful stop.
   process.on("SIGTERM", (signal) => void stop(signal));
   process.on("SIGINT", (signal) => void stop(signal));
+  if (secretWarning) probot.log.warn(secretWarning);
+  probot.log.info(
+    { store: store.kind, policies: engine.digest, githubApi: settings.githubApiUrl },
+    startLine({ address, port, webhookPath: WEBHOOK_PATH, relayTarget, auditApiEnabled: settings.auditApiToken !== null }),
+  );
+  if (relay && relayTarget) relay.start(relayTarget);
 }
 
 // count-github-requests.ts declares the slice of Octokit it hooks into, narrower than Octokit's generic hook type.
