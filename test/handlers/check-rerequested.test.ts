@@ -1,6 +1,6 @@
 // "Re-run" buttons (check_run / check_suite rerequested), redeliveries and concurrent events.
-import { afterEach, describe, expect, it } from "vitest";
-import { pullRequestHarness, type PullRequestHarness } from "../helpers/pull-request-harness.js";
+import { describe, expect, it } from "vitest";
+import { harnessPerTest } from "../helpers/pull-request-harness.js";
 import {
   FORK_SHA,
   HEAD_SHA,
@@ -14,17 +14,7 @@ import {
   type PullRequestScenario,
 } from "../helpers/pull-request-scenario.js";
 
-let current: PullRequestHarness | undefined;
-
-afterEach(async () => {
-  await current?.close();
-  current = undefined;
-});
-
-async function harness(s: PullRequestScenario = scenario()): Promise<PullRequestHarness> {
-  current = await pullRequestHarness(s);
-  return current;
-}
+const harness = harnessPerTest();
 
 /** #42 approved by bob, with our earlier failing run 880001 "repol (main)" on its head commit. */
 function approvedWithEarlierRun(): PullRequestScenario {

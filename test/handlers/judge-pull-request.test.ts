@@ -1,8 +1,8 @@
 // Error paths: GitHub failing at each step must end in a failing check (or none) and an error row,
 // never in a pass.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { graphqlOperations } from "../helpers/github-graphql.js";
-import { pullRequestHarness, type PullRequestHarness } from "../helpers/pull-request-harness.js";
+import { harnessPerTest } from "../helpers/pull-request-harness.js";
 import {
   checkRunsOf,
   existingCheckRun,
@@ -16,17 +16,7 @@ import {
   type RouteName,
 } from "../helpers/pull-request-scenario.js";
 
-let current: PullRequestHarness | undefined;
-
-afterEach(async () => {
-  await current?.close();
-  current = undefined;
-});
-
-async function harness(s: PullRequestScenario): Promise<PullRequestHarness> {
-  current = await pullRequestHarness(s);
-  return current;
-}
+const harness = harnessPerTest();
 
 /** A pull request that would pass every rule, so only the failure can make it fail. */
 function passing(): PullRequestScenario {

@@ -1,8 +1,8 @@
 // Pull request events through the real registry, Probot, policy bundle and SQLite store; GitHub is
 // faked at the HTTP boundary (nock) by a stateful scenario, so tests see what GitHub would show.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { graphqlOperations } from "../helpers/github-graphql.js";
-import { pullRequestHarness, type PullRequestHarness } from "../helpers/pull-request-harness.js";
+import { harnessPerTest } from "../helpers/pull-request-harness.js";
 import {
   CONFIG_PATH,
   HEAD_SHA,
@@ -14,20 +14,9 @@ import {
   sentBodies,
   verdictBodies,
   webhook,
-  type PullRequestScenario,
 } from "../helpers/pull-request-scenario.js";
 
-let current: PullRequestHarness | undefined;
-
-afterEach(async () => {
-  await current?.close();
-  current = undefined;
-});
-
-async function harness(s: PullRequestScenario = scenario()): Promise<PullRequestHarness> {
-  current = await pullRequestHarness(s);
-  return current;
-}
+const harness = harnessPerTest();
 
 const opened = () => webhook("pull_request.opened");
 

@@ -1,6 +1,7 @@
 // Pull request events through the real registry, Probot, policy bundle and an in-memory SQLite store,
 // with GitHub faked at the HTTP boundary (nock) by a stateful pull request scenario.
 import { randomUUID } from "node:crypto";
+import { afterEach } from "vitest";
 import { repolApp } from "../../src/app.js";
 import { openAuditStore } from "../../src/audit/open-audit-store.js";
 import type { AuditRecord } from "../../src/audit/record.js";
@@ -48,5 +49,18 @@ export async function pullRequestHarness(s: PullRequestScenario = scenario(), st
       resetNock();
       await auditStore.close();
     },
+  };
+}
+
+/** For a test file: a harness per test, closed after it; call once at the top of the file. */
+export function harnessPerTest(): (s?: PullRequestScenario) => Promise<PullRequestHarness> {
+  let current: PullRequestHarness | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return async (s = scenario()) => {
+    current = await pullRequestHarness(s);
+    return current;
   };
 }
