@@ -2,13 +2,13 @@ import nock from "nock";
 import { ProbotOctokit } from "probot";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openAuditStore } from "../../src/audit/open-audit-store.js";
-import type { NewAuditRecord } from "../../src/audit/record.js";
 import type { AuditStore } from "../../src/audit/store.js";
 import { createMetrics } from "../../src/metrics/create-metrics.js";
 import type { PolicyEngine } from "../../src/policy/engine-types.js";
 import { loadPolicyEngine } from "../../src/policy/engine.js";
 import { policyWasmPath } from "../helpers/policy-bundle.js";
 import { sampleValue } from "../helpers/prometheus-text.js";
+import { auditRow } from "../audit/fixtures.js";
 
 const { countDecisions, countGitHubRequests, instrumentEngine, registry } = createMetrics();
 
@@ -209,28 +209,3 @@ describe("countDecisions", () => {
     expect((await store.findByDelivery("d-2"))?.decision).toBe("deny");
   });
 });
-
-function auditRow(overrides: Partial<NewAuditRecord>): NewAuditRecord {
-  return {
-    delivery_id: null,
-    event: "deployment_protection_rule",
-    action: "requested",
-    policy: "deploy",
-    decision: "allow",
-    repository: "acme/widgets",
-    installation_id: 1,
-    environment: "production",
-    ref: "refs/heads/main",
-    sha: "3f786850e387550fdab836ed7e6dc881de23001b",
-    pr_number: null,
-    actor: "carol",
-    violations: [],
-    input: {},
-    bundle_digest: null,
-    config_sha: null,
-    duration_ms: 1,
-    effect: { kind: "deployment_callback", ok: false },
-    error: null,
-    ...overrides,
-  };
-}
