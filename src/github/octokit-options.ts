@@ -1,12 +1,14 @@
 // How repol's Octokit behaves when GitHub is slow, failing, unreachable or rate limiting: every attempt
 // is abandoned after a timeout; 5xx and 429 are retried with growing pauses, a timeout once, a
 // connection that cannot be made not at all (retry-requests.ts); rate limits are waited out a bounded
-// number of times (Octokit's throttling plugin). What still fails is left to the outbox and the
+// number of times (Octokit's throttling plugin); mutations are paced per installation, reads are not
+// (pace-mutations.ts). What still fails is left to the outbox and the
 // delivery retry, which try again later rather than holding a decision now.
 import { ProbotOctokit } from "probot";
 import type { Log } from "../domain/log.js";
 import { appJwtSigner, type CreateJwt } from "./app-jwt.js";
 import { countingFetch } from "./count-requests.js";
+import { mutationLanes, paceMutations, type PaceClock } from "./pace-mutations.js";
 import { retryRequests } from "./retry-requests.js";
 import { timedFetch } from "./timed-fetch.js";
 
@@ -25,9 +27,18 @@ export interface OctokitTuning {
   maxRateLimitWaitSeconds?: number;
   /** Scales GitHub's Retry-After (seconds) into a wait; tests make it small. */
   rateLimitBaseMs?: number;
+  /** Mutations one installation may start in any minute (GitHub's content-creation limit: 80). */
+  mutationsPerMinute?: number;
+  /** Time for the mutation budget; tests move it by hand. */
+  paceClock?: PaceClock;
   /** The fetch underneath; tests count attempts with it. */
   fetch?: typeof fetch;
 }
+
+/** A stand-in for the throttling plugin's per-installation `write` limiter group that never waits. */
+const UNPACED = {
+  key: () => ({ schedule: <A extends unknown[], R>(_job: object, task: (...args: A) => R, ...args: A): R => task(...args) }),
+};
 
 type LimitedRequest = { method?: string; url?: string };
 type OctokitClass = typeof ProbotOctokit;
@@ -58,6 +69,9 @@ export function octokitOptions(tuning: OctokitTuning) {
         ...(options.throttle as object),
         ...installationThrottleKey(options),
         enabled: true,
+        // Octokit paces every non-GET request and every GraphQL query a second apart per installation;
+        // repol paces mutations itself (pace-mutations.ts) and lets reads through.
+        write: UNPACED,
         retryAfterBaseValue: tuning.rateLimitBaseMs ?? 1_000,
         onRateLimit: onLimit("rate limit"),
         onSecondaryRateLimit: onLimit("secondary rate limit"),
@@ -87,9 +101,10 @@ function appAuth(options: Record<string, unknown>, fetch: typeof globalThis.fetc
 }
 
 /**
- * GitHub paces writes per installation, and so does Octokit's throttling when its `id` names the
- * installation. Probot sets that id only when throttling was on before it built the installation
- * client; turning it on here must set it too, or every installation shares one write per second.
+ * GitHub limits requests per installation, and so does Octokit's throttling (10 at once; comments one
+ * per 3 s) when its `id` names the installation. Probot sets that id only when throttling was on before
+ * it built the installation client; turning it on here must set it too, or every installation shares
+ * one set of limits.
  */
 function installationThrottleKey(options: Record<string, unknown>): { id?: string } {
   const installationId = (options.auth as { installationId?: unknown } | undefined)?.installationId;
@@ -99,9 +114,11 @@ function installationThrottleKey(options: Record<string, unknown>): { id?: strin
 /** ProbotOctokit (or a subclass with more plugins) configured for repol. */
 export function repolOctokit(tuning: OctokitTuning, base: OctokitClass = ProbotOctokit): OctokitClass {
   const retrying = retryRequests({ retries: tuning.retries ?? 3, timeoutRetries: tuning.timeoutRetries ?? 1, retryBaseMs: tuning.retryBaseMs ?? 1_000 });
-  // retryRequests declares only the slice of Octokit it hooks into.
-  const plugin = retrying as unknown as Parameters<OctokitClass["plugin"]>[0];
-  return base.plugin(plugin).defaults(octokitOptions(tuning)) as OctokitClass;
+  const pacing = paceMutations(mutationLanes(tuning.mutationsPerMinute ?? 80, tuning.paceClock));
+  // Both declare only the slice of Octokit they hook into. Pacing is registered first, so it sits inside
+  // the retries: every attempt of a mutation takes its turn in the installation's lane.
+  const plugins = [pacing, retrying] as unknown as Parameters<OctokitClass["plugin"]>;
+  return base.plugin(...plugins).defaults(octokitOptions(tuning)) as OctokitClass;
 }
 
 /** Options for createProbot's `overrides`: the Octokit above, and the timeout on App token requests too. */
