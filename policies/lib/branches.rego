@@ -22,9 +22,35 @@ matches_any(patterns, name) if {
 	matches(pattern, name)
 }
 
+# The common patterns, a branch name or one `*` between literal text, are compared as strings; the
+# character-array matcher below is kept for the others. Both read a pattern the same way (the
+# differential tests in test/policy compare them with glob.match).
 matches(pattern, name) if {
 	is_string(pattern)
 	is_string(name)
+	not contains_any(pattern, glob_chars)
+	pattern == name
+	plain_string(name)
+}
+
+matches(pattern, name) if {
+	is_string(pattern)
+	is_string(name)
+	count(pattern) <= max_length
+	[prefix, suffix] := one_star(pattern)
+	plain_string(name)
+	not has_control(split(pattern, ""))
+	count(name) >= count(prefix) + count(suffix)
+	startswith(name, prefix)
+	endswith(name, suffix)
+	not contains(substring(name, count(prefix), (count(name) - count(prefix)) - count(suffix)), "/")
+}
+
+matches(pattern, name) if {
+	is_string(pattern)
+	is_string(name)
+	contains_any(pattern, glob_chars)
+	not one_star(pattern)
 	p := split(pattern, "")
 	s := split(name, "")
 	count(s) <= max_length
@@ -37,6 +63,26 @@ matches(pattern, name) if {
 
 # Longer than any branch name GitHub shows; with the two limits after it, it bounds the work.
 max_length := 255
+
+# Every character with a meaning in a pattern, and the backslash a pattern may not hold.
+glob_chars := ["*", "?", "[", "]", "{", "}", ",", "\\"]
+
+contains_any(text, parts) if {
+	some part in parts
+	contains(text, part)
+}
+
+# [before, after] the `*` of a pattern with exactly one `*` and no other glob character.
+one_star(pattern) := [parts[0], parts[1]] if {
+	parts := split(pattern, "*")
+	count(parts) == 2
+	not contains_any(pattern, array.slice(glob_chars, 1, count(glob_chars)))
+}
+
+plain_string(name) if {
+	count(name) <= max_length
+	plain_name(split(name, ""))
+}
 
 max_stars := 8
 

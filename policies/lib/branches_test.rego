@@ -32,6 +32,13 @@ cases := [
 	{"pattern": "a\\*", "match": [], "miss": ["a*", "a\\*"]},
 	{"pattern": "ma\u0000in", "match": [], "miss": ["ma\u0000in", "ma"]},
 	{"pattern": "*/*/*/*/*/*/*/*/*", "match": [], "miss": ["a/b/c/d/e/f/g/h/i"]},
+	# A name or one `*` between literal text, the patterns compared as strings.
+	{"pattern": "*", "match": ["main", "x"], "miss": ["a/b", "", "/"]},
+	{"pattern": "*-hotfix", "match": ["-hotfix", "v1-hotfix"], "miss": ["a/v1-hotfix", "hotfix"]},
+	{"pattern": "release/*/x", "match": ["release//x", "release/1/x"], "miss": ["release/1/2/x", "release/x"]},
+	{"pattern": "ré*é", "match": ["réé", "réxé"], "miss": ["ré", "ré/é"]},
+	{"pattern": "a*\u0001", "match": [], "miss": ["ab\u0001", "a\u0001"]},
+	{"pattern": "main\u0000", "match": [], "miss": ["main\u0000", "main"]},
 	# Names no branch has match no pattern.
 	{"pattern": "**", "match": ["a/b"], "miss": ["", "a\nb", "a\u0000", "a\u007f"]},
 ]
@@ -57,6 +64,11 @@ test_a_name_over_255_characters_matches_nothing if {
 	long := concat("", [x | some _ in numbers.range(1, 256); x := "a"])
 	not branches.matches("**", long)
 	branches.matches("**", substring(long, 0, 255))
+	not branches.matches(long, long)
+	branches.matches(substring(long, 0, 255), substring(long, 0, 255))
+	not branches.matches(concat("", [long, "*"]), concat("", [long, "b"]))
+	branches.matches(concat("", [substring(long, 0, 254), "*"]), substring(long, 0, 255))
+	not branches.matches(concat("", [substring(long, 0, 254), "*"]), concat("", [long, "b"]))
 }
 
 test_branch_of_reads_only_branch_refs if {
