@@ -4,26 +4,10 @@ import type Database from "better-sqlite3";
 import type { NewAuditRecord } from "./record.js";
 import { chainedRowParams, chainStateFrom, recordFromText, type ChainLink, type ChainState } from "./chain.js";
 import { chainedRecordFrom, type ChainedRecord } from "./verify-chain.js";
+import { preparedStatement as statement } from "./prepared-statement.js";
 import { storableText } from "./storable-text.js";
 
 type Row = Record<string, unknown>;
-
-// better-sqlite3 compiles on prepare; each connection keeps its chain statements for the insert path.
-const prepared = new WeakMap<Database.Database, Map<string, Database.Statement>>();
-
-function statement(db: Database.Database, sql: string): Database.Statement {
-  let forDb = prepared.get(db);
-  if (!forDb) {
-    forDb = new Map();
-    prepared.set(db, forDb);
-  }
-  let cached = forDb.get(sql);
-  if (!cached) {
-    cached = db.prepare(sql);
-    forDb.set(sql, cached);
-  }
-  return cached;
-}
 
 /** Inserts `row` at the end of the chain; a delivery already recorded is not inserted again. Call inside a transaction. */
 export function insertChainedSqlite(db: Database.Database, row: NewAuditRecord, createdAt: Date): { inserted: boolean; id: string } {

@@ -34,7 +34,8 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 export function sqliteGroupCommit(db: Database.Database, options: GroupCommitOptions = {}): GroupCommit {
   let pending: Pending[] = [];
   let commits = 0;
-  const totalChanges = () => db.prepare("SELECT total_changes()").pluck().get() as number;
+  const changesSoFar = db.prepare("SELECT total_changes()").pluck();
+  const totalChanges = () => changesSoFar.get() as number;
 
   const flush = () => {
     const batch = pending;

@@ -1,5 +1,6 @@
 // The lease mechanism (lease.ts) in SQLite, one implementation for the deliveries and outbox tables.
 import type Database from "better-sqlite3";
+import { preparedStatement as statement } from "../audit/prepared-statement.js";
 import { storableText } from "../audit/storable-text.js";
 import type { LeasedTable } from "./leased-tables.js";
 import type { GroupCommit } from "./sqlite-group-commit.js";
@@ -16,10 +17,11 @@ export function sqliteLeases<T>(db: Database.Database, clock: () => Date, spec: 
       // The batch's transaction is IMMEDIATE: it holds the write lock before reading, so two connections cannot claim the same rows.
       return group.write(() => {
         const now = clock().toISOString();
-        const rows = db
-          .prepare(`SELECT * FROM ${table} WHERE status = 'pending' AND ${due} <= @now AND ${spec.claimable} ORDER BY ${created}, ${key} LIMIT @limit`)
-          .all({ now, limit }) as Row[];
-        const claim = db.prepare(`UPDATE ${table} SET attempts = attempts + 1, ${leaseSet} WHERE ${key} = @id`);
+        const rows = statement(
+          db,
+          `SELECT * FROM ${table} WHERE status = 'pending' AND ${due} <= @now AND ${spec.claimable} ORDER BY ${created}, ${key} LIMIT @limit`,
+        ).all({ now, limit }) as Row[];
+        const claim = statement(db, `UPDATE ${table} SET attempts = attempts + 1, ${leaseSet} WHERE ${key} = @id`);
         const until = later(leaseMs);
         return rows.map((row) => {
           claim.run({ until, id: row[key] });
@@ -33,18 +35,18 @@ export function sqliteLeases<T>(db: Database.Database, clock: () => Date, spec: 
     },
     async renew(id, attempts, leaseMs) {
       const sql = `UPDATE ${table} SET ${leaseSet} WHERE ${key} = @id AND attempts = @attempts AND ${spec.held}`;
-      return group.write(() => db.prepare(sql).run({ until: later(leaseMs), id: storableText(id), attempts }).changes === 1);
+      return group.write(() => statement(db, sql).run({ until: later(leaseMs), id: storableText(id), attempts }).changes === 1);
     },
     async recoverAtStart() {
       return group.write(() => {
         const now = clock().toISOString();
-        const { changes } = db.prepare(`UPDATE ${table} SET ${due} = @now WHERE status = 'pending' AND ${due} > @now`).run({ now });
-        for (const column of spec.leaseColumns) db.prepare(`UPDATE ${table} SET ${column} = NULL WHERE ${column} IS NOT NULL`).run();
+        const { changes } = statement(db, `UPDATE ${table} SET ${due} = @now WHERE status = 'pending' AND ${due} > @now`).run({ now });
+        for (const column of spec.leaseColumns) statement(db, `UPDATE ${table} SET ${column} = NULL WHERE ${column} IS NOT NULL`).run();
         return changes;
       });
     },
     async purgeFinishedBefore(before) {
-      return group.write(() => db.prepare(`DELETE FROM ${table} WHERE status <> 'pending' AND ${created} < ?`).run(before.toISOString()).changes);
+      return group.write(() => statement(db, `DELETE FROM ${table} WHERE status <> 'pending' AND ${created} < ?`).run(before.toISOString()).changes);
     },
   };
 }

@@ -1,6 +1,7 @@
 // The delivery log and the effect outbox on the SQLite connection of the audit store.
 import { randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
+import { preparedStatement as statement } from "../audit/prepared-statement.js";
 import { insertChainedSqlite } from "../audit/sqlite-chain.js";
 import type { NewAuditRecord } from "../audit/record.js";
 import type { EffectOutcome } from "../domain/effect-outcome.js";
@@ -36,43 +37,45 @@ export function sqliteDeliveryLog(db: Database.Database, clock: Clock, group: Gr
     add: (delivery: NewDelivery, claimForMs: number) =>
       group.write(() => {
         const now = clock().toISOString();
-        const result = db
-          .prepare(
-            `INSERT INTO deliveries (delivery_id, event, action, body, received_at, status, attempts, due_at)
+        const result = statement(
+          db,
+          `INSERT INTO deliveries (delivery_id, event, action, body, received_at, status, attempts, due_at)
            VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)
            ON CONFLICT (delivery_id) DO UPDATE SET status = 'pending', attempts = excluded.attempts, due_at = excluded.due_at, last_error = NULL
            WHERE deliveries.status = 'failed'`,
-          )
-          .run(
-            storableText(delivery.id),
-            delivery.event,
-            delivery.action,
-            storableText(delivery.body),
-            now,
-            claimForMs > 0 ? 1 : 0,
-            claimForMs > 0 ? later(clock, claimForMs) : now,
-          );
+        ).run(
+          storableText(delivery.id),
+          delivery.event,
+          delivery.action,
+          storableText(delivery.body),
+          now,
+          claimForMs > 0 ? 1 : 0,
+          claimForMs > 0 ? later(clock, claimForMs) : now,
+        );
         return result.changes === 1;
       }),
     async get(id) {
-      const row = db.prepare("SELECT * FROM deliveries WHERE delivery_id = ?").get(storableText(id)) as Row | undefined;
+      const row = statement(db, "SELECT * FROM deliveries WHERE delivery_id = ?").get(storableText(id)) as Row | undefined;
       return row ? decode(row) : undefined;
     },
     async known(ids) {
       const found = new Set<string>();
-      const one = db.prepare("SELECT 1 FROM deliveries WHERE delivery_id = ?").pluck();
+      const one = statement(db, "SELECT 1 FROM deliveries WHERE delivery_id = ?").pluck();
       for (const id of ids) if (one.get(storableText(id))) found.add(id);
       return found;
     },
     async markDone(id) {
       // Usually done already, by the transaction that settled its effect: then nothing is written.
-      await group.write(() => db.prepare(MARK_DONE).run(storableText(id)));
+      await group.write(() => statement(db, MARK_DONE).run(storableText(id)));
     },
     async markFailed(id, error, retryInMs) {
       await group.write(() =>
-        db
-          .prepare("UPDATE deliveries SET status = ?, last_error = ?, due_at = ? WHERE delivery_id = ?")
-          .run(retryInMs === null ? "failed" : "pending", storableText(error), later(clock, retryInMs ?? 0), storableText(id)),
+        statement(db, "UPDATE deliveries SET status = ?, last_error = ?, due_at = ? WHERE delivery_id = ?").run(
+          retryInMs === null ? "failed" : "pending",
+          storableText(error),
+          later(clock, retryInMs ?? 0),
+          storableText(id),
+        ),
       );
     },
   };
@@ -82,19 +85,18 @@ export function sqliteOutbox(db: Database.Database, clock: Clock, group: GroupCo
   const decode = (row: Row): OutboxEntry => ({ ...row, request: JSON.parse(row.request as string) }) as OutboxEntry;
   const leases = sqliteLeases(db, clock, OUTBOX_TABLE, decode, group);
   const setEffect = (id: string, outcome: EffectOutcome) =>
-    db.prepare("UPDATE audit_records SET effect = ? WHERE id = (SELECT audit_id FROM outbox WHERE id = ?)").run(storableColumn(outcome, true), id);
+    statement(db, "UPDATE audit_records SET effect = ? WHERE id = (SELECT audit_id FROM outbox WHERE id = ?)").run(storableColumn(outcome, true), id);
   /** Settles an entry still pending; either way the attempt's lease is released. */
   const settle = (id: string, status: OutboxStatus, outcome: EffectOutcome, error: string | null, nextAttemptAt?: string) =>
     group.write(() => {
-      const { changes } = db
-        .prepare(
-          "UPDATE outbox SET status = ?, last_error = ?, next_attempt_at = coalesce(?, next_attempt_at), leased_until = NULL WHERE id = ? AND status = 'pending'",
-        )
-        .run(status, storableText(error), nextAttemptAt ?? null, id);
+      const { changes } = statement(
+        db,
+        "UPDATE outbox SET status = ?, last_error = ?, next_attempt_at = coalesce(?, next_attempt_at), leased_until = NULL WHERE id = ? AND status = 'pending'",
+      ).run(status, storableText(error), nextAttemptAt ?? null, id);
       if (changes === 1) setEffect(id, outcome);
-      else db.prepare("UPDATE outbox SET leased_until = NULL WHERE id = ?").run(id);
+      else statement(db, "UPDATE outbox SET leased_until = NULL WHERE id = ?").run(id);
       // Once its effect's attempt is recorded the delivery is done (the outbox owns any retry): one commit for both.
-      db.prepare(MARK_DONE_BY_EFFECT).run(id);
+      statement(db, MARK_DONE_BY_EFFECT).run(id);
     });
   return {
     ...leases,
@@ -106,7 +108,8 @@ export function sqliteOutbox(db: Database.Database, clock: Clock, group: GroupCo
         const auditId = recorded.id;
         const target = effect.target ?? null;
         if (target !== null) supersedeOlder(db, target, auditId, effect.kind);
-        const busy = target !== null && db.prepare("SELECT 1 FROM outbox WHERE target = ? AND leased_until > ?").get(target, now.toISOString()) !== undefined;
+        const busy =
+          target !== null && statement(db, "SELECT 1 FROM outbox WHERE target = ? AND leased_until > ?").get(target, now.toISOString()) !== undefined;
         const claimed = claimForMs > 0 && !busy;
         const entry: OutboxEntry = {
           ...effect,
@@ -121,7 +124,8 @@ export function sqliteOutbox(db: Database.Database, clock: Clock, group: GroupCo
           last_error: null,
           created_at: now.toISOString(),
         };
-        db.prepare(
+        statement(
+          db,
           `INSERT INTO outbox (id, delivery_id, audit_id, kind, installation_id, request, status, attempts, next_attempt_at, leased_until, created_at, target)
            VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
         ).run(
@@ -141,7 +145,7 @@ export function sqliteOutbox(db: Database.Database, clock: Clock, group: GroupCo
       });
     },
     async get(id) {
-      const row = db.prepare("SELECT * FROM outbox WHERE id = ?").get(id) as Row | undefined;
+      const row = statement(db, "SELECT * FROM outbox WHERE id = ?").get(id) as Row | undefined;
       return row ? decode(row) : undefined;
     },
     async complete(id, outcome) {
@@ -154,13 +158,13 @@ export function sqliteOutbox(db: Database.Database, clock: Clock, group: GroupCo
       await settle(id, "dead", outcome, outcome.error ?? "gave up");
     },
     async counts() {
-      const rows = db.prepare("SELECT status, count(*) AS n FROM outbox GROUP BY status").all() as { status: OutboxStatus; n: number }[];
+      const rows = statement(db, "SELECT status, count(*) AS n FROM outbox GROUP BY status").all() as { status: OutboxStatus; n: number }[];
       const counts: Record<OutboxStatus, number> = { pending: 0, done: 0, dead: 0, superseded: 0 };
       for (const row of rows) counts[row.status] = row.n;
       return counts;
     },
     async forAudit(auditId) {
-      const rows = db.prepare("SELECT * FROM outbox WHERE audit_id = ? ORDER BY created_at, id").all(storableText(auditId)) as Row[];
+      const rows = statement(db, "SELECT * FROM outbox WHERE audit_id = ? ORDER BY created_at, id").all(storableText(auditId)) as Row[];
       return rows.map(decode);
     },
   };
@@ -168,10 +172,13 @@ export function sqliteOutbox(db: Database.Database, clock: Clock, group: GroupCo
 
 /** Drops the target's effects still pending: the decision just recorded replaces theirs on GitHub. */
 function supersedeOlder(db: Database.Database, target: string, newerAuditId: string, kind: NewEffect["kind"]): void {
-  const older = db.prepare("SELECT id, audit_id FROM outbox WHERE target = ? AND status = 'pending'").all(target) as { id: string; audit_id: string | null }[];
+  const older = statement(db, "SELECT id, audit_id FROM outbox WHERE target = ? AND status = 'pending'").all(target) as {
+    id: string;
+    audit_id: string | null;
+  }[];
   const outcome = storableColumn(supersededOutcome(kind, newerAuditId), true);
   for (const entry of older) {
-    db.prepare("UPDATE outbox SET status = 'superseded', last_error = ? WHERE id = ?").run(`superseded by audit row ${newerAuditId}`, entry.id);
-    if (entry.audit_id !== null) db.prepare("UPDATE audit_records SET effect = ? WHERE id = ?").run(outcome, entry.audit_id);
+    statement(db, "UPDATE outbox SET status = 'superseded', last_error = ? WHERE id = ?").run(`superseded by audit row ${newerAuditId}`, entry.id);
+    if (entry.audit_id !== null) statement(db, "UPDATE audit_records SET effect = ? WHERE id = ?").run(outcome, entry.audit_id);
   }
 }
