@@ -24,6 +24,7 @@ const BENCHES: { name: string; file: string; what: string; byDefault: boolean }[
   },
   { name: "config", file: "config.ts", what: "parsing and validating .repol files, typical and hostile", byDefault: false },
   { name: "audit", file: "audit.ts", what: "audit trail queries and inserts on a large SQLite store", byDefault: false },
+  { name: "sqlite-commit", file: "sqlite-commit.ts", what: "what one SQLite commit blocks the event loop for, FULL against NORMAL", byDefault: false },
 ];
 
 const only = (process.env.BENCH_ONLY ?? "")
