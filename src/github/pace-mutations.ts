@@ -65,9 +65,8 @@ export function mutationLanes(perMinute: number, clock: PaceClock = realClock): 
     run<T>(key: string, send: () => Promise<T>): Promise<T> {
       // Bounds the map by the installations active in the last minute, not all ever seen.
       if (++runs % 256 === 0) dropIdleLanes();
-      let lane = lanes.get(key);
-      if (!lane) lanes.set(key, (lane = { tail: Promise.resolve(), starts: [], queued: 0 }));
-      const current = lane;
+      const current = lanes.get(key) ?? { tail: Promise.resolve(), starts: [], queued: 0 };
+      lanes.set(key, current);
       current.queued++;
       const turn = current.tail.then(() => withinBudget(current)).then(send);
       current.tail = turn.then(
