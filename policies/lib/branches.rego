@@ -22,8 +22,8 @@ matches_any(patterns, name) if {
 	matches(pattern, name)
 }
 
-# The common patterns, a branch name or one `*` between literal text, are compared as strings; the
-# character-array matcher below is kept for the others. Both read a pattern the same way (the
+# The common patterns, a branch name, or one `*` or one run of `**` between literal text, are compared
+# as strings; the character-array matcher below is kept for the others. Both read a pattern the same way (the
 # differential tests in test/policy compare them with glob.match).
 matches(pattern, name) if {
 	is_string(pattern)
@@ -49,8 +49,21 @@ matches(pattern, name) if {
 matches(pattern, name) if {
 	is_string(pattern)
 	is_string(name)
+	count(pattern) <= max_length
+	[prefix, suffix] := one_star_run(pattern)
+	plain_string(name)
+	not has_control(split(pattern, ""))
+	count(name) >= count(prefix) + count(suffix)
+	startswith(name, prefix)
+	endswith(name, suffix)
+}
+
+matches(pattern, name) if {
+	is_string(pattern)
+	is_string(name)
 	contains_any(pattern, glob_chars)
 	not one_star(pattern)
+	not one_star_run(pattern)
 	p := split(pattern, "")
 	s := split(name, "")
 	count(s) <= max_length
@@ -76,6 +89,16 @@ contains_any(text, parts) if {
 one_star(pattern) := [parts[0], parts[1]] if {
 	parts := split(pattern, "*")
 	count(parts) == 2
+	not contains_any(pattern, array.slice(glob_chars, 1, count(glob_chars)))
+}
+
+# [before, after] the stars of a pattern whose only glob characters are one run of two or more `*`
+# (`release/**`), which crosses "/".
+one_star_run(pattern) := [parts[0], parts[count(parts) - 1]] if {
+	parts := split(pattern, "*")
+	stars := count(parts) - 1
+	stars >= 2
+	count(parts[0]) + count(parts[count(parts) - 1]) + stars == count(pattern)
 	not contains_any(pattern, array.slice(glob_chars, 1, count(glob_chars)))
 }
 

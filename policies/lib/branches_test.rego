@@ -37,6 +37,10 @@ cases := [
 	{"pattern": "*-hotfix", "match": ["-hotfix", "v1-hotfix"], "miss": ["a/v1-hotfix", "hotfix"]},
 	{"pattern": "release/*/x", "match": ["release//x", "release/1/x"], "miss": ["release/1/2/x", "release/x"]},
 	{"pattern": "ré*é", "match": ["réé", "réxé"], "miss": ["ré", "ré/é"]},
+	{"pattern": "feature/**", "match": ["feature/a/b", "feature/"], "miss": ["feature", "features/a", "feature/a\u0001"]},
+	{"pattern": "**-rc", "match": ["a/b-rc", "-rc"], "miss": ["a/b-rc2", "rc"]},
+	{"pattern": "a/***/b", "match": ["a//b", "a/x/y/b"], "miss": ["a/b", "ab"]},
+	{"pattern": "a**b*", "match": ["a/xb", "a/bc"], "miss": ["ab/", "a/b/c", "ac"]},
 	{"pattern": "a*\u0001", "match": [], "miss": ["ab\u0001", "a\u0001"]},
 	{"pattern": "main\u0000", "match": [], "miss": ["main\u0000", "main"]},
 	# Names no branch has match no pattern.
