@@ -39,7 +39,11 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 
 /** The local wall clock of an instant (ms since the epoch) in a zone. Throws a RangeError for an unknown zone. */
 export function wallClockAt(instant: number, timeZone: string): WallClock {
-  const parts = Object.fromEntries(formatterFor(timeZone).formatToParts(new Date(instant)).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatterFor(timeZone)
+      .formatToParts(new Date(instant))
+      .map((p) => [p.type, p.value]),
+  );
   const [year, month, day, hour, minute, second] = ["year", "month", "day", "hour", "minute", "second"].map((k) => Number(parts[k]));
   const localAsUtc = Date.UTC(year, month - 1, day, hour, minute, second);
   const wholeSecond = Math.floor(instant / 1000) * 1000;

@@ -13,9 +13,7 @@ export function scheduleProblems(config: DeployConfig, locate: YamlLocator, file
     (environment.rules.deploy_windows ?? []).forEach((window, i) => {
       if (window.from < window.to) return;
       const split =
-        window.from > window.to
-          ? `; a window cannot cross midnight: write two, ${window.from} to 24:00 and 00:00 to ${window.to} on the following days`
-          : "";
+        window.from > window.to ? `; a window cannot cross midnight: write two, ${window.from} to 24:00 and 00:00 to ${window.to} on the following days` : "";
       problem(`${rules}/deploy_windows/${i}`, `\`deploy_windows[${i}]\` closes at ${window.to}, which is not after it opens at ${window.from}${split}`);
     });
     (environment.rules.freeze ?? []).forEach((freeze, i) => {

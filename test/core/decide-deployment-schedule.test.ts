@@ -25,7 +25,8 @@ afterEach(async () => {
 });
 
 const request = () => readDeploymentRequest(deploymentPayload() as never, gate.deps.settings.githubApiUrl);
-const decideAt = (config: string, now: string, evidence = {}) => decideDeployment(request(), facts({ config, evidence }), gate.deps.engine, { now: new Date(now) });
+const decideAt = (config: string, now: string, evidence = {}) =>
+  decideDeployment(request(), facts({ config, evidence }), gate.deps.engine, { now: new Date(now) });
 
 describe("deploy_windows", () => {
   it.each([
@@ -117,7 +118,13 @@ describe("tests_passed with unfinished checks", () => {
     ];
     const verdict = await decideAt(REQUIRED, "2026-06-01T10:00:00Z", { checkRuns });
     expect(verdict.violations).toEqual([
-      expect.objectContaining({ code: "tests.failed", pending: ["e2e"], failed: ["unit"], missing: [], msg: "Tests did not pass; production requires passing tests" }),
+      expect.objectContaining({
+        code: "tests.failed",
+        pending: ["e2e"],
+        failed: ["unit"],
+        missing: [],
+        msg: "Tests did not pass; production requires passing tests",
+      }),
     ]);
   });
 });

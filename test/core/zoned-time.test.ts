@@ -22,13 +22,21 @@ const ZONES = ["Europe/Berlin", "America/New_York", "Europe/London", "Australia/
 const CHANGES = ["2026-03-28", "2026-10-24", "2026-03-07", "2026-10-31", "2026-04-04", "2026-10-03"];
 
 function instants(): number[] {
-  const around = CHANGES.flatMap((day) => Array.from({ length: 3 * 48 }, (_, i) => Date.parse(`${day}T00:00:00Z`) + i * 30 * MINUTE));
+  const around = CHANGES.flatMap((day) => Array.from({ length: 3 * 32 }, (_, i) => Date.parse(`${day}T00:00:00Z`) + i * 45 * MINUTE));
   const random = seededRandom(20261129);
-  const spread = Array.from({ length: 150 }, () => Date.parse("2020-01-01T00:00:00Z") + random.int(15 * 365 * 1440) * MINUTE + random.int(60) * 1000);
+  const spread = Array.from({ length: 100 }, () => Date.parse("2020-01-01T00:00:00Z") + random.int(15 * 365 * 1440) * MINUTE + random.int(60) * 1000);
   return [...around, ...spread];
 }
 
-const WEEKDAY_NAMES: Record<string, string> = { Monday: "mon", Tuesday: "tue", Wednesday: "wed", Thursday: "thu", Friday: "fri", Saturday: "sat", Sunday: "sun" };
+const WEEKDAY_NAMES: Record<string, string> = {
+  Monday: "mon",
+  Tuesday: "tue",
+  Wednesday: "wed",
+  Thursday: "thu",
+  Friday: "fri",
+  Saturday: "sat",
+  Sunday: "sun",
+};
 
 describe("wallClockAt", () => {
   it("gives the date, weekday and minute OPA gives for every zone around each daylight-saving change", () => {
@@ -46,22 +54,26 @@ clocks[i] := [time.date(at), time.clock(at), time.weekday(at)] if {
       const [[y, m, d], [hour, minute], weekday] = clocks[String(i)];
       const expected = { date: `${y}-${pad(m)}-${pad(d)}`, day: WEEKDAY_NAMES[weekday], minute: hour * 60 + minute };
       const { date, day, minute: actual } = wallClockAt(seconds * 1000, zone);
-      return date === expected.date && day === expected.day && actual === expected.minute ? [] : [{ zone, at: new Date(seconds * 1000), expected, actual: { date, day, minute: actual } }];
+      return date === expected.date && day === expected.day && actual === expected.minute
+        ? []
+        : [{ zone, at: new Date(seconds * 1000), expected, actual: { date, day, minute: actual } }];
     });
-    expect(cases.length).toBeGreaterThan(7_000);
+    expect(cases.length).toBeGreaterThan(5_000);
     expect(mismatches.slice(0, 5)).toEqual([]);
-  });
+  }, 120_000);
 
   it("cannot be left to the policy: the WASM build does not implement time.clock with a zone", async () => {
-    writeFileSync(join(scratch, "clock.rego"), "package zones\n\nclock := time.clock([input.ns, \"Europe/Berlin\"])\n");
+    writeFileSync(join(scratch, "clock.rego"), 'package zones\n\nclock := time.clock([input.ns, "Europe/Berlin"])\n');
     const bundle = join(scratch, "clock.tar.gz");
-    execFileSync(process.execPath, [join(repoRoot, "scripts", "opa.mjs"), "build", "-t", "wasm", "-e", "zones/clock", "-o", bundle, "clock.rego"], { cwd: scratch });
+    execFileSync(process.execPath, [join(repoRoot, "scripts", "opa.mjs"), "build", "-t", "wasm", "-e", "zones/clock", "-o", bundle, "clock.rego"], {
+      cwd: scratch,
+    });
     const { fileFromTarGz } = (await import(pathToFileURL(join(repoRoot, "scripts", "build-policies.mjs")).href)) as {
       fileFromTarGz: (gz: Buffer, name: string) => Buffer;
     };
     const policy = await loadPolicy(fileFromTarGz(readFileSync(bundle), "policy.wasm"));
     expect(() => policy.evaluate({ ns: 0 }, "zones/clock")).toThrow(/not implemented: built-in function \d+: time\.clock/);
-  });
+  }, 60_000);
 });
 
 describe("firstInstantAtOrAfter", () => {
@@ -69,7 +81,13 @@ describe("firstInstantAtOrAfter", () => {
     { what: "an ordinary local time", date: "2026-03-30", time: "09:00", zone: "Europe/Berlin", utc: "2026-03-30T07:00:00.000Z" },
     { what: "the same time before the clocks go forward", date: "2026-03-27", time: "09:00", zone: "Europe/Berlin", utc: "2026-03-27T08:00:00.000Z" },
     { what: "a time in the hour skipped in spring: the jump", date: "2026-03-29", time: "02:30", zone: "Europe/Berlin", utc: "2026-03-29T01:00:00.000Z" },
-    { what: "a time in the hour repeated in autumn: its first occurrence", date: "2026-10-25", time: "02:30", zone: "Europe/Berlin", utc: "2026-10-25T00:30:00.000Z" },
+    {
+      what: "a time in the hour repeated in autumn: its first occurrence",
+      date: "2026-10-25",
+      time: "02:30",
+      zone: "Europe/Berlin",
+      utc: "2026-10-25T00:30:00.000Z",
+    },
     { what: "New York's skipped hour", date: "2026-03-08", time: "02:15", zone: "America/New_York", utc: "2026-03-08T07:00:00.000Z" },
     { what: "Lord Howe's half-hour change back", date: "2026-04-05", time: "01:45", zone: "Australia/Lord_Howe", utc: "2026-04-04T14:45:00.000Z" },
   ])("finds $what", ({ date, time, zone, utc }) => {
@@ -91,7 +109,7 @@ describe("firstInstantAtOrAfter", () => {
       }
     }
     expect(problems.slice(0, 5)).toEqual([]);
-  });
+  }, 60_000);
 });
 
 function reaches(instant: number, date: string, minute: number, zone: string): boolean {

@@ -64,7 +64,9 @@ describe("deployment windows and freezes over HTTP", () => {
     await startAt("2026-12-24T10:00:00.000Z");
     const { callback, row } = await requestDeployment("in-the-freeze");
     expect(callback).toMatchObject({ state: "rejected" });
-    expect(callback?.comment).toContain("Deployments to production are frozen: until 2027-01-04 07:00 UTC (2027-01-04T08:00:00+01:00): Year-end release freeze");
+    expect(callback?.comment).toContain(
+      "Deployments to production are frozen: until 2027-01-04 07:00 UTC (2027-01-04T08:00:00+01:00): Year-end release freeze",
+    );
     expect(row.violations).toEqual([expect.objectContaining({ code: "freeze.active", rule: "freeze" })]);
     expect(row.input).toMatchObject({ now: "2026-12-24T10:00:00.000Z" });
   });
