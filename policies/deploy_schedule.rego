@@ -5,7 +5,6 @@
 package github.deploy
 
 import data.lib.schedule
-import data.lib.text
 
 known_rules contains "deploy_windows"
 
@@ -108,6 +107,7 @@ rule_violation("freeze.active") := {
 
 # Every freeze here is active or cannot be judged; the end is null for the latter.
 freeze_end(i) := schedule_facts.freeze[i].to if {
+	schedule.instant(schedule_facts.freeze[i].from)
 	schedule.instant(schedule_facts.freeze[i].to)
 	schedule.instant(input.now)
 } else := null
@@ -116,8 +116,8 @@ freeze_text(i) := concat("", ["until ", schedule.utc_text(end), " (", rule("free
 	end := freeze_end(i)
 	end != null
 } else := concat("", [
-	"a freeze (", text.list([object.get(rule("freeze")[i], "from", "?"), object.get(rule("freeze")[i], "to", "?")], ""),
-	") cannot be judged because the current time or its bounds are unknown: ", reason_of(i),
+	"the freeze from ", rule("freeze")[i].from, " to ", rule("freeze")[i].to,
+	" cannot be judged, as the current time or its bounds are unknown: ", reason_of(i),
 ])
 
 reason_of(i) := reason if {

@@ -109,6 +109,17 @@ test_instants_compare_whatever_their_fraction_digits if {
 	not frozen("2026-12-21T16:59:59.999999999Z", [freeze_fact])
 }
 
+test_a_freeze_that_cannot_be_judged_says_so if {
+	found := deploy.violations with input as with_freeze("2026-06-01T00:00:00.000Z", [{"from": "soon", "to": freeze_fact.to}])
+	some v in found
+	v.code == "freeze.active"
+	v.freezes == [object.union(release_freeze, {"ends": null})]
+	v.msg == concat("", [
+		"Deployments to production are frozen: the freeze from 2026-12-21T18:00:00+01:00 to 2027-01-04T08:00:00+01:00 ",
+		"cannot be judged, as the current time or its bounds are unknown: Year-end release freeze",
+	])
+}
+
 test_a_freeze_with_unknown_bounds_or_time_counts_as_active if {
 	frozen("2026-06-01T00:00:00.000Z", [])
 	frozen("2026-06-01T00:00:00.000Z", [{"from": "2026-12-21T18:00:00+01:00", "to": "2027-01-04T08:00:00+01:00"}])
