@@ -48,10 +48,11 @@ failed contains "window.closed" if {
 	not inside_a_window(windows)
 }
 
-# Window facts count only if they were computed for input.now.
+# Window facts count only if they were computed for input.now (the same instant, however many fraction digits).
 inside_a_window(windows) if {
 	schedule.instant(input.now)
-	schedule_facts.now == input.now
+	schedule.instant(schedule_facts.now)
+	schedule.order_key(schedule_facts.now) == schedule.order_key(input.now)
 	some i, window in windows
 	fact := schedule_facts.deploy_windows[i]
 	fact.timezone == window.timezone

@@ -60,6 +60,11 @@ test_missing_or_mismatched_window_facts_keep_the_window_closed if {
 	"window.closed" in codes_of(with_rules({"deploy_windows": [berlin_weekdays]}))
 }
 
+test_window_facts_for_the_same_instant_written_otherwise_are_used if {
+	doc := object.union(with_windows([berlin_weekdays], [window_fact({})]), {"now": "2026-03-30T07:30:00Z"})
+	not "window.closed" in codes_of(doc)
+}
+
 test_window_facts_computed_for_another_time_are_not_used if {
 	doc := object.union(with_windows([berlin_weekdays], [window_fact({})]), {"now": "2026-03-29T07:30:00.000Z"})
 	"window.closed" in codes_of(doc)
