@@ -152,10 +152,14 @@ rule_violation("approvals.insufficient") := {
 	required := rule("approvals_required")
 }
 
+# pending, failed and missing tell a check still running from one that cannot pass any more.
 rule_violation("tests.failed") := {
 	"msg": tests_msg(actual),
 	"rule": "tests_passed",
 	"actual": actual,
+	"pending": workflow_meta.check_names("pending"),
+	"failed": workflow_meta.check_names("failed"),
+	"missing": workflow_meta.check_names("missing"),
 } if {
 	actual := object.get(object.get(meta, "checks", {}), "tests", null)
 }
@@ -188,7 +192,13 @@ ref_denied_msg(patterns) := concat("", ["No branch may deploy to ", env_name, ":
 	" (allowed_branches: ", concat(", ", patterns), ")",
 ])
 
-tests_msg(actual) := concat("", ["Tests did not pass; ", env_name, " requires passing tests"]) if {
+tests_msg(actual) := concat("", [
+	"Tests have not finished (", workflow_meta.unfinished_checks_text, "); ", env_name, " requires passing tests",
+]) if {
+	actual == false
+	workflow_meta.check_names("failed") == []
+	workflow_meta.unfinished_checks_text != ""
+} else := concat("", ["Tests did not pass; ", env_name, " requires passing tests"]) if {
 	actual == false
 } else := concat("", ["No passing test result was found; ", env_name, " requires passing tests"])
 

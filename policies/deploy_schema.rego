@@ -8,7 +8,7 @@ import data.lib.text
 import data.lib.workflow_meta
 
 # required_checks is not judged here: the handler uses it to decide workflow_meta.checks.tests.
-known_rules := {
+known_rules contains name if some name in {
 	"approvals_required", "allowed_branches", "tests_passed", "required_checks",
 	"signed_off", "max_deployments_per_day",
 }

@@ -163,7 +163,7 @@ test_a_malformed_rule_message_names_the_field_and_the_type_found if {
 test_an_unknown_rule_fails_closed_instead_of_being_ignored if {
 	doc := with_rules({"approval_required": 3})
 	codes(doc) == {"schema.policy.unknown_rule"}
-	violation(doc, "schema.policy.unknown_rule").msg == "Policy field policy.environments.production.rules has an unknown rule approval_required (known rules: allowed_branches, approvals_required, max_deployments_per_day, required_checks, signed_off, tests_passed)"
+	violation(doc, "schema.policy.unknown_rule").msg == "Policy field policy.environments.production.rules has an unknown rule approval_required (known rules: allowed_branches, approvals_required, deploy_windows, freeze, max_deployments_per_day, required_checks, signed_off, tests_passed)"
 }
 
 test_required_checks_is_accepted_as_a_rule_the_handler_applies if {

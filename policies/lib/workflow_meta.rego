@@ -15,6 +15,22 @@ approvers := [] if object.get(meta, "approvers", null) == null
 
 signed_off if meta.signed_off == true
 
+# The names in workflow_meta.checks.<kind> (pending, failed, missing), or null when not given.
+check_names(kind) := names if {
+	names := meta.checks[kind]
+	is_array(names)
+	every name in names {
+		is_string(name)
+	}
+} else := null
+
+unfinished_checks_text := concat("; ", [part |
+	some [kind, label] in [["pending", "still running: "], ["missing", "not reported yet: "]]
+	names := check_names(kind)
+	count(names) > 0
+	part := concat("", [label, concat(", ", names)])
+])
+
 # schema.input.* violations; only meaningful when input is an object.
 problems contains {
 	"code": "schema.input.workflow_meta_not_object",

@@ -10,7 +10,7 @@ export const EVAL_USAGE = `repol eval deploy|pullrequest --input <input.json|-> 
 export const REPLAY_USAGE = `repol replay <webhook.json> --event <name> --facts <facts.json> [--config <.repol/file.yaml>] [--now <ISO 8601>] [--format text|json] [--bundle <policy.wasm>]
   Replays a saved deployment_protection_rule, pull_request or pull_request_review payload against
   recorded GitHub facts (see docs/check-your-policy.md).
-  --config replaces the recorded .repol file with a local one; --now pins "today" for daily limits.
+  --config replaces the recorded .repol file with a local one; --now pins the time judged (daily limits, windows, freezes).
 repol replay --audit-id <id> [--format text|json] [--bundle <policy.wasm>]
   Evaluates a recorded decision's stored input again under the policy bundle that made it (kept in
   the audit store: DATABASE_URL, else AUDIT_DB_PATH) and under the current bundle. Exits 0 when the

@@ -9,18 +9,23 @@ import type { DeployConfig } from "../policy/load-repo-config.js";
 import { qualifyDeploymentRef, refToClassify, startOfUtcDay } from "./deployment-ref.js";
 import { explainViolations } from "./explain-violations.js";
 import type { DecisionFacts, DeploymentQuery } from "./facts.js";
-import { judgeChecks } from "./judge-checks.js";
+import { checksFacts, judgeChecks, type ChecksFacts } from "./judge-checks.js";
 import { judgeCommitReviews } from "./judge-commit-reviews.js";
 import { messageOf } from "./message-of.js";
 import { readPolicy } from "./read-policy.js";
+import { policyNow, scheduleFacts, type ScheduleFacts } from "./schedule-facts.js";
 
 /** The policy input of `github.deploy`; the contract is fixed by policies/deploy.rego. */
 export interface DeployInput {
   environment: string;
   ref: string;
   repo_environments: string[];
-  workflow_meta: { approvers: string[]; checks: { tests: boolean }; signed_off: boolean; deployments_today: number };
+  workflow_meta: { approvers: string[]; checks: ChecksFacts; signed_off: boolean; deployments_today: number };
   repo_policy: DeployConfig;
+  /** The decision's time, RFC 3339 UTC; deploy_windows and freeze are judged at it. */
+  now: string;
+  /** Time zone facts for the environment's deploy_windows and freeze (the WASM build has no time zone builtins). */
+  schedule: ScheduleFacts;
   /** Where `ref` (and the SHA judged) came from; recorded for the audit trail, no rule reads it. */
   commit_source: CommitSource;
 }
@@ -39,7 +44,7 @@ export interface DeploymentVerdict {
 }
 
 export interface DecideOptions {
-  /** "Today" for deployments_today; tests and replays pin it. */
+  /** "Today" for deployments_today and the time deploy_windows and freeze are judged at; tests and replays pin it. */
   now?: Date;
 }
 
@@ -86,12 +91,14 @@ export async function decideDeployment(
       repo_environments: evidence.environments,
       workflow_meta: {
         approvers: review.approvers,
-        checks: { tests: checks.passed },
+        checks: checksFacts(checks),
         signed_off: review.signOff.signedOff,
         // This deployment counts towards its own day's limit.
         deployments_today: evidence.approvedDeploymentsToday + 1,
       },
       repo_policy: policy.config,
+      now: policyNow(now),
+      schedule: scheduleFacts(rules, now),
       commit_source: request.commitSource!,
     };
     const judged = { ...base, input, ref, configSha };

@@ -26,6 +26,22 @@ export interface ChecksVerdict {
   missing: string[];
 }
 
+/** workflow_meta.checks in the deploy input: the verdict, and which checks can still change it. */
+export interface ChecksFacts {
+  tests: boolean;
+  /** Reported but not finished: these may still pass. */
+  pending: string[];
+  /** Finished without passing: the verdict cannot turn into a pass on this commit. */
+  failed: string[];
+  /** Required but not reported yet. */
+  missing: string[];
+}
+
+export function checksFacts(verdict: ChecksVerdict): ChecksFacts {
+  const named = (outcome: CheckOutcome) => verdict.checks.filter((entry) => entry.outcome === outcome).map((entry) => entry.name);
+  return { tests: verdict.passed, pending: named("pending"), failed: named("failed"), missing: verdict.missing };
+}
+
 export interface CheckRunLike {
   name: string;
   status: string;

@@ -51,7 +51,7 @@ export const handleDeploymentProtectionRule: EventHandler<"deployment_protection
 async function decideSafely(request: DeploymentRequest, github: GitHub, deps: HandlerDeps): Promise<DeploymentVerdict> {
   try {
     const repository = { owner: request.owner, repo: request.repo, fullName: request.repository };
-    return await decideDeployment(request, repositoryFacts(github, deps, repository), deps.engine);
+    return await decideDeployment(request, repositoryFacts(github, deps, repository), deps.engine, { now: deps.now?.() });
   } catch (error) {
     // decideDeployment turns failures into verdicts itself; should it ever throw, the deployment is
     // still answered (rejected) when the callback URL allows it, never left waiting.

@@ -16,6 +16,8 @@ export interface AppDeps {
   appId?: AppIdSource;
   /** Where the App counts events and their GitHub calls; main.ts passes the process's one set. */
   metrics?: Metrics;
+  /** The time deployments are judged at (deploy_windows, freeze, today's count); the system clock unless given. */
+  now?: () => Date;
 }
 
 /** What every handler is given besides the webhook context; created once when the App is built. */

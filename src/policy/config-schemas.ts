@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { Ajv, type ValidateFunction } from "ajv";
 import type { PolicyName } from "../domain/policy-name.js";
 import { branchPatternProblem } from "./glob-syntax.js";
+import { SCHEDULE_FORMATS } from "./schedule-formats.js";
 
 const SCHEMA_FILES: Record<PolicyName, string> = {
   deploy: "deploy.schema.json",
@@ -36,6 +37,7 @@ function compileValidators(): Record<PolicyName, ValidateFunction> {
     verbose: true,
   });
   ajv.addFormat("branch-glob", { type: "string", validate: (pattern: string) => branchPatternProblem(pattern) === null });
+  for (const [name, format] of Object.entries(SCHEDULE_FORMATS)) ajv.addFormat(name, { type: "string", validate: format.validate });
   const dir = findSchemasDir();
   return {
     deploy: ajv.compile(readConfigSchema("deploy", dir)),

@@ -3,12 +3,14 @@
 import { isMap, type Node } from "yaml";
 import { MAX_REPORTED_ERRORS } from "./config-limits.js";
 import type { PolicyName } from "../domain/policy-name.js";
+import type { Weekday } from "../domain/weekday.js";
 import { configValidator } from "./config-schemas.js";
 import { checkYamlStructure } from "./check-yaml-structure.js";
 import type { ConfigError } from "./decision.js";
 import { decodeConfigText } from "./decode-config-text.js";
 import { escapePointerSegment, yamlLocator, type YamlLocator } from "./locate-yaml-node.js";
 import { parseConfigYaml } from "./parse-config-yaml.js";
+import { scheduleProblems } from "./schedule-problems.js";
 import { schemaErrorsToConfigErrors } from "./schema-errors.js";
 import { yamlToPlainData } from "./yaml-to-plain-data.js";
 
@@ -47,6 +49,25 @@ export interface DeployRules {
   signed_off: boolean;
   /** Absent or 0: no limit. */
   max_deployments_per_day?: number;
+  /** Absent: any time. A deployment must fall inside one window. */
+  deploy_windows?: DeployWindow[];
+  /** Absent: no freeze. */
+  freeze?: Freeze[];
+}
+
+/** Local weekdays and [from, to) on the clock of `timezone`; "HH:MM", `to` may be "24:00". */
+export interface DeployWindow {
+  days: Weekday[];
+  from: string;
+  to: string;
+  timezone: string;
+}
+
+/** No deployment in [from, to); RFC 3339 instants with an offset. */
+export interface Freeze {
+  from: string;
+  to: string;
+  reason: string;
 }
 
 /** `.repol/pullrequest.yaml` after validation; see schemas/pullrequest.schema.json. */
@@ -102,7 +123,7 @@ export function parseRepoConfig(
   if (!validate(plain.data)) return failed(schemaErrorsToConfigErrors(validate.errors ?? [], locate, file));
   if (kind === "deploy") {
     const config = plain.data as DeployConfig;
-    const clashes = environmentNameClashes(config, locate, file);
+    const clashes = [...environmentNameClashes(config, locate, file), ...scheduleProblems(config, locate, file)];
     return clashes.length > 0 ? failed(clashes) : { ok: true, config };
   }
   return { ok: true, config: plain.data as PullRequestConfig };

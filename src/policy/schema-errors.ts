@@ -2,6 +2,7 @@ import type { ErrorObject } from "ajv";
 import { closestKey } from "./closest-key.js";
 import type { ConfigError } from "./decision.js";
 import { branchPatternProblem } from "./glob-syntax.js";
+import { SCHEDULE_FORMATS } from "./schedule-formats.js";
 import { escapePointerSegment, pointerSegments, type Position, type YamlLocator } from "./locate-yaml-node.js";
 
 type Schema = Record<string, unknown>;
@@ -77,6 +78,9 @@ function wrongValueMessage(path: string, keyword: string, value: unknown, schema
 }
 
 function expectedValue(schema: Schema): string {
+  const format = typeof schema.format === "string" ? SCHEDULE_FORMATS[schema.format] : undefined;
+  if (format !== undefined) return format.expected;
+  if (Array.isArray(schema.enum)) return `one of ${schema.enum.map((v) => `\`${String(v)}\``).join(", ")}`;
   const types = ([] as unknown[]).concat(schema.type ?? []);
   const described = types.map((type) => {
     if (type === "integer") return `an integer ${rangeText(schema.minimum, schema.maximum)}`.trimEnd();

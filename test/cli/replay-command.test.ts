@@ -99,7 +99,12 @@ describe.concurrent("repol replay", () => {
       error: null,
       config_sha: "3b18e512dba79e4c8300dd08aeb37f8e728b8dad",
     });
-    expect(verdict.input.workflow_meta).toEqual({ approvers: ["alice", "bob"], checks: { tests: true }, signed_off: true, deployments_today: 3 });
+    expect(verdict.input.workflow_meta).toEqual({
+      approvers: ["alice", "bob"],
+      checks: { tests: true, pending: [], failed: [], missing: [] },
+      signed_off: true,
+      deployments_today: 3,
+    });
   });
 
   it("takes the event name from a saved delivery's headers", async ({ expect }) => {

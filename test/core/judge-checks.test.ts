@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { judgeChecks, runIdOf, type CheckRunLike, type CommitStatusLike } from "../../src/core/judge-checks.js";
+import { checksFacts, judgeChecks, runIdOf, type CheckRunLike, type CommitStatusLike } from "../../src/core/judge-checks.js";
 
 const WAITING_RUN = 555;
 const run = (name: string, conclusion: string | null, status = "completed", runId = 100): CheckRunLike => ({
@@ -108,5 +108,20 @@ describe("runIdOf", () => {
     { url: "https://ci.example.com/actions/runs/x/", id: null },
   ])("reads the Actions run id of $url as $id", ({ url, id }) => {
     expect(runIdOf({ html_url: url, details_url: null })).toBe(id);
+  });
+});
+
+describe("checksFacts", () => {
+  it("lists check runs and statuses still running, failed, and required but not reported", () => {
+    const verdict = judgeChecks(
+      [run("unit", "success"), run("e2e", null, "queued"), run("lint", "failure")],
+      [status("ci/jenkins", "pending", 1), status("ci/jenkins", "error", 2)],
+      { requiredChecks: ["unit", "e2e", "lint", "ci/jenkins", "build"] },
+    );
+    expect(checksFacts(verdict)).toEqual({ tests: false, pending: ["e2e"], failed: ["lint", "ci/jenkins"], missing: ["build"] });
+  });
+
+  it("lists nothing when every check passed", () => {
+    expect(checksFacts(judgeChecks([run("unit", "success")], []))).toEqual({ tests: true, pending: [], failed: [], missing: [] });
   });
 });

@@ -86,8 +86,10 @@ describe("approving", () => {
       environment: "production",
       ref: "refs/heads/main",
       repo_environments: ["production", "staging", "sandbox"],
-      workflow_meta: { approvers: ["bob", "carol"], checks: { tests: true }, signed_off: true, deployments_today: 1 },
+      workflow_meta: { approvers: ["bob", "carol"], checks: { tests: true, pending: [], failed: [], missing: [] }, signed_off: true, deployments_today: 1 },
       repo_policy: { policy: expect.objectContaining({ version: 1, environments: expect.objectContaining({ production: expect.anything() }) }) },
+      now: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      schedule: { now: (row.input as { now?: string }).now, deploy_windows: [], freeze: [] },
       commit_source: "deployment",
     });
     expect(row.duration_ms).toBeGreaterThanOrEqual(0);

@@ -31,7 +31,7 @@ export interface GateDeps {
   close(): Promise<void>;
 }
 
-/** `clock`: the store's clock, for tests that move time by hand (the same one the server's timers use). */
+/** `clock`: the store's clock and the time deployments are judged at, for tests that move time by hand (the same one the server's timers use). */
 export async function gateDeps(env: NodeJS.ProcessEnv = {}, { clock }: { clock?: () => Date } = {}): Promise<GateDeps> {
   const dir = mkdtempSync(join(tmpdir(), "repol-gate-"));
   const dbPath = join(dir, "audit.db");
@@ -40,7 +40,7 @@ export async function gateDeps(env: NodeJS.ProcessEnv = {}, { clock }: { clock?:
   const store = clock ? openSqliteStore(dbPath, { clock }) : await openAuditStore(settings);
   if (clock) await store.migrate();
   return {
-    deps: { engine, store, settings },
+    deps: { engine, store, settings, ...(clock ? { now: clock } : {}) },
     store,
     dbPath,
     async insertAt(at, row) {

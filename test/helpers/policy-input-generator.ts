@@ -5,6 +5,7 @@
 // lone surrogates; extra keys. Inputs the config loader would refuse are produced too: the policy
 // must judge whatever it is given.
 import { nameFor, randomPattern, type Random } from "./branch-pattern-generator.js";
+import { withScheduleFacts } from "./schedule-input-generator.js";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Maker = (random: Random) => Json;
@@ -128,7 +129,7 @@ function objectInput(random: Random, make: (random: Random) => { [key: string]: 
 
 /** Half the inputs are plausible requests with one field sometimes spoiled, so allow is common too. */
 export function deployInput(random: Random): Json {
-  return random.chance(0.5) ? spoiled(random, plausibleDeploy(random), deployInputs) : deployInputs(random);
+  return withScheduleFacts(random, random.chance(0.5) ? spoiled(random, plausibleDeploy(random), deployInputs) : deployInputs(random));
 }
 
 export function pullRequestInput(random: Random): Json {

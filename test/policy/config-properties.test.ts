@@ -8,6 +8,7 @@ import { readConfigSchema } from "../../src/policy/config-schemas.js";
 import { firstInvalidUtf8Byte } from "../../src/policy/decode-config-text.js";
 import { branchPatternProblem } from "../../src/policy/glob-syntax.js";
 import { parseRepoConfig, type ConfigResult } from "../../src/policy/load-repo-config.js";
+import { SCHEDULE_FORMATS } from "../../src/policy/schedule-formats.js";
 import type { PolicyName } from "../../src/domain/policy-name.js";
 
 // An independent validator that never fills defaults: an ok config must already satisfy the schema.
@@ -15,6 +16,7 @@ const strictValidators = Object.fromEntries(
   (["deploy", "pullrequest"] as const).map((kind) => {
     const ajv = new Ajv({ strict: true, allErrors: true, allowUnionTypes: true });
     ajv.addFormat("branch-glob", { type: "string", validate: (p: string) => branchPatternProblem(p) === null });
+    for (const [name, { validate }] of Object.entries(SCHEDULE_FORMATS)) ajv.addFormat(name, { type: "string", validate });
     return [kind, ajv.compile(readConfigSchema(kind))];
   }),
 ) as Record<PolicyName, ValidateFunction>;

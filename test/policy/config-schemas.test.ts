@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { findSchemasDir, readConfigSchema } from "../../src/policy/config-schemas.js";
+import { SCHEDULE_FORMATS } from "../../src/policy/schedule-formats.js";
 import type { BranchRule, DeployEnvironment, DeployRules, PullRequestRules } from "../../src/policy/load-repo-config.js";
 import type { PolicyName } from "../../src/domain/policy-name.js";
 
@@ -46,6 +47,7 @@ describe("the config schemas", () => {
   it.each(kinds)("%s: compiles in AJV strict mode", (kind) => {
     const ajv = new Ajv({ strict: true, allowUnionTypes: true });
     ajv.addFormat("branch-glob", { type: "string", validate: () => true });
+    for (const name of Object.keys(SCHEDULE_FORMATS)) ajv.addFormat(name, { type: "string", validate: () => true });
     expect(() => ajv.compile(readConfigSchema(kind))).not.toThrow();
   });
 
@@ -82,6 +84,8 @@ describe("the config schemas", () => {
       required_checks: [],
       signed_off: false,
       max_deployments_per_day: 1,
+      deploy_windows: [],
+      freeze: [],
     };
     const environment: Required<DeployEnvironment> = { enabled: true, rules: deployRules };
     const pullRequestRules: Required<PullRequestRules> = { allowed_target_branches: null, approvals_required: 0, signed_off: false };

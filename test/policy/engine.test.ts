@@ -183,7 +183,7 @@ describe("the deploy policy through WASM", () => {
       name: "a misspelt rule",
       patch: prodRules({ approval_required: 1 }),
       code: "schema.policy.unknown_rule",
-      msg: "Policy field policy.environments.production.rules has an unknown rule approval_required (known rules: allowed_branches, approvals_required, max_deployments_per_day, required_checks, signed_off, tests_passed)",
+      msg: "Policy field policy.environments.production.rules has an unknown rule approval_required (known rules: allowed_branches, approvals_required, deploy_windows, freeze, max_deployments_per_day, required_checks, signed_off, tests_passed)",
     },
     {
       name: "a numeric environment",

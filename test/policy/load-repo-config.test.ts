@@ -120,7 +120,7 @@ describe("parseRepoConfig on invalid files", () => {
         "5:7 /policy/environments/production/enabeld unknown key `enabeld` in `production` — did you mean `enabled`?",
         "7:9 /policy/environments/production/rules/approval_required unknown key `approval_required` in `rules` — did you mean `approvals_required`?",
         "8:9 /policy/environments/production/rules/allowed_branch unknown key `allowed_branch` in `rules` — did you mean `allowed_branches`?",
-        "9:9 /policy/environments/production/rules/reviewers unknown key `reviewers` in `rules`; allowed keys: `approvals_required`, `allowed_branches`, `tests_passed`, `required_checks`, `signed_off`, `max_deployments_per_day`",
+        "9:9 /policy/environments/production/rules/reviewers unknown key `reviewers` in `rules`; allowed keys: `approvals_required`, `allowed_branches`, `tests_passed`, `required_checks`, `signed_off`, `max_deployments_per_day`, `deploy_windows`, `freeze`",
       ],
     ],
     [
