@@ -77,6 +77,7 @@ function wrongValueMessage(path: string, keyword: string, value: unknown, schema
 }
 
 function expectedValue(schema: Schema): string {
+  if (Array.isArray(schema.enum)) return schema.enum.map((value) => `\`${String(value)}\``).join(" or ");
   const types = ([] as unknown[]).concat(schema.type ?? []);
   const described = types.map((type) => {
     if (type === "integer") return `an integer ${rangeText(schema.minimum, schema.maximum)}`.trimEnd();

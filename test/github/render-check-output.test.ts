@@ -20,8 +20,8 @@ function config(rules: Partial<PullRequestConfig["policy"]["rules"]>, branch_rul
 
 const signed: SignOffVerdict = { signedOff: true, reason: "all 2 commits are signed off", unsigned: [], checked: 2 };
 
-function decided(violations: Violation[], cfg = config({}), approvers: string[] = [], signOff: SignOffVerdict | null = signed) {
-  const result: PolicyResult = { policy: "pullrequest", allow: violations.length === 0, deny: violations.map((v) => v.msg), violations };
+function decided(violations: Violation[], cfg = config({}), approvers: string[] = [], signOff: SignOffVerdict | null = signed, warnings: Violation[] = []) {
+  const result: PolicyResult = { policy: "pullrequest", allow: violations.length === 0, deny: violations.map((v) => v.msg), violations, warnings };
   return { kind: "decided" as const, result, config: cfg, approvers, signOff };
 }
 
@@ -72,7 +72,7 @@ describe("renderCheckOutput: the rule table", () => {
   });
 
   it("never shows a denial as all green even when the policy names no rule", () => {
-    const result: PolicyResult = { policy: "pullrequest", allow: false, deny: [], violations: [] };
+    const result: PolicyResult = { policy: "pullrequest", allow: false, deny: [], violations: [], warnings: [] };
     const { conclusion, output } = renderCheckOutput(pr, { kind: "decided", result, config: config({}), approvers: [], signOff: signed });
     expect(conclusion).toBe("failure");
     expect(output.title).toBe("1 of 5 rules failed: policy");
