@@ -76,7 +76,9 @@ export function describeHashChain(name: string, factory: (options: AuditStoreOpt
     });
 
     it("names a row whose warnings were dropped, or added to a row that had none, with SQL", async () => {
-      const warned = await store.insert(auditRow({ delivery_id: "warned", warnings: [{ code: "signoff.missing", msg: "not signed off", rule: "signed_off" }] }));
+      const warned = await store.insert(
+        auditRow({ delivery_id: "warned", warnings: [{ code: "signoff.missing", msg: "not signed off", rule: "signed_off" }] }),
+      );
       const plain = await store.insert(auditRow({ delivery_id: "plain" }));
       expect(await store.verifyChain()).toEqual({ ok: true, rows: 2, anchor_seq: 0 });
       await fixture.sql("UPDATE audit_records SET warnings = ? WHERE id = ?", ['[{"code":"x","msg":"y"}]', plain.id]);

@@ -20,7 +20,10 @@ afterEach(() => {
 
 /** A row chained as repol did before migration 7: its hash covers every column it had then, effect aside. */
 function legacyChainedRow(db: Database.Database, createdAt: string): string {
-  const { id, params } = newRowParams(auditRow({ delivery_id: "before-warnings", decision: "deny", violations: [{ code: "c", msg: "m" }] }), new Date(createdAt));
+  const { id, params } = newRowParams(
+    auditRow({ delivery_id: "before-warnings", decision: "deny", violations: [{ code: "c", msg: "m" }] }),
+    new Date(createdAt),
+  );
   const columns = AUDIT_COLUMNS.filter((column) => column !== "warnings");
   const values = params.filter((_, i) => AUDIT_COLUMNS[i] !== "warnings");
   const stored: Record<string, unknown> = Object.fromEntries(columns.map((column, i) => [column, values[i]]));

@@ -213,7 +213,9 @@ describe("/ui pages", () => {
 
   it("shows a decision's warnings under their own heading, after the violations", async () => {
     const pr = await (await get(`/ui/decisions/${seeded.pullRequest}`)).text();
-    expect(pr).toMatch(/<h2>Violations<\/h2>\s*<table class="violations">.*needs the label reviewed.*<\/table>\s*<h2>Warnings<\/h2>\s*<table class="violations">.*2 commits lack a Signed-off-by trailer/s);
+    expect(pr).toMatch(
+      /<h2>Violations<\/h2>\s*<table class="violations">.*needs the label reviewed.*<\/table>\s*<h2>Warnings<\/h2>\s*<table class="violations">.*2 commits lack a Signed-off-by trailer/s,
+    );
     const hostile = await (await get(`/ui/decisions/${seeded.hostile}`)).text();
     expect(hostile).toMatch(/<h2>Warnings<\/h2>\s*<p class="muted">No rule set to warn failed.<\/p>/);
   });
