@@ -4,13 +4,13 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import { afterEach, expect, it } from "vitest";
 import { AUDIT_COLUMNS, newRowParams } from "../../src/audit/audit-row.js";
 import { canonicalJson, GENESIS_HASH } from "../../src/audit/chain.js";
-import { SQLITE_MIGRATIONS } from "../../src/audit/migrations/sqlite.js";
 import { openSqliteStore } from "../../src/audit/sqlite-store.js";
 import { auditRow } from "./fixtures.js";
+import { sqliteBeforeMigration } from "./sqlite-at-version.js";
 
 let dir: string | undefined;
 afterEach(() => {
@@ -44,12 +44,7 @@ function legacyChainedRow(db: Database.Database, createdAt: string): string {
 it("keeps rows chained before migration 7 verifiable, reading them back with no warnings", async () => {
   dir = mkdtempSync(join(tmpdir(), "repol-warnings-migrate-"));
   const path = join(dir, "audit.db");
-  const old = new Database(path);
-  old.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
-  for (const migration of SQLITE_MIGRATIONS.filter((m) => m.version < 7)) {
-    old.exec(migration.sql);
-    old.prepare("INSERT INTO schema_migrations VALUES (?, ?, ?)").run(migration.version, migration.name, "2025-01-01T00:00:00.000Z");
-  }
+  const old = sqliteBeforeMigration(path, 7);
   const legacyId = legacyChainedRow(old, "2025-01-02T00:00:00.000Z");
   old.close();
 
