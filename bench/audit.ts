@@ -58,6 +58,7 @@ function syntheticRow(i: number): NewAuditRecord {
     pr_number: pullRequest ? 1 + (i % 5000) : null,
     actor: pick(actors),
     violations,
+    warnings: [],
     // A policy input of realistic size (~1 KB).
     input: {
       repository: { full_name: repository, default_branch: "main", visibility: "private" },

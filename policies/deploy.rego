@@ -7,6 +7,7 @@
 package github.deploy
 
 import data.lib.branches
+import data.lib.enforcement
 import data.lib.shape
 import data.lib.text
 import data.lib.workflow_meta
@@ -22,17 +23,32 @@ deny contains v.msg if some v in violations
 
 # The whole decision in one document: repol evaluates only this rule, so the input is parsed and the
 # rules are judged once per decision. allow, deny and violations stay for those who query them.
-result := {"allow": allow, "deny": deny, "violations": violations}
+# violations block; warnings are failed rules the environment set to `warn`.
+result := {"allow": allow, "deny": deny, "violations": violations, "warnings": warnings}
 
-violations := input_problems if {
+violations := findings.blocking
+
+warnings := findings.warnings
+
+# Only the last stage, the rules themselves, can produce warnings: earlier stages always block.
+findings := only_blocking(input_problems) if {
 	count(input_problems) > 0
-} else := policy_problems if {
+} else := only_blocking(policy_problems) if {
 	count(policy_problems) > 0
-} else := set() if {
+} else := only_blocking(set()) if {
 	environment.enabled == false
-} else := rule_problems if {
+} else := only_blocking(rule_problems) if {
 	count(rule_problems) > 0
-} else := {described(code) | some code in failed}
+} else := {
+	"blocking": enforcement.blocking(environment_enforcement, judged),
+	"warnings": enforcement.warnings(environment_enforcement, judged),
+}
+
+only_blocking(problems) := {"blocking": problems, "warnings": set()}
+
+judged := {described(code) | some code in failed}
+
+environment_enforcement := object.get(environment, "enforcement", null)
 
 env_name := input.environment
 
@@ -121,7 +137,20 @@ within_daily_limit(limit) if {
 # A failed rule always yields a violation, even if its details cannot be built.
 described(code) := v if {
 	v := object.union(rule_violation(code), {"code": code})
-} else := {"code": code, "msg": concat("", ["Rule ", code, " failed for ", env_name])}
+} else := object.union(rule_of(code), {"code": code, "msg": concat("", ["Rule ", code, " failed for ", env_name])})
+
+# The config key each failure comes from, which its enforcement is looked up by.
+rule_names := {
+	"ref.denied": "allowed_branches",
+	"approvals.insufficient": "approvals_required",
+	"tests.failed": "tests_passed",
+	"signoff.missing": "signed_off",
+	"rate_limit.exceeded": "max_deployments_per_day",
+}
+
+rule_of(code) := {"rule": rule_names[code]} if {
+	rule_names[code]
+} else := {}
 
 rule_violation("env.missing") := {
 	"msg": concat("", [

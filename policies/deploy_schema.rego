@@ -2,6 +2,7 @@
 # policy (schema.policy.*). The rules in deploy.rego only run once these are empty.
 package github.deploy
 
+import data.lib.enforcement
 import data.lib.format_version
 import data.lib.shape
 import data.lib.text
@@ -121,6 +122,17 @@ environments := input.repo_policy.policy.environments if {
 env_field := concat(".", ["policy.environments", env_name])
 
 rules_field := concat(".", [env_field, "rules"])
+
+# Rules an environment may set to warn or block; tests_passed covers required_checks. The window
+# rules are named ahead of their checks so a config setting them is not refused.
+enforceable_rules := {
+	"approvals_required", "allowed_branches", "tests_passed", "signed_off",
+	"max_deployments_per_day", "deploy_windows", "freeze",
+}
+
+rule_problems contains p if {
+	some p in enforcement.problems(environment_enforcement, concat(".", [env_field, "enforcement"]), enforceable_rules)
+}
 
 rule_problems contains shape.policy_field_problem("rules_not_object", rules_field, "an object", environment.rules) if {
 	object.get(environment, "rules", null) != null

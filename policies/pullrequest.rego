@@ -8,6 +8,7 @@
 package github.pullrequest
 
 import data.lib.branches
+import data.lib.enforcement
 import data.lib.shape
 import data.lib.text
 import data.lib.workflow_meta
@@ -23,13 +24,27 @@ deny contains v.msg if some v in violations
 
 # The whole decision in one document: repol evaluates only this rule, so the input is parsed and the
 # rules are judged once per decision. allow, deny and violations stay for those who query them.
-result := {"allow": allow, "deny": deny, "violations": violations}
+# violations block; warnings are failed rules the policy set to `warn`.
+result := {"allow": allow, "deny": deny, "violations": violations, "warnings": warnings}
 
 violations := input_problems if {
 	count(input_problems) > 0
 } else := policy_problems if {
 	count(policy_problems) > 0
-} else := {described(code) | some code in failed}
+} else := enforcement.blocking(policy_enforcement, judged)
+
+# Only the rules themselves can warn: input and policy problems always block.
+warnings := enforcement.warnings(policy_enforcement, judged) if {
+	count(input_problems) == 0
+	count(policy_problems) == 0
+} else := set()
+
+judged := {described(code) | some code in failed}
+
+# Undefined enforcement would make violations undefined, so a missing policy falls back to null.
+policy_enforcement := object.get(policy, "enforcement", null) if {
+	is_object(policy)
+} else := null
 
 policy := input.repo_policy.policy
 
@@ -90,7 +105,19 @@ failed contains "signoff.missing" if {
 # A failed rule always yields a violation, even if its details cannot be built.
 described(code) := v if {
 	v := object.union(rule_violation(code), {"code": code})
-} else := {"code": code, "msg": concat("", ["Rule ", code, " failed"])}
+} else := object.union(rule_of(code), {"code": code, "msg": concat("", ["Rule ", code, " failed"])})
+
+# The config key each failure comes from, which its enforcement is looked up by.
+rule_names := {
+	"branch_naming.denied": "branch_rules",
+	"target_branch.denied": "allowed_target_branches",
+	"approvals.insufficient": "approvals_required",
+	"signoff.missing": "signed_off",
+}
+
+rule_of(code) := {"rule": rule_names[code]} if {
+	rule_names[code]
+} else := {}
 
 rule_violation("branch_naming.denied") := {
 	"msg": concat("", [

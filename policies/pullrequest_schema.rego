@@ -2,12 +2,16 @@
 # (policy.missing) and a malformed one (schema.policy.*). The rules only run once these are empty.
 package github.pullrequest
 
+import data.lib.enforcement
 import data.lib.format_version
 import data.lib.shape
 import data.lib.text
 import data.lib.workflow_meta
 
 known_rules := {"allowed_target_branches", "approvals_required", "signed_off"}
+
+# Rules the policy may set to warn or block: branch_rules sits beside `rules`, but is one too.
+enforceable_rules := known_rules | {"branch_rules"}
 
 input_problems contains {
 	"code": "schema.input.not_object",
@@ -88,6 +92,10 @@ valid_branch_rules(pairs) if {
 		is_string(pair.source)
 		is_string(pair.target)
 	}
+}
+
+rule_problems contains p if {
+	some p in enforcement.problems(policy_enforcement, "policy.enforcement", enforceable_rules)
 }
 
 rule_problems contains shape.policy_field_problem("rules_not_object", "policy.rules", "an object", policy.rules) if {

@@ -34,32 +34,32 @@ pullrequest_cases := [
 
 deploy_agrees(doc) if {
 	r := deploy.result with input as doc
-	r == {"allow": deploy.allow, "deny": deploy.deny, "violations": deploy.violations} with input as doc
+	r == {"allow": deploy.allow, "deny": deploy.deny, "violations": deploy.violations, "warnings": deploy.warnings} with input as doc
 }
 
 pullrequest_agrees(doc) if {
 	r := pullrequest.result with input as doc
-	r == {"allow": pullrequest.allow, "deny": pullrequest.deny, "violations": pullrequest.violations} with input as doc
+	r == {"allow": pullrequest.allow, "deny": pullrequest.deny, "violations": pullrequest.violations, "warnings": pullrequest.warnings} with input as doc
 }
 
-test_the_deploy_result_holds_allow_deny_and_violations_for_every_input if {
+test_the_deploy_result_holds_allow_deny_violations_and_warnings_for_every_input if {
 	every doc in deploy_cases {
 		deploy_agrees(doc)
 	}
 }
 
-test_the_pullrequest_result_holds_allow_deny_and_violations_for_every_input if {
+test_the_pullrequest_result_holds_allow_deny_violations_and_warnings_for_every_input if {
 	every doc in pullrequest_cases {
 		pullrequest_agrees(doc)
 	}
 }
 
 test_an_allowed_deployment_result_has_nothing_denied if {
-	deploy.result == {"allow": true, "deny": set(), "violations": set()} with input as deploy_test.base
+	deploy.result == {"allow": true, "deny": set(), "violations": set(), "warnings": set()} with input as deploy_test.base
 }
 
 test_an_allowed_pull_request_result_has_nothing_denied if {
-	pullrequest.result == {"allow": true, "deny": set(), "violations": set()} with input as pullrequest_test.base
+	pullrequest.result == {"allow": true, "deny": set(), "violations": set(), "warnings": set()} with input as pullrequest_test.base
 }
 
 test_a_denied_result_gives_the_message_of_each_violation if {

@@ -25,11 +25,12 @@ export const AUDIT_COLUMNS = [
   "duration_ms",
   "effect",
   "error",
+  "warnings",
 ] as const;
 
 export type AuditColumn = (typeof AUDIT_COLUMNS)[number];
 
-const JSON_COLUMNS: ReadonlySet<AuditColumn> = new Set(["violations", "input", "effect"]);
+const JSON_COLUMNS: ReadonlySet<AuditColumn> = new Set(["violations", "warnings", "input", "effect"]);
 
 /** A new row's id and its values in AUDIT_COLUMNS order, ready to bind (JSON columns as text). */
 export function newRowParams(row: NewAuditRecord, createdAt: Date): { id: string; params: unknown[] } {
@@ -61,6 +62,7 @@ function columnValues(row: NewAuditRecord, id: string, createdAt: string): Recor
     duration_ms: row.duration_ms,
     effect: row.effect,
     error: row.error,
+    warnings: row.warnings,
   };
 }
 
@@ -84,6 +86,8 @@ export function recordFrom(row: Record<string, unknown>): AuditRecord {
     pr_number: nullableNumber(row.pr_number),
     actor: nullableString(row.actor),
     violations: row.violations as AuditRecord["violations"],
+    // Rows written before migration 7 read back the column's default, an empty list.
+    warnings: (row.warnings ?? []) as AuditRecord["warnings"],
     input: row.input,
     bundle_digest: nullableString(row.bundle_digest),
     config_sha: nullableString(row.config_sha),

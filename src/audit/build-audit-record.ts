@@ -14,6 +14,7 @@ export type AuditSubject = Pick<
 export interface RecordedVerdict {
   outcome: VerdictOutcome;
   violations: Violation[];
+  warnings: Violation[];
   input: unknown;
   configSha: string | null;
   error: string | null;
@@ -30,6 +31,7 @@ export function buildAuditRecord(subject: AuditSubject, verdict: RecordedVerdict
     ...subject,
     decision: verdict.outcome,
     violations: verdict.violations,
+    warnings: verdict.warnings,
     input: verdict.input,
     bundle_digest: run.bundleDigest || null,
     config_sha: verdict.configSha,

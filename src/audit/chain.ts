@@ -36,9 +36,14 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
-/** The hash of a row at `seq` that follows a row hashed `prevHash`. */
+/**
+ * The hash of a row at `seq` that follows a row hashed `prevHash`. `warnings` is hashed like every
+ * other column except when empty: rows chained before the column existed read it back empty and
+ * must still verify, and an empty list has no other spelling, so the hash still fixes its value.
+ */
 export function linkHash(record: AuditRecord, seq: number, prevHash: string): string {
-  const { effect: _changesLater, ...decided } = record;
+  const { effect: _changesLater, warnings, ...rest } = record;
+  const decided = warnings.length > 0 ? { ...rest, warnings } : rest;
   return createHash("sha256")
     .update(canonicalJson({ seq, prev_hash: prevHash, row: decided }))
     .digest("hex");
@@ -57,7 +62,7 @@ export function chainedRowParams(row: NewAuditRecord, createdAt: Date, head: Cha
 /** A row whose JSON columns are text (as bound, and as SQLite returns them) in the API shape. */
 export function recordFromText(row: Record<string, unknown>): AuditRecord {
   const json = (value: unknown) => JSON.parse(value as string);
-  return recordFrom({ ...row, violations: json(row.violations), input: json(row.input), effect: json(row.effect) });
+  return recordFrom({ ...row, violations: json(row.violations), warnings: json(row.warnings ?? "[]"), input: json(row.input), effect: json(row.effect) });
 }
 
 /** The audit_chain row (either store) as anchor and head. */

@@ -17,6 +17,8 @@ export interface NewAuditRecord {
   pr_number: number | null;
   actor: string | null;
   violations: Violation[];
+  /** Failed rules set to `warn`: recorded apart, they did not block. Empty on rows from before enforcement. */
+  warnings: Violation[];
   input: unknown; // the full policy input
   bundle_digest: string | null; // sha256 of the compiled policy bundle
   config_sha: string | null; // git blob SHA of the .repol file used

@@ -43,9 +43,9 @@ export async function evalCommand(args: string[], io: CliIo): Promise<ExitCode> 
     return EXIT.failed;
   }
   if (format === "json") {
-    io.out(JSON.stringify({ policy, allow: result.allow, deny: result.deny, violations: result.violations }, null, 2));
+    io.out(JSON.stringify({ policy, allow: result.allow, deny: result.deny, violations: result.violations, warnings: result.warnings }, null, 2));
   } else {
-    for (const line of renderVerdict(policy, outcome, result.violations)) io.out(line);
+    for (const line of renderVerdict(policy, outcome, result.violations, null, result.warnings)) io.out(line);
   }
   return result.allow ? EXIT.ok : EXIT.failed;
 }

@@ -59,6 +59,8 @@ function outcomeLine(replayed: ReplayedDecision, same: string, changed: string):
     ...(changes.decision ? [`${changes.decision.recorded} → ${changes.decision.replayed}`] : []),
     ...(changes.violations_added.length > 0 ? [`adds ${changes.violations_added.join(", ")}`] : []),
     ...(changes.violations_removed.length > 0 ? [`removes ${changes.violations_removed.join(", ")}`] : []),
+    ...(changes.warnings_added.length > 0 ? [`warns also ${changes.warnings_added.join(", ")}`] : []),
+    ...(changes.warnings_removed.length > 0 ? [`no longer warns ${changes.warnings_removed.join(", ")}`] : []),
     ...(replayed.error ? [`error: ${replayed.error}`] : []),
   ];
   return `${describe(replayed.decision, replayed.violations)} — ${replayed.same ? same : `${changed}: ${details.join("; ")}`}`;

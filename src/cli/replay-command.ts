@@ -68,11 +68,11 @@ export async function replayCommand(args: string[], io: CliIo): Promise<ExitCode
       : await replayPullRequest(event, payload, facts, engine);
 
   if (format === "json") {
-    const { event: name, outcome, violations, error, configSha, input, details } = result;
-    io.out(JSON.stringify({ event: name, ...details, decision: outcome, violations, error, config_sha: configSha, input }, null, 2));
+    const { event: name, outcome, violations, warnings, error, configSha, input, details } = result;
+    io.out(JSON.stringify({ event: name, ...details, decision: outcome, violations, warnings, error, config_sha: configSha, input }, null, 2));
   } else {
     io.out(result.headline);
-    for (const line of renderVerdict(result.policy, result.outcome, result.violations, result.error)) io.out(line);
+    for (const line of renderVerdict(result.policy, result.outcome, result.violations, result.error, result.warnings)) io.out(line);
     for (const note of result.notes) io.out(note);
   }
   return result.outcome === "allow" ? EXIT.ok : EXIT.failed;

@@ -10,6 +10,7 @@ export interface ReplayResult {
   headline: string;
   outcome: VerdictOutcome;
   violations: Violation[];
+  warnings: Violation[];
   error: string | null;
   configSha: string | null;
   /** The input the policy saw; null when it was never built (missing config, error). */
@@ -20,9 +21,9 @@ export interface ReplayResult {
   details: Record<string, unknown>;
 }
 
-type VerdictFields = Pick<ReplayResult, "outcome" | "violations" | "error" | "configSha" | "input">;
+type VerdictFields = Pick<ReplayResult, "outcome" | "violations" | "warnings" | "error" | "configSha" | "input">;
 
 /** What a replay shows of the verdict, the same whichever event was replayed. */
-export function verdictFieldsOf({ outcome, violations, error, configSha, input }: VerdictFields): VerdictFields {
-  return { outcome, violations, error, configSha, input };
+export function verdictFieldsOf({ outcome, violations, warnings, error, configSha, input }: VerdictFields): VerdictFields {
+  return { outcome, violations, warnings, error, configSha, input };
 }

@@ -34,6 +34,8 @@ export interface DeploymentVerdict {
   /** "deny" for a broken or missing config too; "error" when repol could not reach a decision. */
   outcome: VerdictOutcome;
   violations: Violation[];
+  /** Failed rules the environment set to `warn`: shown and recorded, never blocking. */
+  warnings: Violation[];
   input: DeployInput | null;
   /** The request judged, with the pull requests found behind its commit. */
   request: DeploymentRequest;
@@ -54,7 +56,7 @@ export async function decideDeployment(
   engine: PolicyEngine,
   { now = new Date() }: DecideOptions = {},
 ): Promise<DeploymentVerdict> {
-  const base = { request, input: null, ref: null, configSha: null, violations: [] };
+  const base = { request, input: null, ref: null, configSha: null, violations: [], warnings: [] };
   const failed = (error: string): DeploymentVerdict => ({ ...base, outcome: "error", error });
 
   if (!request.callback.ok) return failed(request.callback.reason);
@@ -110,8 +112,9 @@ export async function decideDeployment(
       return { ...judged, outcome: "error", error: messageOf(error) };
     }
     const pulls = evidence.pulls.map(({ number, author }) => ({ number, author }));
-    const violations = explainViolations(result.violations, { checks, signOff: review.signOff });
-    return { ...judged, outcome: outcomeOf(result), violations, error: null, request: { ...request, pulls } };
+    const explain = (found: Violation[]) => explainViolations(found, { checks, signOff: review.signOff });
+    const [violations, warnings] = [explain(result.violations), explain(result.warnings)];
+    return { ...judged, outcome: outcomeOf(result), violations, warnings, error: null, request: { ...request, pulls } };
   } catch (error) {
     return failed(messageOf(error));
   }

@@ -31,6 +31,8 @@ export interface PullRequestVerdict {
   /** "deny" for a missing or broken config too; "error" when repol could not reach a decision. */
   outcome: VerdictOutcome;
   violations: Violation[];
+  /** Failed rules the policy set to `warn`: shown and recorded, never blocking. */
+  warnings: Violation[];
   input: PullRequestInput | null;
   configSha: string | null;
   error: string | null;
@@ -44,7 +46,7 @@ export async function decidePullRequest(pr: PullRequestUnderReview, facts: Decis
     const policy = await readPolicy(facts, query);
     if (policy.kind === "invalid") {
       const basis = { kind: "config_invalid" as const, errors: policy.errors };
-      return { outcome: "deny", violations: policy.violations, input: null, configSha: policy.configSha, error: null, basis };
+      return { outcome: "deny", violations: policy.violations, warnings: [], input: null, configSha: policy.configSha, error: null, basis };
     }
     // A missing policy is judged too: the policy itself denies it with `policy.missing`.
     const config = policy.kind === "valid" ? policy.config : null;
@@ -62,6 +64,7 @@ export async function decidePullRequest(pr: PullRequestUnderReview, facts: Decis
     return {
       outcome: outcomeOf(result),
       violations: explainViolations(result.violations, { signOff }),
+      warnings: explainViolations(result.warnings, { signOff }),
       input,
       configSha,
       error: null,
@@ -74,5 +77,5 @@ export async function decidePullRequest(pr: PullRequestUnderReview, facts: Decis
 
 /** The fail-closed verdict: a failing check that says why repol could not evaluate. */
 export function failedPullRequestVerdict(message: string, configSha: string | null = null): PullRequestVerdict {
-  return { outcome: "error", violations: [], input: null, configSha, error: message, basis: { kind: "error", message } };
+  return { outcome: "error", violations: [], warnings: [], input: null, configSha, error: message, basis: { kind: "error", message } };
 }

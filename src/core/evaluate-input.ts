@@ -10,6 +10,7 @@ export interface InputVerdict {
   /** null when the bundle could not evaluate the input. */
   result: PolicyResult | null;
   violations: Violation[];
+  warnings: Violation[];
   input: unknown;
   configSha: null;
   error: string | null;
@@ -18,8 +19,8 @@ export interface InputVerdict {
 export function evaluateInput(engine: PolicyEngine, policy: PolicyName, input: unknown): InputVerdict {
   try {
     const result = engine.evaluate(policy, input);
-    return { outcome: outcomeOf(result), result, violations: result.violations, input, configSha: null, error: null };
+    return { outcome: outcomeOf(result), result, violations: result.violations, warnings: result.warnings, input, configSha: null, error: null };
   } catch (error) {
-    return { outcome: "error", result: null, violations: [], input, configSha: null, error: messageOf(error) };
+    return { outcome: "error", result: null, violations: [], warnings: [], input, configSha: null, error: messageOf(error) };
   }
 }

@@ -12,6 +12,7 @@ export interface RecordedDecision {
   policy: PolicyName;
   decision: VerdictOutcome;
   violations: Violation[];
+  warnings: Violation[];
   /** null when the row was written before the policy ran (config missing, GitHub unreachable). */
   input: unknown;
   bundle_digest: string | null;
@@ -27,17 +28,20 @@ export interface ReplayEngines {
   byDigest(digest: string): Promise<EngineLookup>;
 }
 
-/** How a replayed decision differs from the recorded one; violations are compared by code. */
+/** How a replayed decision differs from the recorded one; violations and warnings are compared by code. */
 export interface DecisionChanges {
   decision: { recorded: VerdictOutcome; replayed: VerdictOutcome } | null;
   violations_added: string[];
   violations_removed: string[];
+  warnings_added: string[];
+  warnings_removed: string[];
 }
 
 export interface ReplayedDecision {
   digest: string;
   decision: VerdictOutcome;
   violations: Violation[];
+  warnings: Violation[];
   /** Why the bundle could not evaluate the input, when decision is "error". */
   error: string | null;
   same: boolean;
@@ -47,7 +51,7 @@ export interface ReplayedDecision {
 export interface DecisionReplay {
   id: string;
   policy: PolicyName;
-  recorded: { digest: string; decision: VerdictOutcome; violations: Violation[] };
+  recorded: { digest: string; decision: VerdictOutcome; violations: Violation[]; warnings: Violation[] };
   under_recorded_policy: ReplayedDecision;
   under_current_policy: ReplayedDecision;
 }
@@ -72,7 +76,7 @@ export async function replayDecision(row: RecordedDecision, engines: ReplayEngin
     replay: {
       id: row.id,
       policy: row.policy,
-      recorded: { digest: row.bundle_digest, decision: row.decision, violations: row.violations },
+      recorded: { digest: row.bundle_digest, decision: row.decision, violations: row.violations, warnings: row.warnings },
       under_recorded_policy: evaluateAgain(row, recordedEngine.engine),
       under_current_policy: evaluateAgain(row, engines.current),
     },
@@ -81,19 +85,23 @@ export async function replayDecision(row: RecordedDecision, engines: ReplayEngin
 
 function evaluateAgain(row: RecordedDecision, engine: PolicyEngine): ReplayedDecision {
   const verdict = evaluateInput(engine, row.policy, row.input);
-  const changes = changesBetween(row, verdict.outcome, verdict.violations);
-  const same = changes.decision === null && changes.violations_added.length === 0 && changes.violations_removed.length === 0;
-  return { digest: engine.digest, decision: verdict.outcome, violations: verdict.violations, error: verdict.error, same, changes };
+  const violations = codeChanges(row.violations, verdict.violations);
+  const warnings = codeChanges(row.warnings, verdict.warnings);
+  const changes: DecisionChanges = {
+    decision: verdict.outcome === row.decision ? null : { recorded: row.decision, replayed: verdict.outcome },
+    violations_added: violations.added,
+    violations_removed: violations.removed,
+    warnings_added: warnings.added,
+    warnings_removed: warnings.removed,
+  };
+  const same = changes.decision === null && [violations, warnings].every(({ added, removed }) => added.length === 0 && removed.length === 0);
+  return { digest: engine.digest, decision: verdict.outcome, violations: verdict.violations, warnings: verdict.warnings, error: verdict.error, same, changes };
 }
 
-function changesBetween(row: RecordedDecision, decision: VerdictOutcome, violations: Violation[]): DecisionChanges {
-  const before = codesOf(row.violations);
-  const after = codesOf(violations);
-  return {
-    decision: decision === row.decision ? null : { recorded: row.decision, replayed: decision },
-    violations_added: after.filter((code) => !before.includes(code)),
-    violations_removed: before.filter((code) => !after.includes(code)),
-  };
+function codeChanges(recorded: Violation[], replayed: Violation[]): { added: string[]; removed: string[] } {
+  const before = codesOf(recorded);
+  const after = codesOf(replayed);
+  return { added: after.filter((code) => !before.includes(code)), removed: before.filter((code) => !after.includes(code)) };
 }
 
 const codesOf = (violations: Violation[]): string[] => [...new Set(violations.map((violation) => violation.code))].sort();

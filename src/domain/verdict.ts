@@ -17,7 +17,10 @@ export interface PolicyResult {
   policy: PolicyName;
   allow: boolean;
   deny: string[];
+  /** Failed rules that block. */
   violations: Violation[];
+  /** Failed rules the config set to `warn`: reported, never blocking. */
+  warnings: Violation[];
 }
 
 /**

@@ -7,7 +7,7 @@ import type { Violation } from "../domain/verdict.js";
 import { CONFIG_PATHS, type PullRequestConfig } from "../policy/load-repo-config.js";
 import type { CheckConclusion, CheckRunOutput } from "./check-run.js";
 import { renderConfigProblems, renderMissingPolicy, type CheckParts } from "./render-config-problems.js";
-import { escapeMarkdown } from "./render-violations.js";
+import { countOf, escapeMarkdown } from "./render-violations.js";
 
 export interface PullRequestShown {
   number: number;
@@ -84,11 +84,17 @@ function renderBasis(pr: PullRequestShown, basis: PullRequestBasis): CheckParts 
 
   const rows = ruleRows(pr, basis);
   const failed = rows.filter((row) => row.status === "❌");
-  const title = result.allow
-    ? `All rules pass for ${pr.baseRef}`
-    : `${failed.length} of ${rows.length} rule${rows.length === 1 ? "" : "s"} failed: ${failed.map((row) => row.name).join(", ")}`;
+  const warned = rows.filter((row) => row.status === "⚠️");
+  const title = !result.allow
+    ? `${failed.length} of ${rows.length} rule${rows.length === 1 ? "" : "s"} failed: ${failed.map((row) => row.name).join(", ")}`
+    : warned.length > 0
+      ? `No blocking rule failed for ${pr.baseRef}; ${countOf(warned.length, "warning")}: ${warned.map((row) => row.name).join(", ")}`
+      : `All rules pass for ${pr.baseRef}`;
   const table = ["| | Rule | Result |", "|---|---|---|", ...rows.map((row) => `| ${row.status} | \`${row.name}\` | ${row.reason} |`)];
-  const legend = rows.some((row) => row.status === "➖") ? `\n\n➖ not configured in \`${pr.configPath}\`, so not enforced.` : "";
+  const legend = [
+    rows.some((row) => row.status === "➖") ? `\n\n➖ not configured in \`${pr.configPath}\`, so not enforced.` : "",
+    warned.length > 0 ? `\n\n⚠️ failed, but set to \`warn\` in \`${pr.configPath}\`: reported, not blocking.` : "",
+  ].join("");
   return {
     conclusion: result.allow ? "success" : "failure",
     title,
@@ -98,7 +104,7 @@ function renderBasis(pr: PullRequestShown, basis: PullRequestBasis): CheckParts 
 }
 
 interface RuleRow {
-  status: "✅" | "❌" | "➖";
+  status: "✅" | "❌" | "⚠️" | "➖";
   name: string;
   reason: string;
 }
@@ -108,18 +114,18 @@ function ruleRows(pr: PullRequestShown, basis: Extract<PullRequestBasis, { kind:
   const ruleOf = (v: Violation) => v.code.split(".")[0];
   const rows: RuleRow[] = RULES.map(({ code, name }) => {
     const violation = result.violations.find((v) => ruleOf(v) === code);
-    if (violation) {
+    const warning = result.warnings.find((v) => ruleOf(v) === code);
+    const failure = violation ?? warning;
+    if (failure) {
       const detail = code === "signoff" && signOff ? ` — ${signOff.reason}` : "";
-      return { status: "❌", name, reason: escapeMarkdown(`${violation.msg}${detail}`) };
+      return { status: violation ? "❌" : "⚠️", name, reason: escapeMarkdown(`${failure.msg}${detail}`) };
     }
     return passingRow(pr, code, name, config, approvers, signOff);
   });
-  // Violations outside the four rules (malformed input or policy) get a row each, never a silent pass.
-  for (const violation of result.violations) {
-    if (!RULES.some(({ code }) => code === ruleOf(violation))) {
-      rows.push({ status: "❌", name: violation.code, reason: escapeMarkdown(violation.msg) });
-    }
-  }
+  // Findings outside the four rules (malformed input or policy) get a row each, never a silent pass.
+  const others = (found: Violation[], status: RuleRow["status"]): RuleRow[] =>
+    found.filter((v) => !RULES.some(({ code }) => code === ruleOf(v))).map((v) => ({ status, name: v.code, reason: escapeMarkdown(v.msg) }));
+  rows.push(...others(result.violations, "❌"), ...others(result.warnings, "⚠️"));
   if (!result.allow && !rows.some((row) => row.status === "❌")) {
     rows.push({ status: "❌", name: "policy", reason: "The policy denied this pull request without naming a rule." });
   }

@@ -1,7 +1,7 @@
 // The comment that goes with a deployment protection rule answer; it is all a blocked user sees.
 import type { Violation, VerdictOutcome } from "../domain/verdict.js";
 import { fitToBytes } from "./fit-to-bytes.js";
-import { escapeMarkdown, renderViolations } from "./render-violations.js";
+import { countOf, escapeMarkdown, renderViolations } from "./render-violations.js";
 
 /**
  * GitHub documents no size limit for this comment, so repol assumes a small one: 1,024 bytes, the
@@ -14,24 +14,30 @@ export interface DeploymentCommentFacts {
   outcome: VerdictOutcome;
   environment: string;
   violations: readonly Violation[];
+  /** Failed rules set to `warn`: listed apart, whatever the outcome. */
+  warnings?: readonly Violation[];
   error: string | null;
   /** The decision's page on repol's audit UI; kept whole when the rest is cut to fit. */
   link?: string | null;
 }
 
-export function renderDeploymentComment({ outcome, environment, violations, error, link = null }: DeploymentCommentFacts): string {
+export function renderDeploymentComment({ outcome, environment, violations, warnings = [], error, link = null }: DeploymentCommentFacts): string {
   const env = escapeMarkdown(environment);
   let text: string;
-  if (outcome === "allow") {
+  if (outcome === "allow" && warnings.length > 0) {
+    text = `repol approved the deployment to ${env} with ${countOf(warnings.length, "warning")} (rules set to warn do not block):\n${renderViolations(warnings, { warning: true })}`;
+  } else if (outcome === "allow") {
     text = `repol approved the deployment to ${env}: every rule passed.`;
   } else if (outcome === "error") {
     text = `repol rejected the deployment to ${env} because it could not evaluate it: ${escapeMarkdown(error ?? "unknown error")}. Nothing deploys unchecked; fix the cause and re-run the job.`;
   } else if (violations.length === 0) {
     text = `repol rejected the deployment to ${env}: the policy did not allow it and named no reason.`;
   } else {
-    const problems = violations.length === 1 ? "1 problem" : `${violations.length} problems`;
-    text = `repol rejected the deployment to ${env} (${problems}):\n${renderViolations(violations)}`;
+    text = `repol rejected the deployment to ${env} (${countOf(violations.length, "problem")}):\n${renderViolations(violations)}`;
   }
+  // Blocking problems come first, so a cut to fit drops warnings before them.
+  if (outcome !== "allow" && warnings.length > 0)
+    text += `\n${countOf(warnings.length, "warning")}, not blocking:\n${renderViolations(warnings, { warning: true })}`;
   const details = link === null ? "" : `\nDetails: ${link}`;
   // A link that would crowd out the verdict's reasons is left out (PUBLIC_URL is short in practice).
   if (details === "" || Buffer.byteLength(details, "utf8") > DEPLOYMENT_COMMENT_MAX_BYTES / 4) return fitToBytes(text, DEPLOYMENT_COMMENT_MAX_BYTES);

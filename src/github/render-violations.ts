@@ -4,15 +4,22 @@ import type { Violation } from "../domain/verdict.js";
 /**
  * One bullet per violation: `- **code**: message`, plus the violation's `detail` (facts that explain
  * it, e.g. which checks failed) when present. Messages carry user-controlled text (branch names,
- * logins, config values), so they are escaped and kept on one line.
+ * logins, config values), so they are escaped and kept on one line. Warnings use the same bullets,
+ * marked ⚠️ so they never read as blocking problems.
  */
-export function renderViolations(violations: readonly Violation[]): string {
+export function renderViolations(violations: readonly Violation[], { warning = false } = {}): string {
+  const marker = warning ? "⚠️ " : "";
   return violations
     .map((violation) => {
       const detail = typeof violation.detail === "string" && violation.detail !== "" ? ` (${escapeMarkdown(violation.detail)})` : "";
-      return `- **${escapeMarkdown(violation.code)}**: ${escapeMarkdown(violation.msg)}${detail}`;
+      return `- ${marker}**${escapeMarkdown(violation.code)}**: ${escapeMarkdown(violation.msg)}${detail}`;
     })
     .join("\n");
+}
+
+/** "1 warning" / "3 warnings" (also for problems), as the comment and the check title count them. */
+export function countOf(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
 /**

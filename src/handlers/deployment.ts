@@ -55,7 +55,7 @@ async function decideSafely(request: DeploymentRequest, github: GitHub, deps: Ha
   } catch (error) {
     // decideDeployment turns failures into verdicts itself; should it ever throw, the deployment is
     // still answered (rejected) when the callback URL allows it, never left waiting.
-    return { outcome: "error", error: messageOf(error), violations: [], input: null, request, ref: null, configSha: null };
+    return { outcome: "error", error: messageOf(error), violations: [], warnings: [], input: null, request, ref: null, configSha: null };
   }
 }
 

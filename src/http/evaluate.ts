@@ -77,6 +77,7 @@ async function evaluateRequest(req: Request, res: Response, engine: PolicyEngine
     allow: result.allow,
     deny: result.deny,
     violations: result.violations,
+    warnings: result.warnings,
     dry_run: dryRun,
     audit_id: auditId,
   });

@@ -8,8 +8,8 @@ import type { PolicyResult, Violation } from "../domain/verdict.js";
 import type { PolicyEngine } from "./engine-types.js";
 import { replaceLoneSurrogates } from "./lone-surrogate.js";
 
-// Each policy's `result` rule holds allow, deny and violations: one evaluation per decision.
-type ResultPart = "result" | "allow" | "deny" | "violations";
+// Each policy's `result` rule holds allow, deny, violations and warnings: one evaluation per decision.
+type ResultPart = "result" | "allow" | "deny" | "violations" | "warnings";
 
 // 64 KiB pages. The WASM heap is reused between evaluations but never shrinks, so a cap keeps one
 // oversized input from holding memory for the life of the process; hitting it is an evaluation error.
@@ -97,19 +97,21 @@ function evaluateDecision(policy: LoadedPolicy, entrypoints: Record<PolicyName, 
 
 /**
  * Reads the untyped value of a policy's `result` rule (from the bundle, or from `opa eval`) as a
- * Decision. Its allow, deny and violations are those of the rules of the same names.
+ * Decision. Its allow, deny, violations and warnings are those of the rules of the same names.
  */
 export function decisionFromResults(name: PolicyName, result: unknown): PolicyResult {
   if (!isRecord(result)) throw resultError(name, "result", "an object with allow, deny and violations", result);
   if (typeof result.allow !== "boolean") throw resultError(name, "allow", "a boolean", result.allow);
   const deny = parseDeny(name, result.deny);
-  const violations = parseViolations(name, result.violations);
+  const violations = parseViolations(name, "violations", result.violations);
+  // Bundles built before per-rule enforcement (kept in the audit store for replays) have no warnings.
+  const warnings = result.warnings === undefined ? [] : parseViolations(name, "warnings", result.warnings);
   const allow = result.allow && violations.length === 0 && deny.length === 0;
   if (!allow && violations.length === 0) {
     // A denial must always carry a reason a user can act on.
     violations.push({ code: "engine.denied_without_reason", msg: "The policy denied this request without reporting a violation" });
   }
-  return { policy: name, allow, deny, violations };
+  return { policy: name, allow, deny, violations, warnings };
 }
 
 const utf8 = new TextEncoder();
@@ -156,11 +158,11 @@ function parseDeny(name: PolicyName, value: unknown): string[] {
   return [...new Set(value)].sort();
 }
 
-function parseViolations(name: PolicyName, value: unknown): Violation[] {
-  if (!Array.isArray(value)) throw resultError(name, "violations", "an array", value);
+function parseViolations(name: PolicyName, part: "violations" | "warnings", value: unknown): Violation[] {
+  if (!Array.isArray(value)) throw resultError(name, part, "an array", value);
   const violations = value.map((item): Violation => {
     if (!isRecord(item) || typeof item.code !== "string" || typeof item.msg !== "string" || item.code === "") {
-      throw resultError(name, "violations", "objects with string code and msg", item);
+      throw resultError(name, part, "objects with string code and msg", item);
     }
     return { code: item.code, msg: item.msg, ...item };
   });

@@ -37,7 +37,26 @@ export interface DeployConfig {
 export interface DeployEnvironment {
   enabled: boolean;
   rules: DeployRules;
+  /** Absent, or a rule left out: that rule blocks. */
+  enforcement?: Enforcement<DeployRuleName>;
 }
+
+/** What a failure of a built-in rule does: `block` rejects, `warn` is reported and lets it through. */
+export type EnforcementLevel = "warn" | "block";
+
+export type Enforcement<Rule extends string> = Partial<Record<Rule, EnforcementLevel>>;
+
+/** The rules a deployment environment can set to warn; `tests_passed` covers `required_checks`. */
+export type DeployRuleName =
+  | "approvals_required"
+  | "allowed_branches"
+  | "tests_passed"
+  | "signed_off"
+  | "max_deployments_per_day"
+  | "deploy_windows"
+  | "freeze";
+
+export type PullRequestRuleName = "branch_rules" | "allowed_target_branches" | "approvals_required" | "signed_off";
 
 export interface DeployRules {
   approvals_required: number;
@@ -77,6 +96,8 @@ export interface PullRequestConfig {
     metadata?: PolicyMetadata;
     branch_rules: BranchRule[];
     rules: PullRequestRules;
+    /** Absent, or a rule left out: that rule blocks. */
+    enforcement?: Enforcement<PullRequestRuleName>;
   };
 }
 

@@ -80,7 +80,10 @@ function wrongValueMessage(path: string, keyword: string, value: unknown, schema
 function expectedValue(schema: Schema): string {
   const format = typeof schema.format === "string" ? SCHEDULE_FORMATS[schema.format] : undefined;
   if (format !== undefined) return format.expected;
-  if (Array.isArray(schema.enum)) return `one of ${schema.enum.map((v) => `\`${String(v)}\``).join(", ")}`;
+  if (Array.isArray(schema.enum)) {
+    const values = schema.enum.map((value) => `\`${String(value)}\``);
+    return values.length <= 2 ? values.join(" or ") : `one of ${values.join(", ")}`;
+  }
   const types = ([] as unknown[]).concat(schema.type ?? []);
   const described = types.map((type) => {
     if (type === "integer") return `an integer ${rangeText(schema.minimum, schema.maximum)}`.trimEnd();

@@ -17,13 +17,14 @@ const subject = {
 const verdict = {
   outcome: "deny" as const,
   violations: [{ code: "tests.failed", msg: "Tests did not pass" }],
+  warnings: [{ code: "signoff.missing", msg: "The deployment is not signed off", rule: "signed_off" }],
   input: { ref: "refs/heads/main" },
   configSha: "blob",
   error: null,
 };
 
 describe("buildAuditRecord", () => {
-  it("records the subject, the verdict's outcome as the decision, and the effect", () => {
+  it("records the subject, the verdict's outcome as the decision, its violations and warnings apart, and the effect", () => {
     const row = buildAuditRecord(subject, verdict, {
       bundleDigest: "sha256hex",
       durationMs: 12.5,
@@ -33,6 +34,7 @@ describe("buildAuditRecord", () => {
       ...subject,
       decision: "deny",
       violations: verdict.violations,
+      warnings: verdict.warnings,
       input: verdict.input,
       bundle_digest: "sha256hex",
       config_sha: "blob",

@@ -75,6 +75,18 @@ export function describeHashChain(name: string, factory: (options: AuditStoreOpt
       expect((await store.verifyChain()).first_broken?.id).toBe(ids[1]);
     });
 
+    it("names a row whose warnings were dropped, or added to a row that had none, with SQL", async () => {
+      const warned = await store.insert(
+        auditRow({ delivery_id: "warned", warnings: [{ code: "signoff.missing", msg: "not signed off", rule: "signed_off" }] }),
+      );
+      const plain = await store.insert(auditRow({ delivery_id: "plain" }));
+      expect(await store.verifyChain()).toEqual({ ok: true, rows: 2, anchor_seq: 0 });
+      await fixture.sql("UPDATE audit_records SET warnings = ? WHERE id = ?", ['[{"code":"x","msg":"y"}]', plain.id]);
+      expect((await store.verifyChain()).first_broken?.id).toBe(plain.id);
+      await fixture.sql("UPDATE audit_records SET warnings = ? WHERE id = ?", ["[]", warned.id]);
+      expect((await store.verifyChain()).first_broken?.id).toBe(warned.id);
+    });
+
     it("names the row after one deleted from the middle", async () => {
       const ids = await seed(5);
       await fixture.sql("DELETE FROM audit_records WHERE id = ?", [ids[2]]);

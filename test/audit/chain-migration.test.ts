@@ -3,12 +3,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { afterEach, expect, it } from "vitest";
 import { AUDIT_COLUMNS, newRowParams } from "../../src/audit/audit-row.js";
-import { SQLITE_MIGRATIONS } from "../../src/audit/migrations/sqlite.js";
 import { openSqliteStore } from "../../src/audit/sqlite-store.js";
 import { auditRow } from "./fixtures.js";
+import { sqliteBeforeMigration } from "./sqlite-at-version.js";
 
 let dir: string | undefined;
 afterEach(() => {
@@ -19,14 +18,12 @@ afterEach(() => {
 it("chains only rows written after migration 5, keeping older ones readable and purgeable by age", async () => {
   dir = mkdtempSync(join(tmpdir(), "repol-chain-migrate-"));
   const path = join(dir, "audit.db");
-  const old = new Database(path);
-  old.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
-  for (const migration of SQLITE_MIGRATIONS.filter((m) => m.version < 5)) {
-    old.exec(migration.sql);
-    old.prepare("INSERT INTO schema_migrations VALUES (?, ?, ?)").run(migration.version, migration.name, "2025-01-01T00:00:00.000Z");
-  }
+  const old = sqliteBeforeMigration(path, 5);
   const legacy = newRowParams(auditRow({ delivery_id: "before-the-chain" }), new Date("2025-01-02T00:00:00.000Z"));
-  old.prepare(`INSERT INTO audit_records (${AUDIT_COLUMNS.join(", ")}) VALUES (${AUDIT_COLUMNS.map(() => "?").join(", ")})`).run(...legacy.params);
+  // The columns of that time: warnings came with migration 7.
+  const columns = AUDIT_COLUMNS.filter((column) => column !== "warnings");
+  const params = legacy.params.filter((_, i) => AUDIT_COLUMNS[i] !== "warnings");
+  old.prepare(`INSERT INTO audit_records (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`).run(...params);
   old.close();
 
   const store = openSqliteStore(path, { clock: () => new Date("2025-03-01T00:00:00.000Z") });

@@ -16,6 +16,7 @@ export function auditRow(overrides: Partial<NewAuditRecord> = {}): NewAuditRecor
     pr_number: null,
     actor: "octocat",
     violations: [],
+    warnings: [],
     input: { environment: { name: "production" }, approvals: ["hubot"], nested: { n: 1.5, ok: true, none: null } },
     bundle_digest: "sha256:4b1e9f0c3c2d",
     config_sha: "3b18e512dba79e4c8300dd08aeb37f8e728b8dad",

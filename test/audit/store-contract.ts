@@ -68,6 +68,7 @@ export function describeAuditStore(name: string, factory: StoreFactory): void {
         decision: "deny",
         pr_number: 17,
         violations: [{ code: "approvals", msg: "needs 2 approvals, has 1", need: 2 }],
+        warnings: [{ code: "signoff.missing", msg: "not signed off", rule: "signed_off" }],
         effect: { kind: "check_run", ok: false, status: 502, check_run_id: 99, error: "bad gateway" },
         error: null,
       });

@@ -43,7 +43,13 @@ describe.concurrent("repol eval", () => {
     const run = await runRepol(["eval", "deploy", "--input", input("deploy.denied.json"), "--format", "json"]);
     expect(run.code).toBe(1);
     const decision = engine.evaluate("deploy", JSON.parse(readFileSync(input("deploy.denied.json"), "utf8")));
-    expect(JSON.parse(run.stdout)).toEqual({ policy: "deploy", allow: false, deny: decision.deny, violations: decision.violations });
+    expect(JSON.parse(run.stdout)).toEqual({ policy: "deploy", allow: false, deny: decision.deny, violations: decision.violations, warnings: [] });
+  });
+
+  it("prints ALLOW with each warning and exits 0 when only a rule set to warn failed", async ({ expect }) => {
+    const run = await runRepol(["eval", "deploy", "--input", input("deploy.allowed.with-warning.json")]);
+    expect(run.code).toBe(0);
+    expect(run.lines).toEqual(["deploy: ALLOW", "  ⚠ approvals.insufficient: 2 approvals required, 1 given (alice)"]);
   });
 
   it("uses a local config file in place of the input's repo_policy with --config", async ({ expect }) => {

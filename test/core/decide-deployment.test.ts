@@ -82,6 +82,22 @@ describe("decideDeployment", () => {
     expect(verdict.violations).toEqual([expect.objectContaining({ code: "signoff.missing", detail: expect.stringMatching(/^#2: 1 of 1 commits lack/) })]);
   });
 
+  it("approves when only a rule set to warn fails, keeping the explained warning apart", async () => {
+    const config = DEPLOY_YAML.replace("        max_deployments_per_day: 3\n", "        max_deployments_per_day: 3\n      enforcement: { signed_off: warn }\n");
+    expect(config).not.toBe(DEPLOY_YAML);
+    const unsigned = { sha: "b".repeat(40), commit: { message: "x", author: { email: "bob@example.com" } } };
+    const verdict = await decideDeployment(
+      request(),
+      facts({ config, evidence: { pulls: [pull(1, "alice", ["carol", "dave"], [unsigned])] } }),
+      gate.deps.engine,
+    );
+    expect(verdict.outcome).toBe("allow");
+    expect(verdict.violations).toEqual([]);
+    expect(verdict.warnings).toEqual([
+      expect.objectContaining({ code: "signoff.missing", rule: "signed_off", detail: expect.stringMatching(/^1 of 1 commits lack .*bob@example.com/) }),
+    ]);
+  });
+
   it("narrows the tests fact to required_checks from the environment's rules", async () => {
     const config = DEPLOY_YAML.replace("tests_passed: true", "tests_passed: true\n        required_checks: [unit-tests]");
     // "ci" passing would pass every check; the gated job of the waiting run cannot finish, so it is not reported.

@@ -20,8 +20,8 @@ function config(rules: Partial<PullRequestConfig["policy"]["rules"]>, branch_rul
 
 const signed: SignOffVerdict = { signedOff: true, reason: "all 2 commits are signed off", unsigned: [], checked: 2 };
 
-function decided(violations: Violation[], cfg = config({}), approvers: string[] = [], signOff: SignOffVerdict | null = signed) {
-  const result: PolicyResult = { policy: "pullrequest", allow: violations.length === 0, deny: violations.map((v) => v.msg), violations };
+function decided(violations: Violation[], cfg = config({}), approvers: string[] = [], signOff: SignOffVerdict | null = signed, warnings: Violation[] = []) {
+  const result: PolicyResult = { policy: "pullrequest", allow: violations.length === 0, deny: violations.map((v) => v.msg), violations, warnings };
   return { kind: "decided" as const, result, config: cfg, approvers, signOff };
 }
 
@@ -72,7 +72,7 @@ describe("renderCheckOutput: the rule table", () => {
   });
 
   it("never shows a denial as all green even when the policy names no rule", () => {
-    const result: PolicyResult = { policy: "pullrequest", allow: false, deny: [], violations: [] };
+    const result: PolicyResult = { policy: "pullrequest", allow: false, deny: [], violations: [], warnings: [] };
     const { conclusion, output } = renderCheckOutput(pr, { kind: "decided", result, config: config({}), approvers: [], signOff: signed });
     expect(conclusion).toBe("failure");
     expect(output.title).toBe("1 of 5 rules failed: policy");
@@ -120,6 +120,40 @@ describe("renderCheckOutput: titles, drafts and facts", () => {
     expect(output.text).toContain("- Base branch: main");
     expect(output.text).toContain("the author never counts): bob, carol");
     expect(output.text).toContain("- Sign-off: all 2 commits are signed off");
+  });
+});
+
+describe("renderCheckOutput: rules set to warn", () => {
+  const approvals: Violation = { code: "approvals.insufficient", msg: "2 approvals required, 1 given (bob)", rule: "approvals_required" };
+  const signoff: Violation = { code: "signoff.missing", msg: "The pull request is not signed off", rule: "signed_off" };
+
+  it("passes a pull request with only warnings, listing each apart from the passed rules", () => {
+    const cfg = config({ approvals_required: 2, allowed_target_branches: ["main"] });
+    const { conclusion, output } = renderCheckOutput(pr, decided([], cfg, ["bob"], signed, [approvals]));
+    expect(conclusion).toBe("success");
+    expect(output.title).toBe("No blocking rule failed for main; 1 warning: approvals_required");
+    expect(rowOf(output.summary, "approvals_required")).toBe("| ⚠️ | `approvals_required` | 2 approvals required, 1 given (bob) |");
+    expect(rowOf(output.summary, "allowed_target_branches")).toContain("| ✅ |");
+    expect(output.summary).toContain("⚠️ failed, but set to `warn` in `.repol/pullrequest.yaml`: reported, not blocking.");
+  });
+
+  it("fails on a blocking rule and still shows the warned one as a warning", () => {
+    const { conclusion, output } = renderCheckOutput(pr, decided([signoff], config({ approvals_required: 2, signed_off: true }), ["bob"], signed, [approvals]));
+    expect(conclusion).toBe("failure");
+    expect(output.title).toBe("1 of 4 rules failed: signed_off");
+    expect(rowOf(output.summary, "signed_off")).toContain("| ❌ |");
+    expect(rowOf(output.summary, "approvals_required")).toContain("| ⚠️ |");
+  });
+
+  it("gives a warning outside the four rules its own row", () => {
+    const custom: Violation = { code: "repol.pullrequest.size", msg: "this pull request changes 900 lines" };
+    const { conclusion, output } = renderCheckOutput(pr, decided([], config({}), [], signed, [custom]));
+    expect(conclusion).toBe("success");
+    expect(rowOf(output.summary, "repol.pullrequest.size")).toBe("| ⚠️ | `repol.pullrequest.size` | this pull request changes 900 lines |");
+  });
+
+  it("says every rule passed only when nothing warned either", () => {
+    expect(renderCheckOutput(pr, decided([], config({}))).output.title).toBe("All rules pass for main");
   });
 });
 

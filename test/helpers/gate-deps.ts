@@ -73,6 +73,7 @@ function emptyRow(): NewAuditRecord {
     pr_number: null,
     actor: "carol",
     violations: [],
+    warnings: [],
     input: {},
     bundle_digest: null,
     config_sha: null,

@@ -9,9 +9,9 @@ import { repoRoot } from "./policy-bundle.js";
 
 /**
  * What OPA gives for one input: the policy's `result` (what repol evaluates) and, apart, the
- * allow, deny and violations rules users query; undefined when it gave nothing.
+ * allow, deny, violations and warnings rules users query; undefined when it gave nothing.
  */
-export type OpaResult = { result: unknown; rules: { allow: unknown; deny: unknown; violations: unknown } } | undefined;
+export type OpaResult = { result: unknown; rules: { allow: unknown; deny: unknown; violations: unknown; warnings: unknown } } | undefined;
 
 /** The value of `data.<module's package>` after loading the policies, `module` and `cases` as data.repol_cases. */
 export function evaluateWithOpa(module: string, cases: unknown, scratch: string): unknown {
@@ -30,16 +30,17 @@ export function evaluateWithOpa(module: string, cases: unknown, scratch: string)
   return (JSON.parse(out) as { result: Array<{ expressions: Array<{ value: unknown }> }> }).result[0].expressions[0].value;
 }
 
-/** result, and allow, deny and violations, of each input, keyed like `inputs`. */
+/** result, and allow, deny, violations and warnings, of each input, keyed like `inputs`. */
 export function opaResults(inputs: Record<PolicyName, unknown[]>, scratch: string): Record<PolicyName, OpaResult[]> {
   const names = Object.keys(inputs) as PolicyName[];
   const rules = names.map(
-    (name) => `${name}[i] := {"result": r, "rules": {"allow": a, "deny": d, "violations": v}} if {
+    (name) => `${name}[i] := {"result": r, "rules": {"allow": a, "deny": d, "violations": v, "warnings": w}} if {
 	some i, x in data.repol_cases.${name}
 	r := data.github.${name}.result with input as x
 	a := data.github.${name}.allow with input as x
 	d := data.github.${name}.deny with input as x
 	v := data.github.${name}.violations with input as x
+	w := data.github.${name}.warnings with input as x
 }`,
   );
   const value = evaluateWithOpa(`package repol_parity\n\n${rules.join("\n\n")}\n`, inputs, scratch) as Record<string, Record<string, OpaResult>>;

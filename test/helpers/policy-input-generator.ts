@@ -160,7 +160,12 @@ function plausibleDeploy(random: Random): { [key: string]: Json } {
     ref: random.chance(0.9) ? `refs/heads/${nameFor(pattern, random)}` : random.pick(["refs/tags/v1.0", nameFor(pattern, random)]),
     repo_environments: ["staging", random.pick([key, ...names])],
     workflow_meta: { approvers: ["alice", "bob"], checks: { tests: true }, signed_off: true, deployments_today: random.pick([1, 5, 6]) },
-    repo_policy: { policy: { version: random.pick([1, "1.0.0"]), environments: { [key]: { enabled: random.chance(0.9), rules } } } },
+    repo_policy: {
+      policy: {
+        version: random.pick([1, "1.0.0"]),
+        environments: { [key]: { enabled: random.chance(0.9), rules, enforcement: enforcement(random, DEPLOY_RULES) } },
+      },
+    },
   };
 }
 
@@ -179,9 +184,22 @@ function plausiblePullRequest(random: Random): { [key: string]: Json } {
           approvals_required: random.pick([0, 1, 2, 3]),
           signed_off: random.chance(0.5),
         },
+        enforcement: enforcement(random, PULL_REQUEST_RULES),
       },
     },
   };
+}
+
+const DEPLOY_RULES = ["approvals_required", "allowed_branches", "tests_passed", "signed_off", "max_deployments_per_day", "freeze", "required_checks"];
+const PULL_REQUEST_RULES = ["branch_rules", "allowed_target_branches", "approvals_required", "signed_off", "reviewers"];
+
+/** Usually absent or valid; now and then a rule name or level the policy must refuse. */
+function enforcement(random: Random, names: string[]): Json {
+  if (random.chance(0.4)) return null;
+  if (random.chance(0.05)) return wrongValue(random);
+  const out: { [key: string]: Json } = {};
+  for (const name of names) if (random.chance(0.4)) put(out, name, random.pick(["warn", "warn", "block", "off", 1]));
+  return out;
 }
 
 /** With some chance, one field of `input`, at any depth, replaced by the same field of a random input. */

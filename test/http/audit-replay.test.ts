@@ -67,14 +67,15 @@ describe("POST /audit/:id/replay", () => {
     expect(recordedEngine.digest).not.toBe(currentEngine.digest);
     const { status, body } = await replay(recordedId);
     expect(status).toBe(200);
-    expect(body.recorded).toEqual({ digest: recordedEngine.digest, decision: "allow", violations: [] });
+    expect(body.recorded).toEqual({ digest: recordedEngine.digest, decision: "allow", violations: [], warnings: [] });
     expect(body.under_recorded_policy).toEqual({
       digest: recordedEngine.digest,
       decision: "allow",
       violations: [],
+      warnings: [],
       error: null,
       same: true,
-      changes: { decision: null, violations_added: [], violations_removed: [] },
+      changes: { decision: null, violations_added: [], violations_removed: [], warnings_added: [], warnings_removed: [] },
     });
   });
 
@@ -96,6 +97,18 @@ describe("POST /audit/:id/replay", () => {
     expect(body.under_recorded_policy).toMatchObject({
       same: false,
       changes: { decision: { recorded: "deny", replayed: "allow" }, violations_added: [], violations_removed: ["approvals.insufficient"] },
+    });
+  });
+
+  it("reports warnings the record holds that its own bundle does not give", async () => {
+    const warnings = [{ code: "approvals.insufficient", msg: "edited", rule: "approvals_required" }];
+    const { id } = await store.insert(auditRow({ input, decision: "allow", warnings, bundle_digest: recordedEngine.digest }));
+    const { body } = await replay(id);
+    expect(body.recorded.warnings).toEqual(warnings);
+    expect(body.under_recorded_policy).toMatchObject({
+      same: false,
+      warnings: [],
+      changes: { decision: null, violations_added: [], violations_removed: [], warnings_added: [], warnings_removed: ["approvals.insufficient"] },
     });
   });
 

@@ -51,7 +51,14 @@ beforeAll(async () => {
   rows = [];
   const shapes: Partial<NewAuditRecord>[] = [
     { repository: "acme/shop", decision: "allow", environment: "production", actor: "alice" },
-    { repository: "acme/shop", decision: "deny", environment: "staging", actor: "bob", violations: [{ code: "approvals", msg: "needs 2 approvals, has 1" }] },
+    {
+      repository: "acme/shop",
+      decision: "deny",
+      environment: "staging",
+      actor: "bob",
+      violations: [{ code: "approvals", msg: "needs 2 approvals, has 1" }],
+      warnings: [{ code: "signoff.missing", msg: "not signed off", rule: "signed_off" }],
+    },
     { repository: "acme/api", decision: "deny", environment: null, policy: "pullrequest", pr_number: 42, actor: '=HYPERLINK("http://evil")' },
     { repository: "acme/api", decision: "error", environment: "production", error: "GitHub answered 502, twice", actor: "carol" },
   ];

@@ -77,7 +77,10 @@ describe("clientKeyOf", () => {
 
 describe("through repol's HTTP API", () => {
   const TOKEN = "rate-limit-test-token-0123456789";
-  const engine: PolicyEngine = { digest: "unused", evaluate: () => ({ policy: "deploy", allow: false, deny: [], violations: [{ code: "x", msg: "x" }] }) };
+  const engine: PolicyEngine = {
+    digest: "unused",
+    evaluate: () => ({ policy: "deploy", allow: false, deny: [], violations: [{ code: "x", msg: "x" }], warnings: [] }),
+  };
   const openapi = loadOpenApi();
   let store: AuditStore;
   let repol: ServedRepol;

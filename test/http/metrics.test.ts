@@ -158,6 +158,7 @@ function decisionRow(deliveryId: string, decision: "allow" | "deny"): NewAuditRe
     pr_number: null,
     actor: null,
     violations: [],
+    warnings: [],
     input: {},
     bundle_digest: null,
     config_sha: null,

@@ -4,7 +4,15 @@ import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { findSchemasDir, readConfigSchema } from "../../src/policy/config-schemas.js";
 import { SCHEDULE_FORMATS } from "../../src/policy/schedule-formats.js";
-import type { BranchRule, DeployEnvironment, DeployRules, PullRequestRules } from "../../src/policy/load-repo-config.js";
+import type {
+  BranchRule,
+  DeployEnvironment,
+  DeployRuleName,
+  DeployRules,
+  Enforcement,
+  PullRequestRuleName,
+  PullRequestRules,
+} from "../../src/policy/load-repo-config.js";
 import type { PolicyName } from "../../src/domain/policy-name.js";
 
 type Schema = Record<string, unknown>;
@@ -87,7 +95,22 @@ describe("the config schemas", () => {
       deploy_windows: [],
       freeze: [],
     };
-    const environment: Required<DeployEnvironment> = { enabled: true, rules: deployRules };
+    const deployEnforcement: Required<Enforcement<DeployRuleName>> = {
+      approvals_required: "warn",
+      allowed_branches: "warn",
+      tests_passed: "warn",
+      signed_off: "warn",
+      max_deployments_per_day: "warn",
+      deploy_windows: "warn",
+      freeze: "warn",
+    };
+    const pullRequestEnforcement: Required<Enforcement<PullRequestRuleName>> = {
+      branch_rules: "warn",
+      allowed_target_branches: "warn",
+      approvals_required: "warn",
+      signed_off: "block",
+    };
+    const environment: Required<DeployEnvironment> = { enabled: true, rules: deployRules, enforcement: deployEnforcement };
     const pullRequestRules: Required<PullRequestRules> = { allowed_target_branches: null, approvals_required: 0, signed_off: false };
     const branchRule: Required<BranchRule> = { source: "a", target: "b" };
     const propertiesAt = (kind: PolicyName, ...path: string[]) => {
@@ -100,6 +123,8 @@ describe("the config schemas", () => {
     expect(propertiesAt("deploy", ...deployEnvironment, "properties", "rules")).toEqual(Object.keys(deployRules).sort());
     const prPolicy = ["properties", "policy", "properties"];
     expect(propertiesAt("pullrequest", ...prPolicy, "rules")).toEqual(Object.keys(pullRequestRules).sort());
+    expect(propertiesAt("deploy", ...deployEnvironment, "properties", "enforcement")).toEqual(Object.keys(deployEnforcement).sort());
+    expect(propertiesAt("pullrequest", ...prPolicy, "enforcement")).toEqual(Object.keys(pullRequestEnforcement).sort());
     expect(propertiesAt("pullrequest", ...prPolicy, "branch_rules", "items")).toEqual(Object.keys(branchRule).sort());
   });
 });

@@ -51,7 +51,13 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe("reading a bundle's results", () => {
   it("allows only when allow is exactly true and nothing is denied", () => {
-    expect(echo.evaluate("deploy", { allow: true, deny: [], violations: [] })).toEqual({ policy: "deploy", allow: true, deny: [], violations: [] });
+    expect(echo.evaluate("deploy", { allow: true, deny: [], violations: [] })).toEqual({
+      policy: "deploy",
+      allow: true,
+      deny: [],
+      violations: [],
+      warnings: [],
+    });
   });
 
   it("denies when allow is true but a violation is reported", () => {
@@ -74,7 +80,29 @@ describe("reading a bundle's results", () => {
       allow: false,
       deny: [],
       violations: [{ code: "engine.denied_without_reason", msg: "The policy denied this request without reporting a violation" }],
+      warnings: [],
     });
+  });
+
+  it("allows with warnings, listed apart and sorted, when nothing blocks", () => {
+    const decision = echo.evaluate("deploy", {
+      allow: true,
+      deny: [],
+      violations: [],
+      warnings: [
+        { code: "signoff.missing", msg: "not signed off", rule: "signed_off" },
+        { code: "approvals.insufficient", msg: "1 of 2", rule: "approvals_required" },
+      ],
+    });
+    expect(decision.allow).toBe(true);
+    expect(decision.violations).toEqual([]);
+    expect(decision.warnings.map((w) => w.rule)).toEqual(["approvals_required", "signed_off"]);
+  });
+
+  it("denies when a violation blocks, whatever the warnings", () => {
+    const decision = echo.evaluate("deploy", { allow: true, deny: [], violations: [{ code: "x.y", msg: "no" }], warnings: [{ code: "a.b", msg: "w" }] });
+    expect(decision.allow).toBe(false);
+    expect(decision.warnings).toEqual([{ code: "a.b", msg: "w" }]);
   });
 
   it("sorts violations by code and deny messages, dropping duplicate messages, and keeps violation details", () => {
@@ -104,6 +132,16 @@ describe("reading a bundle's results", () => {
     { name: "the result is null", input: null, error: "github/deploy/result returned null, expected an object with allow, deny and violations" },
     { name: "deny holds a number", input: { allow: true, deny: [1], violations: [] }, error: "github/deploy/deny returned [1], expected an array of strings" },
     { name: "violations is an object", input: { allow: true, deny: [], violations: {} }, error: "github/deploy/violations returned {}, expected an array" },
+    {
+      name: "warnings is a string",
+      input: { allow: true, deny: [], violations: [], warnings: "w" },
+      error: 'github/deploy/warnings returned "w", expected an array',
+    },
+    {
+      name: "a warning lacks code",
+      input: { allow: true, deny: [], violations: [], warnings: [{ msg: "m" }] },
+      error: 'github/deploy/warnings returned {"msg":"m"}, expected objects with string code and msg',
+    },
     {
       name: "a violation lacks msg",
       input: { allow: false, deny: [], violations: [{ code: "a" }] },

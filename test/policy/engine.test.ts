@@ -79,7 +79,7 @@ describe("loadPolicyEngine", () => {
 
 describe("the deploy policy through WASM", () => {
   it("allows a deployment that meets every rule", () => {
-    expect(engine.evaluate("deploy", deployAllow)).toEqual({ policy: "deploy", allow: true, deny: [], violations: [] });
+    expect(engine.evaluate("deploy", deployAllow)).toEqual({ policy: "deploy", allow: true, deny: [], violations: [], warnings: [] });
   });
 
   it("reports every failing rule at once, violations sorted by code and deny sorted", () => {
@@ -244,7 +244,7 @@ describe("the deploy policy through WASM", () => {
 
   it("does not gate a disabled environment, whatever the facts", () => {
     const input = patched(deployAllow, { environment: "staging", ref: "refs/tags/x", repo_environments: [], workflow_meta: null });
-    expect(engine.evaluate("deploy", input)).toEqual({ policy: "deploy", allow: true, deny: [], violations: [] });
+    expect(engine.evaluate("deploy", input)).toEqual({ policy: "deploy", allow: true, deny: [], violations: [], warnings: [] });
   });
 
   it.each([
@@ -297,7 +297,7 @@ describe("the deploy policy through WASM", () => {
 
 describe("the pullrequest policy through WASM", () => {
   it("allows a pull request that meets every rule", () => {
-    expect(engine.evaluate("pullrequest", pullAllow)).toEqual({ policy: "pullrequest", allow: true, deny: [], violations: [] });
+    expect(engine.evaluate("pullrequest", pullAllow)).toEqual({ policy: "pullrequest", allow: true, deny: [], violations: [], warnings: [] });
   });
 
   it("reports one violation per failing rule, each naming its rule", () => {

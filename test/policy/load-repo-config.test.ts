@@ -32,6 +32,8 @@ describe("parseRepoConfig on valid files", () => {
     "valid/deploy-unusual-env-names.yaml",
     "valid/pullrequest-minimal.yaml",
     "valid/pullrequest-branch-rules.yaml",
+    "valid/deploy-enforcement.yaml",
+    "valid/pullrequest-enforcement.yaml",
   ])("accepts %s", (name) => {
     const result = parse(kindOf(name), fixture(name), name);
     expect(result.ok ? "ok" : renderConfigErrors(result.errors)).toBe("ok");
@@ -205,6 +207,21 @@ describe("parseRepoConfig on invalid files", () => {
       ],
     ],
     ["pullrequest-missing-rules.yaml", ["1:1 /policy/rules missing required key `rules` in `policy`"]],
+    [
+      "deploy-enforcement-problems.yaml",
+      [
+        "9:9 /policy/environments/production/enforcement/required_checks unknown key `required_checks` in `enforcement`; allowed keys: `approvals_required`, `allowed_branches`, `tests_passed`, `signed_off`, `max_deployments_per_day`, `deploy_windows`, `freeze`",
+        '10:23 /policy/environments/production/enforcement/tests_passed `tests_passed` must be `warn` or `block`, got "off"',
+        "11:9 /policy/environments/production/enforcement/signed_of unknown key `signed_of` in `enforcement` — did you mean `signed_off`?",
+      ],
+    ],
+    [
+      "pullrequest-enforcement-problems.yaml",
+      [
+        '5:25 /policy/enforcement/approvals_required `approvals_required` must be `warn` or `block`, got "advisory"',
+        "6:5 /policy/enforcement/reviewers unknown key `reviewers` in `enforcement`; allowed keys: `branch_rules`, `allowed_target_branches`, `approvals_required`, `signed_off`",
+      ],
+    ],
   ])("reports the schema errors of %s where they are written", (name, expected) => {
     expect(errorsOf(parse(kindOf(name), fixture(`invalid/${name}`), name))).toEqual(expected);
   });

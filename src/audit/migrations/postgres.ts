@@ -131,4 +131,12 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    name: "audit_warnings",
+    // Failed rules set to `warn`, kept apart from the violations that blocked. Older rows read as none.
+    sql: `
+      ALTER TABLE audit_records ADD COLUMN warnings jsonb NOT NULL DEFAULT '[]'::jsonb;
+    `,
+  },
 ];

@@ -150,4 +150,12 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 7,
+    name: "audit_warnings",
+    // Failed rules set to `warn`, kept apart from the violations that blocked. Older rows read as none.
+    sql: `
+      ALTER TABLE audit_records ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]';
+    `,
+  },
 ];

@@ -8,8 +8,6 @@ import { html, type Html } from "./html.js";
 
 export function decisionBody(record: AuditRecord, entries: readonly OutboxEntry[] | null, githubApiUrl: string): Html {
   const links = githubLinksOf(record, entries ?? [], githubApiUrl);
-  // Rows written before warnings were kept apart have none; a later row may carry them.
-  const warnings = (record as { warnings?: Violation[] }).warnings;
   return html`<p><span class="badge ${record.decision}">${record.decision}</span> <span class="muted">${record.policy} policy, ${record.created_at}</span></p>
 ${links.length > 0 && html`<p class="links">${links.map((link, i) => html`${i > 0 && " · "}<a href="${link.href}">${link.label}</a>`)}</p>`}
 <dl class="facts">
@@ -22,7 +20,8 @@ ${fact("Audit id", record.id)}
 ${record.error !== null && html`<h2>Error</h2><p class="message problem">${record.error}</p>`}
 <h2>Violations</h2>
 ${violationTable(record.violations, "No rule failed.")}
-${warnings !== undefined && html`<h2>Warnings</h2>${violationTable(warnings, "No warnings.")}`}
+<h2>Warnings</h2>
+${violationTable(record.warnings, "No rule set to warn failed.")}
 <h2>Answer to GitHub</h2>
 ${answer(record, entries)}
 <h2>Policy input (the facts)</h2>

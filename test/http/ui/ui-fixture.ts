@@ -76,6 +76,7 @@ export async function seedDecisions(store: AuditStore, clock: TestClock): Promis
       pr_number: 42,
       actor: "carol",
       violations: [{ code: "labels", msg: "needs the label reviewed" }],
+      warnings: [{ code: "signoff.missing", msg: "2 commits lack a Signed-off-by trailer", rule: "signed_off" }],
       effect: { kind: "check_run", ok: true, check_run_id: 5555 },
     }),
   );

@@ -211,6 +211,15 @@ describe("/ui pages", () => {
     expect(pr).toContain('href="https://ghe.example.com/acme/shop/runs/5555"');
   });
 
+  it("shows a decision's warnings under their own heading, after the violations", async () => {
+    const pr = await (await get(`/ui/decisions/${seeded.pullRequest}`)).text();
+    expect(pr).toMatch(
+      /<h2>Violations<\/h2>\s*<table class="violations">.*needs the label reviewed.*<\/table>\s*<h2>Warnings<\/h2>\s*<table class="violations">.*2 commits lack a Signed-off-by trailer/s,
+    );
+    const hostile = await (await get(`/ui/decisions/${seeded.hostile}`)).text();
+    expect(hostile).toMatch(/<h2>Warnings<\/h2>\s*<p class="muted">No rule set to warn failed.<\/p>/);
+  });
+
   it("answers 404 for an unknown or malformed decision id", async () => {
     expect((await get("/ui/decisions/01JAAAAAAAAAAAAAAAAAAAAAAA")).status).toBe(404);
     expect((await get("/ui/decisions/nope")).status).toBe(404);
