@@ -150,4 +150,18 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 8,
+    name: "custom_rule_modules",
+    // Compiled custom Rego rules by the sha256 of their sources (not of the WASM), so a restart or
+    // another replica finds a repository's module without compiling it again.
+    sql: `
+      CREATE TABLE custom_rule_modules (
+        digest     TEXT NOT NULL PRIMARY KEY,
+        policy     TEXT NOT NULL CHECK (policy IN ('deploy', 'pullrequest')),
+        wasm       BLOB NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
