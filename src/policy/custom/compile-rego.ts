@@ -50,12 +50,13 @@ export async function compileRego(compiler: Compiler, build: RegoBuild): Promise
     }
     await writeFile(join(work, "capabilities.json"), compiler.sandbox.capabilities);
     const paths = sources.map((source) => source.path);
-    const run = (args: string[]) => runOpa(compiler.opa, [...args, "--capabilities", "capabilities.json", ...paths], work, compiler.timeoutMs ?? COMPILE_TIMEOUT_MS);
+    const timeoutMs = compiler.timeoutMs ?? COMPILE_TIMEOUT_MS;
+    const run = (args: string[]) => runOpa(compiler.opa, [...args, "--capabilities", "capabilities.json", ...paths], work, timeoutMs);
 
     const checked = await run(["check", "--format", "json"]);
-    if (checked.code !== 0) return { ok: false, errors: opaErrors(compiler.sandbox, checked, "opa check"), passing: checked.timedOut };
+    if (checked.code !== 0) return { ok: false, errors: opaErrors(compiler.sandbox, checked, "opa check", timeoutMs), passing: checked.timedOut };
     const built = await run(["build", "-t", "wasm", "-o", "bundle.tar.gz", ...build.entrypoints.flatMap((entrypoint) => ["-e", entrypoint])]);
-    if (built.code !== 0) return { ok: false, errors: opaErrors(compiler.sandbox, built, "opa build"), passing: built.timedOut };
+    if (built.code !== 0) return { ok: false, errors: opaErrors(compiler.sandbox, built, "opa build", timeoutMs), passing: built.timedOut };
     const wasm = wasmFromBundle(await readFile(join(work, "bundle.tar.gz")));
     return wasm ? { ok: true, wasm } : { ok: false, errors: [generalError("opa build wrote a bundle without policy.wasm")] };
   } finally {
@@ -69,8 +70,8 @@ interface OpaJsonError {
 }
 
 /** OPA's errors as positioned data: JSON from `opa check --format json`, text lines from `opa build`. */
-function opaErrors(sandbox: Sandbox, run: OpaRun, what: string): CustomRuleError[] {
-  if (run.timedOut) return [generalError(`${what} took longer than ${COMPILE_TIMEOUT_MS / 1000} s and was stopped; simplify the rules`)];
+function opaErrors(sandbox: Sandbox, run: OpaRun, what: string, timeoutMs: number): CustomRuleError[] {
+  if (run.timedOut) return [generalError(`${what} took longer than ${timeoutMs / 1000} s and was stopped; simplify the rules`)];
   // `opa check --format json` writes its errors to stderr.
   const fromJson = parseJsonErrors(run.stderr || run.stdout).map(
     (error): CustomRuleError => ({
