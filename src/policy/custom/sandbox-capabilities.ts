@@ -16,6 +16,9 @@ const REFUSED: Record<string, string> = {
   "time.now_ns": "use input.now (RFC 3339, UTC), so that a replayed decision sees the same time",
   "glob.match":
     "its WebAssembly build treats regex metacharacters differently from OPA, so a rule could pass `opa test` and decide differently in repol; use regex.match with an anchored pattern, or startswith/endswith",
+  "json.marshal": "its WebAssembly build keeps object keys in input order where OPA sorts them; compare values, not their JSON text",
+  "time.diff": "repol's WebAssembly engine does not implement it; compare input.now (RFC 3339, UTC) as a string instead",
+  "yaml.": "its WebAssembly build uses another YAML library than OPA, so results could differ; use json.unmarshal and json.marshal",
   sprintf:
     "its WebAssembly build formats verbs differently from OPA; build messages with concat (and format_int for numbers), or return an object {msg, ...} with the values as fields",
 };
