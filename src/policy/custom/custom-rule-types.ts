@@ -34,9 +34,13 @@ export type CustomRulesResult =
   | { ok: true; digest: string; files: { path: string; sha: string }[]; findings: { blocking: CustomFinding[]; warnings: CustomFinding[] } }
   | { ok: false; digest: string; errors: CustomRuleError[] };
 
+export type CustomRulesCompiled = { ok: true; digest: string } | { ok: false; digest: string; errors: CustomRuleError[] };
+
 /** What the wiring step is handed: evaluates a repository's rules for one policy input. Never throws. */
 export interface CustomRules {
   evaluate(policy: CustomPolicyKind, ruleFiles: readonly RuleFile[], input: unknown): Promise<CustomRulesResult>;
+  /** Compiles (or finds) the module only, as `repol validate` does. */
+  compile(policy: CustomPolicyKind, ruleFiles: readonly RuleFile[]): Promise<CustomRulesCompiled>;
   close(): Promise<void>;
 }
 

@@ -6,7 +6,7 @@ import { checkSubmission, compileRego, type Compiler } from "./compile-rego.js";
 import { compiledModules, type CompiledModuleStore, type ModuleLookup } from "./compiled-modules.js";
 import { compileSlots, type CompileSlots } from "./compile-slots.js";
 import { CONCURRENT_COMPILES, QUEUED_COMPILES } from "./custom-rule-limits.js";
-import { generalError, type CustomPolicyKind, type CustomRuleError, type CustomRules, type CustomRulesResult, type RuleFile } from "./custom-rule-types.js";
+import { generalError, type CustomPolicyKind, type CustomRuleError, type CustomRules, type CustomRulesCompiled, type CustomRulesResult, type RuleFile } from "./custom-rule-types.js";
 import { evaluationPool, type EvaluationPool } from "./evaluation-pool.js";
 import { findOpa, type OpaLookup } from "./find-opa.js";
 import { readFindings } from "./read-findings.js";
@@ -24,6 +24,10 @@ export interface CustomRulesOptions {
   /** A store that cannot be read or written costs a compile, not a decision; it is reported here. */
   onStoreError?: (error: Error, digest: string) => void;
 }
+
+type Prepared =
+  | { ok: false; digest: string; errors: CustomRuleError[] }
+  | { ok: true; digest: string; files: { path: string; sha: string }[]; names: string[]; byFile: ReadonlyMap<string, string>; wasm?: Uint8Array };
 
 export function createCustomRules(options: CustomRulesOptions = {}): CustomRules {
   const pool = options.pool ?? evaluationPool();
@@ -56,40 +60,48 @@ export function createCustomRules(options: CustomRulesOptions = {}): CustomRules
     }
   }
 
-  async function evaluateRules(policy: CustomPolicyKind, ruleFiles: readonly RuleFile[], input: unknown): Promise<CustomRulesResult> {
+  /** The module for these sources, compiled or found; `wasm` is absent when no package applies to the policy. */
+  async function prepare(policy: CustomPolicyKind, ruleFiles: readonly RuleFile[]): Promise<Prepared> {
     const files = ruleFiles.filter((file) => !isTestFile(file.path));
-    const used = files.map(({ path, sha }) => ({ path, sha }));
     const refused = checkSubmission(ruleFiles);
     const packages = packagesOf(files);
-    const failed = (digest: string, errors: CustomRuleError[]) => ({ ok: false as const, digest, errors });
     const pending = ruleDigest(policy, files, "unknown");
-    if (refused.length > 0) return failed(pending, refused);
-    if (!packages.ok) return failed(pending, packages.errors);
+    if (refused.length > 0) return { ok: false, digest: pending, errors: refused };
+    if (!packages.ok) return { ok: false, digest: pending, errors: packages.errors };
     const names = policyPackages(policy, packages.byFile);
-    if (names.length === 0) return { ok: true as const, digest: pending, files: used, findings: { blocking: [], warnings: [] } };
+    const prepared = { ok: true as const, digest: pending, files: files.map(({ path, sha }) => ({ path, sha })), names, byFile: packages.byFile };
+    if (names.length === 0) return prepared;
 
     const found = await compilerOnce();
-    if ("message" in found) return failed(pending, [generalError(found.message)]);
+    if ("message" in found) return { ok: false, digest: pending, errors: [generalError(found.message)] };
     const digest = ruleDigest(policy, files, found.version);
     const lookup = await modules.get(digest, () => compileQueued(found, digest, policy, files, names));
-    if (!lookup.ok) return failed(digest, lookup.errors);
+    return lookup.ok ? { ...prepared, digest, wasm: lookup.module.wasm } : { ok: false, digest, errors: lookup.errors };
+  }
 
-    const fileOf = (pkg: string) => [...packages.byFile].find(([, name]) => name === pkg)?.[0] ?? ".repol/policies";
-    const blame = (message: string, pkg?: string) => {
+  async function evaluateRules(policy: CustomPolicyKind, ruleFiles: readonly RuleFile[], input: unknown): Promise<CustomRulesResult> {
+    const prepared = await prepare(policy, ruleFiles);
+    if (!prepared.ok) return prepared;
+    const { digest, files, names, byFile, wasm } = prepared;
+    const passed = { ok: true as const, digest, files, findings: { blocking: [], warnings: [] } };
+    if (wasm === undefined) return passed;
+
+    const fileOf = (pkg: string) => [...byFile].find(([, name]) => name === pkg)?.[0] ?? ".repol/policies";
+    const blame = (message: string, pkg?: string): CustomRulesResult => {
       const named = pkg ?? (names.length === 1 ? names[0] : undefined);
-      return generalError(`custom rules ${pkg ?? names.join(", ")}: ${message}`, named ? fileOf(named) : fileOf(names[0]!), named);
+      return { ok: false, digest, errors: [generalError(`custom rules ${pkg ?? names.join(", ")}: ${message}`, fileOf(named ?? names[0]!), named)] };
     };
     let encoded: ArrayBuffer | undefined;
     try {
       encoded = encodePolicyInput(input, `The ${policy} policy input`);
     } catch (error) {
-      return failed(digest, [blame((error as Error).message)]);
+      return blame((error as Error).message);
     }
-    const outcome = await pool.evaluate({ digest, wasm: lookup.module.wasm, entrypoint: ENTRYPOINT, input: encoded });
-    if (!outcome.ok) return failed(digest, [blame(outcome.message)]);
+    const outcome = await pool.evaluate({ digest, wasm, entrypoint: ENTRYPOINT, input: encoded });
+    if (!outcome.ok) return blame(outcome.message);
     const findings = readFindings(outcome.result, names);
-    if (!findings.ok) return failed(digest, [blame(findings.message, findings.package)]);
-    return { ok: true as const, digest, files: used, findings: { blocking: findings.blocking, warnings: findings.warnings } };
+    if (!findings.ok) return blame(findings.message, findings.package);
+    return { ...passed, findings: { blocking: findings.blocking, warnings: findings.warnings } };
   }
 
   async function compileQueued(found: Compiler, digest: string, policy: CustomPolicyKind, files: readonly RuleFile[], names: string[]): Promise<ModuleLookup> {
@@ -102,5 +114,14 @@ export function createCustomRules(options: CustomRulesOptions = {}): CustomRules
     return compiled.ok ? { ok: true, module: { digest, policy, wasm: compiled.wasm } } : compiled;
   }
 
-  return { evaluate, close: () => pool.close() };
+  async function compile(policy: CustomPolicyKind, ruleFiles: readonly RuleFile[]): Promise<CustomRulesCompiled> {
+    try {
+      const prepared = await prepare(policy, ruleFiles);
+      return prepared.ok ? { ok: true, digest: prepared.digest } : prepared;
+    } catch (error) {
+      return { ok: false, digest: ruleDigest(policy, ruleFiles, "unknown"), errors: [generalError(`custom rules could not be compiled: ${(error as Error).message}`)] };
+    }
+  }
+
+  return { evaluate, compile, close: () => pool.close() };
 }
