@@ -41,14 +41,8 @@ export function checkSubmission(files: readonly RuleFile[]): CustomRuleError[] {
 export async function compileRego(compiler: Compiler, build: RegoBuild): Promise<CompileResult> {
   const refused = checkSubmission(build.files);
   if (refused.length > 0) return { ok: false, errors: refused };
-  const work = await mkdtemp(join(tmpdir(), "repol-rules-"));
-  try {
-    const sources = [...build.files, ...build.generated];
-    for (const source of sources) {
-      await mkdir(join(work, dirname(source.path)), { recursive: true });
-      await writeFile(join(work, source.path), source.text);
-    }
-    await writeFile(join(work, "capabilities.json"), compiler.sandbox.capabilities);
+  const sources = [...build.files, ...build.generated];
+  return inRuleFolder(compiler, sources, async (work) => {
     const paths = sources.map((source) => source.path);
     const timeoutMs = compiler.timeoutMs ?? COMPILE_TIMEOUT_MS;
     const run = (args: string[]) => runOpa(compiler.opa, [...args, "--capabilities", "capabilities.json", ...paths], work, timeoutMs);
@@ -59,6 +53,22 @@ export async function compileRego(compiler: Compiler, build: RegoBuild): Promise
     if (built.code !== 0) return { ok: false, errors: opaErrors(compiler.sandbox, built, "opa build", timeoutMs), passing: built.timedOut };
     const wasm = wasmFromBundle(await readFile(join(work, "bundle.tar.gz")));
     return wasm ? { ok: true, wasm } : { ok: false, errors: [generalError("opa build wrote a bundle without policy.wasm")] };
+  });
+}
+
+/**
+ * Runs `task` in a temporary folder holding `sources` at their repository paths and the sandbox's
+ * capabilities.json, removed afterwards.
+ */
+export async function inRuleFolder<T>(compiler: Compiler, sources: readonly { path: string; text: string }[], task: (work: string) => Promise<T>): Promise<T> {
+  const work = await mkdtemp(join(tmpdir(), "repol-rules-"));
+  try {
+    for (const source of sources) {
+      await mkdir(join(work, dirname(source.path)), { recursive: true });
+      await writeFile(join(work, source.path), source.text);
+    }
+    await writeFile(join(work, "capabilities.json"), compiler.sandbox.capabilities);
+    return await task(work);
   } finally {
     await rm(work, { recursive: true, force: true });
   }
@@ -70,7 +80,7 @@ interface OpaJsonError {
 }
 
 /** OPA's errors as positioned data: JSON from `opa check --format json`, text lines from `opa build`. */
-function opaErrors(sandbox: Sandbox, run: OpaRun, what: string, timeoutMs: number): CustomRuleError[] {
+export function opaErrors(sandbox: Sandbox, run: OpaRun, what: string, timeoutMs: number): CustomRuleError[] {
   if (run.timedOut) return [generalError(`${what} took longer than ${timeoutMs / 1000} s and was stopped; simplify the rules`)];
   // `opa check --format json` writes its errors to stderr.
   const fromJson = parseJsonErrors(run.stderr || run.stdout).map(

@@ -26,7 +26,8 @@ interface Running {
 }
 
 interface Slot {
-  worker: Worker;
+  /** Started on the first evaluation: a repol whose repositories have no custom rules runs no workers. */
+  worker?: Worker;
   running?: Running;
 }
 
@@ -45,18 +46,19 @@ export function evaluationPool(options: EvaluationPoolOptions = {}): EvaluationP
   let nextId = 1;
   let closed = false;
 
-  const startWorker = (slot: Slot) => {
-    slot.worker = new Worker(WORKER, {
+  const startWorker = (slot: Slot): Worker => {
+    const worker = new Worker(WORKER, {
       eval: runningTs,
       workerData: { maxPages },
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MIB, maxYoungGenerationSizeMb: 16 },
     });
-    const worker = slot.worker;
+    slot.worker = worker;
     worker.unref();
     worker.on("message", (reply: WorkerReply) => onReply(slot, worker, reply));
     // An exit or error while a job runs (out of memory, a crash) fails that job; the slot gets a new worker.
     worker.on("error", (error) => replace(slot, worker, `the evaluation worker failed: ${error.message}`));
     worker.on("exit", (code) => replace(slot, worker, `the evaluation worker stopped (exit ${code})`));
+    return worker;
   };
 
   const finish = (slot: Slot, outcome: EvaluationOutcome) => {
@@ -71,7 +73,7 @@ export function evaluationPool(options: EvaluationPoolOptions = {}): EvaluationP
   const replace = (slot: Slot, worker: Worker, message: string) => {
     if (slot.worker !== worker || closed) return;
     void worker.terminate();
-    startWorker(slot);
+    slot.worker = undefined;
     finish(slot, { ok: false, message });
   };
 
@@ -85,14 +87,13 @@ export function evaluationPool(options: EvaluationPoolOptions = {}): EvaluationP
     else finish(slot, { ok: false, message: reply.message });
   };
 
-  const slots: Slot[] = Array.from({ length: options.workers ?? EVALUATION_WORKERS }, () => ({}) as Slot);
-  for (const slot of slots) startWorker(slot);
+  const slots: Slot[] = Array.from({ length: options.workers ?? EVALUATION_WORKERS }, () => ({}));
 
   function dispatch(): void {
     for (const slot of slots) {
       if (slot.running || waiting.length === 0) continue;
       const running = waiting.shift()!;
-      const worker = slot.worker;
+      const worker = slot.worker ?? startWorker(slot);
       running.timer = setTimeout(() => replace(slot, worker, `loading the compiled rules took longer than ${loadTimeoutMs} ms`), loadTimeoutMs);
       slot.running = running;
       worker.postMessage(running.job);
@@ -111,7 +112,7 @@ export function evaluationPool(options: EvaluationPoolOptions = {}): EvaluationP
       closed = true;
       for (const running of waiting.splice(0)) running.settle({ ok: false, message: "the evaluation pool is closed" });
       for (const slot of slots) finish(slot, { ok: false, message: "the evaluation pool is closed" });
-      await Promise.all(slots.map((slot) => slot.worker.terminate()));
+      await Promise.all(slots.map((slot) => slot.worker?.terminate()));
     },
   };
 }
