@@ -25,9 +25,13 @@ export const customRulesBlock = (result: CustomRulesResult): boolean => !result.
 
 export function renderCustomRules(result: CustomRulesResult): string[] {
   if (!result.ok) {
-    return ["custom rules: ERROR (the decision fails closed)", ...result.errors.map((error) => `  ✗ ${error.file}:${error.line}:${error.column}: ${error.message}`)];
+    return [
+      "custom rules: ERROR (the decision fails closed)",
+      ...result.errors.map((error) => `  ✗ ${error.file}:${error.line}:${error.column}: ${error.message}`),
+    ];
   }
-  const shown = (mark: string, finding: CustomFinding) => `  ${mark} ${finding.code}: ${finding.msg} (${finding.package}${finding.file ? `, ${finding.file}:${finding.line ?? 1}` : ""})`;
+  const shown = (mark: string, finding: CustomFinding) =>
+    `  ${mark} ${finding.code}: ${finding.msg} (${finding.package}${finding.file ? `, ${finding.file}:${finding.line ?? 1}` : ""})`;
   const { blocking, warnings } = result.findings;
   const verdict = blocking.length > 0 ? "DENY" : "ALLOW";
   const lines = [`custom rules: ${verdict} (${result.files.length} file${result.files.length === 1 ? "" : "s"}, sources sha256 ${result.digest.slice(0, 12)})`];

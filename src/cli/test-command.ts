@@ -19,7 +19,8 @@ export async function testCommand(args: string[], io: CliIo): Promise<ExitCode> 
   if (positionals.length > 1) throw new UsageError(`test takes one directory, got ${positionals.length}`);
   const format = formatOf(values.format);
   const root = resolve(io.cwd, positionals[0] ?? ".");
-  if (!existsSync(join(root, RULES_DIR))) throw new UsageError(`${positionals[0] ?? "."} has no ${RULES_DIR} directory; run this at the root of a checkout, or pass its path`);
+  if (!existsSync(join(root, RULES_DIR)))
+    throw new UsageError(`${positionals[0] ?? "."} has no ${RULES_DIR} directory; run this at the root of a checkout, or pass its path`);
   const examples = readExamples(values.examples ?? join(root, "schemas", "examples"), values.examples !== undefined, io);
 
   const opa = await findOpa();
@@ -48,7 +49,9 @@ function printText(tests: RuleTestResult[], io: CliIo): void {
   }
   const passed = tests.filter((test) => test.opa === "pass" && test.wasm === "pass").length;
   const disagreeing = tests.filter((test) => !agrees(test)).length;
-  io.out(`${passed}/${tests.length} passed in both opa test and repol's WASM build${disagreeing > 0 ? `; ${disagreeing} DISAGREE: repol would decide differently from opa test` : ""}`);
+  io.out(
+    `${passed}/${tests.length} passed in both opa test and repol's WASM build${disagreeing > 0 ? `; ${disagreeing} DISAGREE: repol would decide differently from opa test` : ""}`,
+  );
 }
 
 /** JSON files of `folder` by file stem; a missing default folder is no examples. */
@@ -58,6 +61,8 @@ function readExamples(folder: string, given: boolean, io: CliIo): Record<string,
     return {};
   }
   if (!statSync(folder).isDirectory()) throw new UsageError(`${folder} is not a directory of example inputs`);
-  const names = readdirSync(folder).filter((name) => name.endsWith(".json")).sort();
+  const names = readdirSync(folder)
+    .filter((name) => name.endsWith(".json"))
+    .sort();
   return Object.fromEntries(names.map((name) => [basename(name, ".json"), readJsonFile(join(folder, name), io.cwd, "example")]));
 }

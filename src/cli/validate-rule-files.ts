@@ -24,7 +24,14 @@ export async function validateRuleFiles(root: string, shown: (path: string) => s
     const all = [...errors.values()];
     const named = new Set(files.map((file) => file.path));
     const unplaced = all.filter((error) => !named.has(error.file));
-    const verdicts = files.map((file) => verdictOf(shown(join(root, file.path)), all.filter((error) => error.file === file.path), shown, root));
+    const verdicts = files.map((file) =>
+      verdictOf(
+        shown(join(root, file.path)),
+        all.filter((error) => error.file === file.path),
+        shown,
+        root,
+      ),
+    );
     return unplaced.length > 0 ? [...verdicts, verdictOf(shown(join(root, ".repol", "policies")), unplaced, shown, root)] : verdicts;
   } finally {
     await rules.close();
@@ -32,6 +39,8 @@ export async function validateRuleFiles(root: string, shown: (path: string) => s
 }
 
 function verdictOf(file: string, errors: CustomRuleError[], shown: (path: string) => string, root: string): FileVerdict {
-  const configErrors = errors.map((error): ConfigError => ({ file: shown(join(root, error.file)), line: error.line, column: error.column, path: "", message: error.message }));
+  const configErrors = errors.map(
+    (error): ConfigError => ({ file: shown(join(root, error.file)), line: error.line, column: error.column, path: "", message: error.message }),
+  );
   return { file, kind: "rules", errors: configErrors };
 }

@@ -66,7 +66,10 @@ describe.concurrent("custom rules in the CLI", () => {
 
   it("test exits 2 on a failing test, as opa test does", async ({ expect }) => {
     const dir = checkoutWith("findings");
-    writeFileSync(join(dir, ".repol", "policies", "wrong_test.rego"), "package repol.deploy.wrong_test\n\nimport data.repol.deploy.labels\n\ntest_wrong if count(labels.deny) == 5\n");
+    writeFileSync(
+      join(dir, ".repol", "policies", "wrong_test.rego"),
+      "package repol.deploy.wrong_test\n\nimport data.repol.deploy.labels\n\ntest_wrong if count(labels.deny) == 5\n",
+    );
     const run = await runRepol(["test"], { cwd: dir });
     expect(run.code).toBe(2);
     expect(run.lines).toContain("FAIL .repol/policies/wrong_test.rego:5: data.repol.deploy.wrong_test.test_wrong");

@@ -20,7 +20,9 @@ it("puts a compile error on the file, line and column OPA named", () => {
 });
 
 it("names the package of an evaluation error in the title", () => {
-  const [annotation] = customRuleErrorAnnotations([{ file: ".repol/policies/slow.rego", line: 1, column: 1, package: "repol.pullrequest.slow", message: "ran too long" }]);
+  const [annotation] = customRuleErrorAnnotations([
+    { file: ".repol/policies/slow.rego", line: 1, column: 1, package: "repol.pullrequest.slow", message: "ran too long" },
+  ]);
   expect(annotation?.title).toBe("custom rules repol.pullrequest.slow");
 });
 
@@ -31,7 +33,21 @@ it("annotates findings that carry a _loc, as failures when they block and warnin
     { code: "custom.repol.pullrequest.size", msg: "no location", package: "repol.pullrequest.size", enforcement: "warn" },
   ]);
   expect(annotations).toEqual([
-    { path: "infra/main.tf", start_line: 7, end_line: 7, annotation_level: "failure", title: "labels.dnm", message: "do-not-merge is set (repol.pullrequest.labels)" },
-    { path: "src/big.ts", start_line: 1, end_line: 1, annotation_level: "warning", title: "custom.repol.pullrequest.size", message: "large (repol.pullrequest.size)" },
+    {
+      path: "infra/main.tf",
+      start_line: 7,
+      end_line: 7,
+      annotation_level: "failure",
+      title: "labels.dnm",
+      message: "do-not-merge is set (repol.pullrequest.labels)",
+    },
+    {
+      path: "src/big.ts",
+      start_line: 1,
+      end_line: 1,
+      annotation_level: "warning",
+      title: "custom.repol.pullrequest.size",
+      message: "large (repol.pullrequest.size)",
+    },
   ]);
 });

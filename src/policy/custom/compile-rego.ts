@@ -32,7 +32,8 @@ const RULES_DIR = ".repol/policies/";
 export function checkSubmission(files: readonly RuleFile[]): CustomRuleError[] {
   if (files.length > MAX_RULE_FILES) return [generalError(`${files.length} rule files; repol compiles at most ${MAX_RULE_FILES}`)];
   const bytes = files.reduce((sum, file) => sum + Buffer.byteLength(file.text), 0);
-  if (bytes > MAX_RULE_BYTES) return [generalError(`the rule files hold ${bytes} bytes; repol compiles at most ${MAX_RULE_BYTES} (${MAX_RULE_BYTES / 1024} KiB)`)];
+  if (bytes > MAX_RULE_BYTES)
+    return [generalError(`the rule files hold ${bytes} bytes; repol compiles at most ${MAX_RULE_BYTES} (${MAX_RULE_BYTES / 1024} KiB)`)];
   return files
     .filter((file) => !file.path.startsWith(RULES_DIR) || !file.path.endsWith(".rego") || file.path.split("/").some((part) => part === ".." || part === ""))
     .map((file) => generalError(`${file.path} is not a .rego file under ${RULES_DIR}`, file.path));

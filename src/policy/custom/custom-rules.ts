@@ -6,7 +6,15 @@ import { checkSubmission, compileRego, type Compiler } from "./compile-rego.js";
 import { compiledModules, type CompiledModuleStore, type ModuleLookup } from "./compiled-modules.js";
 import { compileSlots, type CompileSlots } from "./compile-slots.js";
 import { CONCURRENT_COMPILES, QUEUED_COMPILES } from "./custom-rule-limits.js";
-import { generalError, type CustomPolicyKind, type CustomRuleError, type CustomRules, type CustomRulesCompiled, type CustomRulesResult, type RuleFile } from "./custom-rule-types.js";
+import {
+  generalError,
+  type CustomPolicyKind,
+  type CustomRuleError,
+  type CustomRules,
+  type CustomRulesCompiled,
+  type CustomRulesResult,
+  type RuleFile,
+} from "./custom-rule-types.js";
 import { evaluationPool, type EvaluationPool } from "./evaluation-pool.js";
 import { findOpa, type OpaLookup } from "./find-opa.js";
 import { readFindings } from "./read-findings.js";
@@ -56,7 +64,11 @@ export function createCustomRules(options: CustomRulesOptions = {}): CustomRules
     try {
       return await evaluateRules(policy, ruleFiles, input);
     } catch (error) {
-      return { ok: false, digest: ruleDigest(policy, ruleFiles, "unknown"), errors: [generalError(`custom rules could not be evaluated: ${(error as Error).message}`)] };
+      return {
+        ok: false,
+        digest: ruleDigest(policy, ruleFiles, "unknown"),
+        errors: [generalError(`custom rules could not be evaluated: ${(error as Error).message}`)],
+      };
     }
   }
 
@@ -109,7 +121,12 @@ export function createCustomRules(options: CustomRulesOptions = {}): CustomRules
       options.onCompile?.(digest, policy);
       return compileRego(found, { files, generated: [{ path: ".repol-generated/entry.rego", text: entryModule(names) }], entrypoints: [ENTRYPOINT] });
     });
-    if (!queued) return { ok: false, passing: true, errors: [generalError("too many custom rule sets are waiting to be compiled; try again shortly (re-run the check or redeploy)")] };
+    if (!queued)
+      return {
+        ok: false,
+        passing: true,
+        errors: [generalError("too many custom rule sets are waiting to be compiled; try again shortly (re-run the check or redeploy)")],
+      };
     const compiled = await queued;
     return compiled.ok ? { ok: true, module: { digest, policy, wasm: compiled.wasm } } : compiled;
   }
@@ -119,7 +136,11 @@ export function createCustomRules(options: CustomRulesOptions = {}): CustomRules
       const prepared = await prepare(policy, ruleFiles);
       return prepared.ok ? { ok: true, digest: prepared.digest } : prepared;
     } catch (error) {
-      return { ok: false, digest: ruleDigest(policy, ruleFiles, "unknown"), errors: [generalError(`custom rules could not be compiled: ${(error as Error).message}`)] };
+      return {
+        ok: false,
+        digest: ruleDigest(policy, ruleFiles, "unknown"),
+        errors: [generalError(`custom rules could not be compiled: ${(error as Error).message}`)],
+      };
     }
   }
 

@@ -20,7 +20,8 @@ export function readFindings(resultSet: unknown, packages: readonly string[]): F
       ["warn", "warn", warnings],
     ] as const) {
       const items = rules[rule];
-      if (!Array.isArray(items)) return { ok: false, package: pkg, message: `${pkg}.${rule} is ${shown(items)}; write it as a set: ${rule} contains msg if { … }` };
+      if (!Array.isArray(items))
+        return { ok: false, package: pkg, message: `${pkg}.${rule} is ${shown(items)}; write it as a set: ${rule} contains msg if { … }` };
       for (const item of items) {
         const finding = findingOf(item, pkg, enforcement);
         if (typeof finding === "string") return { ok: false, package: pkg, message: `${pkg}.${rule} holds ${shown(item)}: ${finding}` };

@@ -7,5 +7,7 @@ const BUILD_REVISION = 1;
 
 export function ruleDigest(policy: CustomPolicyKind, files: readonly RuleFile[], opaVersion: string): string {
   const sources = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map((file) => [file.path, file.text]);
-  return createHash("sha256").update(JSON.stringify({ revision: BUILD_REVISION, opa: opaVersion, policy, sources })).digest("hex");
+  return createHash("sha256")
+    .update(JSON.stringify({ revision: BUILD_REVISION, opa: opaVersion, policy, sources }))
+    .digest("hex");
 }

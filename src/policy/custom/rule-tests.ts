@@ -37,15 +37,27 @@ interface OpaTestCase {
 const EXAMPLES_DIR = ".repol-examples";
 
 /** `examples` by name (a file stem) become data.repol.examples.<name> in both runs. */
-export async function runRuleTests(compiler: Compiler, pool: EvaluationPool, files: readonly RuleFile[], examples: Record<string, unknown>): Promise<RuleTestRun> {
+export async function runRuleTests(
+  compiler: Compiler,
+  pool: EvaluationPool,
+  files: readonly RuleFile[],
+  examples: Record<string, unknown>,
+): Promise<RuleTestRun> {
   const refused = checkSubmission(files);
   if (refused.length > 0) return { ok: false, errors: refused };
   const data = Object.entries(examples).map(([name, value]) => ({ path: `${EXAMPLES_DIR}/repol/examples/${name}/data.json`, text: JSON.stringify(value) }));
   const listed = await inRuleFolder(compiler, [...files, ...data], async (work) => {
     const paths = [...files.map((file) => file.path), ...(data.length > 0 ? [EXAMPLES_DIR] : [])];
-    const run = await runOpa(compiler.opa, ["test", "--format", "json", "--capabilities", "capabilities.json", ...paths], work, compiler.timeoutMs ?? COMPILE_TIMEOUT_MS);
+    const run = await runOpa(
+      compiler.opa,
+      ["test", "--format", "json", "--capabilities", "capabilities.json", ...paths],
+      work,
+      compiler.timeoutMs ?? COMPILE_TIMEOUT_MS,
+    );
     const cases = run.code === 0 || run.code === 2 ? parseCases(run.stdout) : undefined;
-    return cases ? { ok: true as const, cases } : { ok: false as const, errors: opaErrors(compiler.sandbox, run, "opa test", compiler.timeoutMs ?? COMPILE_TIMEOUT_MS) };
+    return cases
+      ? { ok: true as const, cases }
+      : { ok: false as const, errors: opaErrors(compiler.sandbox, run, "opa test", compiler.timeoutMs ?? COMPILE_TIMEOUT_MS) };
   });
   if (!listed.ok) return listed;
 

@@ -9,7 +9,11 @@ export function wasmFromBundle(bundle: Uint8Array): Uint8Array | undefined {
   for (let offset = 0; offset + BLOCK <= tar.length; ) {
     const header = tar.subarray(offset, offset + BLOCK);
     if (header.every((byte) => byte === 0)) return undefined;
-    const text = (start: number, length: number) => header.subarray(start, start + length).toString("latin1").replace(/\0.*$/s, "");
+    const text = (start: number, length: number) =>
+      header
+        .subarray(start, start + length)
+        .toString("latin1")
+        .replace(/\0.*$/s, "");
     const size = Number.parseInt(text(124, 12).trim() || "0", 8);
     const name = text(0, 100).replace(/^(\.?\/)+/, "");
     if (name === "policy.wasm" && (text(156, 1) || "0") === "0") return new Uint8Array(tar.subarray(offset + BLOCK, offset + BLOCK + size));

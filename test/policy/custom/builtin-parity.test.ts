@@ -16,7 +16,10 @@ it("gives the same results as opa eval for the allowed builtins on awkward argum
   const input = JSON.parse(readFileSync(join(dir, "input.json"), "utf8"));
   const opa = await findOpa();
   if (!opa.ok) throw new Error(opa.message);
-  const out = execFileSync(opa.binary, ["eval", "--format", "json", "-d", ".repol/policies", "-i", "input.json", "data.repol.deploy.parity.cases"], { cwd: dir, encoding: "utf8" });
+  const out = execFileSync(opa.binary, ["eval", "--format", "json", "-d", ".repol/policies", "-i", "input.json", "data.repol.deploy.parity.cases"], {
+    cwd: dir,
+    encoding: "utf8",
+  });
   const expected = (JSON.parse(out) as { result: [{ expressions: [{ value: Record<string, unknown> }] }] }).result[0].expressions[0].value;
 
   const result = await rules.evaluate("deploy", rulesOf("parity"), input);

@@ -20,7 +20,11 @@ const ruleFile = (path: string, text = "package repol.deploy.x\n"): RuleFile => 
 
 it.each([
   ["too many files", Array.from({ length: MAX_RULE_FILES + 1 }, (_, i) => ruleFile(`.repol/policies/r${i}.rego`)), /65 rule files; repol compiles at most 64/],
-  ["too many bytes", [ruleFile(".repol/policies/big.rego", `package repol.deploy.big\n#${"x".repeat(MAX_RULE_BYTES)}\n`)], /repol compiles at most 524288 \(512 KiB\)/],
+  [
+    "too many bytes",
+    [ruleFile(".repol/policies/big.rego", `package repol.deploy.big\n#${"x".repeat(MAX_RULE_BYTES)}\n`)],
+    /repol compiles at most 524288 \(512 KiB\)/,
+  ],
   ["a path outside .repol/policies", [ruleFile(".repol/policies/../../etc/x.rego")], /is not a \.rego file under \.repol\/policies\//],
 ])("fails closed on %s, compiling nothing", async (_case, files, message) => {
   const compiles: string[] = [];
@@ -85,5 +89,10 @@ it("fails closed, naming the package, when a rule needs more memory than the cap
   rules = testCustomRules({ pool: { maxMemoryMiB: 16, timeoutMs: 60_000 } });
   const result = await rules.evaluate("deploy", rulesOf("memory"), {});
 
-  expect(result).toMatchObject({ ok: false, errors: [{ package: "repol.deploy.hoard", file: ".repol/policies/hoard.rego", message: expect.stringMatching(/^custom rules repol\.deploy\.hoard: .*malloc/) }] });
+  expect(result).toMatchObject({
+    ok: false,
+    errors: [
+      { package: "repol.deploy.hoard", file: ".repol/policies/hoard.rego", message: expect.stringMatching(/^custom rules repol\.deploy\.hoard: .*malloc/) },
+    ],
+  });
 });

@@ -85,7 +85,12 @@ describe("custom rules", () => {
     const errors = errorsOf(await rules.evaluate("pullrequest", rulesOf("http-send"), {}));
 
     expect(errors).toEqual([
-      { file: ".repol/policies/fetch.rego", line: 4, column: expect.any(Number), message: expect.stringMatching(/^builtin http\.send is not allowed in repol custom rules: it reaches outside repol/) },
+      {
+        file: ".repol/policies/fetch.rego",
+        line: 4,
+        column: expect.any(Number),
+        message: expect.stringMatching(/^builtin http\.send is not allowed in repol custom rules: it reaches outside repol/),
+      },
     ]);
   });
 
@@ -93,7 +98,9 @@ describe("custom rules", () => {
     rules = testCustomRules();
     const errors = errorsOf(await rules.evaluate("pullrequest", rulesOf("sprintf"), {}));
 
-    expect(errors).toEqual([{ file: ".repol/policies/format.rego", line: 3, column: expect.any(Number), message: expect.stringMatching(/builtin sprintf .*concat/) }]);
+    expect(errors).toEqual([
+      { file: ".repol/policies/format.rego", line: 3, column: expect.any(Number), message: expect.stringMatching(/builtin sprintf .*concat/) },
+    ]);
   });
 
   it("fails closed, naming the package, when a rule throws", async () => {
@@ -101,7 +108,13 @@ describe("custom rules", () => {
     const errors = errorsOf(await rules.evaluate("pullrequest", rulesOf("throws"), { pull_request: { additions: 1, deletions: 1 } }));
 
     expect(errors).toEqual([
-      { file: ".repol/policies/conflict.rego", line: 1, column: 1, package: "repol.pullrequest.conflict", message: expect.stringMatching(/^custom rules repol\.pullrequest\.conflict: .*conflict/) },
+      {
+        file: ".repol/policies/conflict.rego",
+        line: 1,
+        column: 1,
+        package: "repol.pullrequest.conflict",
+        message: expect.stringMatching(/^custom rules repol\.pullrequest\.conflict: .*conflict/),
+      },
     ]);
   });
 
@@ -110,7 +123,9 @@ describe("custom rules", () => {
     const files = [{ path: ".repol/policies/odd.rego", sha: "0".repeat(40), text: 'package repol.deploy.odd\n\ndeny := "no"\n' }];
     const errors = errorsOf(await rules.evaluate("deploy", files, {}));
 
-    expect(errors).toMatchObject([{ file: ".repol/policies/odd.rego", package: "repol.deploy.odd", message: expect.stringMatching(/repol\.deploy\.odd\.deny is "no"; write it as a set/) }]);
+    expect(errors).toMatchObject([
+      { file: ".repol/policies/odd.rego", package: "repol.deploy.odd", message: expect.stringMatching(/repol\.deploy\.odd\.deny is "no"; write it as a set/) },
+    ]);
   });
 
   it("stops a rule that loops past the time limit, failing closed, while another evaluation is answered", async () => {
@@ -125,7 +140,13 @@ describe("custom rules", () => {
 
     expect(quick).toMatchObject({ ok: true, findings: { warnings: [{ package: "repol.pullrequest.size" }] } });
     expect(errorsOf(await slow)).toEqual([
-      { file: ".repol/policies/slow.rego", line: 1, column: 1, package: "repol.pullrequest.slow", message: "custom rules repol.pullrequest.slow: the rules ran longer than the 1000 ms limit and were stopped" },
+      {
+        file: ".repol/policies/slow.rego",
+        line: 1,
+        column: 1,
+        package: "repol.pullrequest.slow",
+        message: "custom rules repol.pullrequest.slow: the rules ran longer than the 1000 ms limit and were stopped",
+      },
     ]);
     expect(settled).toEqual(["quick", "slow"]);
     // The worker that ran the loop was replaced: the pool still answers.
@@ -142,7 +163,11 @@ describe("custom rules", () => {
 
   it("reports nothing and compiles nothing when no package applies to the policy", async () => {
     rules = testCustomRules();
-    const result = await rules.evaluate("pullrequest", rulesOf("findings").filter((file) => !file.path.endsWith("size.rego")), {});
+    const result = await rules.evaluate(
+      "pullrequest",
+      rulesOf("findings").filter((file) => !file.path.endsWith("size.rego")),
+      {},
+    );
 
     expect(result).toMatchObject({ ok: true, findings: { blocking: [], warnings: [] } });
     expect(rules.compiles).toEqual([]);
