@@ -33,10 +33,13 @@ export function compiledModules(store: CompiledModuleStore | undefined, onStoreE
   };
 
   async function find(digest: string, compile: () => Promise<ModuleLookup>): Promise<ModuleLookup> {
-    const stored = await store?.load(digest).catch((error: Error) => onStoreError(error, digest));
+    const stored = await store?.load(digest).catch((error: Error) => {
+      onStoreError(error, digest);
+      return undefined;
+    });
     if (stored) return { ok: true, module: stored };
     const compiled = await compile();
-    if (compiled.ok) await store?.keep(compiled.module).catch((error: Error) => onStoreError(error, digest));
+    if (compiled.ok) await store?.keep(compiled.module).catch((error: Error) => void onStoreError(error, digest));
     return compiled;
   }
 

@@ -29,7 +29,10 @@ export interface CustomRulesOptions {
   locateOpa?: () => Promise<OpaLookup>;
   /** Called before each `opa` compile (metrics; tests count them). */
   onCompile?: (digest: string, policy: CustomPolicyKind) => void;
-  /** A store that cannot be read or written costs a compile, not a decision; it is reported here. */
+  /**
+   * A store that cannot be read or written then costs a compile, not a decision, and is reported
+   * here. Without a handler the error is not hidden: the evaluation fails closed with it.
+   */
   onStoreError?: (error: Error, digest: string) => void;
 }
 
@@ -37,10 +40,14 @@ type Prepared =
   | { ok: false; digest: string; errors: CustomRuleError[] }
   | { ok: true; digest: string; files: { path: string; sha: string }[]; names: string[]; byFile: ReadonlyMap<string, string>; wasm?: Uint8Array };
 
+const failOnStoreError = (error: Error, digest: string): never => {
+  throw new Error(`the store of compiled custom rules failed for sha256 ${digest}: ${error.message}`, { cause: error });
+};
+
 export function createCustomRules(options: CustomRulesOptions = {}): CustomRules {
   const pool = options.pool ?? evaluationPool();
   const slots = options.slots ?? compileSlots(CONCURRENT_COMPILES, QUEUED_COMPILES);
-  const modules = compiledModules(options.store, options.onStoreError ?? (() => undefined));
+  const modules = compiledModules(options.store, options.onStoreError ?? failOnStoreError);
   let compiler: Promise<Compiler & { version: string }> | undefined;
 
   // A missing OPA is looked for again next time (it may be installed meanwhile); a found one is kept.
@@ -96,7 +103,9 @@ export function createCustomRules(options: CustomRulesOptions = {}): CustomRules
     if (!prepared.ok) return prepared;
     const { digest, files, names, byFile, wasm } = prepared;
     const passed = { ok: true as const, digest, files, findings: { blocking: [], warnings: [] } };
-    if (wasm === undefined) return passed;
+    if (names.length === 0) return passed;
+    if (!(wasm instanceof Uint8Array))
+      return { ok: false, digest, errors: [generalError("the compiled custom rules could not be found; repol does not apply rules it cannot read")] };
 
     const fileOf = (pkg: string) => [...byFile].find(([, name]) => name === pkg)?.[0] ?? ".repol/policies";
     const blame = (message: string, pkg?: string): CustomRulesResult => {
