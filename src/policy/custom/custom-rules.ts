@@ -19,7 +19,7 @@ import { evaluationPool, type EvaluationPool } from "./evaluation-pool.js";
 import { findOpa, type OpaLookup } from "./find-opa.js";
 import { readFindings } from "./read-findings.js";
 import { ruleDigest } from "./rule-digest.js";
-import { ENTRYPOINT, entryModule, isTestFile, packagesOf, policyPackages } from "./rule-packages.js";
+import { ENTRY_PATH, ENTRYPOINT, entryModule, isTestFile, packagesOf, placeEntryErrors, policyPackages } from "./rule-packages.js";
 import { sandboxFor } from "./sandbox-capabilities.js";
 
 export interface CustomRulesOptions {
@@ -95,7 +95,7 @@ export function createCustomRules(options: CustomRulesOptions = {}): CustomRules
     if ("message" in found) return { ok: false, digest: pending, errors: [generalError(found.message)] };
     const digest = ruleDigest(policy, files, found.version);
     const lookup = await modules.get(digest, () => compileQueued(found, digest, policy, files, names));
-    return lookup.ok ? { ...prepared, digest, wasm: lookup.module.wasm } : { ok: false, digest, errors: lookup.errors };
+    return lookup.ok ? { ...prepared, digest, wasm: lookup.module.wasm } : { ok: false, digest, errors: placeEntryErrors(lookup.errors, packages.byFile) };
   }
 
   async function evaluateRules(policy: CustomPolicyKind, ruleFiles: readonly RuleFile[], input: unknown): Promise<CustomRulesResult> {
@@ -128,7 +128,7 @@ export function createCustomRules(options: CustomRulesOptions = {}): CustomRules
   async function compileQueued(found: Compiler, digest: string, policy: CustomPolicyKind, files: readonly RuleFile[], names: string[]): Promise<ModuleLookup> {
     const queued = slots.run(async () => {
       options.onCompile?.(digest, policy);
-      return compileRego(found, { files, generated: [{ path: ".repol-generated/entry.rego", text: entryModule(names) }], entrypoints: [ENTRYPOINT] });
+      return compileRego(found, { files, generated: [{ path: ENTRY_PATH, text: entryModule(names) }], entrypoints: [ENTRYPOINT] });
     });
     if (!queued)
       return {

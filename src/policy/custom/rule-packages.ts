@@ -3,6 +3,8 @@
 import type { CustomPolicyKind, CustomRuleError, RuleFile } from "./custom-rule-types.js";
 
 export const ENTRY_PACKAGE = "repol_custom";
+/** Where the entry module is written for OPA; users never see this path (see placeEntryErrors). */
+export const ENTRY_PATH = ".repol-generated/entry.rego";
 export const ENTRYPOINT = `${ENTRY_PACKAGE}/result`;
 /** The three rule names read from each package, after Conftest. */
 export const FINDING_RULES = ["deny", "violation", "warn"] as const;
@@ -49,6 +51,21 @@ export function entryModule(packages: readonly string[]): string {
   });
   lines.push("", `result := {${fields.join(", ")}}`, "");
   return lines.join("\n");
+}
+
+/**
+ * An error OPA reports in the entry module comes from a package's deny, violation or warn being
+ * something the entry cannot read (a function, say): it is placed on the file declaring that package.
+ */
+export function placeEntryErrors(errors: readonly CustomRuleError[], byFile: ReadonlyMap<string, string>): CustomRuleError[] {
+  return errors.map((error) => {
+    if (error.file !== ENTRY_PATH) return error;
+    const [, pkg, rule] = /data\.([\w.]+)\.(deny|violation|warn)\b/.exec(error.message) ?? [];
+    const file = [...byFile].find(([, name]) => name === pkg)?.[0];
+    if (pkg === undefined || file === undefined) return { ...error, file: ".repol/policies", line: 1, column: 1 };
+    const message = `${pkg}.${rule} must be a set rule (\`${rule} contains msg if { … }\`): ${error.message}`;
+    return { file, line: 1, column: 1, message, package: pkg };
+  });
 }
 
 export const isTestFile = (path: string): boolean => path.endsWith("_test.rego");

@@ -7,7 +7,7 @@ import type { CustomRules, RuleFile } from "../../../src/policy/custom/custom-ru
 import { evaluationPool } from "../../../src/policy/custom/evaluation-pool.js";
 import { findOpa } from "../../../src/policy/custom/find-opa.js";
 import { sandboxFor } from "../../../src/policy/custom/sandbox-capabilities.js";
-import { ENTRYPOINT, entryModule } from "../../../src/policy/custom/rule-packages.js";
+import { ENTRY_PATH, ENTRYPOINT, entryModule } from "../../../src/policy/custom/rule-packages.js";
 import { rulesOf, testCustomRules } from "./custom-rules-fixture.js";
 
 let rules: CustomRules | undefined;
@@ -79,7 +79,7 @@ it("kills a compile that runs past its time limit and says so", async () => {
   if (!opa.ok) throw new Error(opa.message);
   const result = await compileRego(
     { opa: opa.binary, sandbox: await sandboxFor(opa.binary), timeoutMs: 1 },
-    { files: rulesOf("findings"), generated: [{ path: ".repol-generated/entry.rego", text: entryModule(["repol.deploy.labels"]) }], entrypoints: [ENTRYPOINT] },
+    { files: rulesOf("findings"), generated: [{ path: ENTRY_PATH, text: entryModule(["repol.deploy.labels"]) }], entrypoints: [ENTRYPOINT] },
   );
 
   expect(result).toMatchObject({ ok: false, passing: true, errors: [{ message: "opa check took longer than 0.001 s and was stopped; simplify the rules" }] });

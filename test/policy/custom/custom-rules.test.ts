@@ -153,6 +153,20 @@ describe("custom rules", () => {
     expect(await rules.evaluate("pullrequest", rulesOf("findings"), { pull_request: { additions: 1 } })).toMatchObject({ ok: true });
   });
 
+  it("places an error about a package's deny on that package's file, saying deny must be a set", async () => {
+    rules = testCustomRules();
+    const files = [{ path: ".repol/policies/f.rego", sha: "0".repeat(40), text: "package repol.deploy.f\n\ndeny(x) := true if x\n" }];
+    expect(errorsOf(await rules.evaluate("deploy", files, {}))).toEqual([
+      {
+        file: ".repol/policies/f.rego",
+        line: 1,
+        column: 1,
+        package: "repol.deploy.f",
+        message: "repol.deploy.f.deny must be a set rule (`deny contains msg if { … }`): function data.repol.deploy.f.deny used as reference, not called",
+      },
+    ]);
+  });
+
   it("refuses a package name repol reserves for itself", async () => {
     rules = testCustomRules();
     const files = [{ path: ".repol/policies/x.rego", sha: "0".repeat(40), text: "# mine\npackage repol_custom\n\nresult := 1\n" }];
