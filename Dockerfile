@@ -46,6 +46,8 @@ COPY --from=build /src/package.json ./package.json
 COPY --from=build /src/node_modules/ ./node_modules/
 COPY --from=build /src/dist/ ./dist/
 COPY --from=policies /src/build/policies/ ./build/policies/
+# Custom rules from repositories are compiled at run time with the same pinned OPA; repol finds it on PATH.
+COPY --from=opa /out/opa /usr/local/bin/opa
 COPY schemas/ ./schemas/
 COPY app.yml ./app.yml
 # The SQLite audit trail lives on a volume so it survives the container; the directory belongs

@@ -24,6 +24,8 @@ import { summaryFromCounts } from "./summary.js";
 import { postgresDeliveryLog, postgresOutbox } from "../durability/postgres-work.js";
 import type { DeliveryLog, Outbox } from "../durability/work-store.js";
 import type { PolicyBundleStore } from "./policy-bundles.js";
+import { postgresCustomRuleModules } from "./postgres-custom-rule-modules.js";
+import type { CompiledModuleStore } from "../policy/custom/compiled-modules.js";
 import { postgresPolicyBundles } from "./postgres-policy-bundles.js";
 
 export interface PostgresStoreOptions extends AuditStoreOptions {
@@ -49,6 +51,7 @@ export class PostgresAuditStore implements AuditStore {
   readonly deliveries: DeliveryLog;
   readonly outbox: Outbox;
   readonly policyBundles: PolicyBundleStore;
+  readonly customRuleModules: CompiledModuleStore;
 
   constructor(url: string, options: PostgresStoreOptions = {}) {
     if (!/^postgres(ql)?:\/\//.test(url)) {
@@ -68,6 +71,7 @@ export class PostgresAuditStore implements AuditStore {
     this.deliveries = postgresDeliveryLog(this.pool, this.clock);
     this.outbox = postgresOutbox(this.pool, this.clock);
     this.policyBundles = postgresPolicyBundles(this.pool, this.clock);
+    this.customRuleModules = postgresCustomRuleModules(this.pool, this.clock);
   }
 
   async migrate(): Promise<void> {

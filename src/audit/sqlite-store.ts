@@ -14,6 +14,8 @@ import { summaryFromCounts, type SummaryDimension } from "./summary.js";
 import { sqliteDeliveryLog, sqliteOutbox } from "../durability/sqlite-work.js";
 import type { DeliveryLog, Outbox } from "../durability/work-store.js";
 import type { PolicyBundleStore } from "./policy-bundles.js";
+import { sqliteCustomRuleModules } from "./sqlite-custom-rule-modules.js";
+import type { CompiledModuleStore } from "../policy/custom/compiled-modules.js";
 import { sqlitePolicyBundles } from "./sqlite-policy-bundles.js";
 import { sqliteGroupCommit, type GroupCommit, type GroupCommitOptions } from "../durability/sqlite-group-commit.js";
 
@@ -34,6 +36,7 @@ export class SqliteAuditStore implements AuditStore {
   readonly deliveries: DeliveryLog;
   readonly outbox: Outbox;
   readonly policyBundles: PolicyBundleStore;
+  readonly customRuleModules: CompiledModuleStore;
   /** The work tables' writes, batched into shared transactions (sqlite-group-commit.ts). */
   readonly groupCommit: GroupCommit;
 
@@ -59,6 +62,7 @@ export class SqliteAuditStore implements AuditStore {
     this.deliveries = sqliteDeliveryLog(this.db, this.clock, this.groupCommit);
     this.outbox = sqliteOutbox(this.db, this.clock, this.groupCommit);
     this.policyBundles = sqlitePolicyBundles(this.db, this.clock);
+    this.customRuleModules = sqliteCustomRuleModules(this.db, this.clock);
   }
 
   async migrate(): Promise<void> {

@@ -1,5 +1,6 @@
 // The audit store contract. Both adapters (sqlite-store.ts, postgres-store.ts) implement it and
 // are exercised by one shared test suite.
+import type { CompiledModuleStore } from "../policy/custom/compiled-modules.js";
 import type { AuditPage, AuditQuery, AuditRecord, AuditSummary, NewAuditRecord } from "./record.js";
 import type { ChainVerdict } from "./verify-chain.js";
 import type { DeliveryLog, Outbox } from "../durability/work-store.js";
@@ -43,6 +44,8 @@ export interface AuditStore {
   readonly outbox?: Outbox;
   /** Compiled policy bundles by digest, for replaying recorded decisions (both adapters; absent only in stand-ins). */
   readonly policyBundles?: PolicyBundleStore;
+  /** Compiled custom rule modules by the digest of their sources (both adapters; absent only in stand-ins). */
+  readonly customRuleModules?: CompiledModuleStore;
 }
 
 /** Construction options both adapters take. */

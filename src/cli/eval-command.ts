@@ -1,10 +1,11 @@
-// repol eval deploy|pullrequest --input input.json [--config .repol/deploy.yaml] [--format text|json]
+// repol eval deploy|pullrequest --input input.json [--config .repol/deploy.yaml] [--rules <checkout>] [--format text|json]
 import { readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { evaluateInput } from "../core/evaluate-input.js";
 import { isPolicyName, POLICY_NAMES, type PolicyName } from "../domain/policy-name.js";
 import { parseRepoConfig, renderConfigErrors } from "../policy/load-repo-config.js";
 import { EXIT, formatOf, parseCommandLine, UsageError, type CliIo, type ExitCode } from "./cli-io.js";
+import { customRulesBlock, evaluateCheckoutRules, renderCustomRules, rulesCheckout } from "./checkout-rules.js";
 import { loadBundle, policyBundlePath } from "./policy-bundle.js";
 import { isPlainObject, readJsonFile } from "./read-json-file.js";
 import { renderVerdict } from "./render-decision.js";
@@ -14,6 +15,7 @@ const OPTIONS = {
   config: { type: "string", short: "c" },
   format: { type: "string" },
   bundle: { type: "string" },
+  rules: { type: "string" },
 } as const;
 
 export async function evalCommand(args: string[], io: CliIo): Promise<ExitCode> {
@@ -42,12 +44,21 @@ export async function evalCommand(args: string[], io: CliIo): Promise<ExitCode> 
     io.err(`evaluation of ${policy} failed: ${error}`);
     return EXIT.failed;
   }
+  const checkout = rulesCheckout(values.rules, io.cwd);
+  const custom = checkout === undefined ? undefined : await evaluateCheckoutRules(policy, checkout, input);
   if (format === "json") {
-    io.out(JSON.stringify({ policy, allow: result.allow, deny: result.deny, violations: result.violations, warnings: result.warnings }, null, 2));
+    io.out(
+      JSON.stringify(
+        { policy, allow: result.allow, deny: result.deny, violations: result.violations, warnings: result.warnings, ...(custom ? { custom } : {}) },
+        null,
+        2,
+      ),
+    );
   } else {
     for (const line of renderVerdict(policy, outcome, result.violations, null, result.warnings)) io.out(line);
+    if (custom) for (const line of renderCustomRules(custom)) io.out(line);
   }
-  return result.allow ? EXIT.ok : EXIT.failed;
+  return result.allow && !(custom && customRulesBlock(custom)) ? EXIT.ok : EXIT.failed;
 }
 
 function readConfig(policy: PolicyName, path: string, io: CliIo) {

@@ -4,7 +4,7 @@
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { EXIT, UsageError, type CliIo, type ExitCode } from "./cli-io.js";
-import { AUDIT_USAGE, EVAL_USAGE, REPLAY_USAGE, VALIDATE_USAGE } from "./usage.js";
+import { AUDIT_USAGE, EVAL_USAGE, REPLAY_USAGE, TEST_USAGE, VALIDATE_USAGE } from "./usage.js";
 import { repolVersion } from "./version.js";
 
 type Command = (args: string[], io: CliIo) => Promise<ExitCode>;
@@ -13,6 +13,7 @@ type Command = (args: string[], io: CliIo) => Promise<ExitCode>;
 const COMMANDS: Record<string, () => Promise<Command>> = {
   validate: async () => (await import("./validate-command.js")).validateCommand,
   eval: async () => (await import("./eval-command.js")).evalCommand,
+  test: async () => (await import("./test-command.js")).testCommand,
   replay: async () => (await import("./replay-command.js")).replayCommand,
   audit: async () => (await import("./audit-command.js")).auditCommand,
 };
@@ -23,11 +24,13 @@ ${VALIDATE_USAGE}
 
 ${EVAL_USAGE}
 
+${TEST_USAGE}
+
 ${REPLAY_USAGE}
 
 ${AUDIT_USAGE}
 
-Exit codes: 0 valid / allowed / chain intact, 1 invalid config / denied / no decision / chain broken, 2 usage or setup error.`;
+Exit codes: 0 valid / allowed / chain intact / tests pass, 1 invalid config / denied / no decision / chain broken, 2 usage or setup error or (repol test) a failing test.`;
 
 export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
   const [command, ...args] = argv;

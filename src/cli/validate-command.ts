@@ -1,7 +1,8 @@
 // repol validate [dir] [--format text|json|github]
 import { renderConfigErrors } from "../policy/load-repo-config.js";
 import { EXIT, formatOf, parseCommandLine, UsageError, type CliIo, type ExitCode } from "./cli-io.js";
-import { validateRepoDir, type DirVerdict } from "./validate-repo-dir.js";
+import { shownFrom, validateRepoDir, type DirVerdict } from "./validate-repo-dir.js";
+import { validateRuleFiles } from "./validate-rule-files.js";
 
 const OPTIONS = { format: { type: "string" } } as const;
 
@@ -9,13 +10,16 @@ export async function validateCommand(args: string[], io: CliIo): Promise<ExitCo
   const { values, positionals } = parseCommandLine(args, OPTIONS);
   if (positionals.length > 1) throw new UsageError(`validate takes one directory, got ${positionals.length}`);
   const format = formatOf(values.format, ["text", "json", "github"]);
-  const verdict = validateRepoDir(positionals[0] ?? ".", io.cwd);
+  const { root, ...dirVerdict } = validateRepoDir(positionals[0] ?? ".", io.cwd);
+  const rules = await validateRuleFiles(root, shownFrom(io.cwd));
+  const files = [...dirVerdict.files, ...rules];
+  const verdict = { ...dirVerdict, files, valid: files.every((file) => file.errors.length === 0) };
   if (format === "json") io.out(JSON.stringify(verdict, null, 2));
   else printText(verdict, io, format === "github");
   return verdict.valid ? EXIT.ok : EXIT.failed;
 }
 
-function printText(verdict: DirVerdict, io: CliIo, annotate: boolean): void {
+function printText(verdict: Omit<DirVerdict, "root">, io: CliIo, annotate: boolean): void {
   for (const { file, errors } of verdict.files) {
     if (errors.length === 0) {
       io.out(`${file}: ok`);

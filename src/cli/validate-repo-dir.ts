@@ -1,6 +1,6 @@
 // Checks every `.repol/*.yaml` of a checkout the way the App will read it from the default branch.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { basename, join, relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import type { ConfigError } from "../policy/decision.js";
 import { CONFIG_PATHS, parseRepoConfig } from "../policy/load-repo-config.js";
 import { UsageError } from "./cli-io.js";
@@ -9,12 +9,15 @@ import type { PolicyName } from "../domain/policy-name.js";
 export interface FileVerdict {
   /** As the user should see it: relative to the working directory when inside it. */
   file: string;
-  kind: PolicyName | null;
+  /** The policy a YAML config is for, "rules" for a custom Rego file, null for a file repol does not read. */
+  kind: PolicyName | "rules" | null;
   errors: ConfigError[];
 }
 
 export interface DirVerdict {
   configDir: string;
+  /** The checkout holding configDir, where .repol/policies is read. */
+  root: string;
   files: FileVerdict[];
   valid: boolean;
 }
@@ -25,10 +28,7 @@ const KNOWN_NAMES = [...KIND_BY_NAME.keys()].join(" and ");
 /** `dir` is a checkout (holding .repol/) or the .repol directory itself. */
 export function validateRepoDir(dir: string, cwd: string): DirVerdict {
   const configDir = locateConfigDir(dir);
-  const shown = (path: string) => {
-    const rel = relative(cwd, path);
-    return rel === "" || rel.startsWith("..") ? path : rel;
-  };
+  const shown = shownFrom(cwd);
   const names = readdirSync(configDir)
     .filter((name) => /\.ya?ml$/i.test(name) && statSync(join(configDir, name)).isFile())
     .sort();
@@ -43,7 +43,15 @@ export function validateRepoDir(dir: string, cwd: string): DirVerdict {
     const file = shown(configDir);
     files.push({ file, kind: null, errors: [{ file, line: 1, column: 1, path: "", message: `no repol config here; add ${KNOWN_NAMES}` }] });
   }
-  return { configDir: shown(configDir), files, valid: files.every((verdict) => verdict.errors.length === 0) };
+  return { configDir: shown(configDir), root: dirname(configDir), files, valid: files.every((verdict) => verdict.errors.length === 0) };
+}
+
+/** A path as the user should see it: relative to the working directory when inside it. */
+export function shownFrom(cwd: string): (path: string) => string {
+  return (path) => {
+    const rel = relative(cwd, path);
+    return rel === "" || rel.startsWith("..") ? path : rel;
+  };
 }
 
 function locateConfigDir(dir: string): string {

@@ -6,7 +6,7 @@ import { loadPolicy, type LoadedPolicy } from "@open-policy-agent/opa-wasm";
 import { POLICY_NAMES, type PolicyName } from "../domain/policy-name.js";
 import type { PolicyResult, Violation } from "../domain/verdict.js";
 import type { PolicyEngine } from "./engine-types.js";
-import { replaceLoneSurrogates } from "./lone-surrogate.js";
+import { arrayBufferOf, encodePolicyInput } from "./encode-policy-input.js";
 
 // Each policy's `result` rule holds allow, deny, violations and warnings: one evaluation per decision.
 type ResultPart = "result" | "allow" | "deny" | "violations" | "warnings";
@@ -81,7 +81,7 @@ function evaluateDecision(policy: LoadedPolicy, entrypoints: Record<PolicyName, 
   // Handed over as JSON text, which opa-wasm copies into the WASM memory as is: given an object it
   // would serialise it itself. A bare `undefined` (or any falsy value) would reach the policy as
   // "no input" either way; JSON text keeps null, 0 and "" distinct.
-  const encoded = encodeInput(name, input);
+  const encoded = encodePolicyInput(input, `The ${name} policy input`);
   let resultSet: unknown;
   try {
     resultSet = policy.evaluate(encoded, entrypoints[name]);
@@ -112,43 +112,6 @@ export function decisionFromResults(name: PolicyName, result: unknown): PolicyRe
     violations.push({ code: "engine.denied_without_reason", msg: "The policy denied this request without reporting a violation" });
   }
   return { policy: name, allow, deny, violations, warnings };
-}
-
-const utf8 = new TextEncoder();
-
-/** opa-wasm takes ArrayBuffers; a view onto part of a larger buffer (a pooled Buffer) is copied out. */
-function arrayBufferOf(bytes: Uint8Array): ArrayBuffer {
-  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-  return (whole ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) as ArrayBuffer;
-}
-
-function encodeInput(name: PolicyName, input: unknown): ArrayBuffer | undefined {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(input);
-    // JSON.stringify writes a lone UTF-16 surrogate (a webhook field, a config key) as the escape
-    // \udXXX, which the WASM JSON parser refuses, failing every evaluation of that input, while OPA
-    // reads it as U+FFFD. Replacing lone surrogates with U+FFFD first gives both the same document.
-    if (text !== undefined && /\\u[dD][89a-fA-F]/.test(text)) text = JSON.stringify(wellFormed(JSON.parse(text)));
-  } catch (error) {
-    throw new Error(`The ${name} policy input is not JSON-serialisable: ${describe(error)}`);
-  }
-  if (text === undefined) return undefined;
-  return arrayBufferOf(utf8.encode(text));
-}
-
-/** A copy of parsed JSON with every lone surrogate, in keys too, replaced by U+FFFD. A key that then equals a later one gives way to it, as in OPA. */
-function wellFormed(value: unknown): unknown {
-  if (typeof value === "string") return replaceLoneSurrogates(value);
-  if (Array.isArray(value)) return value.map(wellFormed);
-  if (!isRecord(value)) return value;
-  const copy: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
-    const fixed = replaceLoneSurrogates(key);
-    // defineProperty, because assigning a key named __proto__ would call its setter.
-    Object.defineProperty(copy, fixed, { value: wellFormed(item), enumerable: true, writable: true, configurable: true });
-  }
-  return copy;
 }
 
 function parseDeny(name: PolicyName, value: unknown): string[] {

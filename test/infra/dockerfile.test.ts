@@ -32,6 +32,10 @@ describe("Dockerfile", () => {
     expect(argsOf(opa, "RUN").join("\n")).toContain("go install -buildvcs=false github.com/open-policy-agent/opa@v${OPA_VERSION}");
   });
 
+  it("ships the pinned OPA in the runtime, on PATH, to compile repositories' custom rules", () => {
+    expect(copiesFrom(runtime, "opa").join("\n")).toMatch(/\/out\/opa \/usr\/local\/bin\/opa/);
+  });
+
   it("tests the policies with OPA before building the bundle the runtime ships", () => {
     const policies = stageNamed("policies");
     expect(copiesFrom(policies, "opa").join("\n")).toContain("/usr/local/bin/opa");
@@ -75,9 +79,9 @@ describe("Dockerfile", () => {
     expect(argsOf(runtime, "RUN").join("\n")).toContain(`chown ${uid}:${uid} ${dbDir}`);
   });
 
-  it("copies the app from the build stage and the bundle from the policies stage only", () => {
+  it("copies the app from the build stage, the bundle from the policies stage and OPA from the opa stage only", () => {
     const sources = argsOf(runtime, "COPY").map((args) => /--from=(\S+)/.exec(args)?.[1] ?? "context");
-    expect(new Set(sources)).toEqual(new Set(["build", "policies", "context"]));
+    expect(new Set(sources)).toEqual(new Set(["build", "policies", "opa", "context"]));
     expect(
       argsOf(runtime, "COPY")
         .filter((args) => !args.startsWith("--from"))

@@ -139,4 +139,18 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE audit_records ADD COLUMN warnings jsonb NOT NULL DEFAULT '[]'::jsonb;
     `,
   },
+  {
+    version: 8,
+    name: "custom_rule_modules",
+    // Compiled custom Rego rules by the sha256 of their sources (not of the WASM), so a restart or
+    // another replica finds a repository's module without compiling it again.
+    sql: `
+      CREATE TABLE custom_rule_modules (
+        digest     text COLLATE "C" NOT NULL PRIMARY KEY,
+        policy     text        NOT NULL CHECK (policy IN ('deploy', 'pullrequest')),
+        wasm       bytea       NOT NULL,
+        created_at timestamptz NOT NULL
+      );
+    `,
+  },
 ];

@@ -158,4 +158,18 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE audit_records ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]';
     `,
   },
+  {
+    version: 8,
+    name: "custom_rule_modules",
+    // Compiled custom Rego rules by the sha256 of their sources (not of the WASM), so a restart or
+    // another replica finds a repository's module without compiling it again.
+    sql: `
+      CREATE TABLE custom_rule_modules (
+        digest     TEXT NOT NULL PRIMARY KEY,
+        policy     TEXT NOT NULL CHECK (policy IN ('deploy', 'pullrequest')),
+        wasm       BLOB NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
