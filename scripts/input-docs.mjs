@@ -26,7 +26,7 @@ export function renderInputSection(root = defaultRoot) {
     const file = `${name}.schema.json`;
     const schema = load(file);
     parts.push(`### ${heading}`, "", `${schema.description} (\`schemas/${file}\`)`, "", "| Key | Type | Description |", "| --- | --- | --- |");
-    for (const row of rows(schema, file, load, "")) parts.push(`| \`${row.key}\` | ${row.type} | ${escape(row.description)} |`);
+    for (const row of rows(schema, file, load, "")) parts.push(`| \`${row.key}\` | ${row.type} | ${escapeCell(row.description)} |`);
     parts.push("");
   }
   parts.push(END);
@@ -95,7 +95,7 @@ function typeOf(schema, file, load) {
     .join(" or ");
 }
 
-function escape(text) {
+function escapeCell(text) {
   return text.replaceAll("|", "\\|").replaceAll("\n", " ");
 }
 

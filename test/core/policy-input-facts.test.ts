@@ -119,7 +119,10 @@ describe("the deployment policy's input", () => {
 
   it("fails the schema when a pull request's changed file has a status GitHub's REST API does not name", async () => {
     const { input } = await deploy(deploymentPayload(), { repository: REPOSITORY }, [pull(DETAILS)]);
-    const changed = { ...input!, pull_requests: [{ ...input!.pull_requests[0]!, changed_files: [{ path: "a", status: "DELETED", additions: 0, deletions: 0 }] }] };
+    const changed = {
+      ...input!,
+      pull_requests: [{ ...input!.pull_requests[0]!, changed_files: [{ path: "a", status: "DELETED", additions: 0, deletions: 0 }] }],
+    };
     expect(inputSchemaErrors("deploy", changed)).toContain("/pull_requests/0/changed_files/0/status must be equal to one of the allowed values");
   });
 });
@@ -127,7 +130,11 @@ describe("the deployment policy's input", () => {
 describe("the pull request policy's input", () => {
   it("holds now, the repository and the pull request's details, as its schema says", async () => {
     const { input } = await decidePullRequest(pr, facts(PR_POLICY, { repository: REPOSITORY }, [pull(DETAILS)]), engine, { now: NOW });
-    expect(input).toMatchObject({ now: "2026-05-01T09:30:00Z", repository: { full_name: "acme/widgets" }, pull_request: { labels: ["change-approved"], head_sha: "c".repeat(40) } });
+    expect(input).toMatchObject({
+      now: "2026-05-01T09:30:00Z",
+      repository: { full_name: "acme/widgets" },
+      pull_request: { labels: ["change-approved"], head_sha: "c".repeat(40) },
+    });
     expect(inputSchemaErrors("pullrequest", input)).toEqual([]);
   });
 
