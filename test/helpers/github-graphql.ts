@@ -3,6 +3,7 @@
 // same REST routes the fake already serves, so one description of a repository answers both APIs and
 // a REST route made to fail makes the GraphQL answer carry `errors`.
 import { graphqlSync } from "graphql";
+import { connection, pullRequestNode } from "./github-graphql-pull.js";
 import { treeEntry } from "./github-graphql-tree.js";
 import { githubSchema } from "./github-schema.js";
 import { failure, json, type GitHubReply, type GitHubRequest, type Route } from "./github-router.js";
@@ -123,13 +124,6 @@ function nodeById(rest: Rest, blobs: Map<string, Buffer>, id: string): Obj | nul
   return suites.find((candidate) => candidate.id === id) ?? null;
 }
 
-function connection(items: readonly unknown[], { first = 100, after }: Args) {
-  const start = after ? Number(after) + 1 : 0;
-  const nodes = items.slice(start, start + first);
-  const end = start + nodes.length - 1;
-  return { totalCount: items.length, nodes, pageInfo: { hasNextPage: end < items.length - 1, endCursor: nodes.length ? String(end) : null } };
-}
-
 /** One connection page read from only the REST pages it covers (a list that says its total_count). */
 function pageOfTotal(rest: Rest, path: string, { first = 100, after }: Args, pick: (body: any) => unknown[]) {
   const start = after ? Number(after) + 1 : 0;
@@ -148,32 +142,7 @@ function pageOfTotal(rest: Rest, path: string, { first = 100, after }: Args, pic
 
 function repository(rest: Rest, blobs: Map<string, Buffer>, { owner, name }: Args): Obj {
   const base = `/repos/${owner}/${name}`;
-  const pull = (data: any): Obj => ({
-    __typename: "PullRequest",
-    id: `PR:${owner}:${name}:${data.number}`,
-    number: data.number,
-    state: data.merged_at ? "MERGED" : String(data.state).toUpperCase(),
-    merged: Boolean(data.merged_at),
-    author: actor(data.user),
-    baseRepository: data.base?.repo?.full_name ? { nameWithOwner: data.base.repo.full_name } : null,
-    title: data.title ?? "",
-    body: data.body ?? "",
-    isDraft: data.draft === true,
-    baseRefName: data.base?.ref,
-    headRefName: data.head?.ref,
-    headRefOid: data.head?.sha,
-    additions: data.additions ?? 0,
-    deletions: data.deletions ?? 0,
-    changedFiles: data.changed_files ?? 0,
-    labels: (args: Args) =>
-      connection(
-        (data.labels ?? []).map((label: any) => ({ name: label.name })),
-        args,
-      ),
-    files: (args: Args) => connection(all(rest, `${base}/pulls/${data.number}/files`).map(changedFile), args),
-    reviews: (args: Args) => connection(all(rest, `${base}/pulls/${data.number}/reviews`).map(review), args),
-    commits: (args: Args) => ({ ...connection(all(rest, `${base}/pulls/${data.number}/commits`).map(pullCommit), args), totalCount: data.commits }),
-  });
+  const pull = (data: any) => pullRequestNode(data, { owner, name }, (path) => all(rest, `${base}${path}`));
   const about = () => (rest(base) ?? {}) as { default_branch?: string; private?: boolean; topics?: string[]; owner?: { type?: string } };
   const repo: Obj = {
     __typename: "Repository",
@@ -241,21 +210,6 @@ function commit(rest: Rest, { base, key }: { base: string; key: string }, oid: s
   };
 }
 
-function review(data: any): Obj {
-  return { fullDatabaseId: String(data.id), state: data.state, submittedAt: data.submitted_at ?? null, author: actor(data.user) };
-}
-
-// REST's file status, as GraphQL's PatchStatus names it.
-const CHANGE_TYPES: Record<string, string> = { added: "ADDED", removed: "DELETED", modified: "MODIFIED", renamed: "RENAMED", copied: "COPIED" };
-
-function changedFile(data: any): Obj {
-  return { path: data.filename, changeType: CHANGE_TYPES[data.status] ?? "CHANGED", additions: data.additions ?? 0, deletions: data.deletions ?? 0 };
-}
-
-function pullCommit(data: any): Obj {
-  return { commit: { oid: data.sha, message: data.commit.message, author: data.commit.author ? { email: data.commit.author.email } : null } };
-}
-
 function checkRun(data: any, base: string): Obj {
   // databaseId is a 32-bit Int in GitHub's schema; real run ids no longer fit, so it is left out here too.
   return {
@@ -265,8 +219,4 @@ function checkRun(data: any, base: string): Obj {
     conclusion: data.conclusion ? String(data.conclusion).toUpperCase() : null,
     detailsUrl: data.details_url ?? null,
   };
-}
-
-function actor(user: { login: string; type?: string } | null | undefined): Obj | null {
-  return user ? { __typename: user.type === "Bot" || user.login.endsWith("[bot]") ? "Bot" : "User", login: user.login } : null;
 }
