@@ -4,7 +4,7 @@ import type { OrgPolicies, PolicySnapshot, RepositoryFacts } from "../core/facts
 import type { PolicyName } from "../domain/policy-name.js";
 import { CONFIG_PATHS } from "../policy/load-repo-config.js";
 import type { FactsAnswer } from "./facts-answer.js";
-import { ORG_CONFIG_PATHS } from "./facts-queries.js";
+import { ORG_CONFIG_PATHS, PAGE } from "./facts-queries.js";
 import type { GitHub, RepoRef } from "./github-client.js";
 import { policyFileOf } from "./policy-file-of.js";
 import { NO_RULE_FILES, ruleFilesOf } from "./rule-files-of.js";
@@ -32,7 +32,7 @@ export async function policySnapshotOf(github: GitHub, policy: PolicyName, answe
 function repositoryFactsOf(repository: NonNullable<FactsAnswer["repository"]>, defaultBranch: string): RepositoryFacts {
   const where = repository.nameWithOwner;
   // GitHub allows 20 topics; more would mean the answer is not what repol reads.
-  if (repository.repositoryTopics.pageInfo.hasNextPage) throw new Error(`${where} has more topics than repol reads`);
+  if (repository.repositoryTopics.pageInfo.hasNextPage) throw new Error(`${where} has more topics than the ${PAGE.topics} repol reads`);
   const topics = (repository.repositoryTopics.nodes ?? []).map((node) => {
     if (!node) throw new Error(`GitHub left out a topic of ${where}`);
     return node.topic.name;

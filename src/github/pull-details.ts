@@ -4,6 +4,7 @@
 import type { ChangedFile, PullRequestDetails } from "../core/facts.js";
 import { nodesUpTo } from "./ask-graphql.js";
 import type { ChangedFileNode, PullAnswer } from "./facts-answer.js";
+import { PAGE } from "./facts-queries.js";
 import type { GitHub } from "./github-client.js";
 
 /** GitHub lists at most this many changed files of a pull request, in REST and GraphQL alike. */
@@ -22,7 +23,7 @@ const STATUS: Record<string, ChangedFile["status"]> = {
 export async function pullDetailsOf(github: GitHub, where: string, pull: PullAnswer, wantAllChangedFiles: boolean): Promise<PullRequestDetails> {
   if (!pull.files || !pull.labels) throw new Error(`GitHub left out the changed files or labels of ${where}`);
   // GitHub caps labels per pull request at 100, so a further page means the answer is not what repol expects.
-  if (pull.labels.pageInfo.hasNextPage) throw new Error(`${where} has more labels than repol reads (${100})`);
+  if (pull.labels.pageInfo.hasNextPage) throw new Error(`${where} has more labels than the ${PAGE.labels} repol reads`);
   const labels = (pull.labels.nodes ?? []).map((label) => {
     if (!label) throw new Error(`GitHub left out a label of ${where}`);
     return label.name;
