@@ -64,4 +64,10 @@ describe("the repository and pull request facts", () => {
     expect(details?.changedFiles).toHaveLength(120);
     expect(details?.changedFilesTruncated).toBe(true);
   });
+
+  it("fails rather than drop labels when GitHub gives more than one page of them", async () => {
+    const { facts } = factsOf({ labels: Array.from({ length: 101 }, (_, i) => `label-${i}`) });
+    await facts.policy(query());
+    await expect(facts.pullRequestEvidence(query())).rejects.toThrow("acme/widgets#7 has more labels than the 100 repol reads");
+  });
 });

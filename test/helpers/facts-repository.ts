@@ -15,11 +15,12 @@ export const STATUSES = ["added", "removed", "modified", "renamed", "copied", "c
 export interface Repo {
   files?: Record<string, string | Uint8Array>;
   changedFiles?: number;
+  labels?: string[];
   listedFiles?: number;
   org?: Record<string, string | Uint8Array> | "absent" | "broken";
 }
 
-function routes({ files = {}, changedFiles = 3, listedFiles = changedFiles, org = "absent" }: Repo): Route[] {
+function routes({ files = {}, changedFiles = 3, listedFiles = changedFiles, org = "absent", labels = ["do-not-merge", "infra"] }: Repo): Route[] {
   const route = (name: string, path: string, reply: Route["reply"]): Route => ({ name, method: "GET", path: new RegExp(path), reply });
   const pull = {
     number: 7,
@@ -28,7 +29,7 @@ function routes({ files = {}, changedFiles = 3, listedFiles = changedFiles, org 
     body: null,
     draft: true,
     user: { login: "alice" },
-    labels: [{ name: "do-not-merge" }, { name: "infra" }],
+    labels: labels.map((name) => ({ name })),
     head: { ref: "feature/ledger", sha: HEAD, repo: { full_name: "acme/widgets" } },
     base: { ref: "main", repo: { full_name: "acme/widgets" } },
     additions: 120,
