@@ -1,6 +1,6 @@
 // The deployment gate's decision: a request + facts → verdict. No Probot, no Octokit, no store here:
 // the App and `repol replay` hand in their own facts and get the same answer.
-import type { CommitSource, DeploymentRequest } from "../domain/deployment-request.js";
+import type { CommitSource, DeploymentObject, DeploymentRequest } from "../domain/deployment-request.js";
 import { outcomeOf, type PolicyResult, type Violation, type VerdictOutcome } from "../domain/verdict.js";
 import { NO_INSTALLATION } from "../domain/not-judged.js";
 import type { PolicyEngine } from "../policy/engine-types.js";
@@ -12,6 +12,7 @@ import type { DecisionFacts, DeploymentQuery } from "./facts.js";
 import { checksFacts, judgeChecks, type ChecksFacts } from "./judge-checks.js";
 import { judgeCommitReviews } from "./judge-commit-reviews.js";
 import { messageOf } from "./message-of.js";
+import { commonInput, deploymentInput, pullRequestInput, rulesMayReadFiles, type PullRequestFactsInput, type RepositoryInput } from "./policy-input-facts.js";
 import { readPolicy } from "./read-policy.js";
 import { policyNow, scheduleFacts, type ScheduleFacts } from "./schedule-facts.js";
 
@@ -28,6 +29,11 @@ export interface DeployInput {
   schedule: ScheduleFacts;
   /** Where `ref` (and the SHA judged) came from; recorded for the audit trail, no rule reads it. */
   commit_source: CommitSource;
+  now: string;
+  repository: RepositoryInput | null;
+  deployment: DeploymentObject | null;
+  /** The pull requests behind the commit; an entry is null when the facts source had no details of it. */
+  pull_requests: (PullRequestFactsInput | null)[];
 }
 
 export interface DeploymentVerdict {
@@ -83,7 +89,7 @@ export async function decideDeployment(
     if (policy.kind === "invalid") return { ...base, outcome: "deny", error: null, configSha: policy.configSha, violations: policy.violations };
     const configSha = policy.configSha;
     const rules = entryForEnvironment(policy.config.policy.environments, environment)?.rules;
-    const evidence = await facts.deploymentEvidence(query);
+    const evidence = await facts.deploymentEvidence({ ...query, wantAllChangedFiles: rulesMayReadFiles(policy.snapshot) });
     const ref = qualifyDeploymentRef(request.ref!, evidence.refKind);
     const review = judgeCommitReviews(evidence);
     const checks = judgeChecks(evidence.checkRuns, evidence.statuses, { excludeRunId: request.callback.runId, requiredChecks: rules?.required_checks ?? null });
@@ -102,6 +108,9 @@ export async function decideDeployment(
       now: policyNow(now),
       schedule: scheduleFacts(rules, now),
       commit_source: request.commitSource!,
+      ...commonInput(now, policy.snapshot),
+      deployment: deploymentInput(request.deployment),
+      pull_requests: evidence.pulls.map(pullRequestInput),
     };
     const judged = { ...base, input, ref, configSha };
     let result: PolicyResult;

@@ -10,6 +10,7 @@ import type { DecisionFacts, PullRequestQuery } from "./facts.js";
 import { judgePullSignOff, type SignOffVerdict } from "./judge-sign-off.js";
 import { approversOf } from "./latest-approvers.js";
 import { messageOf } from "./message-of.js";
+import { commonInput, pullRequestInput, rulesMayReadFiles, type PullRequestFactsInput, type RepositoryInput } from "./policy-input-facts.js";
 import { readPolicy } from "./read-policy.js";
 
 /** The policy input of `github.pullrequest`; the contract is fixed by policies/pullrequest.rego. */
@@ -19,6 +20,10 @@ export interface PullRequestInput {
   /** Absent when there is no policy to apply the facts to (they are not read then). */
   workflow_meta?: { approvers: string[]; signed_off: boolean };
   repo_policy: PullRequestConfig | null;
+  now: string;
+  repository: RepositoryInput | null;
+  /** Absent with workflow_meta; null when the facts source had no details of it. */
+  pull_request?: PullRequestFactsInput | null;
 }
 
 /** What the check run shows besides the outcome: the rules as judged, the config's problems, or the failure. */
@@ -39,7 +44,17 @@ export interface PullRequestVerdict {
   basis: PullRequestBasis;
 }
 
-export async function decidePullRequest(pr: PullRequestUnderReview, facts: DecisionFacts, engine: PolicyEngine): Promise<PullRequestVerdict> {
+export interface DecidePullRequestOptions {
+  /** The input's `now`; tests and replays pin it. */
+  now?: Date;
+}
+
+export async function decidePullRequest(
+  pr: PullRequestUnderReview,
+  facts: DecisionFacts,
+  engine: PolicyEngine,
+  { now = new Date() }: DecidePullRequestOptions = {},
+): Promise<PullRequestVerdict> {
   const query: PullRequestQuery = { policy: "pullrequest", number: pr.number, headSha: pr.headSha };
   let configSha: string | null = null;
   try {
@@ -51,7 +66,7 @@ export async function decidePullRequest(pr: PullRequestUnderReview, facts: Decis
     // A missing policy is judged too: the policy itself denies it with `policy.missing`.
     const config = policy.kind === "valid" ? policy.config : null;
     configSha = policy.kind === "valid" ? policy.configSha : null;
-    const evidence = config === null ? null : await facts.pullRequestEvidence(query);
+    const evidence = config === null ? null : await facts.pullRequestEvidence({ ...query, wantAllChangedFiles: rulesMayReadFiles(policy.snapshot) });
     const approvers = evidence === null ? null : approversOf(evidence);
     const signOff = evidence === null ? null : judgePullSignOff(evidence);
     const input: PullRequestInput = {
@@ -59,6 +74,8 @@ export async function decidePullRequest(pr: PullRequestUnderReview, facts: Decis
       base_ref: pr.baseRef,
       ...(approvers !== null && signOff !== null ? { workflow_meta: { approvers, signed_off: signOff.signedOff } } : {}),
       repo_policy: config,
+      ...commonInput(now, policy.snapshot),
+      ...(evidence !== null ? { pull_request: pullRequestInput(evidence) } : {}),
     };
     const result = engine.evaluate("pullrequest", input);
     return {

@@ -28,12 +28,16 @@ export interface DeploymentQuery {
   pulls: PullRef[];
   /** Start of today (UTC, ISO 8601) for the count of approved deployments. */
   since: string;
+  /** Read every changed file (one request per extra 100) rather than the first 100; some rule can use them. */
+  wantAllChangedFiles?: boolean;
 }
 
 export interface PullRequestQuery {
   policy: "pullrequest";
   number: number;
   headSha: string;
+  /** As for a deployment: every changed file, not only the first 100. */
+  wantAllChangedFiles?: boolean;
 }
 
 /** A `.repol` file as read from the default branch. */
@@ -51,6 +55,40 @@ export interface PolicySnapshot {
   defaultBranch: string;
   /** null when the policy's file does not exist on the default branch. */
   file: PolicyFile | null;
+  /** The repository itself; absent from a recording made without it (rules then see null). */
+  repository?: RepositoryFacts;
+  /** Every `.rego` file below `.repol/policies/` on the default branch; absent means none were read. */
+  rules?: RuleFiles;
+  /** The owner's `.github` repository's policies; null when it is absent or the installation cannot read it. */
+  org?: OrgPolicies | null;
+}
+
+export interface RepositoryFacts {
+  fullName: string;
+  owner: string;
+  name: string;
+  private: boolean;
+  defaultBranch: string;
+  topics: string[];
+}
+
+/** Rule files as read from a default branch. */
+export interface RuleFiles {
+  files: PolicyFile[];
+  /**
+   * Why the list may be incomplete (a directory nested deeper than repol reads, a file GitHub would
+   * not give as text); null when it is complete. A caller that uses rule files must fail closed on it.
+   */
+  problem: string | null;
+}
+
+export interface OrgPolicies {
+  /** "owner/.github" */
+  repository: string;
+  defaultBranch: string;
+  /** `.repol/deploy.yaml`, `.repol/pullrequest.yaml` and `.repol/org.yaml`, each null when absent. */
+  files: { deploy: PolicyFile | null; pullrequest: PolicyFile | null; org: PolicyFile | null };
+  rules: RuleFiles;
 }
 
 /** What a bare ref name like `main` or `v1.2` names in the repository. */
@@ -65,6 +103,31 @@ export interface PullRequestFacts {
   /** Every review, in any order. */
   reviews: ReviewLike[];
   commits: CommitLike[];
+  /** What rules may read of it; absent from a recording made without it (rules then see null). */
+  details?: PullRequestDetails;
+}
+
+export interface PullRequestDetails {
+  title: string;
+  body: string;
+  labels: string[];
+  draft: boolean;
+  base: string;
+  head: string;
+  headSha: string;
+  additions: number;
+  deletions: number;
+  /** As GitHub lists them (3,000 at most), with REST's status names. */
+  changedFiles: ChangedFile[];
+  /** True when `changedFiles` holds fewer than the pull request changes. */
+  changedFilesTruncated: boolean;
+}
+
+export interface ChangedFile {
+  path: string;
+  status: "added" | "removed" | "modified" | "renamed" | "copied" | "changed";
+  additions: number;
+  deletions: number;
 }
 
 export interface DeploymentEvidence {

@@ -19,6 +19,18 @@ export interface PullRef {
   author: string | null;
 }
 
+/** The webhook's deployment object, as rules may read it. */
+export interface DeploymentObject {
+  id: number;
+  environment: string;
+  ref: string;
+  sha: string;
+  /** Login of who created the deployment; null when GitHub names no one. */
+  creator: string | null;
+  /** The event that started the workflow run (`push`, `workflow_dispatch`…); null when GitHub did not say. */
+  event: string | null;
+}
+
 export interface DeploymentRequest {
   owner: string;
   repo: string;
@@ -39,4 +51,6 @@ export interface DeploymentRequest {
   callback: CallbackTargetResult;
   actor: string | null;
   installationId: number | null;
+  /** null when a job uses an environment without creating a deployment; absent in requests recorded before it was read. */
+  deployment?: DeploymentObject | null;
 }

@@ -1,6 +1,8 @@
 // One GraphQL request, worded like askGitHub's failures. An answer carrying `errors` is a failure
 // even when it also carries `data`: a partial answer would leave some fact silently missing, and a
-// missing fact must fail its rule, never pass it.
+// missing fact must fail its rule, never pass it. The one exception is named by the caller: a field
+// GitHub answers NOT_FOUND (a repository that is absent, or that the installation may not read) is
+// then read as null, and every other error still fails the request.
 import { pageQuery, type PageKind } from "./facts-queries.js";
 import { gitHubFailure, type GitHub } from "./github-client.js";
 
@@ -9,7 +11,18 @@ export interface Connection<T> {
   nodes: (T | null)[] | null;
 }
 
-export async function askGraphQL<T>(github: GitHub, what: string, query: string, variables: Record<string, unknown>): Promise<T> {
+export interface AskOptions {
+  /** Top-level fields (aliases) whose NOT_FOUND error means "absent": their value is null. */
+  absentWhenNotFound?: readonly string[];
+}
+
+export async function askGraphQL<T>(
+  github: GitHub,
+  what: string,
+  query: string,
+  variables: Record<string, unknown>,
+  { absentWhenNotFound = [] }: AskOptions = {},
+): Promise<T> {
   let data: unknown;
   try {
     // github.graphql rather than a plain POST to /graphql: it knows GitHub Enterprise Server serves GraphQL at /api/graphql.
@@ -17,6 +30,10 @@ export async function askGraphQL<T>(github: GitHub, what: string, query: string,
   } catch (error) {
     const errors = (error as { name?: unknown; errors?: unknown }).errors;
     if ((error as { name?: unknown }).name === "GraphqlResponseError" && Array.isArray(errors)) {
+      const partial = (error as { data?: unknown }).data;
+      if (errors.every((entry) => isAbsence(entry, absentWhenNotFound)) && partial !== null && typeof partial === "object") {
+        return { ...partial, ...Object.fromEntries(absentWhenNotFound.map((field) => [field, null])) } as T;
+      }
       const messages = errors.slice(0, 3).map((entry) => String((entry as { message?: unknown }).message ?? "unknown error"));
       throw new Error(`GitHub's GraphQL API answered with errors (${messages.join("; ")}) while ${what}`, { cause: error });
     }
@@ -26,11 +43,28 @@ export async function askGraphQL<T>(github: GitHub, what: string, query: string,
   return data as T;
 }
 
+function isAbsence(entry: unknown, fields: readonly string[]): boolean {
+  const { type, path } = (entry ?? {}) as { type?: unknown; path?: unknown };
+  return type === "NOT_FOUND" && Array.isArray(path) && path.length === 1 && fields.includes(String(path[0]));
+}
+
 /** Every node of a connection: the first page as given, the rest asked for one request per page. */
 export async function allNodes<T>(github: GitHub, what: string, kind: PageKind, holderId: string, first: Connection<T>): Promise<T[]> {
+  return (await nodesUpTo(github, what, kind, holderId, first, Number.POSITIVE_INFINITY)).nodes;
+}
+
+/** Nodes of a connection until at least `limit` are read; `more` says whether GitHub holds further ones. */
+export async function nodesUpTo<T>(
+  github: GitHub,
+  what: string,
+  kind: PageKind,
+  holderId: string,
+  first: Connection<T>,
+  limit: number,
+): Promise<{ nodes: T[]; more: boolean }> {
   const nodes = [...nodesOf(first, what)];
   let page = first;
-  while (page.pageInfo.hasNextPage) {
+  while (page.pageInfo.hasNextPage && nodes.length < limit) {
     if (!page.pageInfo.endCursor) throw new Error(`GitHub said more ${kind} follow but gave no cursor while ${what}`);
     const answer = await askGraphQL<{ node: { page?: Connection<T> } | null }>(github, `${what} (next page of ${kind})`, pageQuery(kind), {
       id: holderId,
@@ -40,7 +74,7 @@ export async function allNodes<T>(github: GitHub, what: string, kind: PageKind, 
     page = answer.node.page;
     nodes.push(...nodesOf(page, what));
   }
-  return nodes;
+  return { nodes, more: page.pageInfo.hasNextPage };
 }
 
 function nodesOf<T>(connection: Connection<T>, what: string): T[] {

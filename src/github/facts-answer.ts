@@ -5,6 +5,7 @@ import type { CheckRunLike, CommitStatusLike } from "../core/judge-checks.js";
 import type { CommitLike } from "../core/judge-sign-off.js";
 import type { ReviewLike } from "../core/latest-approvers.js";
 import { allNodes, type Connection } from "./ask-graphql.js";
+import { pullDetailsOf } from "./pull-details.js";
 import type { GitHub } from "./github-client.js";
 
 export interface BlobAnswer {
@@ -13,6 +14,15 @@ export interface BlobAnswer {
   isBinary: boolean | null;
   isTruncated: boolean;
   text: string | null;
+}
+
+/** A path on a branch: a blob, or a tree with its entries as deep as the query reads (facts-queries.ts). */
+export interface TreeEntryAnswer {
+  name?: string;
+  path?: string;
+  type: string;
+  mode: number;
+  object: (Partial<BlobAnswer> & { entries?: TreeEntryAnswer[] }) | null;
 }
 
 interface ReviewNode {
@@ -24,6 +34,12 @@ interface ReviewNode {
 interface CommitNode {
   commit: { oid: string; message: string; author: { email: string | null } | null };
 }
+export interface ChangedFileNode {
+  path: string;
+  changeType: string;
+  additions: number;
+  deletions: number;
+}
 export interface PullAnswer {
   id: string;
   number: number;
@@ -31,6 +47,17 @@ export interface PullAnswer {
   merged: boolean;
   author: { login: string } | null;
   baseRepository: { nameWithOwner: string } | null;
+  title: string;
+  body: string;
+  isDraft: boolean;
+  baseRefName: string;
+  headRefName: string;
+  headRefOid: string;
+  additions: number;
+  deletions: number;
+  changedFiles: number;
+  labels: { pageInfo: { hasNextPage: boolean }; nodes: ({ name: string } | null)[] | null } | null;
+  files: Connection<ChangedFileNode> | null;
   reviews: Connection<ReviewNode>;
   commits: Connection<CommitNode> & { totalCount: number };
 }
@@ -58,13 +85,23 @@ export interface CommitAnswer {
   ownSuites?: { nodes: { checkRuns: { nodes: { resourcePath: string }[] } }[] };
 }
 
+/** A default branch's head commit with the files the query asked for by alias. */
+export interface BranchAnswer<Files extends string> {
+  name: string;
+  target: Partial<Record<Files, TreeEntryAnswer | null>> | null;
+}
+
 export interface FactsAnswer {
+  /** The owner's `.github` repository; null when GitHub answered NOT_FOUND for it. */
+  org: { nameWithOwner: string; defaultBranchRef: BranchAnswer<"deploy" | "pullrequest" | "org" | "rules"> | null } | null;
   repository: {
     id: string;
-    defaultBranchRef: {
-      name: string;
-      target: { file?: { type: string; mode: number; object: BlobAnswer | null } | null } | null;
-    } | null;
+    nameWithOwner: string;
+    name: string;
+    isPrivate: boolean;
+    owner: { login: string };
+    repositoryTopics: { pageInfo: { hasNextPage: boolean }; nodes: ({ topic: { name: string } } | null)[] | null };
+    defaultBranchRef: BranchAnswer<"file" | "rules"> | null;
     environments?: Connection<{ name: string }>;
     branch?: { name: string } | null;
     tag?: { name: string } | null;
@@ -75,11 +112,12 @@ export interface FactsAnswer {
 }
 
 /** One pull request with every review and commit (further pages asked for). */
-export async function pullFacts(github: GitHub, what: string, pull: PullAnswer): Promise<PullRequestFacts> {
+export async function pullFacts(github: GitHub, what: string, pull: PullAnswer, wantAllChangedFiles = false): Promise<PullRequestFacts> {
   const where = `${what}#${pull.number}`;
-  const [reviews, commits] = await Promise.all([
+  const [reviews, commits, details] = await Promise.all([
     allNodes(github, `reading reviews of ${where}`, "reviews", pull.id, pull.reviews),
     allNodes(github, `listing commits of ${where}`, "commits", pull.id, pull.commits),
+    pullDetailsOf(github, where, pull, wantAllChangedFiles),
   ]);
   return {
     number: pull.number,
@@ -87,6 +125,7 @@ export async function pullFacts(github: GitHub, what: string, pull: PullAnswer):
     commitCount: pull.commits.totalCount,
     reviews: reviews.map(reviewOf),
     commits: commits.map(({ commit }) => commitOf(commit)),
+    details,
   };
 }
 

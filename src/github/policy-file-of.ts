@@ -5,17 +5,18 @@
 // blob is read raw, by its SHA, in one REST request.
 import type { PolicyFile } from "../core/facts.js";
 import { MAX_CONFIG_BYTES } from "../policy/config-limits.js";
-import type { BlobAnswer } from "./facts-answer.js";
+import type { BlobAnswer, TreeEntryAnswer } from "./facts-answer.js";
 import { askGitHub, fullName, type GitHub, type RepoRef } from "./github-client.js";
 
-export interface TreeEntryAnswer {
-  type: string;
-  mode: number;
-  object: BlobAnswer | null;
-}
-
 // Git file modes: a symbolic link's "content" is the path it points to.
-const SYMLINK_MODE = 0o120000;
+export const SYMLINK_MODE = 0o120000;
+
+/** The blob's text when it is exactly its bytes (not binary, not cut short, valid UTF-8); else null. */
+export function exactText(blob: Partial<BlobAnswer>): string | null {
+  const { text, isBinary, isTruncated, byteSize } = blob;
+  if (typeof text !== "string" || isBinary === true || isTruncated !== false) return null;
+  return Buffer.byteLength(text, "utf8") === byteSize ? text : null;
+}
 
 export async function policyFileOf(
   github: GitHub,
@@ -31,9 +32,10 @@ export async function policyFileOf(
   if (entry.type !== "blob" || entry.mode === SYMLINK_MODE || !entry.object) {
     throw new Error(`${where} is a ${entry.mode === SYMLINK_MODE ? "symlink" : entry.type}; it must be a regular YAML file`);
   }
-  const blob = entry.object;
-  const exact = blob.text !== null && blob.isBinary !== true && !blob.isTruncated && Buffer.byteLength(blob.text, "utf8") === blob.byteSize;
-  if (exact) return { path, ref, text: blob.text!, sha: blob.oid };
+  // A blob's object carries every BlobText field (facts-queries.ts).
+  const blob = entry.object as BlobAnswer;
+  const exact = exactText(blob);
+  if (exact !== null) return { path, ref, text: exact, sha: blob.oid };
   // Beyond the cap the loader refuses the file whatever it holds: no need to download it.
   if (blob.byteSize > MAX_CONFIG_BYTES) {
     throw new Error(`${where} is too large to read (${blob.byteSize} bytes; repol config files may be at most ${MAX_CONFIG_BYTES / 1024} KiB)`);

@@ -2,13 +2,13 @@
 // (always `policy`) sends it with everything the decision may need, and the evidence is taken from
 // the same answer, so a decision costs one request (plus one per extra page of a long list). The daily
 // count of approved deployments comes from whoever holds the audit trail.
-import type { DecisionFacts, DeploymentEvidence, DeploymentQuery, FactsQuery, PolicySnapshot, PullRequestFacts, RefKind } from "../core/facts.js";
+import type { DecisionFacts, DeploymentEvidence, DeploymentQuery, FactsQuery, PullRequestFacts, RefKind } from "../core/facts.js";
 import { CONFIG_PATHS } from "../policy/load-repo-config.js";
 import { allNodes, askGraphQL } from "./ask-graphql.js";
 import { checkRunsOf, commitOf, pullFacts, statusesOf, type CommitAnswer, type FactsAnswer, type PullAnswer } from "./facts-answer.js";
-import { factsQuery } from "./facts-queries.js";
+import { factsQuery, RULES_PATH } from "./facts-queries.js";
 import { fullName, type GitHub, type RepoRef } from "./github-client.js";
-import { policyFileOf } from "./policy-file-of.js";
+import { policySnapshotOf } from "./policy-snapshot-of.js";
 
 export interface GitHubFactsSource extends RepoRef {
   /** Approved deployments to the query's environment since the query's `since`. */
@@ -27,17 +27,19 @@ export interface GitHubFacts extends DecisionFacts {
 
 export function octokitFacts(github: GitHub, source: GitHubFactsSource): GitHubFacts {
   const repo: RepoRef = { owner: source.owner, repo: source.repo };
-  let answer: Promise<FactsAnswer["repository"] & object> | undefined;
+  let whole: Promise<FactsAnswer & { repository: object }> | undefined;
   // The whole query is known at the first call; later calls read the same answer.
-  const read = (query: FactsQuery) => (answer ??= askFacts(github, repo, query, source));
+  const readWhole = (query: FactsQuery) => (whole ??= askFacts(github, repo, query, source));
+  const read = async (query: FactsQuery) => (await readWhole(query)).repository;
   return {
-    policy: async (query) => policyOf(github, repo, query, await read(query)),
+    policy: async (query) => policySnapshotOf(github, query.policy, await readWhole(query)),
     deploymentEvidence: async (query) => deploymentEvidence(github, repo, query, await read(query), source),
-    pullRequestEvidence: async (query) => pullFacts(github, fullName(repo), requirePull((await read(query)).pull0, query.number)),
+    pullRequestEvidence: async (query) =>
+      pullFacts(github, fullName(repo), requirePull((await read(query)).pull0, query.number), query.wantAllChangedFiles === true),
     async ownCheckRunId() {
-      if (!answer || !source.ownCheckRun) return undefined;
-      const commit = await answer.then(
-        (repository) => commitIn(repository),
+      if (!whole || !source.ownCheckRun) return undefined;
+      const commit = await whole.then(
+        (data) => commitIn(data.repository),
         () => undefined,
       );
       if (commit === undefined) return undefined;
@@ -69,18 +71,12 @@ async function askFacts(github: GitHub, repo: RepoRef, query: FactsQuery, source
     ownRun: source.ownCheckRun !== undefined,
     checkName: source.ownCheckRun?.name ?? "",
     appId: source.ownCheckRun?.appId ?? 0,
+    rulesPath: RULES_PATH,
   };
   const what = `reading the facts of ${fullName(repo)}@${sha.slice(0, 7)}`;
-  const data = await askGraphQL<FactsAnswer>(github, what, factsQuery(numbers), variables);
+  const data = await askGraphQL<FactsAnswer>(github, what, factsQuery(numbers), variables, { absentWhenNotFound: ["org"] });
   if (!data.repository) throw new Error(`GitHub did not find the repository ${fullName(repo)} while ${what}`);
-  return data.repository;
-}
-
-async function policyOf(github: GitHub, repo: RepoRef, query: FactsQuery, repository: NonNullable<FactsAnswer["repository"]>): Promise<PolicySnapshot> {
-  const branch = repository.defaultBranchRef;
-  // An empty repository has no default branch, so no policy file either.
-  if (!branch) return { defaultBranch: "(none: the repository is empty)", file: null };
-  return { defaultBranch: branch.name, file: await policyFileOf(github, repo, CONFIG_PATHS[query.policy], branch.name, branch.target?.file) };
+  return data as FactsAnswer & { repository: object };
 }
 
 async function deploymentEvidence(
@@ -141,7 +137,7 @@ async function pullsBehind(
       .filter((pull) => !pull.baseRepository || pull.baseRepository.nameWithOwner.toLowerCase() === here)
       .sort((a, b) => a.number - b.number);
   }
-  return Promise.all(pulls.map((pull) => pullFacts(github, fullName(repo), pull)));
+  return Promise.all(pulls.map((pull) => pullFacts(github, fullName(repo), pull, query.wantAllChangedFiles === true)));
 }
 
 function requirePull(pull: PullAnswer | null | undefined, number: number): PullAnswer {

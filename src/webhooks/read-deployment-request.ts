@@ -1,7 +1,7 @@
 // The parts of a deployment_protection_rule webhook repol acts on, read defensively: a payload missing
 // one of them cannot be judged, and must say which.
 import type { EmitterWebhookEvent } from "@octokit/webhooks";
-import type { DeploymentRequest } from "../domain/deployment-request.js";
+import type { DeploymentObject, DeploymentRequest } from "../domain/deployment-request.js";
 
 export type { CommitSource } from "../domain/deployment-request.js";
 import { parseCallbackUrl } from "../github/deployment-callback.js";
@@ -17,6 +17,7 @@ export type DeploymentProtectionRulePayload = Omit<PublishedPayload, "deployment
   deployment?: PublishedPayload["deployment"] | null;
   sha?: string;
   ref?: string;
+  event?: string;
 };
 
 /** `githubApiUrl`: the only API the callback URL may point at (see parseCallbackUrl). */
@@ -42,7 +43,19 @@ export function readDeploymentRequest(payload: DeploymentProtectionRulePayload, 
     callback: parseCallbackUrl(callbackUrl, githubApiUrl, owner, repo),
     actor: nonEmpty(payload.sender?.login),
     installationId: typeof payload.installation?.id === "number" ? payload.installation.id : null,
+    deployment: deploymentObject(payload),
   };
+}
+
+/** Rules read it as given; a deployment missing an identifying field is not one repol can describe, so it is null. */
+function deploymentObject(payload: DeploymentProtectionRulePayload): DeploymentObject | null {
+  const deployment = payload.deployment;
+  if (!deployment || typeof deployment.id !== "number") return null;
+  const environment = nonEmpty(deployment.environment);
+  const ref = nonEmpty(deployment.ref);
+  const sha = nonEmpty(deployment.sha);
+  if (environment === null || ref === null || sha === null) return null;
+  return { id: deployment.id, environment, ref, sha, creator: nonEmpty(deployment.creator?.login), event: nonEmpty(payload.event) };
 }
 
 /**

@@ -5,6 +5,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { passingScenario, scenarioRoutes } from "../helpers/deployment-scenario.js";
 import { eventually } from "../helpers/eventually.js";
 import { checkRunsOf, policyYaml, pullOf, scenario, scenarioRoutes as prScenarioRoutes, webhook } from "../helpers/pull-request-scenario.js";
+import { paged } from "../helpers/github-router.js";
+import { contentsRoute } from "../helpers/repository-contents.js";
 import { startRepol, type RepolUnderTest } from "../security/harness.js";
 
 let repol: RepolUnderTest | undefined;
@@ -82,5 +84,37 @@ describe("GitHub calls per pull request event", () => {
 
     expect(requests.filter((request) => request.startsWith("POST graphql"))).toHaveLength(2);
     expect(requests).toHaveLength(4);
+  });
+
+  // 150 changed files: the first 100 come with the facts query; the rest cost a request only when a rule file could read them.
+  it.each([
+    ["no rule file can read them: the list is marked truncated, no further request", {}, { requests: 3, listed: 100, truncated: true }],
+    [
+      "a rule file can read them: one more request",
+      { ".repol/policies/size.rego": "package repol.pullrequest.size\n" },
+      { requests: 4, listed: 150, truncated: false },
+    ],
+  ])("with 150 changed files, when %s", async (_case, ruleFiles, expected) => {
+    const s = scenario({ configs: { main: policyYaml({ approvals_required: 1 }) } });
+    repol = await startRepol({ routes: prScenarioRoutes(s) });
+    const running = repol;
+    const files = Array.from({ length: 150 }, (_, i) => ({ filename: `src/f${i}.ts`, status: "modified", additions: 1, deletions: 1 }));
+    running.github.use(contentsRoute("acme/widgets", { ".repol/pullrequest.yaml": s.configs.main!, ...ruleFiles }), {
+      name: "pull-files",
+      method: "GET",
+      path: /^\/repos\/acme\/widgets\/pulls\/42\/files$/,
+      reply: (request) => paged(request, files),
+    });
+
+    const requests = await requestsOf(running.github, async () => {
+      const { id } = await running.deliver("pull_request", webhook("pull_request.opened"));
+      const { pull_request: pull } = (await running.rowOf(id)).input as { pull_request: { changed_files: unknown[]; changed_files_truncated: boolean } };
+      expect(pull.changed_files).toHaveLength(expected.listed);
+      expect(pull.changed_files_truncated).toBe(expected.truncated);
+      await eventually("the check run", () => checkRunsOf(s)[0]?.status === "completed");
+    });
+
+    expect(requests.filter((request) => request.startsWith("POST graphql"))).toHaveLength(expected.requests - 2);
+    expect(requests).toHaveLength(expected.requests);
   });
 });

@@ -24,6 +24,36 @@ describe("askGraphQL", () => {
     );
   });
 
+  it("reads a field the caller names as absent when GitHub answers NOT_FOUND for it beside the rest", async () => {
+    nock(API)
+      .post("/graphql")
+      .reply(200, {
+        data: { org: null, repository: { id: "R_1" } },
+        errors: [{ type: "NOT_FOUND", path: ["org"], message: "Could not resolve to a Repository" }],
+      });
+    expect(await askGraphQL(github(), "reading", "query { viewer { login } }", {}, { absentWhenNotFound: ["org"] })).toEqual({
+      org: null,
+      repository: { id: "R_1" },
+    });
+  });
+
+  it.each([
+    ["a NOT_FOUND for a field the caller did not name", [{ type: "NOT_FOUND", path: ["repository"], message: "Could not resolve to a Repository" }]],
+    [
+      "another error beside the named field's NOT_FOUND",
+      [
+        { type: "NOT_FOUND", path: ["org"], message: "gone" },
+        { type: "FORBIDDEN", path: ["org"], message: "no" },
+      ],
+    ],
+    ["a NOT_FOUND deeper inside the named field", [{ type: "NOT_FOUND", path: ["org", "defaultBranchRef"], message: "gone" }]],
+  ])("still fails on %s", async (_case, errors) => {
+    nock(API)
+      .post("/graphql")
+      .reply(200, { data: { org: null, repository: null }, errors });
+    await expect(askGraphQL(github(), "reading", "query { viewer { login } }", {}, { absentWhenNotFound: ["org"] })).rejects.toThrow(/answered with errors/);
+  });
+
   it("rewords an HTTP failure like every other GitHub failure", async () => {
     nock(API).post("/graphql").reply(502, { message: "Bad Gateway" });
     await expect(askGraphQL(github(), "reading the facts of acme/widgets", "query { viewer { login } }", {})).rejects.toThrow(

@@ -91,6 +91,27 @@ describe("approving", () => {
       now: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       schedule: { now: (row.input as { now?: string }).now, deploy_windows: [], freeze: [] },
       commit_source: "deployment",
+      now: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      repository: { full_name: "acme/widgets", owner: "acme", name: "widgets", private: false, default_branch: "main", topics: [] },
+      deployment: { id: 2345678901, environment: "production", ref: "main", sha: SHA, creator: "github-actions[bot]", event: "push" },
+      pull_requests: [
+        {
+          number: 42,
+          title: "Pull request 42",
+          body: "",
+          author: "alice",
+          labels: [],
+          draft: false,
+          base: "main",
+          head: "feature-42",
+          head_sha: SHA,
+          changed_files: [],
+          changed_files_truncated: false,
+          additions: 10,
+          deletions: 2,
+          commit_count: 2,
+        },
+      ],
     });
     expect(row.duration_ms).toBeGreaterThanOrEqual(0);
     expect(Date.parse(row.created_at)).toBeGreaterThan(Date.now() - 60_000);
@@ -126,8 +147,10 @@ describe("approving", () => {
   it("reads the rules from the default branch even when another branch is deployed", async () => {
     const scenario = passingScenario({ branches: ["main", "release/1.2"] });
     await deliver(scenario, withRef("release/1.2"));
-    const refs = github.readByGraphQL("config-file").map((call) => call.query.get("ref"));
-    expect(refs).toEqual(["refs/heads/main"]);
+    const reads = github.readByGraphQL("config-file");
+    expect(reads.filter((call) => call.path.endsWith("/.repol/deploy.yaml")).map((call) => call.query.get("ref"))).toEqual(["refs/heads/main"]);
+    // Rule files too come from the default branch only.
+    expect(new Set(reads.map((call) => call.query.get("ref")))).toEqual(new Set(["refs/heads/main"]));
   });
 
   it("approves a deployment to an environment whose rules are switched off", async () => {
@@ -366,7 +389,7 @@ describe("failing closed", () => {
     {
       route: "config-file",
       reason:
-        "GitHub's GraphQL API answered with errors (GitHub answered 500 resolving /repos/acme/widgets/contents/.repol/deploy.yaml) while reading the facts",
+        "GitHub's GraphQL API answered with errors (GitHub answered 500 resolving /repos/acme/widgets/contents/.repol/deploy.yaml; GitHub answered 500 resolving /repos/acme/widgets/contents/.repol/policies) while reading the facts",
     },
     { route: "graphql", reason: "GitHub answered 500 (Server Error) while reading the facts of acme/widgets@3f78685" },
   ] as const)("rejects with the reason when GitHub answers 500 for $route, and records an error", async ({ route, reason }) => {

@@ -45,7 +45,9 @@ describe("GitHub failing while repol gathers facts", () => {
     expect(run.output.summary).toContain("use **Re-run** on this check");
     const [row] = await h.rows();
     expect(row).toMatchObject({ decision: "error", effect: { kind: "check_run", ok: true, check_run_id: run.id } });
-    expect(row.error).toContain(`${what}) while reading the facts of acme/widgets@3f78685`);
+    // A failing contents route fails every file the query reads there (the policy, then the rule files).
+    const reported = route === "config-file" ? `${what}; GitHub answered 500 resolving /repos/acme/widgets/contents/.repol/policies` : what;
+    expect(row.error).toContain(`${reported}) while reading the facts of acme/widgets@3f78685`);
   });
 });
 

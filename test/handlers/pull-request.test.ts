@@ -59,6 +59,24 @@ describe("pull_request opened", () => {
       workflow_meta: { approvers: [], signed_off: true },
       // The config as validated, with the schema's defaults filled in.
       repo_policy: { policy: { version: 1, branch_rules: [], rules: { allowed_target_branches: null, approvals_required: 1, signed_off: true } } },
+      now: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      repository: { full_name: "acme/widgets", owner: "acme", name: "widgets", private: false, default_branch: "main", topics: [] },
+      pull_request: {
+        number: 42,
+        title: "Pull request 42",
+        body: "",
+        author: "alice",
+        labels: [],
+        draft: false,
+        base: "main",
+        head: "feature/login",
+        head_sha: HEAD_SHA,
+        changed_files: [],
+        changed_files_truncated: false,
+        additions: 10,
+        deletions: 2,
+        commit_count: 2,
+      },
     });
     expect(row.config_sha).toMatch(/^[0-9a-f]{40}$/);
   });
@@ -201,8 +219,10 @@ describe("where the rules come from", () => {
     const h = await harness(s);
     await h.deliver("pull_request", opened());
 
-    const refs = h.github.readByGraphQL("config-file").map((r) => r.query.get("ref"));
-    expect(refs).toEqual(["refs/heads/main"]);
+    const reads = h.github.readByGraphQL("config-file");
+    expect(reads.filter((r) => r.path.endsWith(CONFIG_PATH)).map((r) => r.query.get("ref"))).toEqual(["refs/heads/main"]);
+    // Rule files too come from the default branch only.
+    expect(new Set(reads.map((r) => r.query.get("ref")))).toEqual(new Set(["refs/heads/main"]));
     expect(checkRunsOf(h.s)[0]).toMatchObject({ conclusion: "failure" });
     expect(checkRunsOf(h.s)[0].output.summary).toContain("2 approvals required, 0 given");
   });
@@ -217,6 +237,7 @@ describe("where the rules come from", () => {
     ]);
     expect(h.github.readByGraphQL("config-file").map((r) => [r.path, r.query.get("ref")])).toEqual([
       [`/repos/acme/widgets/contents/${CONFIG_PATH}`, "refs/heads/main"],
+      ["/repos/acme/widgets/contents/.repol/policies", "refs/heads/main"],
     ]);
     const [created] = sentBodies(h.github.requests, "create-check-run");
     expect(created).toMatchObject({ name: "repol (main)", head_sha: pullOf(h.s, 44).headSha });

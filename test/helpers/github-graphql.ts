@@ -2,13 +2,14 @@
 // (an invalid query is answered with errors, as GitHub would), and every field is resolved from the
 // same REST routes the fake already serves, so one description of a repository answers both APIs and
 // a REST route made to fail makes the GraphQL answer carry `errors`.
-import { createHash } from "node:crypto";
 import { graphqlSync } from "graphql";
+import { connection, pullRequestNode } from "./github-graphql-pull.js";
+import { treeEntry } from "./github-graphql-tree.js";
 import { githubSchema } from "./github-schema.js";
 import { failure, json, type GitHubReply, type GitHubRequest, type Route } from "./github-router.js";
 
-/** Answers a REST request from the router's routes without recording it (it never crossed HTTP). */
-export type RestAnswer = (request: GitHubRequest) => GitHubReply;
+/** Answers a REST request from the router's routes without recording it (it never crossed HTTP); `route` names the route that answered. */
+export type RestAnswer = (request: GitHubRequest) => GitHubReply & { route?: string };
 
 type Obj = Record<string, unknown>;
 type Args = Record<string, any>;
@@ -24,7 +25,7 @@ export function graphqlRoutes(rest: RestAnswer): Route[] {
       reply(request) {
         const body = (request.body ?? {}) as { query?: string; variables?: Obj };
         const answer = restFor(request, rest);
-        const root = { repository: (args: Args) => repository(answer, blobs, args), node: ({ id }: Args) => nodeById(answer, blobs, String(id)) };
+        const root = { repository: (args: Args) => rootRepository(request, rest, blobs, args), node: ({ id }: Args) => nodeById(answer, blobs, String(id)) };
         const result = graphqlSync({
           schema: githubSchema(),
           source: body.query ?? "",
@@ -32,7 +33,7 @@ export function graphqlRoutes(rest: RestAnswer): Route[] {
           rootValue: root,
           fieldResolver: resolveField,
         });
-        const errors = result.errors?.map((error) => ({ message: error.message, path: error.path, type: "FAKE" }));
+        const errors = result.errors?.map((error) => ({ message: error.message, path: error.path, type: typeOf(error.originalError) }));
         return json(200, { ...(result.data !== undefined ? { data: result.data } : {}), ...(errors ? { errors } : {}) });
       },
     },
@@ -57,6 +58,33 @@ export function graphqlOperations(requests: readonly GitHubRequest[]): string[] 
 }
 
 type Rest = (path: string, query?: Record<string, string>) => unknown;
+
+/** GitHub's error type (NOT_FOUND, FORBIDDEN…) when a resolver gave one; FAKE for any other failure. */
+class GraphqlTypedError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function typeOf(error: unknown): string {
+  return error instanceof GraphqlTypedError ? error.type : "FAKE";
+}
+
+/**
+ * A repository whose REST route answers 404 is missing (or hidden from the installation), which GitHub
+ * answers NOT_FOUND beside the rest of the data; one no route describes is taken to exist, so scenarios
+ * need not describe every repository they use.
+ */
+function rootRepository(outer: GitHubRequest, rest: RestAnswer, blobs: Map<string, Buffer>, args: Args): Obj {
+  const reply = rest({ ...outer, method: "GET", path: `/repos/${args.owner}/${args.name}`, query: new URLSearchParams(), body: undefined });
+  if (reply.status === 404 && reply.route !== "unmatched") {
+    throw new GraphqlTypedError("NOT_FOUND", `Could not resolve to a Repository with the name '${args.owner}/${args.name}'.`);
+  }
+  return repository(restFor(outer, rest), blobs, args);
+}
 
 function restFor(outer: GitHubRequest, rest: RestAnswer): Rest {
   return (path, query = {}) => {
@@ -96,13 +124,6 @@ function nodeById(rest: Rest, blobs: Map<string, Buffer>, id: string): Obj | nul
   return suites.find((candidate) => candidate.id === id) ?? null;
 }
 
-function connection(items: readonly unknown[], { first = 100, after }: Args) {
-  const start = after ? Number(after) + 1 : 0;
-  const nodes = items.slice(start, start + first);
-  const end = start + nodes.length - 1;
-  return { totalCount: items.length, nodes, pageInfo: { hasNextPage: end < items.length - 1, endCursor: nodes.length ? String(end) : null } };
-}
-
 /** One connection page read from only the REST pages it covers (a list that says its total_count). */
 function pageOfTotal(rest: Rest, path: string, { first = 100, after }: Args, pick: (body: any) => unknown[]) {
   const start = after ? Number(after) + 1 : 0;
@@ -121,26 +142,24 @@ function pageOfTotal(rest: Rest, path: string, { first = 100, after }: Args, pic
 
 function repository(rest: Rest, blobs: Map<string, Buffer>, { owner, name }: Args): Obj {
   const base = `/repos/${owner}/${name}`;
-  const pull = (data: any): Obj => ({
-    __typename: "PullRequest",
-    id: `PR:${owner}:${name}:${data.number}`,
-    number: data.number,
-    state: data.merged_at ? "MERGED" : String(data.state).toUpperCase(),
-    merged: Boolean(data.merged_at),
-    author: actor(data.user),
-    baseRepository: data.base?.repo?.full_name ? { nameWithOwner: data.base.repo.full_name } : null,
-    reviews: (args: Args) => connection(all(rest, `${base}/pulls/${data.number}/reviews`).map(review), args),
-    commits: (args: Args) => ({ ...connection(all(rest, `${base}/pulls/${data.number}/commits`).map(pullCommit), args), totalCount: data.commits }),
-  });
+  const pull = (data: any) => pullRequestNode(data, { owner, name }, (path) => all(rest, `${base}${path}`));
+  const about = () => (rest(base) ?? {}) as { default_branch?: string; private?: boolean; topics?: string[]; owner?: { type?: string } };
   const repo: Obj = {
     __typename: "Repository",
     id: `R:${owner}:${name}`,
+    nameWithOwner: `${owner}/${name}`,
+    name,
+    isPrivate: () => about().private === true,
+    owner: () => ({ __typename: about().owner?.type === "User" ? "User" : "Organization", login: owner }),
+    repositoryTopics: (args: Args) =>
+      connection(
+        (about().topics ?? []).map((topic) => ({ topic: { name: topic } })),
+        args,
+      ),
     defaultBranchRef: () => {
-      const branch = (rest(base) as { default_branch?: string } | null)?.default_branch ?? "main";
-      return {
-        name: branch,
-        target: { __typename: "Commit", file: ({ path }: Args) => treeEntry(rest(`${base}/contents/${path}`, { ref: `refs/heads/${branch}` }), blobs) },
-      };
+      const branch = about().default_branch ?? "main";
+      const read = (path: string) => rest(`${base}/contents/${path}`, { ref: `refs/heads/${branch}` });
+      return { name: branch, target: { __typename: "Commit", file: ({ path }: Args) => treeEntry(read, String(path), blobs) } };
     },
     environments: (args: Args) => pageOfTotal(rest, `${base}/environments`, args, (body) => body.environments.map((env: any) => ({ name: env.name }))),
     ref: ({ qualifiedName }: Args) => (rest(`${base}/git/ref/${String(qualifiedName).replace(/^refs\//, "")}`) ? { name: qualifiedName } : null),
@@ -191,29 +210,6 @@ function commit(rest: Rest, { base, key }: { base: string; key: string }, oid: s
   };
 }
 
-function treeEntry(file: any, blobs: Map<string, Buffer>): Obj | null {
-  if (file === null) return null;
-  if (Array.isArray(file)) return { type: "tree", mode: 16384, object: { __typename: "Tree" } };
-  if (file.type !== "file") return { type: file.type === "symlink" ? "blob" : "commit", mode: file.type === "symlink" ? 40960 : 57344, object: null };
-  const bytes = Buffer.from(file.content ?? "", "base64");
-  const size = file.size ?? bytes.length;
-  const oid = file.sha ?? createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
-  blobs.set(oid, bytes);
-  // GitHub gives no text for binary files, and cuts long ones short; invalid UTF-8 comes back replaced.
-  const binary = bytes.includes(0);
-  const truncated = file.encoding !== "base64" || size > 512 * 1024;
-  const text = binary || truncated ? null : new TextDecoder().decode(bytes);
-  return { type: "blob", mode: 33188, object: { __typename: "Blob", oid, byteSize: size, isBinary: binary, isTruncated: truncated, text } };
-}
-
-function review(data: any): Obj {
-  return { fullDatabaseId: String(data.id), state: data.state, submittedAt: data.submitted_at ?? null, author: actor(data.user) };
-}
-
-function pullCommit(data: any): Obj {
-  return { commit: { oid: data.sha, message: data.commit.message, author: data.commit.author ? { email: data.commit.author.email } : null } };
-}
-
 function checkRun(data: any, base: string): Obj {
   // databaseId is a 32-bit Int in GitHub's schema; real run ids no longer fit, so it is left out here too.
   return {
@@ -223,8 +219,4 @@ function checkRun(data: any, base: string): Obj {
     conclusion: data.conclusion ? String(data.conclusion).toUpperCase() : null,
     detailsUrl: data.details_url ?? null,
   };
-}
-
-function actor(user: { login: string; type?: string } | null | undefined): Obj | null {
-  return user ? { __typename: user.type === "Bot" || user.login.endsWith("[bot]") ? "Bot" : "User", login: user.login } : null;
 }

@@ -61,7 +61,8 @@ export function githubRouter(routes: Route[] = []): GitHubRouter {
   const readForGraphQL = (request: GitHubRequest) => {
     const { route, reply } = answer(request);
     graphqlReads.push({ ...request, route, status: reply.status });
-    return reply;
+    // The route's name tells the GraphQL fake a repository answered missing apart from one no route describes.
+    return Object.assign({}, reply, { route });
   };
   let table = [...graphqlRoutes(readForGraphQL), ...routes];
   return {

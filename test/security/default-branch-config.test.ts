@@ -31,8 +31,9 @@ describe("a pull request that edits .repol/pullrequest.yaml", () => {
     repol.github.commit("main", CONFIG_PATH, policyYaml({ approvals_required: 2, signed_off: true }));
   });
 
-  // The file is read inside the facts query, at the branch GitHub names as the default.
-  const configRefs = () => repol.github.readByGraphQL("config-file").map((request) => request.query.get("ref"));
+  // The file is read inside the facts query, at the branch GitHub names as the default; so is every
+  // other file the query reads (rule files, the owner's .github policies).
+  const configRefs = () => refsOf(repol, `/repos/acme/widgets/contents/${CONFIG_PATH}`);
   const verdict = async (id: string) => {
     const row = await repol.rowOf(id);
     await eventually("the check run to complete", () => checkRunsOf(s)[0]?.status === "completed");
@@ -112,7 +113,15 @@ describe("a deployment from a branch that edits .repol/deploy.yaml", () => {
     const row = await repol.rowOf(id);
     expect(row.decision).toBe("deny");
     expect(row.violations.map((violation) => violation.code)).toContain("ref.denied");
-    expect(repol.github.readByGraphQL("config-file").map((request) => request.query.get("ref"))).toEqual(["refs/heads/main"]);
+    expect(refsOf(repol, "/repos/acme/widgets/contents/.repol/deploy.yaml")).toEqual(["refs/heads/main"]);
     expect((await repol.callbacks(1)).map((callback) => callback.state)).toEqual(["rejected"]);
   });
 });
+
+/** Refs at which the facts query read `path`, after checking every file it read was at that same one ref. */
+function refsOf(repol: RepolUnderTest, path: string): (string | null)[] {
+  const reads = repol.github.readByGraphQL("config-file");
+  const refs = reads.filter((request) => request.path === path).map((request) => request.query.get("ref"));
+  expect(new Set(reads.map((request) => request.query.get("ref")))).toEqual(new Set(refs));
+  return refs;
+}

@@ -79,7 +79,8 @@ function configFilesRoute(files: Map<string, string | Uint8Array>): Route {
   return {
     name: "config-file",
     method: "GET",
-    path: /^\/repos\/[^/]+\/[^/]+\/contents\/(.+)$/,
+    // Not the owner's .github repository: the files a test commits are the repository's own.
+    path: /^\/repos\/[^/]+\/(?!\.github\/)[^/]+\/contents\/(.+)$/,
     reply(request, [, path]) {
       const branch = (request.query.get("ref") ?? "").replace(/^refs\/heads\//, "");
       const content = request.query.get("ref")?.startsWith("refs/heads/") ? files.get(`${branch}:${path}`) : undefined;

@@ -47,3 +47,34 @@ describe("readDeploymentRequest: the deployed commit", () => {
     expect(commitOf(change)).toEqual({ ...expected, commitSource: null });
   });
 });
+
+describe("readDeploymentRequest: the deployment object rules read", () => {
+  const deploymentOf = (change: (payload: Payload) => void) =>
+    readDeploymentRequest(deploymentPayload(change) as DeploymentProtectionRulePayload, "https://api.github.com").deployment;
+
+  it("reads its id, environment, ref, SHA, creator and the event that started the run", () => {
+    expect(deploymentOf(() => {})).toEqual({
+      id: 2345678901,
+      environment: "production",
+      ref: "main",
+      sha: "3f786850e387550fdab836ed7e6dc881de23001b",
+      creator: "github-actions[bot]",
+      event: "push",
+    });
+  });
+
+  it.each([
+    ["GitHub sends a job without a deployment", (p: Payload) => Object.assign(p, { deployment: null, sha: TOP, ref: "main" })],
+    ["the deployment lacks its SHA", (p: Payload) => Object.assign(p.deployment, { sha: "" })],
+    ["the deployment has no numeric id", (p: Payload) => Object.assign(p.deployment, { id: "2345678901" })],
+  ])("is null when %s", (_case, change) => {
+    expect(deploymentOf(change)).toBeNull();
+  });
+
+  it("keeps a deployment whose creator and event GitHub left out, with those null", () => {
+    expect(deploymentOf((p) => Object.assign(p, { event: undefined, deployment: { ...p.deployment, creator: null } }))).toMatchObject({
+      creator: null,
+      event: null,
+    });
+  });
+});
