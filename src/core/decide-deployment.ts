@@ -14,7 +14,7 @@ import { judgeCommitReviews } from "./judge-commit-reviews.js";
 import { messageOf } from "./message-of.js";
 import { commonInput, deploymentInput, pullRequestInput, rulesMayReadFiles, type PullRequestFactsInput, type RepositoryInput } from "./policy-input-facts.js";
 import { readPolicy } from "./read-policy.js";
-import { policyNow, scheduleFacts, type ScheduleFacts } from "./schedule-facts.js";
+import { scheduleFacts, type ScheduleFacts } from "./schedule-facts.js";
 
 /** The policy input of `github.deploy`; the contract is fixed by policies/deploy.rego. */
 export interface DeployInput {
@@ -23,12 +23,11 @@ export interface DeployInput {
   repo_environments: string[];
   workflow_meta: { approvers: string[]; checks: ChecksFacts; signed_off: boolean; deployments_today: number };
   repo_policy: DeployConfig;
-  /** The decision's time, RFC 3339 UTC; deploy_windows and freeze are judged at it. */
-  now: string;
   /** Time zone facts for the environment's deploy_windows and freeze (the WASM build has no time zone builtins). */
   schedule: ScheduleFacts;
   /** Where `ref` (and the SHA judged) came from; recorded for the audit trail, no rule reads it. */
   commit_source: CommitSource;
+  /** The decision's time, RFC 3339 UTC with milliseconds; deploy_windows and freeze are judged at it. */
   now: string;
   repository: RepositoryInput | null;
   deployment: DeploymentObject | null;
@@ -105,7 +104,6 @@ export async function decideDeployment(
         deployments_today: evidence.approvedDeploymentsToday + 1,
       },
       repo_policy: policy.config,
-      now: policyNow(now),
       schedule: scheduleFacts(rules, now),
       commit_source: request.commitSource!,
       ...commonInput(now, policy.snapshot),

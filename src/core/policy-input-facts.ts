@@ -2,6 +2,7 @@
 // `deployment`, `pull_requests`), in the input's snake_case as schemas/*-input.schema.json documents
 // them. A fact the facts source could not give is null, never an empty stand-in: a rule requiring a
 // label must not read "no labels" where it should read "unknown".
+import { policyNow } from "./schedule-facts.js";
 import type { DeploymentObject } from "../domain/deployment-request.js";
 import type { ChangedFile, PolicySnapshot, PullRequestFacts } from "./facts.js";
 
@@ -31,9 +32,9 @@ export interface PullRequestFactsInput {
   commit_count: number;
 }
 
-/** The keys both policies share. `now` is RFC 3339 in UTC, to the second. */
+/** The keys both policies share. `now` is RFC 3339 in UTC with milliseconds (the text of schedule.now too). */
 export function commonInput(now: Date, snapshot: PolicySnapshot): { now: string; repository: RepositoryInput | null } {
-  return { now: now.toISOString().replace(/\.\d{3}Z$/, "Z"), repository: repositoryInput(snapshot) };
+  return { now: policyNow(now), repository: repositoryInput(snapshot) };
 }
 
 function repositoryInput({ repository }: PolicySnapshot): RepositoryInput | null {

@@ -31,7 +31,7 @@ interface ScheduleRules {
   freeze?: readonly Freeze[] | null;
 }
 
-/** `now` as the policy sees it: RFC 3339, UTC, milliseconds (`2026-03-29T01:00:00.000Z`). */
+/** `now` as the policy sees it: RFC 3339, UTC, milliseconds (`2026-03-29T01:00:00.000Z`); `input.now` and `schedule.now` are this same text. */
 export function policyNow(now: Date): string {
   return now.toISOString();
 }

@@ -85,7 +85,7 @@ describe("the deployment policy's input", () => {
   it("holds now, the repository, the deployment and its pull requests' details, as its schema says", async () => {
     const { input } = await deploy(deploymentPayload(), { repository: REPOSITORY }, [pull(DETAILS)]);
     expect(input).toMatchObject({
-      now: "2026-05-01T09:30:00Z",
+      now: "2026-05-01T09:30:00.123Z",
       repository: { full_name: "acme/widgets", owner: "acme", name: "widgets", private: true, default_branch: "main", topics: ["pci"] },
       deployment: { id: 2345678901, environment: "production", ref: "main", sha: SHA, creator: "github-actions[bot]", event: "push" },
       pull_requests: [
@@ -131,7 +131,7 @@ describe("the pull request policy's input", () => {
   it("holds now, the repository and the pull request's details, as its schema says", async () => {
     const { input } = await decidePullRequest(pr, facts(PR_POLICY, { repository: REPOSITORY }, [pull(DETAILS)]), engine, { now: NOW });
     expect(input).toMatchObject({
-      now: "2026-05-01T09:30:00Z",
+      now: "2026-05-01T09:30:00.123Z",
       repository: { full_name: "acme/widgets" },
       pull_request: { labels: ["change-approved"], head_sha: "c".repeat(40) },
     });

@@ -59,7 +59,7 @@ describe("pull_request opened", () => {
       workflow_meta: { approvers: [], signed_off: true },
       // The config as validated, with the schema's defaults filled in.
       repo_policy: { policy: { version: 1, branch_rules: [], rules: { allowed_target_branches: null, approvals_required: 1, signed_off: true } } },
-      now: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      now: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       repository: { full_name: "acme/widgets", owner: "acme", name: "widgets", private: false, default_branch: "main", topics: [] },
       pull_request: {
         number: 42,
