@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { Ajv, type ValidateFunction } from "ajv";
 import type { PolicyName } from "../domain/policy-name.js";
 import { branchPatternProblem } from "./glob-syntax.js";
+import { waitDurationProblem } from "./wait-config.js";
 
 const SCHEMA_FILES: Record<PolicyName, string> = {
   deploy: "deploy.schema.json",
@@ -36,6 +37,7 @@ function compileValidators(): Record<PolicyName, ValidateFunction> {
     verbose: true,
   });
   ajv.addFormat("branch-glob", { type: "string", validate: (pattern: string) => branchPatternProblem(pattern) === null });
+  ajv.addFormat("wait-duration", { type: "string", validate: (text: string) => waitDurationProblem(text) === null });
   const dir = findSchemasDir();
   return {
     deploy: ajv.compile(readConfigSchema("deploy", dir)),

@@ -10,6 +10,7 @@ import { decodeConfigText } from "./decode-config-text.js";
 import { escapePointerSegment, yamlLocator, type YamlLocator } from "./locate-yaml-node.js";
 import { parseConfigYaml } from "./parse-config-yaml.js";
 import { schemaErrorsToConfigErrors } from "./schema-errors.js";
+import type { WaitSettings } from "./wait-config.js";
 import { yamlToPlainData } from "./yaml-to-plain-data.js";
 
 export const CONFIG_PATHS: Record<PolicyName, string> = {
@@ -35,6 +36,8 @@ export interface DeployConfig {
 export interface DeployEnvironment {
   enabled: boolean;
   rules: DeployRules;
+  /** Absent: every deployment is answered at once. */
+  wait?: WaitSettings;
 }
 
 export interface DeployRules {

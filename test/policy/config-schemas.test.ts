@@ -46,6 +46,7 @@ describe("the config schemas", () => {
   it.each(kinds)("%s: compiles in AJV strict mode", (kind) => {
     const ajv = new Ajv({ strict: true, allowUnionTypes: true });
     ajv.addFormat("branch-glob", { type: "string", validate: () => true });
+    ajv.addFormat("wait-duration", { type: "string", validate: () => true });
     expect(() => ajv.compile(readConfigSchema(kind))).not.toThrow();
   });
 
@@ -83,7 +84,7 @@ describe("the config schemas", () => {
       signed_off: false,
       max_deployments_per_day: 1,
     };
-    const environment: Required<DeployEnvironment> = { enabled: true, rules: deployRules };
+    const environment: Required<DeployEnvironment> = { enabled: true, rules: deployRules, wait: { for: ["tests_passed"], max: "1h" } };
     const pullRequestRules: Required<PullRequestRules> = { allowed_target_branches: null, approvals_required: 0, signed_off: false };
     const branchRule: Required<BranchRule> = { source: "a", target: "b" };
     const propertiesAt = (kind: PolicyName, ...path: string[]) => {
