@@ -25,6 +25,8 @@ import { postgresDeliveryLog, postgresOutbox } from "../durability/postgres-work
 import type { DeliveryLog, Outbox } from "../durability/work-store.js";
 import type { PolicyBundleStore } from "./policy-bundles.js";
 import { postgresPolicyBundles } from "./postgres-policy-bundles.js";
+import { postgresWaiting } from "../durability/postgres-waiting.js";
+import type { WaitingStore } from "../durability/waiting-store.js";
 
 export interface PostgresStoreOptions extends AuditStoreOptions {
   /** Called when an idle pooled connection fails (e.g. the server restarts); without it the process would crash. */
@@ -49,6 +51,7 @@ export class PostgresAuditStore implements AuditStore {
   readonly deliveries: DeliveryLog;
   readonly outbox: Outbox;
   readonly policyBundles: PolicyBundleStore;
+  readonly waiting: WaitingStore;
 
   constructor(url: string, options: PostgresStoreOptions = {}) {
     if (!/^postgres(ql)?:\/\//.test(url)) {
@@ -68,6 +71,7 @@ export class PostgresAuditStore implements AuditStore {
     this.deliveries = postgresDeliveryLog(this.pool, this.clock);
     this.outbox = postgresOutbox(this.pool, this.clock);
     this.policyBundles = postgresPolicyBundles(this.pool, this.clock);
+    this.waiting = postgresWaiting(this.pool, this.clock);
   }
 
   async migrate(): Promise<void> {

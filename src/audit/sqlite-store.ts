@@ -15,6 +15,8 @@ import { sqliteDeliveryLog, sqliteOutbox } from "../durability/sqlite-work.js";
 import type { DeliveryLog, Outbox } from "../durability/work-store.js";
 import type { PolicyBundleStore } from "./policy-bundles.js";
 import { sqlitePolicyBundles } from "./sqlite-policy-bundles.js";
+import { sqliteWaiting } from "../durability/sqlite-waiting.js";
+import type { WaitingStore } from "../durability/waiting-store.js";
 import { sqliteGroupCommit, type GroupCommit, type GroupCommitOptions } from "../durability/sqlite-group-commit.js";
 
 const PURGE_BATCH = 5_000;
@@ -34,6 +36,7 @@ export class SqliteAuditStore implements AuditStore {
   readonly deliveries: DeliveryLog;
   readonly outbox: Outbox;
   readonly policyBundles: PolicyBundleStore;
+  readonly waiting: WaitingStore;
   /** The work tables' writes, batched into shared transactions (sqlite-group-commit.ts). */
   readonly groupCommit: GroupCommit;
 
@@ -59,6 +62,7 @@ export class SqliteAuditStore implements AuditStore {
     this.deliveries = sqliteDeliveryLog(this.db, this.clock, this.groupCommit);
     this.outbox = sqliteOutbox(this.db, this.clock, this.groupCommit);
     this.policyBundles = sqlitePolicyBundles(this.db, this.clock);
+    this.waiting = sqliteWaiting(this.db, this.clock, this.groupCommit);
   }
 
   async migrate(): Promise<void> {
