@@ -1,0 +1,112 @@
+// Deployments that wait for evidence, over signed webhooks against GitHub faked on 127.0.0.1, with the
+// clock moved by hand: a status report and no decision while evidence is missing, then one answer.
+import { afterEach, describe, expect, it } from "vitest";
+import { eventually } from "../helpers/eventually.js";
+import { repolOverHttp, type RepolOverHttp } from "../helpers/repol-over-http.js";
+import {
+  answersAndReports,
+  checkRunCompleted,
+  reviewSubmitted,
+  setCheck,
+  waitingDeploymentPayload,
+  waitingWorld,
+  type WaitingWorld,
+} from "../helpers/waiting-scenario.js";
+
+let world: WaitingWorld;
+let repol: RepolOverHttp;
+
+async function start(change: Parameters<typeof waitingWorld>[0] = {}) {
+  world = await waitingWorld(change);
+  repol = await repolOverHttp(world.github, { WAITING_SWEEP_SECONDS: "900" }, { clock: world.clock });
+}
+
+afterEach(async () => {
+  await repol.close();
+  await world.github.close();
+});
+
+async function requestDeployment(): Promise<string> {
+  const { id, status } = await repol.deliver("deployment_protection_rule", waitingDeploymentPayload(world.github));
+  expect(status).toBe(202);
+  await eventually("the status report to be posted", async () => (await repol.gate.store.findByDelivery(id))?.effect.ok);
+  return id;
+}
+
+const answered = (id: string) => eventually("the answer to be recorded", async () => (await repol.gate.store.findByDelivery(`${id}/answer`))?.effect.ok);
+
+describe("a deployment waiting for evidence", () => {
+  it("gets a status report and no decision while a check runs, then is approved when the check completes", async () => {
+    await start();
+    const id = await requestDeployment();
+
+    expect(answersAndReports(world.github.requests)).toEqual({
+      answers: [],
+      reports: [{ environment_name: "production", comment: expect.stringContaining("waiting for checks: e2e (in_progress)") }],
+    });
+    expect(await repol.gate.store.findByDelivery(id)).toMatchObject({ decision: "pending", effect: { kind: "deployment_status_report", ok: true } });
+
+    setCheck(world.scenario, "e2e", "success");
+    await repol.deliver("check_run", checkRunCompleted("e2e", "success"));
+    await answered(id);
+
+    const { answers, reports } = answersAndReports(world.github.requests);
+    expect(answers).toEqual([{ environment_name: "production", state: "approved", comment: expect.stringContaining("approved") }]);
+    expect(reports).toHaveLength(1);
+    expect(await repol.gate.store.findByDelivery(`${id}/answer`)).toMatchObject({ decision: "allow" });
+    expect(await repol.gate.store.waiting!.get(id)).toMatchObject({ status: "answered" });
+  });
+
+  it("waiting for an approval, is approved when the pull request review arrives", async () => {
+    const withOneApproval = { number: 42, author: "alice", state: "closed" as const, merged: true, reviews: [["bob", "APPROVED", 1]] as [string, "APPROVED", number][] };
+    await start({ checkRuns: [{ name: "build", conclusion: "success" }], pulls: [withOneApproval] });
+    const id = await requestDeployment();
+    expect(answersAndReports(world.github.requests).reports[0]!.comment).toContain("waiting for 1 more approval");
+
+    world.scenario.pulls[0]!.reviews!.push(["carol", "APPROVED", 2]);
+    await repol.deliver("pull_request_review", reviewSubmitted());
+    await answered(id);
+
+    expect(answersAndReports(world.github.requests).answers).toEqual([expect.objectContaining({ state: "approved" })]);
+  });
+
+  it("is rejected at once when a check it waits for concludes failure", async () => {
+    await start();
+    const id = await requestDeployment();
+
+    setCheck(world.scenario, "e2e", "failure");
+    await repol.deliver("check_run", checkRunCompleted("e2e", "failure"));
+    await answered(id);
+
+    const [answer] = answersAndReports(world.github.requests).answers;
+    expect(answer).toMatchObject({ state: "rejected" });
+    expect(answer!.comment).toContain("e2e (failure)");
+    expect(await repol.gate.store.findByDelivery(`${id}/answer`)).toMatchObject({ decision: "deny" });
+  });
+
+  it("is rejected when max runs out, saying what was still missing", async () => {
+    await start();
+    const id = await requestDeployment();
+
+    await world.clock.advance(45 * 60_000);
+    expect(answersAndReports(world.github.requests).answers).toEqual([]);
+    await world.clock.advance(15 * 60_000);
+    await answered(id);
+
+    const [answer] = answersAndReports(world.github.requests).answers;
+    expect(answer).toMatchObject({ state: "rejected" });
+    expect(answer!.comment).toContain("still checks: e2e (in_progress)");
+    expect(answersAndReports(world.github.requests).reports).toHaveLength(1);
+  });
+
+  it("stops waiting, without an answer, when GitHub no longer lists the run as waiting (cancelled)", async () => {
+    await start();
+    const id = await requestDeployment();
+
+    world.runWaits.value = false;
+    await world.clock.advance(15 * 60_000);
+
+    expect(await repol.gate.store.waiting!.get(id)).toMatchObject({ status: "ended", endReason: expect.stringContaining("cancelled") });
+    expect(answersAndReports(world.github.requests).answers).toEqual([]);
+  });
+});
