@@ -55,6 +55,13 @@ async function judgeAgain(deps: WaitDeps, github: GitHub, log: Log, claimed: Wai
   }
   const request = claimed.request as DeploymentRequest;
   const judged = await decideSafely(request, github, deps, now);
+  if (judged.outcome === "error" && now.getTime() < Date.parse(claimed.deadline)) {
+    // GitHub or the store failed this time: that is no evidence either way, so the deployment keeps
+    // waiting (unanswered, never approved) and the deadline still rejects it if the failure lasts.
+    log.warn({ delivery: claimed.id, error: judged.error }, "could not judge a waiting deployment again; it keeps waiting");
+    await waiting.keepWaiting(claimed.id, null);
+    return;
+  }
   const next = answerOrWait(judged, new Date(claimed.requestedAt), now);
   if (next.kind === "answer") {
     const answer = answerOf(next.verdict, decisionLinkOf(deps.settings.publicUrl, claimed.id));

@@ -54,7 +54,7 @@ describe("a deployment waiting for evidence", () => {
     expect(answers).toEqual([{ environment_name: "production", state: "approved", comment: expect.stringContaining("approved") }]);
     expect(reports).toHaveLength(1);
     expect(await repol.gate.store.findByDelivery(`${id}/answer`)).toMatchObject({ decision: "allow" });
-    expect(await repol.gate.store.waiting!.get(id)).toMatchObject({ status: "answered" });
+    await eventually("the wait to end", async () => (await repol.gate.store.waiting!.get(id))?.status === "answered");
   });
 
   it("waiting for an approval, is approved when the pull request review arrives", async () => {
@@ -108,5 +108,47 @@ describe("a deployment waiting for evidence", () => {
 
     expect(await repol.gate.store.waiting!.get(id)).toMatchObject({ status: "ended", endReason: expect.stringContaining("cancelled") });
     expect(answersAndReports(world.github.requests).answers).toEqual([]);
+  });
+
+  it("posts another status report only when what it waits for changes", async () => {
+    await start();
+    world.scenario.checkRuns.push({ name: "lint", status: "in_progress", conclusion: null });
+    const id = await requestDeployment();
+    await repol.deliver("check_run", checkRunCompleted("build", "success"));
+    setCheck(world.scenario, "lint", "success");
+    await repol.deliver("check_run", checkRunCompleted("lint", "success"));
+    await eventually("the second report", async () => (await repol.gate.store.findByDelivery(`${id}/report-2`))?.effect.ok);
+
+    const comments = answersAndReports(world.github.requests).reports.map((report) => report.comment);
+    expect(comments).toEqual([
+      expect.stringContaining("waiting for checks: e2e (in_progress), lint (in_progress)."),
+      expect.stringContaining("waiting for checks: e2e (in_progress)."),
+    ]);
+    expect(await repol.gate.store.findByDelivery(`${id}/report-2`)).toMatchObject({ decision: "pending" });
+  });
+
+  it("keeps waiting, unanswered, when GitHub fails while it is judged again", async () => {
+    await start();
+    const id = await requestDeployment();
+    setCheck(world.scenario, "e2e", "success");
+    world.scenario.fail["check-runs"] = 500;
+    const failed = await repol.deliver("check_run", checkRunCompleted("e2e", "success"));
+    await eventually("the event to be handled", async () => (await repol.gate.store.deliveries!.get(failed.id))?.status === "done");
+    expect(world.github.readByGraphQL("check-runs").at(-1)?.status).toBe(500);
+    expect(answersAndReports(world.github.requests).answers).toEqual([]);
+    expect(await repol.gate.store.waiting!.get(id)).toMatchObject({ status: "waiting" });
+
+    delete world.scenario.fail["check-runs"];
+    await repol.deliver("check_run", checkRunCompleted("e2e", "success"));
+    await answered(id);
+    expect(answersAndReports(world.github.requests).answers).toEqual([expect.objectContaining({ state: "approved" })]);
+  });
+
+  it("stops waiting when GitHub answers a status report with 422 (decided already)", async () => {
+    await start();
+    world.scenario.callbackStatus = 422;
+    const { id } = await repol.deliver("deployment_protection_rule", waitingDeploymentPayload(world.github));
+    await eventually("the wait to end", async () => (await repol.gate.store.waiting!.get(id))?.status === "ended");
+    expect((await repol.gate.store.waiting!.get(id))?.endReason).toContain("422");
   });
 });
