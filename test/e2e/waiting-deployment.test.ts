@@ -1,6 +1,7 @@
 // Deployments that wait for evidence, over signed webhooks against GitHub faked on 127.0.0.1, with the
 // clock moved by hand: a status report and no decision while evidence is missing, then one answer.
 import { afterEach, describe, expect, it } from "vitest";
+import { RUN_ID } from "../helpers/deployment-scenario.js";
 import { eventually } from "../helpers/eventually.js";
 import { repolOverHttp, type RepolOverHttp } from "../helpers/repol-over-http.js";
 import {
@@ -9,6 +10,7 @@ import {
   reviewSubmitted,
   setCheck,
   waitingDeploymentPayload,
+  WAITING_DEPLOY_YAML,
   waitingWorld,
   type WaitingWorld,
 } from "../helpers/waiting-scenario.js";
@@ -26,8 +28,8 @@ afterEach(async () => {
   await world.github.close();
 });
 
-async function requestDeployment(): Promise<string> {
-  const { id, status } = await repol.deliver("deployment_protection_rule", waitingDeploymentPayload(world.github));
+async function requestDeployment(runId = RUN_ID): Promise<string> {
+  const { id, status } = await repol.deliver("deployment_protection_rule", waitingDeploymentPayload(world.github, runId));
   expect(status).toBe(202);
   await eventually("the status report to be posted", async () => (await repol.gate.store.findByDelivery(id))?.effect.ok);
   return id;
@@ -151,4 +153,21 @@ describe("a deployment waiting for evidence", () => {
     await eventually("the wait to end", async () => (await repol.gate.store.waiting!.get(id))?.status === "ended");
     expect((await repol.gate.store.waiting!.get(id))?.endReason).toContain("422");
   });
+
+  it("released together by one event, still respects the daily limit", async () => {
+    const oncePerDay = WAITING_DEPLOY_YAML.replace("tests_passed: true", "tests_passed: true\n        required_checks: [build, e2e]\n        max_deployments_per_day: 1");
+    await start({ config: oncePerDay });
+    const first = await requestDeployment();
+    const second = await requestDeployment(RUN_ID + 1);
+
+    setCheck(world.scenario, "e2e", "success");
+    await repol.deliver("check_run", checkRunCompleted("e2e", "success"));
+    await answered(first);
+    await answered(second);
+
+    const decisions = [await repol.gate.store.findByDelivery(`${first}/answer`), await repol.gate.store.findByDelivery(`${second}/answer`)];
+    expect(decisions.map((row) => row?.decision).sort()).toEqual(["allow", "deny"]);
+    expect(decisions.find((row) => row?.decision === "deny")?.violations).toEqual([expect.objectContaining({ code: "rate_limit.exceeded" })]);
+  });
 });
+

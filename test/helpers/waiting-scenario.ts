@@ -55,9 +55,9 @@ export function setCheck(scenario: Scenario, name: string, conclusion: "success"
   scenario.checkRuns = scenario.checkRuns.map((run) => (run.name === name ? { ...run, status: "completed", conclusion } : run));
 }
 
-export function waitingDeploymentPayload(github: FakeGitHub) {
+export function waitingDeploymentPayload(github: FakeGitHub, runId = RUN_ID) {
   return deploymentPayload((p) => {
-    p.deployment_callback_url = `${github.apiUrl}/repos/acme/widgets/actions/runs/${RUN_ID}/deployment_protection_rule`;
+    p.deployment_callback_url = `${github.apiUrl}/repos/acme/widgets/actions/runs/${runId}/deployment_protection_rule`;
   });
 }
 
