@@ -23,13 +23,18 @@ export function sqliteWaiting(db: Database.Database, clock: () => Date, group: G
     waitingIn: async (repository, match) =>
       "sha" in match
         ? select("status = 'waiting' AND lower(repository) = lower(?) AND sha = ?", repository, match.sha)
-        : select("status = 'waiting' AND lower(repository) = lower(?) AND EXISTS (SELECT 1 FROM json_each(pull_numbers) WHERE value = ?)", repository, match.pull),
+        : select(
+            "status = 'waiting' AND lower(repository) = lower(?) AND EXISTS (SELECT 1 FROM json_each(pull_numbers) WHERE value = ?)",
+            repository,
+            match.pull,
+          ),
     allWaiting: async () => select("status = 'waiting'"),
     claim: (id, leaseMs) =>
       group.write(() => {
         const at = now();
         const until = new Date(clock().getTime() + leaseMs).toISOString();
-        const sql = "UPDATE waiting_deployments SET leased_until = ?, updated_at = ? WHERE id = ? AND status = 'waiting' AND (leased_until IS NULL OR leased_until <= ?)";
+        const sql =
+          "UPDATE waiting_deployments SET leased_until = ?, updated_at = ? WHERE id = ? AND status = 'waiting' AND (leased_until IS NULL OR leased_until <= ?)";
         return db.prepare(sql).run(until, at, id, at).changes === 1 ? (select("id = ?", id)[0] ?? null) : null;
       }),
     keepWaiting: (id, report) =>
@@ -41,7 +46,12 @@ export function sqliteWaiting(db: Database.Database, clock: () => Date, group: G
       }),
     end: (id, status, reason) =>
       group.write(() => {
-        db.prepare("UPDATE waiting_deployments SET status = ?, end_reason = ?, leased_until = NULL, updated_at = ? WHERE id = ? AND status = 'waiting'").run(status, reason, now(), id);
+        db.prepare("UPDATE waiting_deployments SET status = ?, end_reason = ?, leased_until = NULL, updated_at = ? WHERE id = ? AND status = 'waiting'").run(
+          status,
+          reason,
+          now(),
+          id,
+        );
       }),
   };
 }

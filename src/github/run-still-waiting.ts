@@ -4,10 +4,7 @@ import { statusOf, type GitHub } from "./github-client.js";
 
 export type StillWaiting = { waiting: true } | { waiting: false; reason: string };
 
-export async function runStillWaiting(
-  github: GitHub,
-  deployment: { repository: string; runId: number; environment: string },
-): Promise<StillWaiting> {
+export async function runStillWaiting(github: GitHub, deployment: { repository: string; runId: number; environment: string }): Promise<StillWaiting> {
   const [owner, repo] = deployment.repository.split("/") as [string, string];
   let data: { environment: { name?: string } }[];
   try {
@@ -20,5 +17,8 @@ export async function runStillWaiting(
   // GitHub compares environment names without case.
   const pending = data.some((entry) => entry.environment.name?.toLowerCase() === environment);
   if (pending) return { waiting: true };
-  return { waiting: false, reason: `GitHub lists no pending deployment to ${deployment.environment} for run ${deployment.runId}: the run was cancelled or decided` };
+  return {
+    waiting: false,
+    reason: `GitHub lists no pending deployment to ${deployment.environment} for run ${deployment.runId}: the run was cancelled or decided`,
+  };
 }

@@ -4,7 +4,12 @@ import type { DeploymentRequest } from "../domain/deployment-request.js";
 import { waitingReport } from "../core/judge-wait.js";
 import { postWaitingReport, waitingRowOf, type ReportContext } from "./wait-for-evidence.js";
 
-export async function beginWaiting(context: ReportContext, request: DeploymentRequest, next: { missing: string[]; deadline: Date }, requestedAt: Date): Promise<void> {
+export async function beginWaiting(
+  context: ReportContext,
+  request: DeploymentRequest,
+  next: { missing: string[]; deadline: Date },
+  requestedAt: Date,
+): Promise<void> {
   const waiting = context.deps.store.waiting!;
   const id = context.deliveryKey;
   await waiting.add(waitingRowOf(id, request, context.verdict, requestedAt, next.deadline));

@@ -57,7 +57,12 @@ export const handleDeploymentProtectionRule: EventHandler<"deployment_protection
   }
 };
 
-export async function decideSafely(request: DeploymentRequest, github: GitHub, deps: Pick<HandlerDeps, "store" | "engine">, now: Date): Promise<DeploymentVerdict> {
+export async function decideSafely(
+  request: DeploymentRequest,
+  github: GitHub,
+  deps: Pick<HandlerDeps, "store" | "engine">,
+  now: Date,
+): Promise<DeploymentVerdict> {
   try {
     const repository = { owner: request.owner, repo: request.repo, fullName: request.repository };
     return await decideDeployment(request, repositoryFacts(github, deps, repository), deps.engine, { now });
@@ -81,6 +86,12 @@ export function answerOf(verdict: DeploymentVerdict, link: string | null): Extra
   };
 }
 
-export function auditRow(deliveryId: string, verdict: DeploymentVerdict, effect: EffectOutcome, deps: Pick<HandlerDeps, "engine">, durationMs: number): NewAuditRecord {
+export function auditRow(
+  deliveryId: string,
+  verdict: DeploymentVerdict,
+  effect: EffectOutcome,
+  deps: Pick<HandlerDeps, "engine">,
+  durationMs: number,
+): NewAuditRecord {
   return buildAuditRecord(subjectOf(deliveryId, verdict), verdict, { bundleDigest: deps.engine.digest, durationMs, effect });
 }

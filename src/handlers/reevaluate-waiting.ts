@@ -90,4 +90,3 @@ async function judgeAgain(deps: WaitDeps, github: GitHub, log: Log, claimed: Wai
   if (effect.status === 422) await waiting.end(claimed.id, "ended", "GitHub answered 422: the deployment was already decided");
   else await waiting.keepWaiting(claimed.id, { text, count: number });
 }
-

@@ -20,7 +20,13 @@ export function on<E extends EmitterWebhookEventName>(event: E, handler: EventHa
 export function oneAfterAnother<E extends EmitterWebhookEventName>(first: EventHandler<E>, second: EventHandler<E>): EventHandler<E> {
   return async (context, deps) => {
     const results = [];
-    for (const handler of [first, second]) results.push(await handler(context, deps).then(() => null, (error: unknown) => ({ error })));
+    for (const handler of [first, second])
+      results.push(
+        await handler(context, deps).then(
+          () => null,
+          (error: unknown) => ({ error }),
+        ),
+      );
     const failed = results.find((result) => result !== null);
     if (failed) throw failed.error;
   };

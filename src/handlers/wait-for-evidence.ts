@@ -19,7 +19,12 @@ export type NextStep = { kind: "answer"; verdict: DeploymentVerdict } | { kind: 
 
 /** Whether to answer with `verdict` (a wait that can no longer succeed adds why), or wait for more evidence. */
 export function answerOrWait(verdict: DeploymentVerdict, requestedAt: Date, now: Date): NextStep {
-  const judgement = judgeWait({ outcome: verdict.outcome, violations: verdict.violations, checks: verdict.checks ?? null }, verdict.wait ?? null, requestedAt, now);
+  const judgement = judgeWait(
+    { outcome: verdict.outcome, violations: verdict.violations, checks: verdict.checks ?? null },
+    verdict.wait ?? null,
+    requestedAt,
+    now,
+  );
   if (judgement.kind === "decide") return { kind: "answer", verdict };
   if (judgement.kind === "wait") return judgement;
   const stopped = { code: `wait.${judgement.why}`, msg: `repol stopped waiting: ${judgement.message}`, rule: "wait", missing: judgement.missing };
@@ -46,17 +51,27 @@ export async function postWaitingReport(context: ReportContext, missing: string[
   if (!callback.ok || environment === null) return { kind: "deployment_status_report", ok: false, error: "not called: no callback" };
   const comment = renderWaitingReport({ environment, report: waitingReport(missing), deadline });
   const report = { owner: callback.owner, repo: callback.repo, runId: callback.runId, environment, comment, number };
-  const row = buildAuditRecord(subjectOf(context.deliveryKey, verdict), { ...verdict, outcome: "pending" }, {
-    bundleDigest: deps.engine.digest,
-    durationMs: performance.now() - context.started,
-    effect: { kind: "deployment_status_report", ok: false },
-  });
+  const row = buildAuditRecord(
+    subjectOf(context.deliveryKey, verdict),
+    { ...verdict, outcome: "pending" },
+    {
+      bundleDigest: deps.engine.digest,
+      durationMs: performance.now() - context.started,
+      effect: { kind: "deployment_status_report", ok: false },
+    },
+  );
   const recordDeps = { store: deps.store, github, log, installationId: verdict.request.installationId, policy: retryPolicyOf(deps) };
   return (await recordAndDeliver(recordDeps, row, { kind: "deployment_status_report", report })).outcome;
 }
 
 /** The waiting row of a deployment that starts to wait now. */
-export function waitingRowOf(deliveryId: string, request: DeploymentRequest, verdict: DeploymentVerdict, requestedAt: Date, deadline: Date): Omit<WaitingDeployment, "status" | "endReason"> {
+export function waitingRowOf(
+  deliveryId: string,
+  request: DeploymentRequest,
+  verdict: DeploymentVerdict,
+  requestedAt: Date,
+  deadline: Date,
+): Omit<WaitingDeployment, "status" | "endReason"> {
   const callback = request.callback as Extract<DeploymentRequest["callback"], { ok: true }>;
   return {
     id: deliveryId,

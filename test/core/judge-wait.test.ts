@@ -12,10 +12,14 @@ const waitFor = (...rules: WaitConfig["for"]): WaitConfig => ({ for: rules, maxM
 const testsFailed: Violation = { code: "tests.failed", msg: "Tests did not pass", rule: "tests_passed", actual: false };
 const oneApprovalShort: Violation = { code: "approvals.insufficient", msg: "1 of 2 approvals", rule: "approvals_required", required: 2, actual: 1 };
 const signOffMissing: Violation = { code: "signoff.missing", msg: "not signed off", rule: "signed_off" };
-const windowClosed = (opensAt?: string): Violation => ({ code: "window.closed", msg: "closed", rule: "deploy_windows", ...(opensAt ? { opens_at: opensAt } : {}) });
+const windowClosed = (opensAt?: string): Violation => ({
+  code: "window.closed",
+  msg: "closed",
+  rule: "deploy_windows",
+  ...(opensAt ? { opens_at: opensAt } : {}),
+});
 
-const checksWith = (...runs: { name: string; status: string; conclusion: string | null }[]) =>
-  judgeChecks(runs, [], { requiredChecks: ["build", "e2e"] });
+const checksWith = (...runs: { name: string; status: string; conclusion: string | null }[]) => judgeChecks(runs, [], { requiredChecks: ["build", "e2e"] });
 const e2eRunning = checksWith({ name: "build", status: "completed", conclusion: "success" }, { name: "e2e", status: "in_progress", conclusion: null });
 const denied = (violations: Violation[], checks = e2eRunning): WaitableVerdict => ({ outcome: "deny", violations, checks });
 
@@ -64,9 +68,7 @@ describe("judgeWait", () => {
   it("rejects when max ran out, listing what was still missing", () => {
     const judgement = judgeWait(denied([testsFailed, oneApprovalShort]), waitFor("tests_passed", "approvals_required"), requestedAt, at(60));
     expect(judgement).toMatchObject({ kind: "reject", why: "max_expired", missing: ["checks: e2e (in_progress)", "1 more approval"] });
-    expect(judgement.kind === "reject" && judgement.message).toBe(
-      "waited until 2026-03-02T11:00:00.000Z, still checks: e2e (in_progress); 1 more approval",
-    );
+    expect(judgement.kind === "reject" && judgement.message).toBe("waited until 2026-03-02T11:00:00.000Z, still checks: e2e (in_progress); 1 more approval");
   });
 
   it("waits for a closed deployment window that opens within max", () => {

@@ -60,7 +60,13 @@ describe("a deployment waiting for evidence", () => {
   });
 
   it("waiting for an approval, is approved when the pull request review arrives", async () => {
-    const withOneApproval = { number: 42, author: "alice", state: "closed" as const, merged: true, reviews: [["bob", "APPROVED", 1]] as [string, "APPROVED", number][] };
+    const withOneApproval = {
+      number: 42,
+      author: "alice",
+      state: "closed" as const,
+      merged: true,
+      reviews: [["bob", "APPROVED", 1]] as [string, "APPROVED", number][],
+    };
     await start({ checkRuns: [{ name: "build", conclusion: "success" }], pulls: [withOneApproval] });
     const id = await requestDeployment();
     expect(answersAndReports(world.github.requests).reports[0]!.comment).toContain("waiting for 1 more approval");
@@ -155,7 +161,10 @@ describe("a deployment waiting for evidence", () => {
   });
 
   it("released together by one event, still respects the daily limit", async () => {
-    const oncePerDay = WAITING_DEPLOY_YAML.replace("tests_passed: true", "tests_passed: true\n        required_checks: [build, e2e]\n        max_deployments_per_day: 1");
+    const oncePerDay = WAITING_DEPLOY_YAML.replace(
+      "tests_passed: true",
+      "tests_passed: true\n        required_checks: [build, e2e]\n        max_deployments_per_day: 1",
+    );
     await start({ config: oncePerDay });
     const first = await requestDeployment();
     const second = await requestDeployment(RUN_ID + 1);
@@ -170,4 +179,3 @@ describe("a deployment waiting for evidence", () => {
     expect(decisions.find((row) => row?.decision === "deny")?.violations).toEqual([expect.objectContaining({ code: "rate_limit.exceeded" })]);
   });
 });
-

@@ -7,7 +7,15 @@ import { eventually } from "../helpers/eventually.js";
 import { gateDeps, type GateDeps } from "../helpers/gate-deps.js";
 import { freshSchema, postgresAvailable } from "../helpers/postgres.js";
 import { serveRepol, type ServedRepol } from "../helpers/repol-over-http.js";
-import { answersAndReports, checkRunCompleted, probotFor, setCheck, waitingDeploymentPayload, waitingWorld, type WaitingWorld } from "../helpers/waiting-scenario.js";
+import {
+  answersAndReports,
+  checkRunCompleted,
+  probotFor,
+  setCheck,
+  waitingDeploymentPayload,
+  waitingWorld,
+  type WaitingWorld,
+} from "../helpers/waiting-scenario.js";
 
 let world: WaitingWorld;
 let gate: GateDeps;
@@ -20,7 +28,10 @@ afterEach(async () => {
 async function setUp(): Promise<void> {
   world = await waitingWorld();
   gate = await gateDeps({ GHE_HOST: world.github.host, GHE_PROTOCOL: "http", WAITING_SWEEP_SECONDS: "900" }, { clock: world.clock.now });
-  cleanups.push(() => world.github.close(), () => gate.close());
+  cleanups.push(
+    () => world.github.close(),
+    () => gate.close(),
+  );
 }
 
 async function replica(store: AuditStore = gate.store): Promise<ServedRepol> {
@@ -87,5 +98,10 @@ describe("waiting deployments across restarts and replicas", () => {
 /** A check_suite.completed for the same commit, shaped from the check run's payload. */
 function checkSuiteFor(checkRunPayload: Record<string, unknown>) {
   const run = checkRunPayload.check_run as { check_suite: Record<string, unknown>; head_sha: string };
-  return { ...checkRunPayload, action: "completed", check_run: undefined, check_suite: { ...run.check_suite, head_sha: run.head_sha, status: "completed", conclusion: "success" } };
+  return {
+    ...checkRunPayload,
+    action: "completed",
+    check_run: undefined,
+    check_suite: { ...run.check_suite, head_sha: run.head_sha, status: "completed", conclusion: "success" },
+  };
 }

@@ -130,7 +130,8 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         created_at timestamptz NOT NULL
       );
     `,
-  },  {
+  },
+  {
     version: 9,
     name: "waiting_deployments",
     // A deployment left waiting for evidence is recorded with decision `pending`; waiting_deployments

@@ -149,7 +149,8 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         created_at TEXT NOT NULL
       ) STRICT;
     `,
-  },  {
+  },
+  {
     version: 9,
     name: "waiting_deployments",
     // A deployment left waiting for evidence is recorded with decision `pending`. SQLite cannot change
