@@ -1,7 +1,7 @@
 // Deployments that wait for evidence, over signed webhooks against GitHub faked on 127.0.0.1, with the
 // clock moved by hand: a status report and no decision while evidence is missing, then one answer.
 import { afterEach, describe, expect, it } from "vitest";
-import { RUN_ID } from "../helpers/deployment-scenario.js";
+import { RUN_ID, SHA } from "../helpers/deployment-scenario.js";
 import { eventually } from "../helpers/eventually.js";
 import { repolOverHttp, type RepolOverHttp } from "../helpers/repol-over-http.js";
 import {
@@ -178,4 +178,22 @@ describe("a deployment waiting for evidence", () => {
     expect(decisions.map((row) => row?.decision).sort()).toEqual(["allow", "deny"]);
     expect(decisions.find((row) => row?.decision === "deny")?.violations).toEqual([expect.objectContaining({ code: "rate_limit.exceeded" })]);
   });
+
+  it("waiting for a commit status, is approved when the status event arrives", async () => {
+    await start({ checkRuns: [{ name: "build", conclusion: "success" }], statuses: [{ context: "ci/jenkins", state: "pending" }] });
+    const id = await requestDeployment();
+    expect(answersAndReports(world.github.requests).reports[0]!.comment).toContain("waiting for checks: ci/jenkins (pending)");
+
+    world.scenario.statuses = [{ context: "ci/jenkins", state: "success" }];
+    await repol.deliver("status", statusEvent("ci/jenkins", "success"));
+    await answered(id);
+
+    expect(answersAndReports(world.github.requests).answers).toEqual([expect.objectContaining({ state: "approved" })]);
+  });
 });
+
+/** The fields of GitHub's `status` event that repol reads, on the deployed commit. */
+function statusEvent(context: string, state: string) {
+  const { repository, installation } = reviewSubmitted() as { repository: unknown; installation: unknown };
+  return { id: 1, sha: SHA, name: "acme/widgets", context, state, repository, installation, branches: [], commit: { sha: SHA } };
+}
