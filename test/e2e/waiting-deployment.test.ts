@@ -192,6 +192,22 @@ describe("a deployment waiting for evidence", () => {
   });
 });
 
+it("posts at most 9 status reports, leaving GitHub's 10th comment to the decision", async () => {
+  const names = Array.from({ length: 11 }, (_, i) => `suite-${i + 1}`);
+  await start({ checkRuns: names.map((name) => ({ name, status: "in_progress" as const, conclusion: null })) });
+  const id = await requestDeployment();
+  for (const name of names) {
+    setCheck(world.scenario, name, "success");
+    const { id: delivery } = await repol.deliver("check_run", checkRunCompleted(name, "success"));
+    await eventually(`${name} to be handled`, async () => (await repol.gate.store.deliveries!.get(delivery))?.status === "done");
+  }
+  await answered(id);
+
+  const { answers, reports } = answersAndReports(world.github.requests);
+  expect(reports).toHaveLength(9);
+  expect(answers).toEqual([expect.objectContaining({ state: "approved" })]);
+});
+
 /** The fields of GitHub's `status` event that repol reads, on the deployed commit. */
 function statusEvent(context: string, state: string) {
   const { repository, installation } = reviewSubmitted() as { repository: unknown; installation: unknown };
