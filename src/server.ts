@@ -15,6 +15,9 @@ import { createWebhookIntake, type WebhookIntake } from "./intake/webhook-intake
 import { signatureCheck } from "./intake/webhook-secrets.js";
 import { startOutboxWorker, type OutboxWorker } from "./durability/outbox-worker.js";
 import { retryPolicyOf } from "./durability/record-and-deliver.js";
+import { createKeyedQueue } from "./durability/keyed-queue.js";
+import { systemClock } from "./durability/clock.js";
+import { startWaitingSweep, type WaitingSweep } from "./handlers/waiting-sweep.js";
 
 export const WEBHOOK_PATH = "/api/github/webhooks";
 
@@ -25,13 +28,15 @@ export interface ServerParts {
   /** The smee relay of local development, reported by /ready; started once the server listens. */
   relay?: { readiness(): ReadinessCheck } | null;
   /** Sweep intervals (0: only when ticked) and the clock of the timers; tests shorten or drive them. */
-  timing?: { deliverySweepMs?: number; outboxIntervalMs?: number; clock?: Clock };
+  timing?: { deliverySweepMs?: number; outboxIntervalMs?: number; waitingSweepMs?: number; clock?: Clock };
 }
 
 /** The background work behind the webhook route, for a graceful stop. */
 export interface ServerWork {
   intake: WebhookIntake;
   outbox: OutboxWorker | null;
+  /** Judges waiting deployments again on a timer; its first sweep (at start) is `reconciled`. */
+  waiting: WaitingSweep;
   /** New webhooks get 503; waits for deliveries in progress (false when `timeoutMs` passes first), then stops the outbox worker. */
   drain(timeoutMs: number): Promise<boolean>;
 }
@@ -45,7 +50,15 @@ export type RepolServer = express.Express & { readonly work: ServerWork };
 export async function createServer({ probot, registry, deps: given, relay, timing = {} }: ServerParts): Promise<RepolServer> {
   const metrics = given.metrics ?? createMetrics();
   // Every decision ends in an audit row, so that is where decisions are counted, once each.
-  const deps: AppDeps = { ...given, metrics, engine: metrics.instrumentEngine(given.engine), store: metrics.countDecisions(given.store) };
+  const deps: AppDeps = {
+    ...given,
+    metrics,
+    engine: metrics.instrumentEngine(given.engine),
+    store: metrics.countDecisions(given.store),
+    // One per process, shared by the webhook handlers and the waiting sweep.
+    perEnvironment: given.perEnvironment ?? createKeyedQueue(),
+    clock: given.clock ?? timing.clock ?? systemClock,
+  };
   const { deliveries, outbox } = deps.store;
   if (!deliveries) throw new Error(`the ${deps.store.kind} audit store keeps no delivery log; repol cannot take webhooks without one`);
   await probot.load(repolApp(registry, deps));
@@ -70,11 +83,21 @@ export async function createServer({ probot, registry, deps: given, relay, timin
       })
     : null;
   await intake.start();
+  const waitingSweep = startWaitingSweep({
+    deps,
+    clientFor: (installationId) => probot.auth(installationId),
+    log: probot.log,
+    intervalMs: timing.waitingSweepMs ?? deps.settings.waitingSweepSeconds * 1000,
+    clock: timing.clock ?? systemClock,
+  });
   const work: ServerWork = {
     intake,
     outbox: outboxWorker,
+    waiting: waitingSweep,
     async drain(timeoutMs) {
       const drained = await intake.drain(timeoutMs);
+      waitingSweep.stop();
+      await waitingSweep.reconciled;
       await outboxWorker?.stop();
       return drained;
     },

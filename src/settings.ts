@@ -26,6 +26,8 @@ export interface Settings {
   outboxMaxAttempts: number;
   /** First retry delay of such an effect; it doubles per attempt, up to 15 minutes. */
   outboxRetryBaseMs: number;
+  /** How often every waiting deployment is judged again (ends waits that ran out, catches windows opening, cancelled runs). */
+  waitingSweepSeconds: number;
   /** How often failed deliveries are asked again from GitHub (GET /app/hook/deliveries); 0 turns it off. */
   redeliverIntervalMinutes: number;
   /**
@@ -56,6 +58,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     outboxMaxAttempts: positiveIntFrom(env, "OUTBOX_MAX_ATTEMPTS", 12),
     outboxRetryBaseMs: positiveIntFrom(env, "OUTBOX_RETRY_BASE_MS", 5_000),
     redeliverIntervalMinutes: intFrom(env, "REDELIVER_INTERVAL_MINUTES", 30),
+    waitingSweepSeconds: positiveIntFrom(env, "WAITING_SWEEP_SECONDS", 60),
     trustProxy: trustProxyFrom(env),
     publicUrl: publicUrlFrom(env),
   };

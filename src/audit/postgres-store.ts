@@ -27,6 +27,8 @@ import type { PolicyBundleStore } from "./policy-bundles.js";
 import { postgresCustomRuleModules } from "./postgres-custom-rule-modules.js";
 import type { CompiledModuleStore } from "../policy/custom/compiled-modules.js";
 import { postgresPolicyBundles } from "./postgres-policy-bundles.js";
+import { postgresWaiting } from "../durability/postgres-waiting.js";
+import type { WaitingStore } from "../durability/waiting-store.js";
 
 export interface PostgresStoreOptions extends AuditStoreOptions {
   /** Called when an idle pooled connection fails (e.g. the server restarts); without it the process would crash. */
@@ -52,6 +54,7 @@ export class PostgresAuditStore implements AuditStore {
   readonly outbox: Outbox;
   readonly policyBundles: PolicyBundleStore;
   readonly customRuleModules: CompiledModuleStore;
+  readonly waiting: WaitingStore;
 
   constructor(url: string, options: PostgresStoreOptions = {}) {
     if (!/^postgres(ql)?:\/\//.test(url)) {
@@ -72,6 +75,7 @@ export class PostgresAuditStore implements AuditStore {
     this.outbox = postgresOutbox(this.pool, this.clock);
     this.policyBundles = postgresPolicyBundles(this.pool, this.clock);
     this.customRuleModules = postgresCustomRuleModules(this.pool, this.clock);
+    this.waiting = postgresWaiting(this.pool, this.clock);
   }
 
   async migrate(): Promise<void> {

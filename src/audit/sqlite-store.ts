@@ -17,6 +17,8 @@ import type { PolicyBundleStore } from "./policy-bundles.js";
 import { sqliteCustomRuleModules } from "./sqlite-custom-rule-modules.js";
 import type { CompiledModuleStore } from "../policy/custom/compiled-modules.js";
 import { sqlitePolicyBundles } from "./sqlite-policy-bundles.js";
+import { sqliteWaiting } from "../durability/sqlite-waiting.js";
+import type { WaitingStore } from "../durability/waiting-store.js";
 import { sqliteGroupCommit, type GroupCommit, type GroupCommitOptions } from "../durability/sqlite-group-commit.js";
 
 const PURGE_BATCH = 5_000;
@@ -37,6 +39,7 @@ export class SqliteAuditStore implements AuditStore {
   readonly outbox: Outbox;
   readonly policyBundles: PolicyBundleStore;
   readonly customRuleModules: CompiledModuleStore;
+  readonly waiting: WaitingStore;
   /** The work tables' writes, batched into shared transactions (sqlite-group-commit.ts). */
   readonly groupCommit: GroupCommit;
 
@@ -63,6 +66,7 @@ export class SqliteAuditStore implements AuditStore {
     this.outbox = sqliteOutbox(this.db, this.clock, this.groupCommit);
     this.policyBundles = sqlitePolicyBundles(this.db, this.clock);
     this.customRuleModules = sqliteCustomRuleModules(this.db, this.clock);
+    this.waiting = sqliteWaiting(this.db, this.clock, this.groupCommit);
   }
 
   async migrate(): Promise<void> {

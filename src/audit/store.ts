@@ -5,6 +5,7 @@ import type { AuditPage, AuditQuery, AuditRecord, AuditSummary, NewAuditRecord }
 import type { ChainVerdict } from "./verify-chain.js";
 import type { DeliveryLog, Outbox } from "../durability/work-store.js";
 import type { PolicyBundleStore } from "./policy-bundles.js";
+import type { WaitingStore } from "../durability/waiting-store.js";
 
 export interface AuditStore {
   /** Which adapter this is, for /ready and logs. */
@@ -42,6 +43,8 @@ export interface AuditStore {
   readonly deliveries?: DeliveryLog;
   /** GitHub effects kept until made (both adapters; absent only in stand-ins). */
   readonly outbox?: Outbox;
+  /** Deployments left waiting for evidence (both adapters; absent only in stand-ins: such a store never waits). */
+  readonly waiting?: WaitingStore;
   /** Compiled policy bundles by digest, for replaying recorded decisions (both adapters; absent only in stand-ins). */
   readonly policyBundles?: PolicyBundleStore;
   /** Compiled custom rule modules by the digest of their sources (both adapters; absent only in stand-ins). */

@@ -6,10 +6,11 @@ import { NO_INSTALLATION } from "../domain/not-judged.js";
 import type { PolicyEngine } from "../policy/engine-types.js";
 import { entryForEnvironment } from "../policy/environment-name.js";
 import type { DeployConfig } from "../policy/load-repo-config.js";
+import { waitConfigOf, type WaitConfig } from "../policy/wait-config.js";
 import { qualifyDeploymentRef, refToClassify, startOfUtcDay } from "./deployment-ref.js";
 import { explainViolations } from "./explain-violations.js";
 import type { DecisionFacts, DeploymentQuery } from "./facts.js";
-import { checksFacts, judgeChecks, type ChecksFacts } from "./judge-checks.js";
+import { checksFacts, judgeChecks, type ChecksFacts, type ChecksVerdict } from "./judge-checks.js";
 import { judgeCommitReviews } from "./judge-commit-reviews.js";
 import { messageOf } from "./message-of.js";
 import { commonInput, deploymentInput, pullRequestInput, rulesMayReadFiles, type PullRequestFactsInput, type RepositoryInput } from "./policy-input-facts.js";
@@ -48,6 +49,10 @@ export interface DeploymentVerdict {
   ref: string | null;
   configSha: string | null;
   error: string | null;
+  /** How each check stood, when the checks were judged: tells a running check from a failed one. */
+  checks?: ChecksVerdict | null;
+  /** The environment's `wait` settings; null or absent: answer at once. */
+  wait?: WaitConfig | null;
 }
 
 export interface DecideOptions {
@@ -110,7 +115,7 @@ export async function decideDeployment(
       deployment: deploymentInput(request.deployment),
       pull_requests: evidence.pulls.map(pullRequestInput),
     };
-    const judged = { ...base, input, ref, configSha };
+    const judged = { ...base, input, ref, configSha, checks, wait: waitConfigOf(policy.config, environment) };
     let result: PolicyResult;
     try {
       result = engine.evaluate("deploy", input);

@@ -2,7 +2,7 @@
 // It may change after the verdict is recorded (a retry succeeds, a newer verdict for the same target
 // supersedes it); the verdict itself never does.
 
-export type EffectKind = "deployment_callback" | "check_run" | "none";
+export type EffectKind = "deployment_callback" | "deployment_status_report" | "check_run" | "none";
 
 export interface EffectOutcome {
   kind: EffectKind;

@@ -28,7 +28,7 @@ export interface PolicyResult {
  * which every caller treats as a rejection. A new outcome (a deployment left waiting, say) is added
  * here and the compiler points at every place that must handle it.
  */
-export const VERDICT_OUTCOMES = ["allow", "deny", "error"] as const;
+export const VERDICT_OUTCOMES = ["allow", "deny", "error", "pending"] as const;
 
 export type VerdictOutcome = (typeof VERDICT_OUTCOMES)[number];
 

@@ -5,11 +5,17 @@
 import type { EffectOutcome } from "../domain/effect-outcome.js";
 import type { EffectRequest } from "../github/deliver-effect.js";
 
-/** Check run: repository, head SHA and check name. Deployment: the callback's run and environment. */
+/** Check run: repository, head SHA and check name. Deployment: the callback's run and environment; a status report: that and its number. */
 export function effectTarget(request: EffectRequest): string {
   if (request.kind === "check_run") {
     const { owner, repo, headSha, name } = request.target;
     return JSON.stringify(["check_run", owner.toLowerCase(), repo.toLowerCase(), headSha.toLowerCase(), name]);
+  }
+  if (request.kind === "deployment_status_report") {
+    // Its own target per report number: a report never supersedes a decision waiting in the outbox (nor
+    // an earlier report), and a decision never waits behind a report's attempt for the same target.
+    const { owner, repo, runId, environment, number } = request.report;
+    return JSON.stringify(["deployment_status_report", owner.toLowerCase(), repo.toLowerCase(), runId, environment.toLowerCase(), number]);
   }
   const { owner, repo, runId, environment } = request.review;
   // GitHub compares environment names without case.

@@ -64,7 +64,7 @@ export interface DeliveryLog extends LeasedWork<StoredDelivery> {
 export type OutboxStatus = "pending" | "done" | "dead" | "superseded";
 
 export interface NewEffect {
-  kind: "deployment_callback" | "check_run";
+  kind: "deployment_callback" | "deployment_status_report" | "check_run";
   installation_id: number | null;
   /** Everything needed to make the call again later, as plain JSON. */
   request: unknown;

@@ -3,11 +3,14 @@
 import type { EffectOutcome } from "../domain/effect-outcome.js";
 import { postVerdict, type CheckRunTarget } from "./check-run.js";
 import { sendDeploymentCallback, type DeploymentReview } from "./deployment-callback.js";
+import { sendStatusReport, type DeploymentStatusReport } from "./deployment-status-report.js";
 import { statusOf, type GitHub } from "./github-client.js";
 import type { RenderedCheck } from "./render-check-output.js";
 
 export type EffectRequest =
   | { kind: "deployment_callback"; review: DeploymentReview }
+  /** A comment while the deployment waits for evidence; no decision. */
+  | { kind: "deployment_status_report"; report: DeploymentStatusReport }
   /** checkRunId null: find our run for the SHA and name (unless the target knows there is none), or create it completed. */
   | { kind: "check_run"; target: CheckRunTarget; checkRunId: number | null; check: RenderedCheck };
 
@@ -22,6 +25,10 @@ export async function deliverEffect(github: GitHub, request: EffectRequest): Pro
   if (request.kind === "deployment_callback") {
     const outcome = await sendDeploymentCallback(github, request.review);
     // 422: the rule was already decided (an earlier attempt got through, or a person decided); final.
+    return { outcome, retryable: !outcome.ok && retryableStatus(outcome.status, outcome.error) };
+  }
+  if (request.kind === "deployment_status_report") {
+    const outcome = await sendStatusReport(github, request.report);
     return { outcome, retryable: !outcome.ok && retryableStatus(outcome.status, outcome.error) };
   }
   const checkRunId = request.checkRunId;

@@ -9,6 +9,7 @@ export const GITHUB_ROUTES: readonly string[] = [
   "/app/installations/{installation_id}/access_tokens",
   "/repos/{owner}/{repo}",
   "/repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule",
+  "/repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments",
   "/repos/{owner}/{repo}/check-runs",
   "/repos/{owner}/{repo}/check-runs/{check_run_id}",
   "/repos/{owner}/{repo}/commits/{commit_sha}/pulls",

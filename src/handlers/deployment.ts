@@ -14,6 +14,8 @@ import { alreadyDecided } from "../durability/already-decided.js";
 import { recordAndDeliver, retryPolicyOf } from "../durability/record-and-deliver.js";
 import { readDeploymentRequest } from "../webhooks/read-deployment-request.js";
 import { repositoryFacts } from "./repository-facts.js";
+import { beginWaiting } from "./begin-waiting.js";
+import { answerOrWait, subjectOf } from "./wait-for-evidence.js";
 import type { EventHandler, HandlerDeps } from "./types.js";
 
 export const handleDeploymentProtectionRule: EventHandler<"deployment_protection_rule.requested"> = async (context, deps) => {
@@ -25,7 +27,14 @@ export const handleDeploymentProtectionRule: EventHandler<"deployment_protection
   }
   const github: GitHub = context.octokit;
   const request = readDeploymentRequest(context.payload, deps.settings.githubApiUrl);
-  const verdict = await decideSafely(request, github, deps);
+  const now = deps.clock?.now() ?? new Date();
+  const judged = await decideSafely(request, github, deps, now);
+  const next = deps.store.waiting ? answerOrWait(judged, now, now) : ({ kind: "answer", verdict: judged } as const);
+  if (next.kind === "wait") {
+    await beginWaiting({ deps, github, log: context.log, deliveryKey: deliveryId, verdict: judged, started }, request, next, now);
+    return;
+  }
+  const { verdict } = next;
   if (verdict.outcome === "error") context.log.warn({ delivery: deliveryId, error: verdict.error }, "deployment rejected: repol could not evaluate it");
   const answer = answerOf(verdict, decisionLinkOf(deps.settings.publicUrl, deliveryId));
   const row = (effect: EffectOutcome) => auditRow(deliveryId, verdict, effect, deps, performance.now() - started);
@@ -48,10 +57,15 @@ export const handleDeploymentProtectionRule: EventHandler<"deployment_protection
   }
 };
 
-async function decideSafely(request: DeploymentRequest, github: GitHub, deps: HandlerDeps): Promise<DeploymentVerdict> {
+export async function decideSafely(
+  request: DeploymentRequest,
+  github: GitHub,
+  deps: Pick<HandlerDeps, "store" | "engine">,
+  now: Date,
+): Promise<DeploymentVerdict> {
   try {
     const repository = { owner: request.owner, repo: request.repo, fullName: request.repository };
-    return await decideDeployment(request, repositoryFacts(github, deps, repository), deps.engine, { now: deps.now?.() });
+    return await decideDeployment(request, repositoryFacts(github, deps, repository), deps.engine, { now });
   } catch (error) {
     // decideDeployment turns failures into verdicts itself; should it ever throw, the deployment is
     // still answered (rejected) when the callback URL allows it, never left waiting.
@@ -60,7 +74,7 @@ async function decideSafely(request: DeploymentRequest, github: GitHub, deps: Ha
 }
 
 /** The callback that carries the verdict, or why none can be made. */
-function answerOf(verdict: DeploymentVerdict, link: string | null): Extract<EffectRequest, { kind: "deployment_callback" }> | EffectOutcome {
+export function answerOf(verdict: DeploymentVerdict, link: string | null): Extract<EffectRequest, { kind: "deployment_callback" }> | EffectOutcome {
   const { callback, environment } = verdict.request;
   if (!callback.ok) return { kind: "deployment_callback", ok: false, error: `not called: ${callback.reason}` };
   if (environment === null) return { kind: "deployment_callback", ok: false, error: "not called: the webhook names no environment" };
@@ -72,20 +86,12 @@ function answerOf(verdict: DeploymentVerdict, link: string | null): Extract<Effe
   };
 }
 
-function auditRow(deliveryId: string, verdict: DeploymentVerdict, effect: EffectOutcome, deps: HandlerDeps, durationMs: number): NewAuditRecord {
-  const { request } = verdict;
-  const subject = {
-    delivery_id: deliveryId,
-    event: "deployment_protection_rule",
-    action: "requested",
-    policy: "deploy" as const,
-    repository: request.repository || null,
-    installation_id: request.installationId,
-    environment: request.environment,
-    ref: verdict.ref ?? request.ref,
-    sha: request.sha,
-    pr_number: request.pulls[0]?.number ?? null,
-    actor: request.actor,
-  };
-  return buildAuditRecord(subject, verdict, { bundleDigest: deps.engine.digest, durationMs, effect });
+export function auditRow(
+  deliveryId: string,
+  verdict: DeploymentVerdict,
+  effect: EffectOutcome,
+  deps: Pick<HandlerDeps, "engine">,
+  durationMs: number,
+): NewAuditRecord {
+  return buildAuditRecord(subjectOf(deliveryId, verdict), verdict, { bundleDigest: deps.engine.digest, durationMs, effect });
 }

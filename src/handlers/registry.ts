@@ -14,6 +14,25 @@ export function on<E extends EmitterWebhookEventName>(event: E, handler: EventHa
 }
 
 /**
+ * One handler running `first` then `second` for the same event, for an event two concerns answer. The
+ * second runs even when the first fails (its work is independent); the first failure is thrown after.
+ */
+export function oneAfterAnother<E extends EmitterWebhookEventName>(first: EventHandler<E>, second: EventHandler<E>): EventHandler<E> {
+  return async (context, deps) => {
+    const results = [];
+    for (const handler of [first, second])
+      results.push(
+        await handler(context, deps).then(
+          () => null,
+          (error: unknown) => ({ error }),
+        ),
+      );
+    const failed = results.find((result) => result !== null);
+    if (failed) throw failed.error;
+  };
+}
+
+/**
  * Builds the event → handler map. Fails at start (not at the first webhook) on a key registered
  * twice or a key routed to nothing, so a wiring mistake can never silently drop events.
  */

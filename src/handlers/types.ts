@@ -6,6 +6,7 @@ import type { Metrics } from "../metrics/create-metrics.js";
 import type { PolicyEngine } from "../policy/engine-types.js";
 import type { Settings } from "../settings.js";
 import type { KeyedQueue } from "../durability/keyed-queue.js";
+import type { Clock } from "../durability/clock.js";
 
 /** What the App is built from. The rest of HandlerDeps is created with it (tests may hand in their own). */
 export interface AppDeps {
@@ -14,10 +15,16 @@ export interface AppDeps {
   settings: Settings;
   perCommit?: KeyedQueue;
   appId?: AppIdSource;
+  /**
+   * Serialises the decisions for one repository environment (`owner/repo#env:name`) that do not come
+   * through the intake's own per-environment order: waiting deployments released by an event or the
+   * sweep, so the daily limit still counts them one at a time. server.ts creates one per process.
+   */
+  perEnvironment?: KeyedQueue;
+  /** The time deployments are judged at (deploy_windows, freeze, today's count, how long one has waited); tests move it by hand. */
+  clock?: Clock;
   /** Where the App counts events and their GitHub calls; main.ts passes the process's one set. */
   metrics?: Metrics;
-  /** The time deployments are judged at (deploy_windows, freeze, today's count); the system clock unless given. */
-  now?: () => Date;
 }
 
 /** What every handler is given besides the webhook context; created once when the App is built. */

@@ -4,7 +4,7 @@ import type { PolicyName } from "../domain/policy-name.js";
 import type { Outbox } from "../durability/work-store.js";
 import type { DecisionResult } from "./create-metrics.js";
 
-const DECISION_RESULTS: readonly string[] = ["allow", "deny", "error"] satisfies DecisionResult[];
+const DECISION_RESULTS: readonly string[] = ["allow", "deny", "error", "pending"] satisfies DecisionResult[];
 
 /**
  * The store, with every decision it records counted: an audit row is the one place every decision

@@ -11,7 +11,7 @@ import { countGitHubRequests, type GitHubRequestSample, type RequestHookHost } f
 import { instrumentEngine } from "./instrument-engine.js";
 
 export type EventOutcome = "handled" | "ignored" | "error";
-export type DecisionResult = "allow" | "deny" | "error";
+export type DecisionResult = "allow" | "deny" | "error" | "pending";
 
 export interface Metrics {
   readonly registry: Registry;
@@ -45,7 +45,7 @@ export function createMetrics(): Metrics {
   ]);
   const decisionsTotal = counter(
     "repol_decisions_total",
-    "Decisions recorded (one per audit row, whatever stopped a decision: GitHub, config or policy), by policy and result (allow, deny, error).",
+    "Decisions recorded (one per audit row, whatever stopped a decision: GitHub, config or policy), by policy and result (allow, deny, error, pending: a deployment left waiting for evidence).",
     ["policy", "result"],
   );
   const evaluationSeconds = histogram(

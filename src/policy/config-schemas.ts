@@ -5,6 +5,7 @@ import { Ajv, type ValidateFunction } from "ajv";
 import type { PolicyName } from "../domain/policy-name.js";
 import { branchPatternProblem } from "./glob-syntax.js";
 import { SCHEDULE_FORMATS } from "./schedule-formats.js";
+import { waitDurationProblem } from "./wait-config.js";
 
 const SCHEMA_FILES: Record<PolicyName, string> = {
   deploy: "deploy.schema.json",
@@ -38,6 +39,7 @@ function compileValidators(): Record<PolicyName, ValidateFunction> {
   });
   ajv.addFormat("branch-glob", { type: "string", validate: (pattern: string) => branchPatternProblem(pattern) === null });
   for (const [name, format] of Object.entries(SCHEDULE_FORMATS)) ajv.addFormat(name, { type: "string", validate: format.validate });
+  ajv.addFormat("wait-duration", { type: "string", validate: (text: string) => waitDurationProblem(text) === null });
   const dir = findSchemasDir();
   return {
     deploy: ajv.compile(readConfigSchema("deploy", dir)),

@@ -12,6 +12,7 @@ import { escapePointerSegment, yamlLocator, type YamlLocator } from "./locate-ya
 import { parseConfigYaml } from "./parse-config-yaml.js";
 import { scheduleProblems } from "./schedule-problems.js";
 import { schemaErrorsToConfigErrors } from "./schema-errors.js";
+import type { WaitSettings } from "./wait-config.js";
 import { yamlToPlainData } from "./yaml-to-plain-data.js";
 
 export const CONFIG_PATHS: Record<PolicyName, string> = {
@@ -39,6 +40,8 @@ export interface DeployEnvironment {
   rules: DeployRules;
   /** Absent, or a rule left out: that rule blocks. */
   enforcement?: Enforcement<DeployRuleName>;
+  /** Absent: every deployment is answered at once. */
+  wait?: WaitSettings;
 }
 
 /** What a failure of a built-in rule does: `block` rejects, `warn` is reported and lets it through. */

@@ -1,6 +1,7 @@
 import type { ErrorObject } from "ajv";
 import { closestKey } from "./closest-key.js";
 import type { ConfigError } from "./decision.js";
+import { waitDurationProblem } from "./wait-config.js";
 import { branchPatternProblem } from "./glob-syntax.js";
 import { SCHEDULE_FORMATS } from "./schedule-formats.js";
 import { escapePointerSegment, pointerSegments, type Position, type YamlLocator } from "./locate-yaml-node.js";
@@ -73,6 +74,12 @@ function wrongValueMessage(path: string, keyword: string, value: unknown, schema
   if (schema.format === "branch-glob" && typeof value === "string") {
     const problem = keyword === "pattern" ? forbiddenCharacterProblem(value) : branchPatternProblem(value);
     if (problem !== null) return `\`${field}\`: branch pattern ${describeValue(value)} is invalid: ${problem}`;
+  }
+  if (schema.format === "wait-duration" && typeof value === "string") {
+    return `\`${field}\`: ${describeValue(value)} is not a wait duration: ${waitDurationProblem(value)}`;
+  }
+  if (Array.isArray(schema.enum) && schema.type === "string") {
+    return `\`${field}\` must be one of ${schema.enum.join(", ")}, got ${describeValue(value)}`;
   }
   return `\`${field}\` must be ${expectedValue(schema)}, got ${describeValue(value)}${valueHint(value, schema)}`;
 }

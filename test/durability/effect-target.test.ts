@@ -35,6 +35,14 @@ describe("effectTarget", () => {
     expect(effectTarget(callback({ runId: 8 }))).not.toBe(effectTarget(callback()));
   });
 
+  it("gives each status report of a deployment its own target, never the decision's", () => {
+    const report = (number: number): EffectRequest => ({
+      kind: "deployment_status_report",
+      report: { owner: "acme", repo: "widgets", runId: 7, environment: "production", comment: "waiting for checks", number },
+    });
+    expect(new Set([callback(), report(1), report(2)].map(effectTarget)).size).toBe(3);
+  });
+
   it("never confuses a check run with a deployment", () => {
     expect(effectTarget(check())).not.toBe(effectTarget(callback()));
   });

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { systemClock } from "../../src/durability/clock.js";
 import { openAuditStore } from "../../src/audit/open-audit-store.js";
 import { openSqliteStore } from "../../src/audit/sqlite-store.js";
 import type { NewAuditRecord } from "../../src/audit/record.js";
@@ -40,7 +41,7 @@ export async function gateDeps(env: NodeJS.ProcessEnv = {}, { clock }: { clock?:
   const store = clock ? openSqliteStore(dbPath, { clock }) : await openAuditStore(settings);
   if (clock) await store.migrate();
   return {
-    deps: { engine, store, settings, ...(clock ? { now: clock } : {}) },
+    deps: { engine, store, settings, ...(clock ? { clock: { ...systemClock, now: clock } } : {}) },
     store,
     dbPath,
     async insertAt(at, row) {

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { readConfigSchema } from "../../src/policy/config-schemas.js";
 import { firstInvalidUtf8Byte } from "../../src/policy/decode-config-text.js";
+import { waitDurationProblem } from "../../src/policy/wait-config.js";
 import { branchPatternProblem } from "../../src/policy/glob-syntax.js";
 import { parseRepoConfig, type ConfigResult } from "../../src/policy/load-repo-config.js";
 import { SCHEDULE_FORMATS } from "../../src/policy/schedule-formats.js";
@@ -17,6 +18,7 @@ const strictValidators = Object.fromEntries(
     const ajv = new Ajv({ strict: true, allErrors: true, allowUnionTypes: true });
     ajv.addFormat("branch-glob", { type: "string", validate: (p: string) => branchPatternProblem(p) === null });
     for (const [name, { validate }] of Object.entries(SCHEDULE_FORMATS)) ajv.addFormat(name, { type: "string", validate });
+    ajv.addFormat("wait-duration", { type: "string", validate: (text: string) => waitDurationProblem(text) === null });
     return [kind, ajv.compile(readConfigSchema(kind))];
   }),
 ) as Record<PolicyName, ValidateFunction>;

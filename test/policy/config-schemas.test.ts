@@ -56,6 +56,7 @@ describe("the config schemas", () => {
     const ajv = new Ajv({ strict: true, allowUnionTypes: true });
     ajv.addFormat("branch-glob", { type: "string", validate: () => true });
     for (const name of Object.keys(SCHEDULE_FORMATS)) ajv.addFormat(name, { type: "string", validate: () => true });
+    ajv.addFormat("wait-duration", { type: "string", validate: () => true });
     expect(() => ajv.compile(readConfigSchema(kind))).not.toThrow();
   });
 
@@ -110,7 +111,7 @@ describe("the config schemas", () => {
       approvals_required: "warn",
       signed_off: "block",
     };
-    const environment: Required<DeployEnvironment> = { enabled: true, rules: deployRules, enforcement: deployEnforcement };
+    const environment: Required<DeployEnvironment> = { enabled: true, rules: deployRules, enforcement: deployEnforcement, wait: { for: ["tests_passed"], max: "1h" } };
     const pullRequestRules: Required<PullRequestRules> = { allowed_target_branches: null, approvals_required: 0, signed_off: false };
     const branchRule: Required<BranchRule> = { source: "a", target: "b" };
     const propertiesAt = (kind: PolicyName, ...path: string[]) => {

@@ -31,6 +31,7 @@ const PERMISSION_FOR_EVENT: Record<string, [permission: string, level: "read" | 
   pull_request_review: ["pull_requests", "read"],
   check_run: ["checks", "read"],
   check_suite: ["checks", "read"],
+  status: ["statuses", "read"],
 };
 
 const handledEvents = [...new Set([...registry.keys()].map((key) => key.split(".")[0]!))].sort();
@@ -44,13 +45,14 @@ describe("app.yml", () => {
       contents: "read",
       actions: "read",
       environments: "read",
+      statuses: "read",
       metadata: "read",
     });
   });
 
-  it("subscribes to exactly the five events repol is built to answer", () => {
+  it("subscribes to exactly the six events repol is built to answer", () => {
     expect([...manifest.default_events].sort()).toEqual(
-      ["check_run", "check_suite", "deployment_protection_rule", "pull_request", "pull_request_review"].sort(),
+      ["check_run", "check_suite", "deployment_protection_rule", "pull_request", "pull_request_review", "status"].sort(),
     );
   });
 

@@ -153,4 +153,36 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 9,
+    name: "waiting_deployments",
+    // A deployment left waiting for evidence is recorded with decision `pending`; waiting_deployments
+    // holds each deployment repol still owes an answer (see src/durability/waiting-store.ts).
+    sql: `
+      ALTER TABLE audit_records DROP CONSTRAINT audit_records_decision_check;
+      ALTER TABLE audit_records ADD CONSTRAINT audit_records_decision_check CHECK (decision IN ('allow', 'deny', 'error', 'pending'));
+      CREATE TABLE waiting_deployments (
+        id              text COLLATE "C" NOT NULL PRIMARY KEY,
+        repository      text        NOT NULL,
+        installation_id bigint      NOT NULL,
+        run_id          bigint      NOT NULL,
+        environment     text        NOT NULL,
+        sha             text        NOT NULL,
+        ref             text        NOT NULL,
+        pull_numbers    jsonb       NOT NULL,
+        callback_url    text        NOT NULL,
+        request         jsonb       NOT NULL,
+        requested_at    timestamptz NOT NULL,
+        deadline        timestamptz NOT NULL,
+        reports_posted  integer     NOT NULL DEFAULT 0,
+        last_report     text,
+        status          text        NOT NULL CHECK (status IN ('waiting', 'answered', 'ended')),
+        end_reason      text,
+        leased_until    timestamptz,
+        updated_at      timestamptz NOT NULL
+      );
+      CREATE INDEX waiting_by_sha      ON waiting_deployments (status, repository, sha);
+      CREATE INDEX waiting_by_deadline ON waiting_deployments (status, deadline);
+    `,
+  },
 ];

@@ -172,4 +172,78 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 9,
+    name: "waiting_deployments",
+    // A deployment left waiting for evidence is recorded with decision `pending`. SQLite cannot change
+    // a CHECK constraint in place, so audit_records is rebuilt: every column as of version 8, rows copied
+    // unchanged (their hashes still verify). A migration that adds an audit_records column before this
+    // one must add it here too. waiting_deployments holds each deployment repol still owes an answer.
+    sql: `
+      CREATE TABLE audit_records_v9 (
+        id              TEXT    NOT NULL PRIMARY KEY,
+        created_at      TEXT    NOT NULL,
+        delivery_id     TEXT    UNIQUE,
+        event           TEXT    NOT NULL,
+        action          TEXT,
+        policy          TEXT    NOT NULL,
+        decision        TEXT    NOT NULL CHECK (decision IN ('allow', 'deny', 'error', 'pending')),
+        repository      TEXT,
+        installation_id INTEGER,
+        environment     TEXT,
+        ref             TEXT,
+        sha             TEXT,
+        pr_number       INTEGER,
+        actor           TEXT,
+        violations      TEXT    NOT NULL,
+        input           TEXT    NOT NULL,
+        bundle_digest   TEXT,
+        config_sha      TEXT,
+        duration_ms     REAL    NOT NULL,
+        effect          TEXT    NOT NULL,
+        error           TEXT,
+        chain_seq       INTEGER,
+        prev_hash       TEXT,
+        row_hash        TEXT,
+        warnings        TEXT    NOT NULL DEFAULT '[]'
+      ) STRICT;
+      INSERT INTO audit_records_v9 SELECT id, created_at, delivery_id, event, action, policy, decision, repository,
+        installation_id, environment, ref, sha, pr_number, actor, violations, input, bundle_digest, config_sha,
+        duration_ms, effect, error, chain_seq, prev_hash, row_hash, warnings FROM audit_records;
+      DROP TABLE audit_records;
+      ALTER TABLE audit_records_v9 RENAME TO audit_records;
+      CREATE INDEX audit_by_time         ON audit_records (created_at, id);
+      CREATE INDEX audit_by_policy       ON audit_records (policy, created_at, id);
+      CREATE INDEX audit_by_decision     ON audit_records (decision, created_at, id);
+      CREATE INDEX audit_by_repository   ON audit_records (repository, created_at, id);
+      CREATE INDEX audit_by_repo_verdict ON audit_records (repository, decision, created_at, id);
+      CREATE INDEX audit_by_environment  ON audit_records (lower(environment), created_at, id);
+      CREATE INDEX audit_by_actor        ON audit_records (actor, created_at, id);
+      CREATE INDEX audit_by_pr           ON audit_records (pr_number, created_at, id);
+      CREATE INDEX audit_by_sha          ON audit_records (sha, created_at, id);
+      CREATE UNIQUE INDEX audit_by_chain_seq ON audit_records (chain_seq);
+      CREATE TABLE waiting_deployments (
+        id              TEXT    NOT NULL PRIMARY KEY,
+        repository      TEXT    NOT NULL,
+        installation_id INTEGER NOT NULL,
+        run_id          INTEGER NOT NULL,
+        environment     TEXT    NOT NULL,
+        sha             TEXT    NOT NULL,
+        ref             TEXT    NOT NULL,
+        pull_numbers    TEXT    NOT NULL,
+        callback_url    TEXT    NOT NULL,
+        request         TEXT    NOT NULL,
+        requested_at    TEXT    NOT NULL,
+        deadline        TEXT    NOT NULL,
+        reports_posted  INTEGER NOT NULL DEFAULT 0,
+        last_report     TEXT,
+        status          TEXT    NOT NULL CHECK (status IN ('waiting', 'answered', 'ended')),
+        end_reason      TEXT,
+        leased_until    TEXT,
+        updated_at      TEXT    NOT NULL
+      ) STRICT;
+      CREATE INDEX waiting_by_sha      ON waiting_deployments (status, repository, sha);
+      CREATE INDEX waiting_by_deadline ON waiting_deployments (status, deadline);
+    `,
+  },
 ];

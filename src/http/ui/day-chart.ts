@@ -11,7 +11,7 @@ const BOTTOM = 24;
 const TOP = 10;
 
 export function dayChart(days: readonly DayCounts[]): Html {
-  const max = Math.max(1, ...days.map((day) => day.allow + day.deny + day.error));
+  const max = Math.max(1, ...days.map((day) => VERDICT_OUTCOMES.reduce((sum, outcome) => sum + day[outcome], 0)));
   const plotHeight = HEIGHT - TOP - BOTTOM;
   const slot = (WIDTH - LEFT) / Math.max(1, days.length);
   const barWidth = Math.max(2, slot * 0.7);

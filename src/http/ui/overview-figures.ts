@@ -32,6 +32,7 @@ export async function overviewFigures(rows: AsyncIterable<AuditRecord>, now: Dat
     allow: 0,
     deny: 0,
     error: 0,
+    pending: 0,
   }));
   const byDay = new Map(perDay.map((entry) => [entry.day, entry]));
   const ruleCounts = new Map<string, number>();

@@ -31,7 +31,7 @@ dl.facts dd { margin: 0; word-break: break-all; }
 pre { background: var(--bg); border: 1px solid var(--line); border-radius: 6px; padding: 12px; overflow: auto; max-height: 600px; }
 code, pre, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; }
 .badge { display: inline-block; border-radius: 10px; padding: 0 8px; color: #fff; font-size: 12px; font-weight: 600; }
-.badge.allow { background: var(--allow); } .badge.deny { background: var(--deny); } .badge.error { background: var(--error); }
+.badge.allow { background: var(--allow); } .badge.deny { background: var(--deny); } .badge.error { background: var(--error); } .badge.pending { background: var(--muted); }
 .muted { color: var(--muted); }
 .message { padding: 12px 16px; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); }
 .message.problem { border-color: var(--deny); color: var(--deny); }
@@ -45,6 +45,7 @@ svg.chart { width: 100%; max-width: 900px; height: auto; }
 svg.chart .bar.allow, .legend .allow { fill: var(--allow); background: var(--allow); }
 svg.chart .bar.deny, .legend .deny { fill: var(--deny); background: var(--deny); }
 svg.chart .bar.error, .legend .error { fill: var(--error); background: var(--error); }
+svg.chart .bar.pending, .legend .pending { fill: var(--muted); background: var(--muted); }
 svg.chart .axis { stroke: var(--line); }
 svg.chart text { fill: var(--muted); font-size: 11px; }
 .legend { display: flex; gap: 16px; margin: 4px 0 0; }

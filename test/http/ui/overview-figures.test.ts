@@ -26,10 +26,10 @@ describe("overviewFigures", () => {
       30,
     );
     expect(figures.perDay).toHaveLength(30);
-    expect(figures.perDay[0]).toEqual({ day: "2025-02-19", allow: 1, deny: 0, error: 0 });
-    expect(figures.perDay.at(-1)).toEqual({ day: "2025-03-20", allow: 1, deny: 1, error: 0 });
-    expect(figures.perDay.at(-3)).toEqual({ day: "2025-03-18", allow: 0, deny: 0, error: 1 });
-    expect(figures.perDay.at(-2)).toEqual({ day: "2025-03-19", allow: 0, deny: 0, error: 0 });
+    expect(figures.perDay[0]).toEqual({ day: "2025-02-19", allow: 1, deny: 0, error: 0, pending: 0 });
+    expect(figures.perDay.at(-1)).toEqual({ day: "2025-03-20", allow: 1, deny: 1, error: 0, pending: 0 });
+    expect(figures.perDay.at(-3)).toEqual({ day: "2025-03-18", allow: 0, deny: 0, error: 1, pending: 0 });
+    expect(figures.perDay.at(-2)).toEqual({ day: "2025-03-19", allow: 0, deny: 0, error: 0, pending: 0 });
     expect(figures.total).toBe(4);
   });
 
