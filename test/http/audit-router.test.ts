@@ -385,7 +385,7 @@ describe("in repol's server", () => {
 describe("docs/openapi.yaml", () => {
   it("documents exactly the audit routes this router serves", () => {
     const auditPaths = Object.keys(openapi.doc.paths).filter((path) => path.startsWith("/audit"));
-    expect(auditPaths.sort()).toEqual(["/audit", "/audit/export", "/audit/summary", "/audit/verify", "/audit/{id}", "/audit/{id}/replay"]);
+    expect(auditPaths.sort()).toEqual(["/audit", "/audit/export", "/audit/preview", "/audit/summary", "/audit/verify", "/audit/{id}", "/audit/{id}/replay"]);
     expect(openapi.doc.openapi).toMatch(/^3\.1\./);
   });
 });
