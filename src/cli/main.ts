@@ -4,7 +4,7 @@
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { EXIT, UsageError, type CliIo, type ExitCode } from "./cli-io.js";
-import { AUDIT_USAGE, EVAL_USAGE, REPLAY_USAGE, VALIDATE_USAGE } from "./usage.js";
+import { AUDIT_USAGE, EVAL_USAGE, PREVIEW_USAGE, REPLAY_USAGE, VALIDATE_USAGE } from "./usage.js";
 import { repolVersion } from "./version.js";
 
 type Command = (args: string[], io: CliIo) => Promise<ExitCode>;
@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   eval: async () => (await import("./eval-command.js")).evalCommand,
   replay: async () => (await import("./replay-command.js")).replayCommand,
   audit: async () => (await import("./audit-command.js")).auditCommand,
+  preview: async () => (await import("./preview-command.js")).previewCommand,
 };
 
 export const USAGE = `usage: repol <command> [options]    (repol --version prints the version)
@@ -26,6 +27,8 @@ ${EVAL_USAGE}
 ${REPLAY_USAGE}
 
 ${AUDIT_USAGE}
+
+${PREVIEW_USAGE}
 
 Exit codes: 0 valid / allowed / chain intact, 1 invalid config / denied / no decision / chain broken, 2 usage or setup error.`;
 

@@ -46,7 +46,7 @@ export function validateRepoDir(dir: string, cwd: string): DirVerdict {
   return { configDir: shown(configDir), files, valid: files.every((verdict) => verdict.errors.length === 0) };
 }
 
-function locateConfigDir(dir: string): string {
+export function locateConfigDir(dir: string): string {
   if (!existsSync(dir)) throw new UsageError(`${dir} does not exist`);
   if (!statSync(dir).isDirectory()) throw new UsageError(`${dir} is not a directory; give a checkout or its .repol directory`);
   const nested = join(dir, ".repol");
