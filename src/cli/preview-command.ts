@@ -51,7 +51,8 @@ export async function previewCommand(args: string[], io: CliIo): Promise<ExitCod
     return EXIT.ok;
   }
   if (response.status === 422) {
-    if (format === "text") for (const e of answer.errors as Array<Record<string, unknown>>) io.err(`${String(e.file)}:${String(e.line)}:${String(e.column)}: ${String(e.message)}`);
+    if (format === "text")
+      for (const e of answer.errors as Array<Record<string, unknown>>) io.err(`${String(e.file)}:${String(e.line)}:${String(e.column)}: ${String(e.message)}`);
     return EXIT.failed;
   }
   throw new UsageError(`${auditUrl} answered ${response.status}: ${String(answer.message ?? answer.error ?? "no message")}`);
@@ -75,4 +76,3 @@ function originOf(checkout: string): { owner: string; name: string } | null {
   const match = origin === undefined ? null : /[:/]([^/:]+)\/([^/]+?)(\.git)?\/?$/.exec(origin);
   return match === null ? null : { owner: match[1]!, name: match[2]! };
 }
-

@@ -47,7 +47,13 @@ export function renderPreview(report: PreviewReport, audience: PreviewAudience):
   const shown = report.entries.filter((e) => e.kind !== "same" && mayName(e, audience));
   const hidden = report.entries.filter((e) => e.kind !== "same").length - shown.length;
   const parts = [counts, "", "Nothing changes before the merge: this check only shows what the proposed files would have decided."];
-  if (shown.length > 0) parts.push("", "| Decision | Repository | Target | Recorded | Proposed | Why |", "| --- | --- | --- | --- | --- | --- |", ...shown.map((e) => row(e, audience)));
+  if (shown.length > 0)
+    parts.push(
+      "",
+      "| Decision | Repository | Target | Recorded | Proposed | Why |",
+      "| --- | --- | --- | --- | --- | --- |",
+      ...shown.map((e) => row(e, audience)),
+    );
   if (hidden > 0) {
     const where = audience.publicUrl === null ? "the audit trail" : `[the audit page](${audience.publicUrl}/ui/decisions)`;
     parts.push("", `${hidden} more in private repositories are not listed here; see ${where}.`);

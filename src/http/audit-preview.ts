@@ -38,20 +38,35 @@ export function previewRoute(store: AuditStore, engine: PolicyEngine, publicUrl:
     const rows = await recentDecisions(store, parsed.subject, parsed.limit);
     const report = previewPolicyChange(proposed.policy, rows, engine, now());
     const output = renderPreview(report, { publicUrl, publicRepositories: parsed.publicRepositories });
-    res.json({ flips: report.flips, same: report.same, cannot_tell: report.cannotTell, entries: report.entries.filter((e) => e.kind !== "same").map(entryJson), output });
+    res.json({
+      flips: report.flips,
+      same: report.same,
+      cannot_tell: report.cannotTell,
+      entries: report.entries.filter((e) => e.kind !== "same").map(entryJson),
+      output,
+    });
   };
 }
 
 function entryJson(entry: PreviewEntry): Record<string, unknown> {
   const { row } = entry;
-  const common = { audit_id: row.id, link: auditPathOf(row.id), policy: row.policy, repository: row.repository, environment: row.environment, pr_number: row.pr_number, recorded: row.decision };
+  const common = {
+    audit_id: row.id,
+    link: auditPathOf(row.id),
+    policy: row.policy,
+    repository: row.repository,
+    environment: row.environment,
+    pr_number: row.pr_number,
+    recorded: row.decision,
+  };
   if (entry.kind === "flip") return { ...common, kind: "flip", proposed: entry.to, gained: entry.gained, lost: entry.lost };
   return { ...common, kind: "cannot_tell", reason: entry.kind === "cannot_tell" ? entry.reason : "" };
 }
 
 function parsePreviewRequest(body: unknown): PreviewRequest | { parameter: string; message: string } {
   const fail = (parameter: string, message: string) => ({ parameter, message });
-  if (body === null || typeof body !== "object" || Array.isArray(body)) return fail("body", "the body must be a JSON object with `files` and `repository` or `owner`");
+  if (body === null || typeof body !== "object" || Array.isArray(body))
+    return fail("body", "the body must be a JSON object with `files` and `repository` or `owner`");
   const { files, repository, owner, limit, public_repositories: publicRepositories, ...rest } = body as Record<string, unknown>;
   const unknown = Object.keys(rest)[0];
   if (unknown !== undefined) return fail(unknown, `unknown field "${unknown}"; known fields: files, repository, owner, limit, public_repositories`);
@@ -59,7 +74,8 @@ function parsePreviewRequest(body: unknown): PreviewRequest | { parameter: strin
     return fail("files", "files must map each path (like .repol/deploy.yaml) to the file's text");
   }
   if (Object.keys(files).length === 0) return fail("files", "files is empty; send at least one proposed .repol file");
-  if ((repository === undefined) === (owner === undefined)) return fail("repository", "give either repository (owner/name) or owner (for the organisation's .github files), not both");
+  if ((repository === undefined) === (owner === undefined))
+    return fail("repository", "give either repository (owner/name) or owner (for the organisation's .github files), not both");
   if (repository !== undefined && (typeof repository !== "string" || !REPOSITORY.test(repository))) return fail("repository", "repository must be owner/name");
   if (owner !== undefined && (typeof owner !== "string" || !OWNER.test(owner))) return fail("owner", "owner must be a GitHub account name");
   if (limit !== undefined && (!Number.isInteger(limit) || (limit as number) < 1 || (limit as number) > MAX_DECISIONS)) {

@@ -44,14 +44,22 @@ export function applyExemptions(
     const active = covering.find((e) => isActive(e, context.now));
     if (active !== undefined) {
       used.set(active, [...(used.get(active) ?? []), violation.code]);
-      exempted.push({ ...violation, msg: `${violation.msg} (exempted until ${active.expires} by ${active.owner}: ${active.reason})`, exemption: describe(active) });
+      exempted.push({
+        ...violation,
+        msg: `${violation.msg} (exempted until ${active.expires} by ${active.owner}: ${active.reason})`,
+        exemption: describe(active),
+      });
       continue;
     }
     const expired = covering[0];
     blocking.push(
       expired === undefined
         ? violation
-        : { ...violation, msg: `${violation.msg} (the exemption granted by ${expired.owner} expired on ${expired.expires})`, exemption_expired: expired.expires },
+        : {
+            ...violation,
+            msg: `${violation.msg} (the exemption granted by ${expired.owner} expired on ${expired.expires})`,
+            exemption_expired: expired.expires,
+          },
     );
   }
   const uses = [...used].map(([exemption, codes]) => ({ ...describe(exemption), exempted: codes }));

@@ -28,7 +28,12 @@ const FACTS_OF: Record<PolicyName, Record<string, string[]>> = {
  * rules the input was gathered for: `tests` was judged against their `required_checks`, so a
  * different list needs check results the input does not have.
  */
-export function missingFacts(policy: PolicyName, proposedRules: Record<string, unknown>, recordedRules: Record<string, unknown> | null, input: unknown): string[] {
+export function missingFacts(
+  policy: PolicyName,
+  proposedRules: Record<string, unknown>,
+  recordedRules: Record<string, unknown> | null,
+  input: unknown,
+): string[] {
   const missing: string[] = [];
   for (const [rule, value] of Object.entries(proposedRules)) {
     if (!enforces(value)) continue;

@@ -51,7 +51,8 @@ function previewRow(policy: ProposedPolicy, row: PreviewRow, engine: PolicyEngin
   const cannotTell = (reason: string): PreviewEntry => ({ kind: "cannot_tell", row, reason });
   if (row.decision === "error") return cannotTell(`the recorded decision was an error (${row.error ?? "no reason recorded"})`);
   const input = row.input as Record<string, unknown> | null | undefined;
-  if (input === null || input === undefined || typeof input !== "object") return cannotTell("the decision was recorded before the policy ran, so it holds no policy input");
+  if (input === null || input === undefined || typeof input !== "object")
+    return cannotTell("the decision was recorded before the policy ran, so it holds no policy input");
 
   const repository = row.repository ?? "";
   if (policy.org !== null && !isInScope(repository, policy.org.scope)) {

@@ -25,7 +25,13 @@ export function readProposedPolicy(files: ProposedFiles, mode: PreviewMode, now:
   const errors: ConfigError[] = [];
   const unknown = Object.keys(files).filter((path) => !KNOWN_FILES.includes(path) && !path.startsWith(".repol/policies/"));
   for (const path of unknown) {
-    errors.push({ file: path, line: 1, column: 1, path: "", message: `repol reads no file ${path}; the policy files are ${KNOWN_FILES.join(", ")} and .repol/policies/**/*.rego` });
+    errors.push({
+      file: path,
+      line: 1,
+      column: 1,
+      path: "",
+      message: `repol reads no file ${path}; the policy files are ${KNOWN_FILES.join(", ")} and .repol/policies/**/*.rego`,
+    });
   }
   if (mode === "repository" && files[ORG_CONFIG_PATH] !== undefined) {
     const message = "org.yaml is read only from the organisation's .github repository; it has no effect in another repository";

@@ -32,5 +32,10 @@ export function unconfiguredPullRequestAnswer(setting: UnconfiguredPullRequests)
     "has a pull request policy. Add one to have pull requests judged.";
   return setting === "neutral"
     ? { post: true, conclusion: "neutral", title: "No pull request policy", summary }
-    : { post: true, conclusion: "failure", title: "No pull request policy", summary: `${summary} The organisation requires one (unconfigured_pull_requests: fail).` };
+    : {
+        post: true,
+        conclusion: "failure",
+        title: "No pull request policy",
+        summary: `${summary} The organisation requires one (unconfigured_pull_requests: fail).`,
+      };
 }

@@ -55,7 +55,10 @@ export class RuleTightener {
   branchesWithin(rule: string, minimum: string[] | undefined): void {
     if (minimum === undefined) return;
     const current = this.rules[rule];
-    if (!Array.isArray(current)) return this.set(rule, minimum);
+    if (!Array.isArray(current)) {
+      this.set(rule, minimum);
+      return;
+    }
     if (sameItems(current as string[], minimum)) return;
     const key = `${rule}_minimum`;
     const lists = Array.isArray(this.rules[key]) ? (this.rules[key] as string[][]) : [];

@@ -89,8 +89,9 @@ type Problem = { path: string; message: string; at: "key" | "value" };
 
 function semanticProblems(config: OrgConfig, now: Date): Problem[] {
   const problems: Problem[] = [];
-  const checkGlobs = (path: string, patterns: string[] | undefined) =>
-    (patterns ?? []).forEach((pattern, i) => checkGlob(`${path}/${i}`, pattern, "value"));
+  const checkGlobs = (path: string, patterns: string[] | undefined) => {
+    for (const [i, pattern] of (patterns ?? []).entries()) checkGlob(`${path}/${i}`, pattern, "value");
+  };
   const checkGlob = (path: string, pattern: string, at: Problem["at"]) => {
     const problem = globSyntaxProblem(pattern) ?? unsupportedGlobProblem(pattern);
     if (problem !== null) problems.push({ path, at, message: `name pattern ${JSON.stringify(pattern)} is invalid: ${problem}` });

@@ -4,7 +4,12 @@
 // Matching walks a set of positions instead of backtracking, so a pattern with many `*` costs
 // at most (pattern length × name length) steps. GitHub compares these names without case.
 
-type Token = { kind: "star" } | { kind: "globstar" } | { kind: "one" } | { kind: "class"; negated: boolean; test: (c: string) => boolean } | { kind: "literal"; char: string };
+type Token =
+  | { kind: "star" }
+  | { kind: "globstar" }
+  | { kind: "one" }
+  | { kind: "class"; negated: boolean; test: (c: string) => boolean }
+  | { kind: "literal"; char: string };
 
 /** Whether `name` matches `pattern`, without regard to case. A pattern glob-syntax.ts refuses matches nothing. */
 export function matchesNameGlob(pattern: string, name: string): boolean {
@@ -22,7 +27,10 @@ function alternativesOf(chars: string[]): string[][] {
   const close = chars.indexOf("}", open + 1);
   if (close < 0) return [chars];
   const [before, after] = [chars.slice(0, open), chars.slice(close + 1)];
-  const choices = chars.slice(open + 1, close).join("").split(",");
+  const choices = chars
+    .slice(open + 1, close)
+    .join("")
+    .split(",");
   return choices.flatMap((choice) => alternativesOf([...before, ...Array.from(choice), ...after]));
 }
 
@@ -40,8 +48,7 @@ function tokenize(chars: string[]): Token[] {
       const body = chars.slice(i + 1, close);
       const negated = body[0] === "!";
       const items = negated ? body.slice(1) : body;
-      const test =
-        items.length === 3 && items[1] === "-" ? (x: string) => x >= items[0]! && x <= items[2]! : (x: string) => items.includes(x);
+      const test = items.length === 3 && items[1] === "-" ? (x: string) => x >= items[0]! && x <= items[2]! : (x: string) => items.includes(x);
       tokens.push({ kind: "class", negated, test });
       i = close;
     } else tokens.push({ kind: "literal", char: c });

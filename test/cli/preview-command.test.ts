@@ -28,7 +28,9 @@ beforeAll(async () => {
   await store.migrate();
   flipped = (await store.insert(recordedDeployment({ approvers: ["alice"] }))).id;
   await store.insert(recordedDeployment({ repository: "acme/api", approvers: ["alice"] }));
-  const app = express().use(express.json()).use("/audit", auditRouter({ store, token: TOKEN, engine: await loadPolicyEngine(policyWasmPath()) }));
+  const app = express()
+    .use(express.json())
+    .use("/audit", auditRouter({ store, token: TOKEN, engine: await loadPolicyEngine(policyWasmPath()) }));
   server = await new Promise<Server>((resolve) => {
     const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
   });

@@ -28,7 +28,9 @@ beforeAll(async () => {
   await store.migrate();
   flipped = (await store.insert(recordedDeployment({ approvers: ["alice"] }))).id;
   await store.insert(recordedDeployment({ approvers: ["alice", "bob"] }));
-  const app = express().use(express.json()).use("/audit", auditRouter({ store, token: TOKEN, engine: await loadPolicyEngine(policyWasmPath()), publicUrl: "https://repol.example" }));
+  const app = express()
+    .use(express.json())
+    .use("/audit", auditRouter({ store, token: TOKEN, engine: await loadPolicyEngine(policyWasmPath()), publicUrl: "https://repol.example" }));
   server = await new Promise<Server>((resolve) => {
     const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
   });
@@ -58,7 +60,9 @@ describe("POST /audit/preview", () => {
     const { status, body } = await postPreview({ repository: "acme/shop", files: { ".repol/deploy.yaml": deployYaml("approvals_required: 2") } });
     expect(status).toBe(200);
     expect(body).toMatchObject({ flips: 1, same: 1, cannot_tell: 0 });
-    expect(body.entries).toEqual([expect.objectContaining({ kind: "flip", audit_id: flipped, recorded: "allow", proposed: "deny", link: `/ui/decisions/${flipped}` })]);
+    expect(body.entries).toEqual([
+      expect.objectContaining({ kind: "flip", audit_id: flipped, recorded: "allow", proposed: "deny", link: `/ui/decisions/${flipped}` }),
+    ]);
     expect(body.output.conclusion).toBe("neutral");
     expect(body.output.summary).toContain(`https://repol.example/ui/decisions/${flipped}`);
   });

@@ -55,7 +55,9 @@ beforeAll(async () => {
     { repository: "acme/api", decision: "deny", environment: null, policy: "pullrequest", pr_number: 42, actor: '=HYPERLINK("http://evil")' },
     { repository: "acme/api", decision: "error", environment: "production", error: "GitHub answered 502, twice", actor: "carol" },
   ];
-  const exemptions = [{ repository: "shop", rules: ["signed_off"], reason: "audit of sign-offs", owner: "platform", expires: "2025-06-30", exempted: ["signoff.missing"] }];
+  const exemptions = [
+    { repository: "shop", rules: ["signed_off"], reason: "audit of sign-offs", owner: "platform", expires: "2025-06-30", exempted: ["signoff.missing"] },
+  ];
   for (let i = 0; i < 12; i++) {
     const { id } = await store.insert(
       auditRow({

@@ -26,7 +26,10 @@ describe("applyExemptions", () => {
     const result = applyExemptions([approvals, signOff], [], [exemption()], context());
     expect(result.violations).toEqual([signOff]);
     expect(result.warnings).toEqual([
-      expect.objectContaining({ code: "approvals.insufficient", msg: "1 approval required, 0 given (exempted until 2026-12-31 by platform-team: migrating the review flow)" }),
+      expect.objectContaining({
+        code: "approvals.insufficient",
+        msg: "1 approval required, 0 given (exempted until 2026-12-31 by platform-team: migrating the review flow)",
+      }),
     ]);
     expect(result.used).toEqual([{ ...exemption(), exempted: ["approvals.insufficient"] }]);
   });
@@ -46,7 +49,10 @@ describe("applyExemptions", () => {
     expect(applyExemptions([approvals], [], [exemption()], context({ now: new Date("2026-12-31T23:59:59Z") })).violations).toEqual([]);
     const after = applyExemptions([approvals], [], [exemption()], context({ now: new Date("2027-01-01T00:00:00Z") }));
     expect(after.violations).toEqual([
-      expect.objectContaining({ code: "approvals.insufficient", msg: "1 approval required, 0 given (the exemption granted by platform-team expired on 2026-12-31)" }),
+      expect.objectContaining({
+        code: "approvals.insufficient",
+        msg: "1 approval required, 0 given (the exemption granted by platform-team expired on 2026-12-31)",
+      }),
     ]);
     expect(after.warnings).toEqual([]);
     expect(after.used).toEqual([]);

@@ -13,7 +13,12 @@ beforeAll(async () => {
 });
 
 const repoDeploy: DeployConfig = {
-  policy: { version: 1, environments: { production: { enabled: true, rules: { approvals_required: 0, allowed_branches: ["main", "release/*"], tests_passed: false, signed_off: false } } } },
+  policy: {
+    version: 1,
+    environments: {
+      production: { enabled: true, rules: { approvals_required: 0, allowed_branches: ["main", "release/*"], tests_passed: false, signed_off: false } },
+    },
+  },
 };
 const deployInput = (config: DeployConfig | null, branch: string, approvers: string[]) => ({
   environment: "production",
@@ -38,7 +43,9 @@ describe("effective configs judged by the compiled policy", () => {
   });
 
   it("denies a pull request whose target the repository allows but the minimum does not", () => {
-    const repo: PullRequestConfig = { policy: { version: 1, branch_rules: [], rules: { allowed_target_branches: ["develop", "main"], approvals_required: 0, signed_off: false } } };
+    const repo: PullRequestConfig = {
+      policy: { version: 1, branch_rules: [], rules: { allowed_target_branches: ["develop", "main"], approvals_required: 0, signed_off: false } },
+    };
     const config = effectivePullRequestConfig(repo, null, { pullrequest: { rules: { allowed_target_branches: ["main"] } } }).config;
     const input = (base: string) => ({ head_ref: "feature/x", base_ref: base, workflow_meta: { approvers: [], signed_off: true }, repo_policy: config });
     expect(engine.evaluate("pullrequest", input("main")).allow).toBe(true);

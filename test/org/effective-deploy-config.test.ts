@@ -20,7 +20,11 @@ const effectiveRules = (repo: DeployConfig, minimum: DeployMinimumRules) =>
 describe("effectiveDeployConfig: where the rules come from", () => {
   it("uses the repository's own file when it has one", () => {
     const repo = deployConfig({ approvals_required: 1 });
-    expect(effectiveDeployConfig(repo, deployConfig({ approvals_required: 3 }), undefined, "production")).toEqual({ config: repo, source: "repository", tightened: [] });
+    expect(effectiveDeployConfig(repo, deployConfig({ approvals_required: 3 }), undefined, "production")).toEqual({
+      config: repo,
+      source: "repository",
+      tightened: [],
+    });
   });
 
   it("falls back to the organisation's default without a repository file", () => {
@@ -56,11 +60,21 @@ describe("effectiveDeployConfig: the stricter of repository and minimum", () => 
       { allowed_branches: ["main", "release/*"], allowed_branches_minimum: [["main", "hotfix/*"]] },
     ],
     ["branches: the same list adds nothing", { allowed_branches: ["b", "a"] }, { allowed_branches: ["a", "b"] }, { allowed_branches: ["b", "a"] }],
-    ["checks: both lists", { tests_passed: true, required_checks: ["lint"] }, { required_checks: ["build"] }, { tests_passed: true, required_checks: ["lint", "build"] }],
+    [
+      "checks: both lists",
+      { tests_passed: true, required_checks: ["lint"] },
+      { required_checks: ["build"] },
+      { tests_passed: true, required_checks: ["lint", "build"] },
+    ],
     ["checks: a minimum's list turns tests on", {}, { required_checks: ["build"] }, { tests_passed: true, required_checks: ["build"] }],
     ["checks: every check beats a named list", { tests_passed: true, required_checks: ["lint"] }, { tests_passed: true }, { tests_passed: true }],
     ["checks: the repository's every check stays", { tests_passed: true }, { required_checks: ["build"] }, { tests_passed: true }],
-    ["checks: a list without tests_passed does not count", { required_checks: ["lint"] }, { required_checks: ["build"] }, { tests_passed: true, required_checks: ["build"] }],
+    [
+      "checks: a list without tests_passed does not count",
+      { required_checks: ["lint"] },
+      { required_checks: ["build"] },
+      { tests_passed: true, required_checks: ["build"] },
+    ],
   ] as Array<[string, Partial<DeployRules>, DeployMinimumRules, Record<string, unknown>]>)("%s", (_, repo, minimum, expected) => {
     expect(effectiveRules(deployConfig(repo), minimum)).toMatchObject(expected);
     const result = effectiveRules(deployConfig(repo), minimum);
@@ -82,9 +96,7 @@ describe("effectiveDeployConfig: the stricter of repository and minimum", () => 
 
   it("records each tightened rule with what it was, what it became and why", () => {
     const result = effectiveDeployConfig(deployConfig({ approvals_required: 1 }), null, minimums({ approvals_required: 2 }), "production");
-    expect(result.tightened).toEqual([
-      { rule: "approvals_required", from: 1, to: 2, because: "organisation minimum for environments matching `prod*`" },
-    ]);
+    expect(result.tightened).toEqual([{ rule: "approvals_required", from: 1, to: 2, because: "organisation minimum for environments matching `prod*`" }]);
   });
 });
 

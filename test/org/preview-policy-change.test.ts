@@ -33,7 +33,11 @@ async function seed(...rows: RecordedDeployment[]): Promise<string[]> {
   return ids;
 }
 
-async function preview(files: ProposedFiles, mode: PreviewMode = "repository", subject: { repository: string } | { owner: string } = { repository: "acme/shop" }) {
+async function preview(
+  files: ProposedFiles,
+  mode: PreviewMode = "repository",
+  subject: { repository: string } | { owner: string } = { repository: "acme/shop" },
+) {
   const proposed = readProposedPolicy(files, mode, now);
   if (!proposed.ok) throw new Error(JSON.stringify(proposed.errors));
   return previewPolicyChange(proposed.policy, await recentDecisions(store, subject), engine, now);
@@ -59,7 +63,9 @@ describe("previewPolicyChange over recorded deployments", () => {
   it("says cannot tell, not deny, when the recorded input lacks a fact a new rule needs", async () => {
     await seed({ signedOff: null });
     const report = await preview({ ".repol/deploy.yaml": deployYaml("signed_off: true") });
-    expect(report.entries).toEqual([expect.objectContaining({ kind: "cannot_tell", reason: "the recorded input lacks workflow_meta.signed_off (for signed_off)" })]);
+    expect(report.entries).toEqual([
+      expect.objectContaining({ kind: "cannot_tell", reason: "the recorded input lacks workflow_meta.signed_off (for signed_off)" }),
+    ]);
   });
 
   it("says cannot tell when required_checks change, since the recorded result covered other checks", async () => {
@@ -96,7 +102,7 @@ describe("previewPolicyChange for an organisation change", () => {
     await seed({ repository: "acme/legacy" });
     const body =
       "minimums:\n  deploy:\n    environments:\n      production:\n        rules: {approvals_required: 2}\n" +
-      "exemptions:\n  - {repository: legacy, rules: [approvals_required], reason: migration, owner: platform, expires: \"2027-01-31\"}\n";
+      'exemptions:\n  - {repository: legacy, rules: [approvals_required], reason: migration, owner: platform, expires: "2027-01-31"}\n';
     expect((await preview({ ".repol/org.yaml": orgYaml(body) }, "organisation", { owner: "acme" })).entries[0]?.kind).toBe("same");
   });
 

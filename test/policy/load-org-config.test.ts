@@ -42,12 +42,12 @@ describe("parseOrgConfig", () => {
   });
 
   it("refuses an environment pattern outside the glob language, at its key", () => {
-    const text = "version: 1\nminimums:\n  deploy:\n    environments:\n      \"prod{a,{b}}\":\n        rules: {}\n";
+    const text = 'version: 1\nminimums:\n  deploy:\n    environments:\n      "prod{a,{b}}":\n        rules: {}\n';
     expect(errorsOf(parseOrgConfig(text, { now }))[0]).toMatch(/^5:7 \/minimums\/deploy\/environments\/prod\{a,\{b\}\} name pattern .*groups cannot be nested/);
   });
 
   it("refuses a repository pattern with an unclosed class", () => {
-    expect(errorsOf(parseOrgConfig("version: 1\nscope:\n  exclude: [\"a[b\"]\n", { now }))[0]).toMatch(/^3:13 \/scope\/exclude\/0 .*never closed/);
+    expect(errorsOf(parseOrgConfig('version: 1\nscope:\n  exclude: ["a[b"]\n', { now }))[0]).toMatch(/^3:13 \/scope\/exclude\/0 .*never closed/);
   });
 
   it("refuses an exemption for a rule repol does not know", () => {

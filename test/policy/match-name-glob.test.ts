@@ -24,5 +24,4 @@ describe("matchesNameGlob", () => {
   ])("%s against %s: %s", (pattern, name, expected) => {
     expect(matchesNameGlob(pattern, name)).toBe(expected);
   });
-
 });
