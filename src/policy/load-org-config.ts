@@ -1,10 +1,13 @@
 // `.repol/org.yaml` in the owner's `.github` repository: the same pipeline as a repository's files,
 // then the checks a schema cannot express — name patterns in the supported glob language, rule
 // names repol knows, and exemption dates at most a year ahead of the time the file is used.
+import type { Exemption } from "../domain/exemption-use.js";
 import type { ConfigError } from "./decision.js";
 import { globSyntaxProblem, unsupportedGlobProblem } from "./glob-syntax.js";
 import { escapePointerSegment } from "./locate-yaml-node.js";
 import { configFailed, parseConfigFile } from "./parse-config-file.js";
+
+export type { Exemption };
 
 export const ORG_CONFIG_PATH = ".repol/org.yaml";
 
@@ -43,16 +46,6 @@ export interface PullRequestMinimumRules {
 export interface OrgMinimums {
   deploy?: { environments: Record<string, { rules: DeployMinimumRules }> };
   pullrequest?: { rules: PullRequestMinimumRules };
-}
-
-export interface Exemption {
-  repository: string;
-  rules: string[];
-  environments?: string[];
-  reason: string;
-  owner: string;
-  /** YYYY-MM-DD, the last day it applies (UTC). */
-  expires: string;
 }
 
 /** Built-in rule names an exemption may cover; custom rules are named by their package. */

@@ -1,47 +1,27 @@
 // `repol preview` against a real repol audit API (express + SQLite store seeded with recorded
 // deployments + the compiled policy), reading a checkout on disk.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openSqliteStore, type SqliteAuditStore } from "../../src/audit/sqlite-store.js";
 import type { CliIo } from "../../src/cli/cli-io.js";
 import { runCli } from "../../src/cli/main.js";
-import { auditRouter } from "../../src/http/audit-router.js";
-import { loadPolicyEngine } from "../../src/policy/engine.js";
-import { policyWasmPath } from "../helpers/policy-bundle.js";
+import { type PreviewApi, servePreviewApi } from "../helpers/preview-api.js";
 import { deployYaml, recordedDeployment } from "../org/preview-fixtures.js";
 
 const TOKEN = "cli-preview-token-99";
-let dir: string;
-let store: SqliteAuditStore;
-let server: Server;
+let api: PreviewApi;
 let url: string;
+let dir: string;
 let flipped: string;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "repol-preview-cli-"));
-  store = openSqliteStore(join(dir, "audit.db"));
-  await store.migrate();
-  flipped = (await store.insert(recordedDeployment({ approvers: ["alice"] }))).id;
-  await store.insert(recordedDeployment({ repository: "acme/api", approvers: ["alice"] }));
-  const app = express()
-    .use(express.json())
-    .use("/audit", auditRouter({ store, token: TOKEN, engine: await loadPolicyEngine(policyWasmPath()) }));
-  server = await new Promise<Server>((resolve) => {
-    const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
-  });
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  api = await servePreviewApi(TOKEN);
+  ({ url, dir } = api);
+  flipped = (await api.store.insert(recordedDeployment({ approvers: ["alice"] }))).id;
+  await api.store.insert(recordedDeployment({ repository: "acme/api", approvers: ["alice"] }));
 });
 
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => api.close());
 
 function checkout(name: string, deployYamlText: string, remote = "git@github.com:acme/shop.git"): string {
   const root = join(dir, name);

@@ -1,50 +1,25 @@
 // POST /audit/preview over HTTP, against a real SQLite store seeded with recorded deployments and the
 // compiled policy; every answer is checked against docs/openapi.yaml.
-import { mkdtempSync, rmSync } from "node:fs";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openSqliteStore, type SqliteAuditStore } from "../../src/audit/sqlite-store.js";
-import { auditRouter } from "../../src/http/audit-router.js";
-import { loadPolicyEngine } from "../../src/policy/engine.js";
 import { loadOpenApi } from "../helpers/openapi.js";
-import { policyWasmPath } from "../helpers/policy-bundle.js";
+import { type PreviewApi, servePreviewApi } from "../helpers/preview-api.js";
 import { deployYaml, recordedDeployment } from "../org/preview-fixtures.js";
 
 const TOKEN = "preview-token-1234";
 const openapi = loadOpenApi();
-let dir: string;
-let store: SqliteAuditStore;
-let server: Server;
-let base: string;
+let api: PreviewApi;
 let flipped: string;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "repol-preview-http-"));
-  store = openSqliteStore(join(dir, "audit.db"));
-  await store.migrate();
-  flipped = (await store.insert(recordedDeployment({ approvers: ["alice"] }))).id;
-  await store.insert(recordedDeployment({ approvers: ["alice", "bob"] }));
-  const app = express()
-    .use(express.json())
-    .use("/audit", auditRouter({ store, token: TOKEN, engine: await loadPolicyEngine(policyWasmPath()), publicUrl: "https://repol.example" }));
-  server = await new Promise<Server>((resolve) => {
-    const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  api = await servePreviewApi(TOKEN, "https://repol.example");
+  flipped = (await api.store.insert(recordedDeployment({ approvers: ["alice"] }))).id;
+  await api.store.insert(recordedDeployment({ approvers: ["alice", "bob"] }));
 });
 
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => api.close());
 
 async function postPreview(body: unknown, token = TOKEN) {
-  const response = await fetch(`${base}/audit/preview`, {
+  const response = await fetch(`${api.url}/audit/preview`, {
     method: "POST",
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
     body: JSON.stringify(body),
