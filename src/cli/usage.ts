@@ -1,7 +1,7 @@
 // What `repol --help` prints; kept apart so help does not load the policy engine.
 
 export const VALIDATE_USAGE = `repol validate [dir] [--format text|json|github]
-  Validates <dir>/.repol/*.yaml (default: the current directory) against repol's schemas.
+  Validates <dir>/.repol/*.yaml (default: the current directory) against repol's schemas, org.yaml included.
   Errors print as file:line:col: message. --format github also emits workflow annotations.`;
 
 export const EVAL_USAGE = `repol eval deploy|pullrequest --input <input.json|-> [--config <.repol/file.yaml>] [--format text|json] [--bundle <policy.wasm>]

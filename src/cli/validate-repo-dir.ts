@@ -2,6 +2,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import type { ConfigError } from "../policy/decision.js";
+import { ORG_CONFIG_PATH, parseOrgConfig } from "../policy/load-org-config.js";
 import { CONFIG_PATHS, parseRepoConfig } from "../policy/load-repo-config.js";
 import { UsageError } from "./cli-io.js";
 import type { PolicyName } from "../domain/policy-name.js";
@@ -9,7 +10,7 @@ import type { PolicyName } from "../domain/policy-name.js";
 export interface FileVerdict {
   /** As the user should see it: relative to the working directory when inside it. */
   file: string;
-  kind: PolicyName | null;
+  kind: PolicyName | "org" | null;
   errors: ConfigError[];
 }
 
@@ -19,8 +20,14 @@ export interface DirVerdict {
   valid: boolean;
 }
 
-const KIND_BY_NAME = new Map(Object.entries(CONFIG_PATHS).map(([kind, path]) => [basename(path), kind as PolicyName]));
-const KNOWN_NAMES = [...KIND_BY_NAME.keys()].join(" and ");
+const KIND_BY_NAME = new Map<string, PolicyName | "org">([
+  ...Object.entries(CONFIG_PATHS).map(([kind, path]) => [basename(path), kind as PolicyName] as const),
+  // Read only from the owner's .github repository; validated wherever it is, so that checkout can be checked too.
+  [basename(ORG_CONFIG_PATH), "org"],
+]);
+const KNOWN_NAMES = Object.values(CONFIG_PATHS)
+  .map((path) => basename(path))
+  .join(" and ");
 
 /** `dir` is a checkout (holding .repol/) or the .repol directory itself. */
 export function validateRepoDir(dir: string, cwd: string): DirVerdict {
@@ -36,7 +43,8 @@ export function validateRepoDir(dir: string, cwd: string): DirVerdict {
     const file = shown(join(configDir, name));
     const kind = KIND_BY_NAME.get(name) ?? null;
     if (kind === null) return { file, kind, errors: [misnamed(file, name)] };
-    const result = parseRepoConfig(kind, readFileSync(join(configDir, name)), file);
+    const text = readFileSync(join(configDir, name));
+    const result = kind === "org" ? parseOrgConfig(text, { now: new Date(), file }) : parseRepoConfig(kind, text, file);
     return { file, kind, errors: result.ok ? [] : result.errors };
   });
   if (!files.some((verdict) => verdict.kind !== null)) {
