@@ -26,7 +26,11 @@ it("chains only rows written after migration 5, keeping older ones readable and 
     old.prepare("INSERT INTO schema_migrations VALUES (?, ?, ?)").run(migration.version, migration.name, "2025-01-01T00:00:00.000Z");
   }
   const legacy = newRowParams(auditRow({ delivery_id: "before-the-chain" }), new Date("2025-01-02T00:00:00.000Z"));
-  old.prepare(`INSERT INTO audit_records (${AUDIT_COLUMNS.join(", ")}) VALUES (${AUDIT_COLUMNS.map(() => "?").join(", ")})`).run(...legacy.params);
+  // The columns a version 4 database has: those added by later migrations are left out.
+  const laterColumns = new Set(["exemptions"]);
+  const columns = AUDIT_COLUMNS.filter((column) => !laterColumns.has(column));
+  const params = legacy.params.filter((_, i) => !laterColumns.has(AUDIT_COLUMNS[i]!));
+  old.prepare(`INSERT INTO audit_records (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`).run(...params);
   old.close();
 
   const store = openSqliteStore(path, { clock: () => new Date("2025-03-01T00:00:00.000Z") });
