@@ -7,7 +7,7 @@
 //   in that environment too: a repository cannot turn a minimum into something it waits out.
 // Only an exemption in org.yaml softens a minimum. With no deploy file anywhere the result has no
 // config and the deployment fails closed, minimums or not.
-import { entryForEnvironment } from "../policy/environment-name.js";
+import { entryForEnvironment, keyForEnvironment } from "../policy/environment-name.js";
 import type { DeployConfig, DeployEnvironment } from "../policy/load-repo-config.js";
 import type { DeployMinimumRules, OrgMinimums } from "../policy/load-org-config.js";
 import { matchesNameGlob } from "../policy/match-name-glob.js";
@@ -31,7 +31,7 @@ export function effectiveDeployConfig(
   const source = repoConfig !== null ? "repository" : orgDefaults !== null ? "organisation" : "none";
   if (base === null) return { config: null, source, tightened: [] };
   const environments = base.policy.environments;
-  const key = Object.keys(environments).find((name) => entryForEnvironment(environments, environment) === environments[name]);
+  const key = keyForEnvironment(environments, environment);
   const patterns = Object.keys(orgMinimums?.deploy?.environments ?? {})
     .filter((pattern) => matchesNameGlob(pattern, environment))
     .sort();
