@@ -94,10 +94,15 @@ environment_exists if {
 	text.fold(name) == text.fold(env_name)
 }
 
-failed contains "ref.denied" if {
-	patterns := rule("allowed_branches")
+# An organisation minimum narrows the repository's list instead of replacing it: the effective
+# config carries both (allowed_branches_minimum, a list of pattern lists written by
+# src/org/effective-deploy-config.ts) and a branch must match each list.
+denying_branch_lists := [patterns |
+	some patterns in array.concat([p | p := rule("allowed_branches")], object.get(rules, "allowed_branches_minimum", []))
 	not branch_allowed(patterns)
-}
+]
+
+failed contains "ref.denied" if count(denying_branch_lists) > 0
 
 branch_allowed(patterns) if branches.matches_any(patterns, branch)
 
@@ -168,7 +173,7 @@ rule_violation("ref.denied") := {
 	"branch": branch_or_null,
 	"patterns": patterns,
 } if {
-	patterns := rule("allowed_branches")
+	patterns := denying_branch_lists[0]
 }
 
 rule_violation("approvals.insufficient") := {

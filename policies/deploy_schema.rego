@@ -14,6 +14,9 @@ known_rules contains name if some name in {
 	"signed_off", "max_deployments_per_day",
 }
 
+# Written by repol, never by a repository: an organisation minimum that narrows a branch list.
+organisation_rules := {"allowed_branches_minimum"}
+
 input_problems contains {
 	"code": "schema.input.not_object",
 	"msg": "The deployment input must be a JSON object",
@@ -150,6 +153,7 @@ rule_problems contains {
 } if {
 	some name, _ in rules
 	not name in known_rules
+	not name in organisation_rules
 }
 
 rule_problems contains rule_problem(name, "a non-negative integer") if {
@@ -161,6 +165,11 @@ rule_problems contains rule_problem(name, "a non-negative integer") if {
 rule_problems contains rule_problem("allowed_branches", "null or an array of branch patterns") if {
 	value := rule("allowed_branches")
 	not shape.string_list(value)
+}
+
+rule_problems contains rule_problem("allowed_branches_minimum", "an array of branch pattern lists") if {
+	value := rule("allowed_branches_minimum")
+	not shape.string_lists(value)
 }
 
 rule_problems contains rule_problem("required_checks", "null or an array of check names") if {

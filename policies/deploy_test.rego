@@ -272,6 +272,29 @@ test_an_absent_allowed_branches_rule_allows_any_ref if {
 	codes(doc) == set()
 }
 
+test_a_branch_must_match_the_organisation_minimum_as_well_as_the_repository_list if {
+	cases := [
+		{"ref": "refs/heads/main", "denied": false},
+		{"ref": "refs/heads/release/1", "denied": true},
+		{"ref": "refs/heads/feature/x", "denied": true},
+	]
+	every c in cases {
+		doc := object.union(with_patch({"ref": c.ref}), rules_patch({"allowed_branches_minimum": [["main", "hotfix/*"]]}))
+		reported(doc, "ref.denied") == c.denied
+	}
+}
+
+test_ref_denied_names_the_minimum_list_that_denied if {
+	doc := object.union(with_patch({"ref": "refs/heads/release/1"}), rules_patch({"allowed_branches_minimum": [["release/*", "main"], ["main"]]}))
+	v := violation(doc, "ref.denied")
+	v.patterns == ["main"]
+	v.rule == "allowed_branches"
+}
+
+test_a_malformed_minimum_branch_list_is_a_policy_problem if {
+	"schema.policy.allowed_branches_minimum_invalid" in codes_with_rules({"allowed_branches_minimum": "main"})
+}
+
 # --- approvals.insufficient ---
 
 approval_cases := [

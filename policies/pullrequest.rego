@@ -83,10 +83,13 @@ branch_pair_allowed if {
 	branches.matches(pair.target, input.base_ref)
 }
 
-failed contains "target_branch.denied" if {
-	patterns := rule("allowed_target_branches")
+# An organisation minimum narrows the repository's list (see deploy.rego): a target must match each.
+denying_target_lists := [patterns |
+	some patterns in array.concat([p | p := rule("allowed_target_branches")], object.get(rules, "allowed_target_branches_minimum", []))
 	not target_allowed(patterns)
-}
+]
+
+failed contains "target_branch.denied" if count(denying_target_lists) > 0
 
 target_allowed(patterns) if branches.matches_any(patterns, input.base_ref)
 
@@ -136,7 +139,7 @@ rule_violation("target_branch.denied") := {
 	"base_ref": input.base_ref,
 	"patterns": patterns,
 } if {
-	patterns := rule("allowed_target_branches")
+	patterns := denying_target_lists[0]
 }
 
 rule_violation("approvals.insufficient") := {

@@ -13,6 +13,9 @@ known_rules := {"allowed_target_branches", "approvals_required", "signed_off"}
 # Rules the policy may set to warn or block: branch_rules sits beside `rules`, but is one too.
 enforceable_rules := known_rules | {"branch_rules"}
 
+# Written by repol, never by a repository: an organisation minimum that narrows a branch list.
+organisation_rules := {"allowed_target_branches_minimum"}
+
 input_problems contains {
 	"code": "schema.input.not_object",
 	"msg": "The pull request input must be a JSON object",
@@ -114,11 +117,17 @@ rule_problems contains {
 } if {
 	some name, _ in rules
 	not name in known_rules
+	not name in organisation_rules
 }
 
 rule_problems contains rule_problem("allowed_target_branches", "null or an array of branch patterns") if {
 	value := rule("allowed_target_branches")
 	not shape.string_list(value)
+}
+
+rule_problems contains rule_problem("allowed_target_branches_minimum", "an array of branch pattern lists") if {
+	value := rule("allowed_target_branches_minimum")
+	not shape.string_lists(value)
 }
 
 rule_problems contains rule_problem("approvals_required", "a non-negative integer") if {

@@ -186,6 +186,14 @@ test_target_branch_denied_explains_an_empty_list if {
 	v.msg == "No target branch is allowed: allowed_target_branches is empty"
 }
 
+test_a_target_must_match_the_organisation_minimum_as_well_as_the_repository_list if {
+	allowed := object.union(with_branch_rules([]), object.union({"base_ref": "main"}, rules_patch({"allowed_target_branches_minimum": [["main"]]})))
+	not reported(allowed, "target_branch.denied")
+	denied := object.union(with_branch_rules([]), object.union({"base_ref": "develop"}, rules_patch({"allowed_target_branches_minimum": [["main"]]})))
+	v := violation(denied, "target_branch.denied")
+	v.patterns == ["main"]
+}
+
 # --- approvals.insufficient ---
 
 approval_cases := [

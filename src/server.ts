@@ -130,6 +130,7 @@ export async function createServer({ probot, registry, deps: given, relay, timin
       store: deps.store,
       engine: deps.engine,
       token: deps.settings.auditApiToken,
+      publicUrl: deps.settings.publicUrl,
       onExportError: (error) => probot.log.error({ err: error }, "audit export failed mid-stream"),
     }),
   );

@@ -29,8 +29,8 @@ function reachable(start: string, seen = new Set<string>()): Set<string> {
 }
 
 describe("layering", () => {
-  it("keeps the decision core and the domain types free of Probot, Octokit, express and database drivers, however indirectly", () => {
-    const offenders = [...filesUnder("core"), ...filesUnder("domain")]
+  it("keeps the decision core, the organisation rules and the domain types free of Probot, Octokit, express and database drivers, however indirectly", () => {
+    const offenders = [...filesUnder("core"), ...filesUnder("domain"), ...filesUnder("org")]
       .flatMap((file) => [...reachable(file)])
       .flatMap((file) =>
         importsOf(file)
@@ -40,7 +40,7 @@ describe("layering", () => {
     expect([...new Set(offenders)]).toEqual([]);
   });
 
-  it.each(["github", "policy", "core", "domain"])("lets %s/ import nothing from audit/, handlers/ or http/", (folder) => {
+  it.each(["github", "policy", "core", "domain", "org"])("lets %s/ import nothing from audit/, handlers/ or http/", (folder) => {
     const offenders = filesUnder(folder).flatMap((file) =>
       importsOf(file)
         .filter((s) => s.startsWith(".") && /^(audit|handlers|http)\//.test(relative(src, resolve(dirname(file), s))))

@@ -25,6 +25,13 @@ string_list(x) if {
 	}
 }
 
+string_lists(x) if {
+	is_array(x)
+	every item in x {
+		string_list(item)
+	}
+}
+
 # A schema.policy.<suffix> violation for a config field holding the wrong kind of value.
 policy_field_problem(suffix, field, expected, value) := {
 	"code": concat("", ["schema.policy.", suffix]),

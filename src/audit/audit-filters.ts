@@ -50,6 +50,9 @@ export function whereClause(q: AuditQuery, after?: CursorPosition): SqlFragment 
     conditions.push("created_at < ?");
     params.push(toStoredTime(q.until, "until"));
   }
+  // Matches the partial index audit_exempted (migration 10).
+  if (q.exempted === true) conditions.push("exemptions IS NOT NULL");
+  if (q.exempted === false) conditions.push("exemptions IS NULL");
   if (after) {
     conditions.push("(created_at < ? OR (created_at = ? AND id < ?))");
     params.push(after.created_at, after.created_at, after.id);

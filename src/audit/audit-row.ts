@@ -1,4 +1,5 @@
 // The columns of an audit row and the conversions both adapters share.
+import type { ExemptionUse } from "../domain/exemption-use.js";
 import type { AuditRecord, NewAuditRecord } from "./record.js";
 import { newAuditId } from "./audit-id.js";
 import { storableColumn } from "./storable-text.js";
@@ -26,17 +27,23 @@ export const AUDIT_COLUMNS = [
   "effect",
   "error",
   "warnings",
+  "exemptions",
 ] as const;
 
 export type AuditColumn = (typeof AUDIT_COLUMNS)[number];
 
-const JSON_COLUMNS: ReadonlySet<AuditColumn> = new Set(["violations", "warnings", "input", "effect"]);
+const JSON_COLUMNS: ReadonlySet<AuditColumn> = new Set(["violations", "warnings", "input", "effect", "exemptions"]);
+
+// SQL NULL, not JSON null: "used no exemption" must match `exemptions IS NULL`.
+const NULLABLE_JSON_COLUMNS: ReadonlySet<AuditColumn> = new Set(["exemptions"]);
 
 /** A new row's id and its values in AUDIT_COLUMNS order, ready to bind (JSON columns as text). */
 export function newRowParams(row: NewAuditRecord, createdAt: Date): { id: string; params: unknown[] } {
   const id = newAuditId(createdAt);
   const values = columnValues(row, id, createdAt.toISOString());
-  return { id, params: AUDIT_COLUMNS.map((column) => storableColumn(values[column], JSON_COLUMNS.has(column))) };
+  const param = (column: AuditColumn) =>
+    values[column] === null && NULLABLE_JSON_COLUMNS.has(column) ? null : storableColumn(values[column], JSON_COLUMNS.has(column));
+  return { id, params: AUDIT_COLUMNS.map(param) };
 }
 
 function columnValues(row: NewAuditRecord, id: string, createdAt: string): Record<AuditColumn, unknown> {
@@ -63,6 +70,7 @@ function columnValues(row: NewAuditRecord, id: string, createdAt: string): Recor
     effect: row.effect,
     error: row.error,
     warnings: row.warnings,
+    exemptions: row.exemptions !== undefined && row.exemptions !== null && row.exemptions.length > 0 ? row.exemptions : null,
   };
 }
 
@@ -94,6 +102,8 @@ export function recordFrom(row: Record<string, unknown>): AuditRecord {
     duration_ms: Number(row.duration_ms),
     effect: row.effect as AuditRecord["effect"],
     error: nullableString(row.error),
+    // Absent, not null, on rows that used none, so rows from before the column hash as they did.
+    ...(row.exemptions === null || row.exemptions === undefined ? {} : { exemptions: row.exemptions as ExemptionUse[] }),
   };
 }
 

@@ -1,4 +1,5 @@
 // One audit row: what repol decided, on what facts, and what it did about it.
+import type { ExemptionUse } from "../domain/exemption-use.js";
 import type { EffectOutcome } from "../domain/effect-outcome.js";
 import type { PolicyName } from "../domain/policy-name.js";
 import type { Violation, VerdictOutcome } from "../domain/verdict.js";
@@ -25,6 +26,8 @@ export interface NewAuditRecord {
   duration_ms: number;
   effect: EffectOutcome;
   error: string | null; // why the decision is "error"
+  /** Organisation exemptions this decision used; absent when it used none. */
+  exemptions?: ExemptionUse[];
 }
 
 export interface AuditRecord extends NewAuditRecord {
@@ -42,6 +45,7 @@ export interface AuditQuery {
   sha?: string;
   since?: string; // ISO 8601, inclusive
   until?: string; // ISO 8601, exclusive
+  exempted?: boolean; // true: only decisions that used an exemption; false: only those that used none
   limit?: number;
   cursor?: string; // opaque, from a previous page's `next`
 }

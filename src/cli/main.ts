@@ -4,7 +4,7 @@
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { EXIT, UsageError, type CliIo, type ExitCode } from "./cli-io.js";
-import { AUDIT_USAGE, EVAL_USAGE, REPLAY_USAGE, TEST_USAGE, VALIDATE_USAGE } from "./usage.js";
+import { AUDIT_USAGE, EVAL_USAGE, PREVIEW_USAGE, REPLAY_USAGE, TEST_USAGE, VALIDATE_USAGE } from "./usage.js";
 import { repolVersion } from "./version.js";
 
 type Command = (args: string[], io: CliIo) => Promise<ExitCode>;
@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   test: async () => (await import("./test-command.js")).testCommand,
   replay: async () => (await import("./replay-command.js")).replayCommand,
   audit: async () => (await import("./audit-command.js")).auditCommand,
+  preview: async () => (await import("./preview-command.js")).previewCommand,
 };
 
 export const USAGE = `usage: repol <command> [options]    (repol --version prints the version)
@@ -29,6 +30,8 @@ ${TEST_USAGE}
 ${REPLAY_USAGE}
 
 ${AUDIT_USAGE}
+
+${PREVIEW_USAGE}
 
 Exit codes: 0 valid / allowed / chain intact / tests pass, 1 invalid config / denied / no decision / chain broken, 2 usage or setup error or (repol test) a failing test.`;
 

@@ -1,8 +1,8 @@
 // What `repol --help` prints; kept apart so help does not load the policy engine.
 
 export const VALIDATE_USAGE = `repol validate [dir] [--format text|json|github]
-  Validates <dir>/.repol/*.yaml (default: the current directory) against repol's schemas and compiles
-  the custom rules in <dir>/.repol/policies/**/*.rego with the pinned OPA, in repol's sandbox.
+  Validates <dir>/.repol/*.yaml (default: the current directory) against repol's schemas, org.yaml included,
+  and compiles the custom rules in <dir>/.repol/policies/**/*.rego with the pinned OPA, in repol's sandbox.
   Errors print as file:line:col: message. --format github also emits workflow annotations.`;
 
 export const EVAL_USAGE = `repol eval deploy|pullrequest --input <input.json|-> [--config <.repol/file.yaml>] [--rules <checkout>] [--format text|json] [--bundle <policy.wasm>]
@@ -28,3 +28,9 @@ repol replay --audit-id <id> [--format text|json] [--bundle <policy.wasm>]
 export const AUDIT_USAGE = `repol audit verify [--format text|json]
   Walks the audit trail's hash chain in the server's database (DATABASE_URL, else AUDIT_DB_PATH) and
   names the first row that was edited, deleted or reordered; exit 0 when every row verifies.`;
+
+export const PREVIEW_USAGE = `repol preview --audit-url <url> [--token <token>] [--repository owner/name | --owner <owner>] [--limit <n>] [--format text|json] [dir]
+  Sends <dir>/.repol/ (deploy.yaml, pullrequest.yaml, org.yaml) to a running repol, which replays its
+  recent recorded decisions under them, and prints those that would flip. The token defaults to
+  AUDIT_API_TOKEN; the repository to the checkout's origin remote (a .github checkout previews for
+  its owner). Exit 0 with the table, 1 when the files are invalid.`;

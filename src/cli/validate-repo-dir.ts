@@ -2,6 +2,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import type { ConfigError } from "../policy/decision.js";
+import { ORG_CONFIG_PATH, parseOrgConfig } from "../policy/load-org-config.js";
 import { CONFIG_PATHS, parseRepoConfig } from "../policy/load-repo-config.js";
 import { UsageError } from "./cli-io.js";
 import type { PolicyName } from "../domain/policy-name.js";
@@ -9,8 +10,8 @@ import type { PolicyName } from "../domain/policy-name.js";
 export interface FileVerdict {
   /** As the user should see it: relative to the working directory when inside it. */
   file: string;
-  /** The policy a YAML config is for, "rules" for a custom Rego file, null for a file repol does not read. */
-  kind: PolicyName | "rules" | null;
+  /** The policy a YAML config is for, "org" for org.yaml, "rules" for a custom Rego file, null for a file repol does not read. */
+  kind: PolicyName | "org" | "rules" | null;
   errors: ConfigError[];
 }
 
@@ -22,8 +23,14 @@ export interface DirVerdict {
   valid: boolean;
 }
 
-const KIND_BY_NAME = new Map(Object.entries(CONFIG_PATHS).map(([kind, path]) => [basename(path), kind as PolicyName]));
-const KNOWN_NAMES = [...KIND_BY_NAME.keys()].join(" and ");
+const KIND_BY_NAME = new Map<string, PolicyName | "org">([
+  ...Object.entries(CONFIG_PATHS).map(([kind, path]) => [basename(path), kind as PolicyName] as const),
+  // Read only from the owner's .github repository; validated wherever it is, so that checkout can be checked too.
+  [basename(ORG_CONFIG_PATH), "org"],
+]);
+const KNOWN_NAMES = Object.values(CONFIG_PATHS)
+  .map((path) => basename(path))
+  .join(" and ");
 
 /** `dir` is a checkout (holding .repol/) or the .repol directory itself. */
 export function validateRepoDir(dir: string, cwd: string): DirVerdict {
@@ -36,7 +43,8 @@ export function validateRepoDir(dir: string, cwd: string): DirVerdict {
     const file = shown(join(configDir, name));
     const kind = KIND_BY_NAME.get(name) ?? null;
     if (kind === null) return { file, kind, errors: [misnamed(file, name)] };
-    const result = parseRepoConfig(kind, readFileSync(join(configDir, name)), file);
+    const text = readFileSync(join(configDir, name));
+    const result = kind === "org" ? parseOrgConfig(text, { now: new Date(), file }) : parseRepoConfig(kind, text, file);
     return { file, kind, errors: result.ok ? [] : result.errors };
   });
   if (!files.some((verdict) => verdict.kind !== null)) {
@@ -54,7 +62,7 @@ export function shownFrom(cwd: string): (path: string) => string {
   };
 }
 
-function locateConfigDir(dir: string): string {
+export function locateConfigDir(dir: string): string {
   if (!existsSync(dir)) throw new UsageError(`${dir} does not exist`);
   if (!statSync(dir).isDirectory()) throw new UsageError(`${dir} is not a directory; give a checkout or its .repol directory`);
   const nested = join(dir, ".repol");

@@ -10,3 +10,8 @@ export function decisionPathOf(deliveryKey: string): string {
 export function decisionLinkOf(publicUrl: string | null, deliveryKey: string): string | null {
   return publicUrl === null ? null : `${publicUrl}${decisionPathOf(deliveryKey)}`;
 }
+
+/** The audit page of a recorded decision, by its audit row id. */
+export function auditPathOf(auditId: string): string {
+  return `/ui/decisions/${encodeURIComponent(auditId)}`;
+}

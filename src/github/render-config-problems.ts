@@ -49,15 +49,20 @@ export function renderConfigProblems(path: string, defaultBranch: string, errors
       `To fix it, correct the lines above (annotations mark them) and merge the fix into ${escapeMarkdown(defaultBranch)}; then re-run this check.`,
       "The format is described by `schemas/pullrequest.schema.json`; unknown keys are errors.",
     ].join("\n"),
-    annotations: errors.map((e) => ({
-      path: e.file,
-      start_line: Math.max(1, e.line),
-      end_line: Math.max(1, e.line),
-      start_column: Math.max(1, e.column),
-      end_column: Math.max(1, e.column),
-      annotation_level: "failure",
-      title: e.path ? `Invalid ${e.path}` : "Invalid configuration",
-      message: e.message,
-    })),
+    annotations: configErrorAnnotations(errors),
   };
+}
+
+/** One failure annotation per config error, at its file, line and column. */
+export function configErrorAnnotations(errors: readonly ConfigError[]): CheckAnnotation[] {
+  return errors.map((e) => ({
+    path: e.file,
+    start_line: Math.max(1, e.line),
+    end_line: Math.max(1, e.line),
+    start_column: Math.max(1, e.column),
+    end_column: Math.max(1, e.column),
+    annotation_level: "failure",
+    title: e.path ? `Invalid ${e.path}` : "Invalid configuration",
+    message: e.message,
+  }));
 }

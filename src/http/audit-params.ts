@@ -30,6 +30,7 @@ const FILTERS: Record<string, Parser> = {
   sha: matching(/^[0-9a-fA-F]{7,40}$/, "a commit SHA or its prefix: 7 to 40 hex characters"),
   since: isoTime,
   until: isoTime,
+  exempted: (raw) => (raw === "true" || raw === "false" ? { value: raw === "true" } : { error: "must be true or false" }),
 };
 
 const PAGING: Record<string, Parser> = {

@@ -1,4 +1,5 @@
-// GET /audit, /audit/summary, /audit/export, /audit/verify and /audit/:id, POST /audit/:id/replay — the audit trail over HTTP (docs/openapi.yaml).
+// GET /audit, /audit/summary, /audit/export, /audit/verify and /audit/:id, POST /audit/:id/replay and
+// /audit/preview — the audit trail over HTTP (docs/openapi.yaml).
 import { Router, type Response } from "express";
 import type { AuditStore } from "../audit/store.js";
 import type { PolicyEngine } from "../policy/engine-types.js";
@@ -6,6 +7,7 @@ import type { FailedAttemptLimiter } from "./auth-rate-limit.js";
 import { requireBearerToken } from "./auth.js";
 import { parseExportQuery, parseListQuery, parseWindow, type Parsed } from "./audit-params.js";
 import { CSV_HEADER, csvLine, ndjsonLine, startedRows, writeRows } from "./audit-export.js";
+import { previewRoute } from "./audit-preview.js";
 import { replayRoute } from "./audit-replay.js";
 import { findAuditRecord } from "./find-audit-record.js";
 
@@ -17,11 +19,13 @@ export interface AuditRouterParts {
   onExportError?: (error: Error) => void;
   /** Shared with the other token-protected routers, so failed guesses are counted once per client. */
   limiter?: FailedAttemptLimiter;
-  /** The policy in force, which replays compare against; without it POST /:id/replay is not offered. */
+  /** The policy in force, which replays compare against; without it POST /:id/replay and /preview are not offered. */
   engine?: PolicyEngine;
+  /** PUBLIC_URL, for links to audit rows in previews. */
+  publicUrl?: string | null;
 }
 
-export function auditRouter({ store, token, onExportError = reportExportError, limiter, engine }: AuditRouterParts): Router {
+export function auditRouter({ store, token, onExportError = reportExportError, limiter, engine, publicUrl = null }: AuditRouterParts): Router {
   const router = Router();
   router.use(requireBearerToken(token, limiter));
   router.use((_req, res, next) => {
@@ -75,6 +79,7 @@ export function auditRouter({ store, token, onExportError = reportExportError, l
   });
 
   if (engine) router.post("/:id/replay", replayRoute(store, engine));
+  if (engine) router.post("/preview", previewRoute(store, engine, publicUrl));
 
   return router;
 }

@@ -27,7 +27,12 @@ export function readConfigSchema(kind: PolicyName, dir = findSchemasDir()): Reco
   return JSON.parse(readFileSync(join(dir, SCHEMA_FILES[kind]), "utf8")) as Record<string, unknown>;
 }
 
-function compileValidators(): Record<PolicyName, ValidateFunction> {
+/** The config files repol validates: a repository's policies and the organisation's `org.yaml`. */
+export type ConfigKind = PolicyName | "org";
+
+const ORG_SCHEMA_FILE = "org.schema.json";
+
+function compileValidators(): Record<ConfigKind, ValidateFunction> {
   const ajv = new Ajv({
     strict: true,
     allErrors: true,
@@ -44,12 +49,13 @@ function compileValidators(): Record<PolicyName, ValidateFunction> {
   return {
     deploy: ajv.compile(readConfigSchema("deploy", dir)),
     pullrequest: ajv.compile(readConfigSchema("pullrequest", dir)),
+    org: ajv.compile(JSON.parse(readFileSync(join(dir, ORG_SCHEMA_FILE), "utf8")) as Record<string, unknown>),
   };
 }
 
 const validators = compileValidators();
 
 /** The compiled validator of a config kind. It fills in defaults on the data it validates. */
-export function configValidator(kind: PolicyName): ValidateFunction {
+export function configValidator(kind: ConfigKind): ValidateFunction {
   return validators[kind];
 }

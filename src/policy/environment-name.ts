@@ -13,7 +13,13 @@ export function environmentKey(name: string): string {
  * refuses them anyway).
  */
 export function entryForEnvironment<T>(entries: Record<string, T>, name: string): T | undefined {
-  if (Object.hasOwn(entries, name)) return entries[name];
+  const key = keyForEnvironment(entries, name);
+  return key === undefined ? undefined : entries[key];
+}
+
+/** The key entryForEnvironment picks, for callers that replace the entry. */
+export function keyForEnvironment(entries: Record<string, unknown>, name: string): string | undefined {
+  if (Object.hasOwn(entries, name)) return name;
   const matches = Object.keys(entries).filter((key) => environmentKey(key) === environmentKey(name));
-  return matches.length === 1 ? entries[matches[0]!] : undefined;
+  return matches.length === 1 ? matches[0] : undefined;
 }

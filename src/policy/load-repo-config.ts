@@ -1,19 +1,12 @@
 // A repository's `.repol/*.yaml`: bytes → YAML → plain data → schema → typed config,
 // or errors that name file, line, column and field. Never throws on bad input.
-import { isMap, type Node } from "yaml";
-import { MAX_REPORTED_ERRORS } from "./config-limits.js";
 import type { PolicyName } from "../domain/policy-name.js";
 import type { Weekday } from "../domain/weekday.js";
-import { configValidator } from "./config-schemas.js";
-import { checkYamlStructure } from "./check-yaml-structure.js";
 import type { ConfigError } from "./decision.js";
-import { decodeConfigText } from "./decode-config-text.js";
-import { escapePointerSegment, yamlLocator, type YamlLocator } from "./locate-yaml-node.js";
-import { parseConfigYaml } from "./parse-config-yaml.js";
+import { escapePointerSegment, type YamlLocator } from "./locate-yaml-node.js";
+import { configFailed, parseConfigFile } from "./parse-config-file.js";
 import { scheduleProblems } from "./schedule-problems.js";
-import { schemaErrorsToConfigErrors } from "./schema-errors.js";
 import type { WaitSettings } from "./wait-config.js";
-import { yamlToPlainData } from "./yaml-to-plain-data.js";
 
 export const CONFIG_PATHS: Record<PolicyName, string> = {
   deploy: ".repol/deploy.yaml",
@@ -126,44 +119,20 @@ export function parseRepoConfig(
   text: string | Uint8Array,
   file: string = CONFIG_PATHS[kind],
 ): ConfigResult<DeployConfig | PullRequestConfig> {
-  const decoded = decodeConfigText(text, file);
-  if (!decoded.ok) return decoded;
-  const parsed = parseConfigYaml(decoded.text, file);
-  if (!parsed.ok) return failed(parsed.errors);
-  const { doc, lineCounter } = parsed;
-
-  const root = doc.contents as Node | null;
-  if (!isMap(root)) {
-    const { line, col } = lineCounter.linePos(root?.range?.[0] ?? 0);
-    return failed([{ file, line: Math.max(line, 1), column: Math.max(col, 1), path: "", message: topLevelMessage(root) }]);
-  }
-  const structure = checkYamlStructure(doc, lineCounter, file);
-  if (!structure.ok) return failed(structure.errors);
-  const plain = yamlToPlainData(root, structure.aliasTargets, lineCounter, file);
-  if (!plain.ok) return failed(plain.errors);
-
-  const locate = yamlLocator(root, structure.aliasTargets, lineCounter);
-  const validate = configValidator(kind);
-  if (!validate(plain.data)) return failed(schemaErrorsToConfigErrors(validate.errors ?? [], locate, file));
+  const parsed = parseConfigFile(kind, text, file, "policy");
+  if (!parsed.ok) return parsed;
+  const { data, locate } = parsed;
   if (kind === "deploy") {
-    const config = plain.data as DeployConfig;
+    const config = data as DeployConfig;
     const clashes = [...environmentNameClashes(config, locate, file), ...scheduleProblems(config, locate, file)];
-    return clashes.length > 0 ? failed(clashes) : { ok: true, config };
+    return clashes.length > 0 ? configFailed(clashes) : { ok: true, config };
   }
-  return { ok: true, config: plain.data as PullRequestConfig };
+  return { ok: true, config: data as PullRequestConfig };
 }
 
 /** One line per error: `file:line:col: message (at /path)`. */
 export function renderConfigErrors(errors: ConfigError[]): string {
   return errors.map((e) => `${e.file}:${e.line}:${e.column}: ${e.message}${e.path === "" ? "" : ` (at ${e.path})`}`).join("\n");
-}
-
-function topLevelMessage(root: Node | null): string {
-  const scalar = root as { value?: unknown; source?: string } | null;
-  const isEmpty = scalar === null || (scalar.value === null && !scalar.source);
-  if (isEmpty) return "file is empty; a repol config is a mapping with a `policy` key";
-  const what = Array.isArray((root as { items?: unknown }).items) ? "a list" : "a single value";
-  return `the top level must be a mapping with a \`policy\` key, but this file holds ${what}`;
 }
 
 // GitHub treats `Production` and `production` as one environment, so two entries
@@ -182,13 +151,4 @@ function environmentNameClashes(config: DeployConfig, locate: YamlLocator, file:
     errors.push({ file, ...locate.keyAt(path), path, message });
   }
   return errors;
-}
-
-function failed(errors: ConfigError[]): { ok: false; errors: ConfigError[] } {
-  const sorted = [...errors].sort((a, b) => a.line - b.line || a.column - b.column);
-  if (sorted.length <= MAX_REPORTED_ERRORS) return { ok: false, errors: sorted };
-  const shown = sorted.slice(0, MAX_REPORTED_ERRORS);
-  const next = sorted[MAX_REPORTED_ERRORS];
-  const message = `${sorted.length - MAX_REPORTED_ERRORS} more errors not shown; fix the ones above first`;
-  return { ok: false, errors: [...shown, { ...next, path: "", message }] };
 }

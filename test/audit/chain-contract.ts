@@ -55,6 +55,15 @@ export function describeHashChain(name: string, factory: (options: AuditStoreOpt
       expect(await store.verifyChain()).toEqual({ ok: true, rows: 7, anchor_seq: 0 });
     });
 
+    it("covers the exemptions a decision used, so editing them shows", async () => {
+      const exemption = { repository: "api", rules: ["signed_off"], reason: "r", owner: "o", expires: "2027-01-01", exempted: ["signoff.missing"] };
+      await seed(1);
+      const { id } = await store.insert(auditRow({ exemptions: [exemption] }));
+      expect(await store.verifyChain()).toEqual({ ok: true, rows: 2, anchor_seq: 0 });
+      await fixture.sql("UPDATE audit_records SET exemptions = NULL WHERE id = ?", [id]);
+      expect((await store.verifyChain()).first_broken?.id).toBe(id);
+    });
+
     it("does not link a delivery recorded twice into the chain twice", async () => {
       await seed(2);
       await store.insert(auditRow({ delivery_id: "d-0" }));

@@ -13,6 +13,15 @@ export interface StoreFixture {
   cleanup(): Promise<void>;
 }
 
+const usedExemption = {
+  repository: "legacy-*",
+  rules: ["approvals_required"],
+  reason: "review flow migration",
+  owner: "platform-team",
+  expires: "2027-03-31",
+  exempted: ["approvals.insufficient"],
+};
+
 export type StoreFactory = (options: AuditStoreOptions) => Promise<StoreFixture>;
 
 export function describeAuditStore(name: string, factory: StoreFactory): void {
@@ -76,6 +85,13 @@ export function describeAuditStore(name: string, factory: StoreFactory): void {
       expect(inserted).toBe(true);
       const stored = await store.get(id);
       expect(stored).toEqual({ ...row, id, created_at: clock.iso() });
+    });
+
+    it("stores the exemptions a decision used, and leaves the field out of rows that used none", async () => {
+      const { id } = await store.insert(auditRow({ exemptions: [usedExemption] }));
+      expect((await store.get(id))?.exemptions).toEqual([usedExemption]);
+      const plain = await store.insert(auditRow({ exemptions: [] }));
+      expect(await store.get(plain.id)).not.toHaveProperty("exemptions");
     });
 
     it("returns undefined for an id it never issued", async () => {
@@ -142,7 +158,15 @@ export function describeAuditStore(name: string, factory: StoreFactory): void {
               sha: `cccc1111${"0".repeat(32)}`,
               error: "GitHub 502",
             },
-            { policy: "deploy", decision: "allow", repository: "acme/api", environment: "production", actor: "bob", sha: `aaaa1111${"f".repeat(32)}` },
+            {
+              policy: "deploy",
+              decision: "allow",
+              repository: "acme/api",
+              environment: "production",
+              actor: "bob",
+              sha: `aaaa1111${"f".repeat(32)}`,
+              exemptions: [usedExemption],
+            },
           ],
           60_000,
         );
@@ -155,6 +179,8 @@ export function describeAuditStore(name: string, factory: StoreFactory): void {
         ["environment", () => ({ environment: "production" }), (r) => r.environment === "production"],
         ["actor", () => ({ actor: "alice" }), (r) => r.actor === "alice"],
         ["pr", () => ({ pr: 8 }), (r) => r.pr_number === 8],
+        ["exempted", () => ({ exempted: true }), (r) => r.exemptions !== undefined],
+        ["not exempted", () => ({ exempted: false }), (r) => r.exemptions === undefined],
         ["full sha", () => ({ sha: `aaaa1111${"0".repeat(32)}` }), (r) => r.sha === `aaaa1111${"0".repeat(32)}`],
         ["sha prefix, any case", () => ({ sha: "AAAA111" }), (r) => r.sha!.startsWith("aaaa111")],
         ["since (inclusive)", () => ({ since: rows[2].created_at }), (r) => r.created_at >= rows[2].created_at],

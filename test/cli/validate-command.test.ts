@@ -62,6 +62,15 @@ describe.concurrent("repol validate", () => {
     expect(run.lines).toContain(".repol/deploy.yaml: ok");
   });
 
+  it("validates an organisation's org.yaml, reporting its errors at file:line:col", async ({ expect }) => {
+    const dir = repoWith({ "org.yaml": "version: 1\nscope:\n  exclud: [sandbox]\n" });
+    const run = await runRepol(["validate", "."], { cwd: dir });
+    expect(run.code).toBe(1);
+    expect(run.lines[0]).toBe(".repol/org.yaml:3:3: unknown key `exclud` in `scope` — did you mean `exclude`? (at /scope/exclud)");
+    const valid = await runRepol(["validate", "."], { cwd: repoWith({ "org.yaml": "version: 1\n" }) });
+    expect(valid.code).toBe(0);
+  });
+
   it("fails an empty .repol directory: there is nothing for the App to read", async ({ expect }) => {
     const run = await runRepol(["validate", "."], { cwd: repoWith({}) });
     expect(run.code).toBe(1);

@@ -62,9 +62,17 @@ beforeAll(async () => {
     { repository: "acme/api", decision: "deny", environment: null, policy: "pullrequest", pr_number: 42, actor: '=HYPERLINK("http://evil")' },
     { repository: "acme/api", decision: "error", environment: "production", error: "GitHub answered 502, twice", actor: "carol" },
   ];
+  const exemptions = [
+    { repository: "shop", rules: ["signed_off"], reason: "audit of sign-offs", owner: "platform", expires: "2025-06-30", exempted: ["signoff.missing"] },
+  ];
   for (let i = 0; i < 12; i++) {
     const { id } = await store.insert(
-      auditRow({ ...shapes[i % shapes.length], delivery_id: `delivery-${i}`, sha: `${String(i).padStart(2, "0")}ab${"c".repeat(36)}` }),
+      auditRow({
+        ...shapes[i % shapes.length],
+        delivery_id: `delivery-${i}`,
+        sha: `${String(i).padStart(2, "0")}ab${"c".repeat(36)}`,
+        ...(i === 4 || i === 8 ? { exemptions } : {}),
+      }),
     );
     rows.push((await store.get(id))!);
     clock.advance(3_600_000);
@@ -173,6 +181,16 @@ describe("GET /audit", () => {
     expect(sha.body.rows.map((r: AuditRecord) => r.id)).toEqual([rows[0].id]);
   });
 
+  it("lists only the decisions that used an exemption, each with the exemptions it used", async () => {
+    const { body } = await getChecked("/audit?exempted=true", "/audit");
+    const expected = rows.filter((r) => r.exemptions !== undefined);
+    expect(expected).toHaveLength(2);
+    expect(body.rows.map((r: AuditRecord) => r.id)).toEqual(expected.map((r) => r.id));
+    expect(body.rows[0].exemptions[0]).toMatchObject({ owner: "platform", expires: "2025-06-30" });
+    const rest = await getChecked("/audit?exempted=false&limit=500", "/audit");
+    expect(rest.body.rows).toHaveLength(rows.length - 2);
+  });
+
   const bad: [string, string][] = [
     ["decision=maybe", "decision"],
     ["pr=abc", "pr"],
@@ -195,6 +213,7 @@ describe("GET /audit", () => {
     ["repo=acme/shop", "repo"],
     ["decision=allow&decision=deny", "decision"],
     ["format=csv", "format"],
+    ["exempted=yes", "exempted"],
   ];
 
   it.each(bad)("answers ?%s with 400 naming %s", async (query, parameter) => {
@@ -375,7 +394,7 @@ describe("in repol's server", () => {
 describe("docs/openapi.yaml", () => {
   it("documents exactly the audit routes this router serves", () => {
     const auditPaths = Object.keys(openapi.doc.paths).filter((path) => path.startsWith("/audit"));
-    expect(auditPaths.sort()).toEqual(["/audit", "/audit/export", "/audit/summary", "/audit/verify", "/audit/{id}", "/audit/{id}/replay"]);
+    expect(auditPaths.sort()).toEqual(["/audit", "/audit/export", "/audit/preview", "/audit/summary", "/audit/verify", "/audit/{id}", "/audit/{id}/replay"]);
     expect(openapi.doc.openapi).toMatch(/^3\.1\./);
   });
 });

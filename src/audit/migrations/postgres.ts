@@ -185,4 +185,13 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX waiting_by_deadline ON waiting_deployments (status, deadline);
     `,
   },
+  {
+    version: 10,
+    name: "audit_exemptions",
+    // See the SQLite migration: NULL when a decision used no exemption; a partial index for the filter.
+    sql: `
+      ALTER TABLE audit_records ADD COLUMN exemptions jsonb;
+      CREATE INDEX audit_exempted ON audit_records (created_at, id) WHERE exemptions IS NOT NULL;
+    `,
+  },
 ];

@@ -246,4 +246,15 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX waiting_by_deadline ON waiting_deployments (status, deadline);
     `,
   },
+  {
+    version: 10,
+    name: "audit_exemptions",
+    // The organisation exemptions a decision used (JSON), NULL when it used none, so rows recorded
+    // before stay as they were and their chain hashes still verify. The partial index serves
+    // GET /audit?exempted=true newest first without touching the rows that used none.
+    sql: `
+      ALTER TABLE audit_records ADD COLUMN exemptions TEXT;
+      CREATE INDEX audit_exempted ON audit_records (created_at, id) WHERE exemptions IS NOT NULL;
+    `,
+  },
 ];
