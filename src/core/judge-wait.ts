@@ -90,12 +90,13 @@ function checksMissing(checks: ChecksVerdict | null): string {
 }
 
 /**
- * When a closed window opens, if the window rule said so (`opens_at`, RFC 3339). Without it the
+ * When a closed window opens, if the window rule said so (`next_open.utc`, RFC 3339). Without it the
  * deployment is re-checked on every sweep until the window opens or the wait ends.
  */
 function windowOpensAt(violations: readonly Violation[]): Date | null {
   const closed = violations.find((violation) => violation.code === "window.closed");
-  const opensAt = closed?.opens_at;
+  const next = closed?.next_open as { utc?: unknown } | null | undefined;
+  const opensAt = next?.utc;
   if (typeof opensAt !== "string") return null;
   const at = new Date(opensAt);
   return Number.isNaN(at.getTime()) ? null : at;

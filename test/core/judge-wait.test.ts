@@ -16,7 +16,7 @@ const windowClosed = (opensAt?: string): Violation => ({
   code: "window.closed",
   msg: "closed",
   rule: "deploy_windows",
-  ...(opensAt ? { opens_at: opensAt } : {}),
+  ...(opensAt ? { next_open: { utc: opensAt, local: opensAt } } : {}),
 });
 
 const checksWith = (...runs: { name: string; status: string; conclusion: string | null }[]) => judgeChecks(runs, [], { requiredChecks: ["build", "e2e"] });
