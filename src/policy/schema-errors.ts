@@ -78,9 +78,6 @@ function wrongValueMessage(path: string, keyword: string, value: unknown, schema
   if (schema.format === "wait-duration" && typeof value === "string") {
     return `\`${field}\`: ${describeValue(value)} is not a wait duration: ${waitDurationProblem(value)}`;
   }
-  if (Array.isArray(schema.enum) && schema.type === "string") {
-    return `\`${field}\` must be one of ${schema.enum.join(", ")}, got ${describeValue(value)}`;
-  }
   return `\`${field}\` must be ${expectedValue(schema)}, got ${describeValue(value)}${valueHint(value, schema)}`;
 }
 

@@ -5,10 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, expect, it } from "vitest";
-import { SQLITE_MIGRATIONS } from "../../src/audit/migrations/sqlite.js";
-import { insertChainedSqlite } from "../../src/audit/sqlite-chain.js";
+import type { NewAuditRecord } from "../../src/audit/record.js";
 import { openSqliteStore } from "../../src/audit/sqlite-store.js";
 import { auditRow } from "./fixtures.js";
+import { insertChainedAsOlderRelease, sqliteBeforeMigration } from "./sqlite-at-version.js";
 
 let dir: string | undefined;
 afterEach(() => {
@@ -19,14 +19,11 @@ afterEach(() => {
 it("keeps every row and the hash chain, and then accepts pending decisions only", async () => {
   dir = mkdtempSync(join(tmpdir(), "repol-pending-migrate-"));
   const path = join(dir, "audit.db");
-  const old = new Database(path);
-  old.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
-  for (const migration of SQLITE_MIGRATIONS.filter((m) => m.version < 9)) {
-    old.exec(migration.sql);
-    old.prepare("INSERT INTO schema_migrations VALUES (?, ?, ?)").run(migration.version, migration.name, "2025-01-01T00:00:00.000Z");
-  }
-  expect(() => insertChainedSqlite(old, auditRow({ delivery_id: "refused", decision: "pending" }), new Date("2025-01-02T00:00:00.000Z"))).toThrow(/CHECK/);
-  for (const id of ["before-1", "before-2"]) insertChainedSqlite(old, auditRow({ delivery_id: id }), new Date("2025-01-02T00:00:00.000Z"));
+  const old = sqliteBeforeMigration(path, 9);
+  // Migration 10 added exemptions; a release at version 8 wrote rows without it.
+  const insertOld = (row: NewAuditRecord) => insertChainedAsOlderRelease(old, row, new Date("2025-01-02T00:00:00.000Z"), ["exemptions"]);
+  expect(() => insertOld(auditRow({ delivery_id: "refused", decision: "pending" }))).toThrow(/CHECK/);
+  for (const id of ["before-1", "before-2"]) insertOld(auditRow({ delivery_id: id }));
   const before = old.prepare("SELECT * FROM audit_records ORDER BY chain_seq").all();
   old.close();
 
@@ -41,6 +38,8 @@ it("keeps every row and the hash chain, and then accepts pending decisions only"
     await store.close();
   }
   const after = new Database(path, { readonly: true });
-  expect(after.prepare("SELECT * FROM audit_records WHERE delivery_id LIKE 'before-%' ORDER BY chain_seq").all()).toEqual(before);
+  const rowsAfter = after.prepare("SELECT * FROM audit_records WHERE delivery_id LIKE 'before-%' ORDER BY chain_seq").all();
+  // Unchanged, with migration 10's column added as "no exemption".
+  expect(rowsAfter).toEqual(before.map((row) => ({ ...(row as object), exemptions: null })));
   after.close();
 });

@@ -24,8 +24,10 @@ function legacyChainedRow(db: Database.Database, createdAt: string): string {
     auditRow({ delivery_id: "before-warnings", decision: "deny", violations: [{ code: "c", msg: "m" }] }),
     new Date(createdAt),
   );
-  const columns = AUDIT_COLUMNS.filter((column) => column !== "warnings");
-  const values = params.filter((_, i) => AUDIT_COLUMNS[i] !== "warnings");
+  // Columns added by later migrations (warnings: 7, exemptions: 10) did not exist then.
+  const later = new Set(["warnings", "exemptions"]);
+  const columns = AUDIT_COLUMNS.filter((column) => !later.has(column));
+  const values = params.filter((_, i) => !later.has(AUDIT_COLUMNS[i]!));
   const stored: Record<string, unknown> = Object.fromEntries(columns.map((column, i) => [column, values[i]]));
   const content: Record<string, unknown> = { ...stored, violations: JSON.parse(String(stored.violations)), input: JSON.parse(String(stored.input)) };
   delete content.effect;

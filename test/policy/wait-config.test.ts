@@ -38,7 +38,7 @@ describe("wait settings in .repol/deploy.yaml", () => {
 
   it("refuses a rule that cannot be waited for, naming file, line and column", () => {
     expect(errorsOf(deployYaml("      wait:\n        for: [tests_passed, signed_off]\n"))).toEqual([
-      '.repol/deploy.yaml:8:29 `for[1]` must be one of tests_passed, approvals_required, deploy_windows, got "signed_off"',
+      '.repol/deploy.yaml:8:29 `for[1]` must be one of `tests_passed`, `approvals_required`, `deploy_windows`, got "signed_off"',
     ]);
   });
 
