@@ -63,7 +63,14 @@ export function chainedRowParams(row: NewAuditRecord, createdAt: Date, head: Cha
 export function recordFromText(row: Record<string, unknown>): AuditRecord {
   const json = (value: unknown) => JSON.parse(value as string);
   const exemptions = row.exemptions === null || row.exemptions === undefined ? null : json(row.exemptions);
-  return recordFrom({ ...row, violations: json(row.violations), warnings: json(row.warnings ?? "[]"), input: json(row.input), effect: json(row.effect), exemptions });
+  return recordFrom({
+    ...row,
+    violations: json(row.violations),
+    warnings: json(row.warnings ?? "[]"),
+    input: json(row.input),
+    effect: json(row.effect),
+    exemptions,
+  });
 }
 
 /** The audit_chain row (either store) as anchor and head. */

@@ -111,7 +111,12 @@ describe("the config schemas", () => {
       approvals_required: "warn",
       signed_off: "block",
     };
-    const environment: Required<DeployEnvironment> = { enabled: true, rules: deployRules, enforcement: deployEnforcement, wait: { for: ["tests_passed"], max: "1h" } };
+    const environment: Required<DeployEnvironment> = {
+      enabled: true,
+      rules: deployRules,
+      enforcement: deployEnforcement,
+      wait: { for: ["tests_passed"], max: "1h" },
+    };
     const pullRequestRules: Required<PullRequestRules> = { allowed_target_branches: null, approvals_required: 0, signed_off: false };
     const branchRule: Required<BranchRule> = { source: "a", target: "b" };
     const propertiesAt = (kind: PolicyName, ...path: string[]) => {
