@@ -28,6 +28,9 @@ deny contains {"msg": "the changed files are unknown, so repol cannot tell wheth
 # A rule to negate: `not is_array(x)` is never true when x is undefined, since the call itself is undefined.
 files_known if is_array(input.pull_request.changed_files)
 
+# Approvers repol could not read count as none.
+default approvals := 0
+
 approvals := count(input.workflow_meta.approvers)
 
 approved_twice if approvals >= 2

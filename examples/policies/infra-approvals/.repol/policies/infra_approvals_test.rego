@@ -32,6 +32,11 @@ test_a_truncated_file_list_with_two_approvals_is_allowed if {
 	count(infra_approvals.deny) == 0 with input as {"pull_request": pull_request(["src/app.ts"], true), "workflow_meta": {"approvers": ["alice", "bob"]}}
 }
 
+test_unknown_approvers_count_as_none if {
+	some finding in infra_approvals.deny with input as {"pull_request": pull_request(["infra/main.tf"], false)}
+	finding.msg == "infra/main.tf is under infra/, which needs two approvals; 0 so far"
+}
+
 test_unknown_files_and_approvals_are_denied if {
 	count(infra_approvals.deny) == 1 with input as {"pull_request": null}
 }
