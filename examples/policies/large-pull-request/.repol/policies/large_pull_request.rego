@@ -7,7 +7,7 @@ warn contains msg if {
 	changed := input.pull_request.additions + input.pull_request.deletions
 	changed > max_lines
 	msg := {
-		"msg": concat("", ["this pull request changes ", format_int(changed, 10), " lines (more than 500); smaller ones are reviewed better"]),
+		"msg": concat("", ["this pull request changes ", format_int(changed, 10), " lines (more than ", format_int(max_lines, 10), "); smaller ones are reviewed better"]),
 		"code": "size.large",
 	}
 }
