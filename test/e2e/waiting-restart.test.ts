@@ -69,6 +69,35 @@ describe("waiting deployments across restarts and replicas", () => {
     expect(await gate.store.waiting!.get(id)).toMatchObject({ status: "answered" });
   });
 
+  it("the look at start alone answers a deployment whose evidence arrived while repol was down", async () => {
+    await setUp();
+    const before = await replica();
+    const id = await requestDeployment(before, gate.store);
+    await before.close();
+
+    setCheck(world.scenario, "e2e", "success");
+    const after = await replica();
+    await after.work.waiting.reconciled;
+
+    expect(answersAndReports(world.github.requests).answers).toEqual([expect.objectContaining({ state: "approved" })]);
+    expect(await gate.store.findByDelivery(`${id}/answer`)).toMatchObject({ decision: "allow" });
+    expect(await gate.store.waiting!.get(id)).toMatchObject({ status: "answered" });
+  });
+
+  it("the look at start ends, unanswered, the wait of a run cancelled while repol was down", async () => {
+    await setUp();
+    const before = await replica();
+    const id = await requestDeployment(before, gate.store);
+    await before.close();
+
+    world.runWaits.value = false;
+    const after = await replica();
+    await after.work.waiting.reconciled;
+
+    expect(answersAndReports(world.github.requests).answers).toEqual([]);
+    expect(await gate.store.waiting!.get(id)).toMatchObject({ status: "ended", endReason: expect.stringContaining("cancelled") });
+  });
+
   if (postgresAvailable("two replicas answering a waiting deployment")) {
     it("two replicas on PostgreSQL post one answer", async () => {
       await setUp();
