@@ -10,6 +10,7 @@ import { serveRepol, type ServedRepol } from "../helpers/repol-over-http.js";
 import {
   answersAndReports,
   checkRunCompleted,
+  checkSuiteFor,
   probotFor,
   setCheck,
   waitingDeploymentPayload,
@@ -123,14 +124,3 @@ describe("waiting deployments across restarts and replicas", () => {
     });
   }
 });
-
-/** A check_suite.completed for the same commit, shaped from the check run's payload. */
-function checkSuiteFor(checkRunPayload: Record<string, unknown>) {
-  const run = checkRunPayload.check_run as { check_suite: Record<string, unknown>; head_sha: string };
-  return {
-    ...checkRunPayload,
-    action: "completed",
-    check_run: undefined,
-    check_suite: { ...run.check_suite, head_sha: run.head_sha, status: "completed", conclusion: "success" },
-  };
-}
