@@ -51,12 +51,18 @@ async function requestDeployment(repol: ServedRepol, store: AuditStore): Promise
   return id;
 }
 
+/** A deployment left waiting by a repol that has stopped since. */
+async function waitingThenStopped(): Promise<string> {
+  await setUp();
+  const before = await replica();
+  const id = await requestDeployment(before, gate.store);
+  await before.close();
+  return id;
+}
+
 describe("waiting deployments across restarts and replicas", () => {
   it("a restart while waiting still ends in exactly one answer", async () => {
-    await setUp();
-    const before = await replica();
-    const id = await requestDeployment(before, gate.store);
-    await before.close();
+    const id = await waitingThenStopped();
 
     // The check finishes while repol is down: its webhook is lost, the restart finds the deployment.
     setCheck(world.scenario, "e2e", "success");
@@ -71,10 +77,7 @@ describe("waiting deployments across restarts and replicas", () => {
   });
 
   it("the look at start alone answers a deployment whose evidence arrived while repol was down", async () => {
-    await setUp();
-    const before = await replica();
-    const id = await requestDeployment(before, gate.store);
-    await before.close();
+    const id = await waitingThenStopped();
 
     setCheck(world.scenario, "e2e", "success");
     const after = await replica();
@@ -86,10 +89,7 @@ describe("waiting deployments across restarts and replicas", () => {
   });
 
   it("the look at start ends, unanswered, the wait of a run cancelled while repol was down", async () => {
-    await setUp();
-    const before = await replica();
-    const id = await requestDeployment(before, gate.store);
-    await before.close();
+    const id = await waitingThenStopped();
 
     world.runWaits.value = false;
     const after = await replica();

@@ -5,24 +5,16 @@ import { RUN_ID } from "../helpers/deployment-scenario.js";
 import { eventually } from "../helpers/eventually.js";
 import { ManualClock } from "../helpers/manual-clock.js";
 import { repolOverHttp, type RepolOverHttp } from "../helpers/repol-over-http.js";
-import { answersAndReports, waitingDeploymentPayload, waitingWorld, type WaitingWorld } from "../helpers/waiting-scenario.js";
+import { answersAndReports, waitingDeploymentPayload, WAITING_DEPLOY_YAML, waitingWorld, type WaitingWorld } from "../helpers/waiting-scenario.js";
 
-const WINDOW_DEPLOY_YAML = `policy:
-  version: 1
-  environments:
-    production:
-      rules:
-        approvals_required: 2
-        allowed_branches: ["main"]
-        tests_passed: true
+const WINDOW_DEPLOY_YAML = WAITING_DEPLOY_YAML.replace(
+  "tests_passed: true",
+  `tests_passed: true
         deploy_windows:
           - {days: [mon, tue, wed, thu, fri], from: "09:00", to: "17:00", timezone: Europe/Berlin}
         freeze:
-          - {from: "2026-12-21T18:00:00+01:00", to: "2027-01-04T08:00:00+01:00", reason: Year-end release freeze}
-      wait:
-        for: [deploy_windows, tests_passed]
-        max: 1h
-`;
+          - {from: "2026-12-21T18:00:00+01:00", to: "2027-01-04T08:00:00+01:00", reason: Year-end release freeze}`,
+).replace("for: [tests_passed, approvals_required]", "for: [deploy_windows, tests_passed]");
 const MINUTE = 60_000;
 
 let world: WaitingWorld;
