@@ -75,7 +75,12 @@ describe("judgeWait", () => {
 
   it("waits for a closed deployment window that opens within max", () => {
     const judgement = judgeWait(denied([windowClosed("2026-03-02T10:30:00Z")]), waitFor("deploy_windows"), requestedAt, at(10));
-    expect(judgement).toMatchObject({ kind: "wait", missing: ["the deployment window to open at 2026-03-02T10:30:00.000Z"] });
+    expect(judgement).toEqual({
+      kind: "wait",
+      missing: ["the deployment window to open at 2026-03-02T10:30:00.000Z"],
+      deadline: at(60),
+      opensAt: new Date("2026-03-02T10:30:00Z"),
+    });
   });
 
   it("waits for a closed window that does not say when it opens, until max", () => {

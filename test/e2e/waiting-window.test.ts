@@ -26,7 +26,7 @@ afterEach(async () => {
 });
 
 /** Every check passed and both approvals given: only the window (or a freeze) stands in the way. */
-async function startAt(now: string): Promise<void> {
+async function startAt(now: string, sweepSeconds = 60): Promise<void> {
   world = await waitingWorld({
     config: WINDOW_DEPLOY_YAML,
     checkRuns: [
@@ -35,7 +35,7 @@ async function startAt(now: string): Promise<void> {
     ],
   });
   world.clock = new ManualClock(now);
-  repol = await repolOverHttp(world.github, { WAITING_SWEEP_SECONDS: "60" }, { clock: world.clock });
+  repol = await repolOverHttp(world.github, { WAITING_SWEEP_SECONDS: String(sweepSeconds) }, { clock: world.clock });
 }
 
 /** Delivers the request and returns its audit row once what it sent (a report or an answer) reached GitHub. */
@@ -71,6 +71,20 @@ describe("a deployment that may wait for its deployment window", () => {
     expect(reports).toHaveLength(1);
     expect(await repol.gate.store.findByDelivery(`${id}/answer`)).toMatchObject({ decision: "allow", violations: [] });
     expect(await repol.gate.store.waiting!.get(id)).toMatchObject({ status: "answered" });
+  });
+
+  it("is judged again the moment its window opens, not at the next sweep after it", async () => {
+    // Sweeps every 10 minutes from 06:45 UTC: at 06:55 and 07:05; the window opens at 07:00.
+    await startAt("2026-03-30T06:45:00.000Z", 600);
+    const { id } = await requestDeployment();
+
+    await world.clock.advance(15 * MINUTE);
+    const answer = await eventually("the answer", async () => {
+      const row = await repol.gate.store.findByDelivery(`${id}/answer`);
+      return row?.effect.ok ? row : undefined;
+    });
+    expect(answer).toMatchObject({ decision: "allow", input: { now: "2026-03-30T07:00:00.000Z" } });
+    expect(answersAndReports(world.github.requests).answers).toEqual([expect.objectContaining({ state: "approved" })]);
   });
 
   it("is rejected at once, without a status report, when the window opens only after max", async () => {
