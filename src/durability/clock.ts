@@ -10,7 +10,7 @@ export interface Clock {
   at(instant: Date, work: () => unknown): () => void;
 }
 
-/** setTimeout fires at once for a delay beyond this (about 24.8 days), so no caller may ask for more. */
+/** setTimeout fires at once for a delay beyond this (about 24.8 days): `at` waits this long at most, then runs early. */
 export const LONGEST_TIMER_MS = 2 ** 31 - 1;
 
 export const systemClock: Clock = {
