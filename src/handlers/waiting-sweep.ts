@@ -53,7 +53,11 @@ export function startWaitingSweep({ deps, clientFor, log, intervalMs, clock }: W
     const first = Math.min(...openings.map((opensAt) => opensAt.getTime()).filter((at) => at > now));
     if (stopped || intervalMs <= 0 || !Number.isFinite(first) || first >= now + intervalMs) return;
     cancelWake();
-    cancelWake = clock.at(new Date(first), sweep);
+    // After any look in progress: that one may have judged the deployment before the window opened.
+    cancelWake = clock.at(new Date(first), async () => {
+      await running;
+      await sweep();
+    });
   };
   // One sweep at a time: a slow GitHub must not pile sweeps up.
   const sweep = () => (running ??= sweepOnce().finally(() => (running = null)));
