@@ -16,8 +16,11 @@ export type WaitJudgement =
   | { kind: "decide"; why: "no_wait" | "not_denied" | "rule_not_waitable" }
   /** A waited-for rule can no longer pass within the wait; reject now. */
   | { kind: "reject"; why: "check_failed" | "window_beyond_max" | "max_expired"; missing: string[]; message: string }
-  /** Only waited-for rules fail and each may still pass: post `missing` as a status report, answer later. */
-  | { kind: "wait"; missing: string[]; deadline: Date };
+  /**
+   * Only waited-for rules fail and each may still pass: post `missing` as a status report, answer later.
+   * `opensAt`: when the closed deployment window opens, the moment to judge it again.
+   */
+  | { kind: "wait"; missing: string[]; deadline: Date; opensAt?: Date };
 
 /** The rule each waitable violation code belongs to, for violations that do not name their rule. */
 const RULE_OF_CODE: Record<string, string> = {
@@ -47,7 +50,7 @@ export function judgeWait(verdict: WaitableVerdict, wait: WaitConfig | null, req
   if (now.getTime() >= deadline.getTime()) {
     return { kind: "reject", why: "max_expired", missing, message: `waited until ${deadline.toISOString()}, still ${missing.join("; ")}` };
   }
-  return { kind: "wait", missing, deadline };
+  return { kind: "wait", missing, deadline, ...(opensAt === null ? {} : { opensAt }) };
 }
 
 /** The status report's text: "waiting for checks: e2e (in_progress); 1 more approval". */

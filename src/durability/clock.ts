@@ -6,7 +6,12 @@ export interface Clock {
   now(): Date;
   /** Runs `work` every `ms` until the returned function is called; never keeps the process alive. */
   every(ms: number, work: () => unknown): () => void;
+  /** Runs `work` once at `instant` (at once if it has passed) unless the returned function is called first. */
+  at(instant: Date, work: () => unknown): () => void;
 }
+
+/** setTimeout fires at once for a delay beyond this (about 24.8 days): `at` waits this long at most, then runs early. */
+export const LONGEST_TIMER_MS = 2 ** 31 - 1;
 
 export const systemClock: Clock = {
   now: () => new Date(),
@@ -14,5 +19,10 @@ export const systemClock: Clock = {
     const timer = setInterval(() => void work(), ms);
     timer.unref();
     return () => clearInterval(timer);
+  },
+  at(instant, work) {
+    const timer = setTimeout(() => void work(), Math.min(Math.max(0, instant.getTime() - Date.now()), LONGEST_TIMER_MS));
+    timer.unref();
+    return () => clearTimeout(timer);
   },
 };

@@ -11,6 +11,10 @@ export interface WaitingReportFacts {
 }
 
 export function renderWaitingReport({ environment, report, deadline }: WaitingReportFacts): string {
-  const text = `repol has not decided the deployment to ${escapeMarkdown(environment)} yet: ${escapeMarkdown(report)}. It approves as soon as every rule passes and rejects at ${deadline.toISOString()} at the latest.`;
+  const opening = `repol has not decided the deployment to ${escapeMarkdown(environment)} yet: `;
+  const closing = `. It approves as soon as every rule passes and rejects at ${deadline.toISOString()} at the latest.`;
+  // A long list of checks is what gets cut, so the report still says when the wait ends.
+  const room = DEPLOYMENT_COMMENT_MAX_BYTES - Buffer.byteLength(opening + closing, "utf8");
+  const text = room > 0 ? `${opening}${fitToBytes(escapeMarkdown(report), room)}${closing}` : opening + escapeMarkdown(report) + closing;
   return fitToBytes(text, DEPLOYMENT_COMMENT_MAX_BYTES);
 }

@@ -20,24 +20,26 @@ export interface ReevaluateOptions {
   askGitHub?: boolean;
 }
 
-export async function reevaluateWaiting(deps: WaitDeps, github: GitHub, log: Log, id: string, options: ReevaluateOptions = {}): Promise<void> {
+/** Judges it again; resolves to when its closed deployment window opens if it keeps waiting for one. */
+export async function reevaluateWaiting(deps: WaitDeps, github: GitHub, log: Log, id: string, options: ReevaluateOptions = {}): Promise<Date | null> {
   const waiting = deps.store.waiting;
-  if (!waiting) return;
+  if (!waiting) return null;
   const claimed = await waiting.claim(id, WAIT_CLAIM_MS);
   // Another replica (or an earlier event here) is judging it now, or its wait is over.
-  if (claimed === null) return;
+  if (claimed === null) return null;
   const key = `${claimed.repository.toLowerCase()}#env:${claimed.environment.toLowerCase()}`;
   const inTurn = deps.perEnvironment ?? ((_key, work) => work());
   try {
-    await inTurn(key, () => judgeAgain(deps, github, log, claimed, options));
+    return await inTurn(key, () => judgeAgain(deps, github, log, claimed, options));
   } catch (error) {
     // Never left claimed: the next event or sweep tries again; the deadline still ends it in time.
     log.error({ delivery: id, err: error }, `while judging the waiting deployment ${claimed.repository} ${claimed.environment} again`);
     await waiting.keepWaiting(id, null);
+    return null;
   }
 }
 
-async function judgeAgain(deps: WaitDeps, github: GitHub, log: Log, claimed: WaitingDeployment, options: ReevaluateOptions): Promise<void> {
+async function judgeAgain(deps: WaitDeps, github: GitHub, log: Log, claimed: WaitingDeployment, options: ReevaluateOptions): Promise<Date | null> {
   const started = performance.now();
   const waiting = deps.store.waiting!;
   const now = deps.clock?.now() ?? new Date();
@@ -50,7 +52,7 @@ async function judgeAgain(deps: WaitDeps, github: GitHub, log: Log, claimed: Wai
     if (!still.waiting) {
       await waiting.end(claimed.id, "ended", still.reason);
       log.info({ delivery: claimed.id, reason: still.reason }, "deployment_protection_rule: stopped waiting, the run no longer waits");
-      return;
+      return null;
     }
   }
   const request = claimed.request as DeploymentRequest;
@@ -60,7 +62,7 @@ async function judgeAgain(deps: WaitDeps, github: GitHub, log: Log, claimed: Wai
     // waiting (unanswered, never approved) and the deadline still rejects it if the failure lasts.
     log.warn({ delivery: claimed.id, error: judged.error }, "could not judge a waiting deployment again; it keeps waiting");
     await waiting.keepWaiting(claimed.id, null);
-    return;
+    return null;
   }
   const next = answerOrWait(judged, new Date(claimed.requestedAt), now);
   if (next.kind === "answer") {
@@ -69,7 +71,7 @@ async function judgeAgain(deps: WaitDeps, github: GitHub, log: Log, claimed: Wai
     if (!("review" in answer)) {
       await deps.store.insert({ ...row, effect: answer });
       await waiting.end(claimed.id, "ended", `not answered: ${answer.error ?? "no callback"}`);
-      return;
+      return null;
     }
     const recordDeps = { store: deps.store, github, log, installationId: request.installationId, policy: retryPolicyOf(deps) };
     // The unique delivery key `<id>/answer` lets only one replica record (and so send) the answer.
@@ -77,16 +79,21 @@ async function judgeAgain(deps: WaitDeps, github: GitHub, log: Log, claimed: Wai
     const reason = outcome.status === 422 ? "GitHub answered 422: the deployment was already decided" : `answered: ${next.verdict.outcome}`;
     await waiting.end(claimed.id, "answered", inserted ? reason : "answered by another replica");
     log.info({ delivery: claimed.id, decision: next.verdict.outcome, callback: outcome.ok }, "deployment_protection_rule decided after waiting");
-    return;
+    return null;
   }
+  const opensAt = next.opensAt ?? null;
   const text = waitingReport(next.missing);
   if (text === claimed.lastReport || claimed.reportsPosted >= MAX_STATUS_REPORTS) {
     await waiting.keepWaiting(claimed.id, null);
-    return;
+    return opensAt;
   }
   const number = claimed.reportsPosted + 1;
   const context = { deps, github, log, deliveryKey: `${claimed.id}/report-${number}`, verdict: judged, started };
   const effect = await postWaitingReport(context, next.missing, next.deadline, number);
-  if (effect.status === 422) await waiting.end(claimed.id, "ended", "GitHub answered 422: the deployment was already decided");
-  else await waiting.keepWaiting(claimed.id, { text, count: number });
+  if (effect.status === 422) {
+    await waiting.end(claimed.id, "ended", "GitHub answered 422: the deployment was already decided");
+    return null;
+  }
+  await waiting.keepWaiting(claimed.id, { text, count: number });
+  return opensAt;
 }

@@ -15,7 +15,7 @@ import type { HandlerDeps } from "./types.js";
 /** GitHub keeps at most 10 comments per deployment; the 10th is left for the decision's own. */
 export const MAX_STATUS_REPORTS = 9;
 
-export type NextStep = { kind: "answer"; verdict: DeploymentVerdict } | { kind: "wait"; missing: string[]; deadline: Date };
+export type NextStep = { kind: "answer"; verdict: DeploymentVerdict } | { kind: "wait"; missing: string[]; deadline: Date; opensAt?: Date };
 
 /** Whether to answer with `verdict` (a wait that can no longer succeed adds why), or wait for more evidence. */
 export function answerOrWait(verdict: DeploymentVerdict, requestedAt: Date, now: Date): NextStep {

@@ -19,6 +19,8 @@ const windowClosed = (opensAt?: string): Violation => ({
   ...(opensAt ? { next_open: { utc: opensAt, local: opensAt } } : {}),
 });
 
+const freezeActive: Violation = { code: "freeze.active", msg: "frozen: Year-end release freeze", rule: "freeze" };
+
 const checksWith = (...runs: { name: string; status: string; conclusion: string | null }[]) => judgeChecks(runs, [], { requiredChecks: ["build", "e2e"] });
 const e2eRunning = checksWith({ name: "build", status: "completed", conclusion: "success" }, { name: "e2e", status: "in_progress", conclusion: null });
 const denied = (violations: Violation[], checks = e2eRunning): WaitableVerdict => ({ outcome: "deny", violations, checks });
@@ -73,7 +75,12 @@ describe("judgeWait", () => {
 
   it("waits for a closed deployment window that opens within max", () => {
     const judgement = judgeWait(denied([windowClosed("2026-03-02T10:30:00Z")]), waitFor("deploy_windows"), requestedAt, at(10));
-    expect(judgement).toMatchObject({ kind: "wait", missing: ["the deployment window to open at 2026-03-02T10:30:00.000Z"] });
+    expect(judgement).toEqual({
+      kind: "wait",
+      missing: ["the deployment window to open at 2026-03-02T10:30:00.000Z"],
+      deadline: at(60),
+      opensAt: new Date("2026-03-02T10:30:00Z"),
+    });
   });
 
   it("waits for a closed window that does not say when it opens, until max", () => {
@@ -88,5 +95,29 @@ describe("judgeWait", () => {
 
   it("does not wait for a closed window unless deploy_windows is waitable", () => {
     expect(judgeWait(denied([windowClosed("2026-03-02T10:30:00Z")]), waitFor("tests_passed"), requestedAt, at(0)).kind).toBe("decide");
+  });
+
+  it("rejects at once a freeze, even beside a closed window it could wait for: a freeze is never waitable", () => {
+    const judgement = judgeWait(denied([windowClosed("2026-03-02T10:30:00Z"), freezeActive]), waitFor("deploy_windows"), requestedAt, at(0));
+    expect(judgement).toEqual({ kind: "decide", why: "rule_not_waitable" });
+  });
+
+  it("rejects at once when a waited-for check concluded failure and a rule outside wait.for fails too", () => {
+    const checks = checksWith({ name: "build", status: "completed", conclusion: "failure" }, { name: "e2e", status: "in_progress", conclusion: null });
+    const judgement = judgeWait(denied([testsFailed, signOffMissing], checks), waitFor("tests_passed"), requestedAt, at(0));
+    expect(judgement).toEqual({ kind: "decide", why: "rule_not_waitable" });
+  });
+
+  describe("a rule set to warn (listed apart from the violations)", () => {
+    it("never makes a deployment wait: with only warnings the verdict allows, and it is answered at once", () => {
+      const warnOnly: WaitableVerdict = { outcome: "allow", violations: [], checks: e2eRunning };
+      expect(judgeWait(warnOnly, waitFor("tests_passed", "approvals_required"), requestedAt, at(0))).toEqual({ kind: "decide", why: "not_denied" });
+    });
+
+    it("does not end a wait for approvals when its check failed, nor appear in what is awaited", () => {
+      const checks = checksWith({ name: "build", status: "completed", conclusion: "failure" }, { name: "e2e", status: "in_progress", conclusion: null });
+      const judgement = judgeWait(denied([oneApprovalShort], checks), waitFor("tests_passed", "approvals_required"), requestedAt, at(0));
+      expect(judgement).toEqual({ kind: "wait", missing: ["1 more approval"], deadline: at(60) });
+    });
   });
 });

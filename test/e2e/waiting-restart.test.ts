@@ -10,6 +10,7 @@ import { serveRepol, type ServedRepol } from "../helpers/repol-over-http.js";
 import {
   answersAndReports,
   checkRunCompleted,
+  checkSuiteFor,
   probotFor,
   setCheck,
   waitingDeploymentPayload,
@@ -50,12 +51,18 @@ async function requestDeployment(repol: ServedRepol, store: AuditStore): Promise
   return id;
 }
 
+/** A deployment left waiting by a repol that has stopped since. */
+async function waitingThenStopped(): Promise<string> {
+  await setUp();
+  const before = await replica();
+  const id = await requestDeployment(before, gate.store);
+  await before.close();
+  return id;
+}
+
 describe("waiting deployments across restarts and replicas", () => {
   it("a restart while waiting still ends in exactly one answer", async () => {
-    await setUp();
-    const before = await replica();
-    const id = await requestDeployment(before, gate.store);
-    await before.close();
+    const id = await waitingThenStopped();
 
     // The check finishes while repol is down: its webhook is lost, the restart finds the deployment.
     setCheck(world.scenario, "e2e", "success");
@@ -67,6 +74,29 @@ describe("waiting deployments across restarts and replicas", () => {
 
     expect(answersAndReports(world.github.requests).answers).toEqual([expect.objectContaining({ state: "approved" })]);
     expect(await gate.store.waiting!.get(id)).toMatchObject({ status: "answered" });
+  });
+
+  it("the look at start alone answers a deployment whose evidence arrived while repol was down", async () => {
+    const id = await waitingThenStopped();
+
+    setCheck(world.scenario, "e2e", "success");
+    const after = await replica();
+    await after.work.waiting.reconciled;
+
+    expect(answersAndReports(world.github.requests).answers).toEqual([expect.objectContaining({ state: "approved" })]);
+    expect(await gate.store.findByDelivery(`${id}/answer`)).toMatchObject({ decision: "allow" });
+    expect(await gate.store.waiting!.get(id)).toMatchObject({ status: "answered" });
+  });
+
+  it("the look at start ends, unanswered, the wait of a run cancelled while repol was down", async () => {
+    const id = await waitingThenStopped();
+
+    world.runWaits.value = false;
+    const after = await replica();
+    await after.work.waiting.reconciled;
+
+    expect(answersAndReports(world.github.requests).answers).toEqual([]);
+    expect(await gate.store.waiting!.get(id)).toMatchObject({ status: "ended", endReason: expect.stringContaining("cancelled") });
   });
 
   if (postgresAvailable("two replicas answering a waiting deployment")) {
@@ -94,14 +124,3 @@ describe("waiting deployments across restarts and replicas", () => {
     });
   }
 });
-
-/** A check_suite.completed for the same commit, shaped from the check run's payload. */
-function checkSuiteFor(checkRunPayload: Record<string, unknown>) {
-  const run = checkRunPayload.check_run as { check_suite: Record<string, unknown>; head_sha: string };
-  return {
-    ...checkRunPayload,
-    action: "completed",
-    check_run: undefined,
-    check_suite: { ...run.check_suite, head_sha: run.head_sha, status: "completed", conclusion: "success" },
-  };
-}

@@ -69,7 +69,19 @@ export function checkRunCompleted(name: string, conclusion: string) {
   return payload;
 }
 
+/** A check_suite.completed for the same commit, shaped from a check run's payload. */
+export function checkSuiteFor(checkRunPayload: Record<string, unknown>) {
+  const run = checkRunPayload.check_run as { check_suite: Record<string, unknown>; head_sha: string };
+  return {
+    ...checkRunPayload,
+    action: "completed",
+    check_run: undefined,
+    check_suite: { ...run.check_suite, head_sha: run.head_sha, status: "completed", conclusion: "success" },
+  };
+}
+
 export const reviewSubmitted = () => webhook("pull_request_review.submitted.approved");
+export const reviewDismissed = () => webhook("pull_request_review.dismissed");
 
 /** The callbacks that decided (with a state) and the status reports (comment only). */
 export function answersAndReports(requests: readonly GitHubRequest[]) {
