@@ -13,6 +13,7 @@ import type { AuditStore } from "../../src/audit/store.js";
 import type { AppDeps } from "../../src/handlers/types.js";
 import { loadPolicyEngine } from "../../src/policy/engine.js";
 import { loadSettings } from "../../src/settings.js";
+import { testCustomRules, type CountedRules } from "./test-custom-rules.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 export const POLICY_WASM = join(root, "build", "policies", "policy.wasm");
@@ -27,6 +28,8 @@ export interface GateDeps {
   deps: AppDeps;
   store: AuditStore;
   dbPath: string;
+  /** The custom rules engine in deps, over the store's compiled modules; `compiles` counts its `opa` runs. */
+  customRules: CountedRules;
   /** Inserts a row as if it had been written at `at` (for deployments_today). */
   insertAt(at: Date, row: Partial<NewAuditRecord>): Promise<void>;
   close(): Promise<void>;
@@ -40,10 +43,12 @@ export async function gateDeps(env: NodeJS.ProcessEnv = {}, { clock }: { clock?:
   const engine = await loadPolicyEngine(settings.policyWasmPath);
   const store = clock ? openSqliteStore(dbPath, { clock }) : await openAuditStore(settings);
   if (clock) await store.migrate();
+  const customRules = testCustomRules({ store: store.customRuleModules });
   return {
-    deps: { engine, store, settings, ...(clock ? { clock: { ...systemClock, now: clock } } : {}) },
+    deps: { engine, store, settings, customRules, ...(clock ? { clock: { ...systemClock, now: clock } } : {}) },
     store,
     dbPath,
+    customRules,
     async insertAt(at, row) {
       const writer = openSqliteStore(dbPath, { clock: () => at });
       try {
@@ -53,6 +58,7 @@ export async function gateDeps(env: NodeJS.ProcessEnv = {}, { clock }: { clock?:
       }
     },
     async close() {
+      await customRules.close();
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
