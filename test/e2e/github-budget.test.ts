@@ -86,6 +86,33 @@ describe("GitHub calls per pull request event", () => {
     expect(requests).toHaveLength(4);
   });
 
+  it("stay within the budget when the repository and its organisation have custom rules to judge", async () => {
+    const s = scenario({ configs: { main: policyYaml({ approvals_required: 1 }) } });
+    repol = await startRepol({ routes: prScenarioRoutes(s) });
+    const running = repol;
+    const rule = (pkg: string, msg: string) => `package repol.pullrequest.${pkg}\n\nwarn contains "${msg}" if input.pull_request.number > 0\n`;
+    running.github.use(
+      contentsRoute("acme/widgets", { ".repol/pullrequest.yaml": s.configs.main!, ".repol/policies/own.rego": rule("own", "repository rule") }),
+      contentsRoute("acme/.github", { ".repol/policies/org.rego": rule("org", "organisation rule") }, "org-contents"),
+    );
+    const judge = (event: string, payload: Record<string, unknown>, conclusion: string) => async () => {
+      const row = await running.rowOf((await running.deliver(event, payload)).id);
+      expect(row.warnings.map((warning) => warning.msg)).toEqual(["repository rule", "organisation rule"]);
+      await eventually(`the check run to conclude ${conclusion}`, () => checkRunsOf(s)[0]?.conclusion === conclusion);
+    };
+
+    const cold = await requestsOf(running.github, judge("pull_request", webhook("pull_request.opened"), "failure"));
+    pullOf(s, 42).reviews = [["bob", "APPROVED"]];
+    const warm = await requestsOf(running.github, judge("pull_request_review", webhook("pull_request_review.submitted.approved"), "success"));
+
+    expect(cold).toEqual([
+      "POST installation-token /app/installations/4242/access_tokens",
+      "POST graphql /api/graphql",
+      "POST create-check-run /repos/acme/widgets/check-runs",
+    ]);
+    expect(warm).toEqual(["POST graphql /api/graphql", `PATCH update-check-run /repos/acme/widgets/check-runs/${checkRunsOf(s)[0]!.id}`]);
+  });
+
   // 150 changed files: the first 100 come with the facts query; the rest cost a request only when a rule file could read them.
   it.each([
     ["no rule file can read them: the list is marked truncated, no further request", {}, { requests: 3, listed: 100, truncated: true }],
