@@ -2,7 +2,7 @@
 // serving `.repol/policies` from the repository and from the owner's `.github` repository, compiled
 // with the pinned OPA and evaluated in the server's workers.
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { readRuleFiles } from "../../src/cli/read-rule-files.js";
 import { eventually } from "../helpers/eventually.js";
 import { fakeGitHub, type FakeGitHub } from "../helpers/fake-github.js";
@@ -51,12 +51,22 @@ async function pullRequestRig(options: RepolOverHttpOptions = {}): Promise<PullR
   };
 }
 
-describe("a repository's custom rules on its pull requests", () => {
-  let rig: PullRequestRig;
+/** A rig for the enclosing describe block, started before its tests and closed after them. */
+function rigPerBlock(options: RepolOverHttpOptions = {}): () => PullRequestRig {
+  let rig: PullRequestRig | undefined;
   beforeAll(async () => {
-    rig = await pullRequestRig();
+    rig = await pullRequestRig(options);
   });
   afterAll(async () => rig?.close());
+  return () => rig!;
+}
+
+describe("a repository's custom rules on its pull requests", () => {
+  const rigOf = rigPerBlock();
+  let rig: PullRequestRig;
+  beforeEach(() => {
+    rig = rigOf();
+  });
 
   it("fails the check with a custom deny's message, annotated where its _loc points, recording the sources", async () => {
     rig.commit(rulesOf("e2e/deny"));
@@ -111,13 +121,10 @@ describe("a repository's custom rules on its pull requests", () => {
 });
 
 describe("an organisation's custom rules", () => {
-  let rig: PullRequestRig;
-  beforeAll(async () => {
-    rig = await pullRequestRig();
-  });
-  afterAll(async () => rig?.close());
+  const rigOf = rigPerBlock();
 
   it("fail a repository's pull request, marked as the organisation's, beside the repository's own rules", async () => {
+    const rig = rigOf();
     rig.commit(rulesOf("e2e/warn"), rulesOf("e2e/org"));
     const row = await deliver(rig.repol, "pull_request", webhook("pull_request.opened"));
 
@@ -138,14 +145,11 @@ describe("an organisation's custom rules", () => {
 });
 
 describe("a custom rule that loops past the time limit", () => {
-  let rig: PullRequestRig;
   // Long enough that the quick pull request is answered well inside it, even on a loaded machine.
-  beforeAll(async () => {
-    rig = await pullRequestRig({ customRulesPool: { timeoutMs: 8_000 } });
-  });
-  afterAll(async () => rig?.close());
+  const rigOf = rigPerBlock({ customRulesPool: { timeoutMs: 8_000 } });
 
   it("fails its check closed, naming the package, while another pull request is answered meanwhile", async () => {
+    const rig = rigOf();
     rig.commit(rulesOf("e2e/slow-42"));
     const slow = await rig.repol.deliver("pull_request", webhook("pull_request.opened"));
     const quick = await rig.repol.deliver("pull_request", webhook("pull_request.opened.fork"));
