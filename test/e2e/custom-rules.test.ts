@@ -171,10 +171,14 @@ describe("a custom rule that loops past the time limit", () => {
 describe("a repository's custom deploy rules", () => {
   let github: FakeGitHub;
   let repol: RepolOverHttp;
+  const s = passingScenario();
+  const commit = (rules: Record<string, string>) => github.use(contentsRoute("acme/widgets", { ".repol/deploy.yaml": s.config!, ...rules }, "config-file"));
+  const payload = () =>
+    deploymentPayload((p) => {
+      p.deployment_callback_url = `${github.apiUrl}/repos/acme/widgets/actions/runs/${RUN_ID}/deployment_protection_rule`;
+    });
   beforeAll(async () => {
-    const s = passingScenario();
     github = await fakeGitHub(deploymentRoutes(s));
-    github.use(contentsRoute("acme/widgets", { ".repol/deploy.yaml": s.config!, ...rulesOf("e2e/deploy-deny") }, "config-file"));
     repol = await repolOverHttp(github);
   });
   afterAll(async () => {
@@ -183,15 +187,24 @@ describe("a repository's custom deploy rules", () => {
   });
 
   it("reject a deployment the built-in rules approve, with the custom rule's message and package", async () => {
-    const payload = deploymentPayload((p) => {
-      p.deployment_callback_url = `${github.apiUrl}/repos/acme/widgets/actions/runs/${RUN_ID}/deployment_protection_rule`;
-    });
-    const row = await deliver(repol, "deployment_protection_rule", payload);
+    commit(rulesOf("e2e/deploy-deny"));
+    const row = await deliver(repol, "deployment_protection_rule", payload());
 
     const [callback] = callbackBodies(github.requests);
     expect(callback!.state).toBe("rejected");
     expect(callback!.comment).toContain("**custom.repol.deploy.freeze**: production is frozen for the release");
     expect(row).toMatchObject({ decision: "deny", violations: [expect.objectContaining({ package: "repol.deploy.freeze" })] });
     expect(row.custom_rules).toEqual([expect.objectContaining({ origin: "repository", digest: expect.stringMatching(/^[0-9a-f]{64}$/) })]);
+  });
+
+  it("reject a deployment whose rules do not compile, naming the file, line and column", async () => {
+    github.requests.length = 0;
+    commit(rulesOf("e2e/deploy-broken"));
+    const row = await deliver(repol, "deployment_protection_rule", payload());
+
+    const [callback] = callbackBodies(github.requests);
+    expect(callback!.state).toBe("rejected");
+    expect(callback!.comment).toMatch(/could not evaluate it: custom rules could not be applied: \.repol\/policies\/broken\.rego:5:1: .*unexpected \} token/);
+    expect(row).toMatchObject({ decision: "error", custom_rules: [expect.objectContaining({ digest: expect.any(String) })] });
   });
 });
