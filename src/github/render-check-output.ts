@@ -99,7 +99,9 @@ function renderBasis(pr: PullRequestShown, basis: PullRequestBasis, customRules:
   const table = ["| | Rule | Result |", "|---|---|---|", ...rows.map((row) => `| ${row.status} | \`${row.name}\` | ${row.reason} |`)];
   const legend = [
     rows.some((row) => row.status === "➖") ? `\n\n➖ not configured in \`${pr.configPath}\`, so not enforced.` : "",
-    warned.length > custom.filter((row) => row.status === "⚠️").length ? `\n\n⚠️ failed, but set to \`warn\` in \`${pr.configPath}\`: reported, not blocking.` : "",
+    warned.length > custom.filter((row) => row.status === "⚠️").length
+      ? `\n\n⚠️ failed, but set to \`warn\` in \`${pr.configPath}\`: reported, not blocking.`
+      : "",
     custom.some((row) => row.status === "⚠️") ? "\n\n⚠️ on a custom rule: its `warn` rule matched; reported, not blocking." : "",
   ].join("");
   return {

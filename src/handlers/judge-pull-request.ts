@@ -50,7 +50,10 @@ export async function judgePullRequest(delivery: PullRequestDelivery, deps: Hand
     const facts = repositoryFacts(delivery.github, deps, repository, target.appId === undefined ? undefined : { name: target.name, appId: target.appId });
     const verdict = await decideSafely(pr, facts, deps);
     const checkRunId = await facts.ownCheckRunId();
-    const check = { ...renderCheckOutput(shownOf(pr), verdict.basis, customRulesShown(verdict)), detailsUrl: decisionLinkOf(deps.settings.publicUrl, delivery.key) };
+    const check = {
+      ...renderCheckOutput(shownOf(pr), verdict.basis, customRulesShown(verdict)),
+      detailsUrl: decisionLinkOf(deps.settings.publicUrl, delivery.key),
+    };
     const { outcome } = await recordVerdict(delivery, deps, row(verdict, { kind: "check_run", ok: false }), {
       kind: "check_run",
       target: checkRunId === null ? { ...target, knownAbsent: true } : target,

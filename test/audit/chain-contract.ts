@@ -65,7 +65,12 @@ export function describeHashChain(name: string, factory: (options: AuditStoreOpt
     });
 
     it("covers the custom rule sets a decision judged, so editing them shows", async () => {
-      const source = { origin: "repository", repository: "acme/widgets", digest: "c".repeat(64), files: [{ path: ".repol/policies/a.rego", sha: "d".repeat(40) }] };
+      const source = {
+        origin: "repository",
+        repository: "acme/widgets",
+        digest: "c".repeat(64),
+        files: [{ path: ".repol/policies/a.rego", sha: "d".repeat(40) }],
+      };
       await seed(1);
       const { id } = await store.insert(auditRow({ custom_rules: [{ ...source, origin: "repository" as const }] }));
       expect(await store.verifyChain()).toEqual({ ok: true, rows: 2, anchor_seq: 0 });

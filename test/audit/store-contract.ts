@@ -96,7 +96,12 @@ export function describeAuditStore(name: string, factory: StoreFactory): void {
 
     it("stores the custom rule sets a decision judged, and leaves the field out of rows that judged none", async () => {
       const sources = [
-        { origin: "repository" as const, repository: "acme/widgets", digest: "a".repeat(64), files: [{ path: ".repol/policies/labels.rego", sha: "b".repeat(40) }] },
+        {
+          origin: "repository" as const,
+          repository: "acme/widgets",
+          digest: "a".repeat(64),
+          files: [{ path: ".repol/policies/labels.rego", sha: "b".repeat(40) }],
+        },
         { origin: "organisation" as const, repository: "acme/.github", digest: null, files: [] },
       ];
       const { id } = await store.insert(auditRow({ custom_rules: sources }));

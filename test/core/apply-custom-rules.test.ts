@@ -5,7 +5,12 @@ import { applyCustomRules, NO_CUSTOM_ENGINE, withCustomRules, type CustomRuleEva
 import type { PolicyFile, PolicySnapshot, RuleFiles } from "../../src/core/facts.js";
 import type { CustomRulesResult, RuleFile } from "../../src/policy/custom/custom-rule-types.js";
 
-const file = (path: string, text: string | Uint8Array = "package repol.pullrequest.x\n"): PolicyFile => ({ path, ref: "refs/heads/main", text, sha: "f".repeat(40) });
+const file = (path: string, text: string | Uint8Array = "package repol.pullrequest.x\n"): PolicyFile => ({
+  path,
+  ref: "refs/heads/main",
+  text,
+  sha: "f".repeat(40),
+});
 const rules = (files: PolicyFile[], problem: string | null = null): RuleFiles => ({ files, problem });
 
 function snapshot(repo: RuleFiles, org?: RuleFiles): PolicySnapshot {
@@ -27,7 +32,11 @@ function engine(answer: (files: readonly RuleFile[]) => CustomRulesResult): Cust
 }
 
 const finding = (pkg: string, msg: string, enforcement: "block" | "warn" = "block") => ({ code: `custom.${pkg}`, msg, package: pkg, enforcement });
-const passed = (files: readonly RuleFile[], blocking = [] as ReturnType<typeof finding>[], warnings = [] as ReturnType<typeof finding>[]): CustomRulesResult => ({
+const passed = (
+  files: readonly RuleFile[],
+  blocking = [] as ReturnType<typeof finding>[],
+  warnings = [] as ReturnType<typeof finding>[],
+): CustomRulesResult => ({
   ok: true,
   digest: `digest-of-${files[0]!.path}`,
   files: files.map(({ path, sha }) => ({ path, sha })),
@@ -46,7 +55,9 @@ describe("applyCustomRules", () => {
 
   it("judges the repository's set and the organisation's apart, marking the organisation's findings", async () => {
     const judge = engine((files) =>
-      files[0]!.path === "a.rego" ? passed(files, [], [finding("repol.pullrequest.a", "own warning", "warn")]) : passed(files, [finding("repol.pullrequest.o", "org says no")]),
+      files[0]!.path === "a.rego"
+        ? passed(files, [], [finding("repol.pullrequest.a", "own warning", "warn")])
+        : passed(files, [finding("repol.pullrequest.o", "org says no")]),
     );
     const applied = await applyCustomRules("pullrequest", snapshot(rules([file("a.rego")]), rules([file("o.rego")])), {}, judge);
 

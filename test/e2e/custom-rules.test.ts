@@ -81,7 +81,9 @@ describe("a repository's custom rules on its pull requests", () => {
     expect(row.decision).toBe("deny");
     expect(row.violations).toContainEqual(expect.objectContaining({ code: "labels.missing", package: "repol.pullrequest.labels" }));
     const [file] = readRuleFiles(caseDir("e2e/deny"));
-    expect(row.custom_rules).toEqual([{ origin: "repository", repository: "acme/widgets", digest: expect.stringMatching(/^[0-9a-f]{64}$/), files: [{ path: file!.path, sha: file!.sha }] }]);
+    expect(row.custom_rules).toEqual([
+      { origin: "repository", repository: "acme/widgets", digest: expect.stringMatching(/^[0-9a-f]{64}$/), files: [{ path: file!.path, sha: file!.sha }] },
+    ]);
   });
 
   it("does not compile the same sources again for the next event", async () => {

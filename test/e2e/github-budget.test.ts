@@ -6,7 +6,15 @@ import { afterEach, describe, expect, it } from "vitest";
 import { passingScenario, scenarioRoutes } from "../helpers/deployment-scenario.js";
 import { eventually } from "../helpers/eventually.js";
 import type { AuditRecord } from "../../src/audit/record.js";
-import { checkRunsOf, policyYaml, pullOf, scenario, scenarioRoutes as prScenarioRoutes, webhook, type PullRequestScenario } from "../helpers/pull-request-scenario.js";
+import {
+  checkRunsOf,
+  policyYaml,
+  pullOf,
+  scenario,
+  scenarioRoutes as prScenarioRoutes,
+  webhook,
+  type PullRequestScenario,
+} from "../helpers/pull-request-scenario.js";
 import { paged } from "../helpers/github-router.js";
 import { contentsRoute } from "../helpers/repository-contents.js";
 import { startRepol, type RepolUnderTest } from "../security/harness.js";

@@ -189,12 +189,13 @@ describe("renderCheckOutput: configuration problems and errors", () => {
 describe("renderCheckOutput: custom rules", () => {
   const labels = { code: "labels.missing", msg: "needs the reviewed label", package: "repol.pullrequest.labels", enforcement: "block" as const };
   const orgRule = { code: "custom.o", msg: "link an issue", package: "repol.pullrequest.o", enforcement: "block" as const, organisation: "acme/.github" };
-  const applied = (blocking: object[], warnings: object[] = []) => ({
-    sources: [],
-    blocking: blocking.map((f) => ({ ...f, origin: "repository" as const, repository: "acme/widgets", file: ".repol/policies/labels.rego", line: 4 })),
-    warnings: warnings.map((f) => ({ ...f, origin: "repository" as const, repository: "acme/widgets" })),
-    errors: [],
-  }) as never;
+  const applied = (blocking: object[], warnings: object[] = []) =>
+    ({
+      sources: [],
+      blocking: blocking.map((f) => ({ ...f, origin: "repository" as const, repository: "acme/widgets", file: ".repol/policies/labels.rego", line: 4 })),
+      warnings: warnings.map((f) => ({ ...f, origin: "repository" as const, repository: "acme/widgets" })),
+      errors: [],
+    }) as never;
 
   it("fails a check the built-in rules pass when a custom rule blocks, with a row named by its package and an annotation", () => {
     const check = renderCheckOutput(pr, decided([]), { applied: applied([labels]), violations: [labels], warnings: [] });

@@ -15,8 +15,16 @@ describe("renderViolations", () => {
   });
 
   it.each([
-    ["its own code", { code: "labels.missing", msg: "add the label", package: "repol.deploy.labels" }, "- **labels.missing**: add the label (repol.deploy.labels)"],
-    ["the default code, which already names the package", { code: "custom.repol.deploy.labels", msg: "add the label", package: "repol.deploy.labels" }, "- **custom.repol.deploy.labels**: add the label"],
+    [
+      "its own code",
+      { code: "labels.missing", msg: "add the label", package: "repol.deploy.labels" },
+      "- **labels.missing**: add the label (repol.deploy.labels)",
+    ],
+    [
+      "the default code, which already names the package",
+      { code: "custom.repol.deploy.labels", msg: "add the label", package: "repol.deploy.labels" },
+      "- **custom.repol.deploy.labels**: add the label",
+    ],
     [
       "the organisation's rules",
       { code: "custom.repol.deploy.o", msg: "no", package: "repol.deploy.o", organisation: "acme/.github" },
