@@ -10,6 +10,7 @@ import { probotGitHubOverrides } from "./github/octokit-options.js";
 import { startRedeliverySweep } from "./intake/redeliver-failed.js";
 import { requireWebhookSecret } from "./intake/webhook-secrets.js";
 import { createMetrics, type Metrics } from "./metrics/create-metrics.js";
+import { createCustomRules } from "./policy/custom/custom-rules.js";
 import { loadPolicyEngine } from "./policy/engine.js";
 import { createServer, WEBHOOK_PATH } from "./server.js";
 import { createRepolLogger } from "./log-redaction.js";
@@ -56,7 +57,13 @@ async function main(): Promise<void> {
   });
   // Local development: deliveries come from a smee.io channel (WEBHOOK_PROXY_URL) through this relay.
   const relay = process.env.WEBHOOK_PROXY_URL ? createWebhookRelay({ source: process.env.WEBHOOK_PROXY_URL, log: probot.log }) : null;
-  const app = await createServer({ probot, registry, deps: { engine, store, settings, metrics }, relay });
+  // One per process: its compile queue and evaluation workers bound what all repositories' rules may use.
+  const customRules = createCustomRules({
+    store: store.customRuleModules,
+    // A store that cannot keep a compiled module costs a compile next time, not a decision.
+    onStoreError: (error, digest) => probot.log.warn({ err: error, digest }, "compiled custom rules could not be read or kept in the store"),
+  });
+  const app = await createServer({ probot, registry, deps: { engine, store, settings, metrics, customRules }, relay });
 
   const server = app.listen(settings.port, settings.host);
   await once(server, "listening");
@@ -89,6 +96,7 @@ async function main(): Promise<void> {
     await closed;
     stopRetention();
     await relay?.stop();
+    await customRules.close();
     await store.close();
     probot.log.info("repol stopped");
     process.exit(drained ? 0 : 1);

@@ -1,4 +1,5 @@
 // The columns of an audit row and the conversions both adapters share.
+import type { CustomRuleSource } from "../domain/custom-rule-source.js";
 import type { ExemptionUse } from "../domain/exemption-use.js";
 import type { AuditRecord, NewAuditRecord } from "./record.js";
 import { newAuditId } from "./audit-id.js";
@@ -28,14 +29,15 @@ export const AUDIT_COLUMNS = [
   "error",
   "warnings",
   "exemptions",
+  "custom_rules",
 ] as const;
 
 export type AuditColumn = (typeof AUDIT_COLUMNS)[number];
 
-const JSON_COLUMNS: ReadonlySet<AuditColumn> = new Set(["violations", "warnings", "input", "effect", "exemptions"]);
+const JSON_COLUMNS: ReadonlySet<AuditColumn> = new Set(["violations", "warnings", "input", "effect", "exemptions", "custom_rules"]);
 
 // SQL NULL, not JSON null: "used no exemption" must match `exemptions IS NULL`.
-const NULLABLE_JSON_COLUMNS: ReadonlySet<AuditColumn> = new Set(["exemptions"]);
+const NULLABLE_JSON_COLUMNS: ReadonlySet<AuditColumn> = new Set(["exemptions", "custom_rules"]);
 
 /** A new row's id and its values in AUDIT_COLUMNS order, ready to bind (JSON columns as text). */
 export function newRowParams(row: NewAuditRecord, createdAt: Date): { id: string; params: unknown[] } {
@@ -71,6 +73,7 @@ function columnValues(row: NewAuditRecord, id: string, createdAt: string): Recor
     error: row.error,
     warnings: row.warnings,
     exemptions: row.exemptions !== undefined && row.exemptions !== null && row.exemptions.length > 0 ? row.exemptions : null,
+    custom_rules: row.custom_rules !== undefined && row.custom_rules.length > 0 ? row.custom_rules : null,
   };
 }
 
@@ -104,6 +107,8 @@ export function recordFrom(row: Record<string, unknown>): AuditRecord {
     error: nullableString(row.error),
     // Absent, not null, on rows that used none, so rows from before the column hash as they did.
     ...(row.exemptions === null || row.exemptions === undefined ? {} : { exemptions: row.exemptions as ExemptionUse[] }),
+    // Likewise absent on rows that judged no custom rules.
+    ...(row.custom_rules === null || row.custom_rules === undefined ? {} : { custom_rules: row.custom_rules as CustomRuleSource[] }),
   };
 }
 

@@ -62,7 +62,8 @@ export function chainedRowParams(row: NewAuditRecord, createdAt: Date, head: Cha
 /** A row whose JSON columns are text (as bound, and as SQLite returns them) in the API shape. */
 export function recordFromText(row: Record<string, unknown>): AuditRecord {
   const json = (value: unknown) => JSON.parse(value as string);
-  const exemptions = row.exemptions === null || row.exemptions === undefined ? null : json(row.exemptions);
+  const nullable = (value: unknown) => (value === null || value === undefined ? null : json(value));
+  const [exemptions, custom_rules] = [nullable(row.exemptions), nullable(row.custom_rules)];
   return recordFrom({
     ...row,
     violations: json(row.violations),
@@ -70,6 +71,7 @@ export function recordFromText(row: Record<string, unknown>): AuditRecord {
     input: json(row.input),
     effect: json(row.effect),
     exemptions,
+    custom_rules,
   });
 }
 

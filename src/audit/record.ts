@@ -1,4 +1,5 @@
 // One audit row: what repol decided, on what facts, and what it did about it.
+import type { CustomRuleSource } from "../domain/custom-rule-source.js";
 import type { ExemptionUse } from "../domain/exemption-use.js";
 import type { EffectOutcome } from "../domain/effect-outcome.js";
 import type { PolicyName } from "../domain/policy-name.js";
@@ -28,6 +29,8 @@ export interface NewAuditRecord {
   error: string | null; // why the decision is "error"
   /** Organisation exemptions this decision used; absent when it used none. */
   exemptions?: ExemptionUse[];
+  /** The custom Rego rule sets judged (origin, digest, blob SHAs of the files); absent when there were none. */
+  custom_rules?: CustomRuleSource[];
 }
 
 export interface AuditRecord extends NewAuditRecord {

@@ -7,6 +7,7 @@ import type { PolicyEngine } from "../policy/engine-types.js";
 import { entryForEnvironment } from "../policy/environment-name.js";
 import type { DeployConfig } from "../policy/load-repo-config.js";
 import { waitConfigOf, type WaitConfig } from "../policy/wait-config.js";
+import { applyCustomRules, withCustomRules, type CustomRuleEvaluator, type CustomRulesApplied } from "./apply-custom-rules.js";
 import { qualifyDeploymentRef, refToClassify, startOfUtcDay } from "./deployment-ref.js";
 import { explainViolations } from "./explain-violations.js";
 import type { DecisionFacts, DeploymentQuery } from "./facts.js";
@@ -53,18 +54,22 @@ export interface DeploymentVerdict {
   checks?: ChecksVerdict | null;
   /** The environment's `wait` settings; null or absent: answer at once. */
   wait?: WaitConfig | null;
+  /** The custom Rego rules judged (repository's and organisation's); absent when there were none. */
+  customRules?: CustomRulesApplied;
 }
 
 export interface DecideOptions {
   /** "Today" for deployments_today and the time deploy_windows and freeze are judged at; tests and replays pin it. */
   now?: Date;
+  /** Judges `.repol/policies`; without it, a repository with rule files is not approved. */
+  customRules?: CustomRuleEvaluator;
 }
 
 export async function decideDeployment(
   request: DeploymentRequest,
   facts: DecisionFacts,
   engine: PolicyEngine,
-  { now = new Date() }: DecideOptions = {},
+  { now = new Date(), customRules }: DecideOptions = {},
 ): Promise<DeploymentVerdict> {
   const base = { request, input: null, ref: null, configSha: null, violations: [], warnings: [] };
   const failed = (error: string): DeploymentVerdict => ({ ...base, outcome: "error", error });
@@ -126,7 +131,8 @@ export async function decideDeployment(
     const pulls = evidence.pulls.map(({ number, author }) => ({ number, author }));
     const explain = (found: Violation[]) => explainViolations(found, { checks, signOff: review.signOff });
     const [violations, warnings] = [explain(result.violations), explain(result.warnings)];
-    return { ...judged, outcome: outcomeOf(result), violations, warnings, error: null, request: { ...request, pulls } };
+    const builtIn = { ...judged, outcome: outcomeOf(result), violations, warnings, error: null, request: { ...request, pulls } };
+    return withCustomRules(builtIn, await applyCustomRules("deploy", policy.snapshot, input, customRules));
   } catch (error) {
     return failed(messageOf(error));
   }

@@ -5,6 +5,7 @@ import { outcomeOf, type PolicyResult, type Violation, type VerdictOutcome } fro
 import type { ConfigError } from "../policy/decision.js";
 import type { PolicyEngine } from "../policy/engine-types.js";
 import type { PullRequestConfig } from "../policy/load-repo-config.js";
+import { applyCustomRules, withCustomRules, type CustomRuleEvaluator, type CustomRulesApplied } from "./apply-custom-rules.js";
 import { explainViolations } from "./explain-violations.js";
 import type { DecisionFacts, PullRequestQuery } from "./facts.js";
 import { judgePullSignOff, type SignOffVerdict } from "./judge-sign-off.js";
@@ -42,18 +43,22 @@ export interface PullRequestVerdict {
   configSha: string | null;
   error: string | null;
   basis: PullRequestBasis;
+  /** The custom Rego rules judged (repository's and organisation's); absent when there were none. */
+  customRules?: CustomRulesApplied;
 }
 
 export interface DecidePullRequestOptions {
   /** The input's `now`; tests and replays pin it. */
   now?: Date;
+  /** Judges `.repol/policies`; without it, a pull request in a repository with rule files fails. */
+  customRules?: CustomRuleEvaluator;
 }
 
 export async function decidePullRequest(
   pr: PullRequestUnderReview,
   facts: DecisionFacts,
   engine: PolicyEngine,
-  { now = new Date() }: DecidePullRequestOptions = {},
+  { now = new Date(), customRules }: DecidePullRequestOptions = {},
 ): Promise<PullRequestVerdict> {
   const query: PullRequestQuery = { policy: "pullrequest", number: pr.number, headSha: pr.headSha };
   let configSha: string | null = null;
@@ -78,7 +83,7 @@ export async function decidePullRequest(
       ...(evidence !== null ? { pull_request: pullRequestInput(evidence) } : {}),
     };
     const result = engine.evaluate("pullrequest", input);
-    return {
+    const builtIn: PullRequestVerdict = {
       outcome: outcomeOf(result),
       violations: explainViolations(result.violations, { signOff }),
       warnings: explainViolations(result.warnings, { signOff }),
@@ -87,6 +92,9 @@ export async function decidePullRequest(
       error: null,
       basis: { kind: "decided", result, config, approvers, signOff },
     };
+    const judged = withCustomRules(builtIn, await applyCustomRules("pullrequest", policy.snapshot, input, customRules));
+    // The check shows why repol could not decide, as for any other failure to evaluate.
+    return judged.outcome === "error" ? { ...judged, basis: { kind: "error", message: judged.error ?? "custom rules failed" } } : judged;
   } catch (error) {
     return failedPullRequestVerdict(messageOf(error), configSha);
   }

@@ -7,6 +7,7 @@ import type { Violation } from "../domain/verdict.js";
 import { CONFIG_PATHS, type PullRequestConfig } from "../policy/load-repo-config.js";
 import type { CheckConclusion, CheckRunOutput } from "./check-run.js";
 import { renderConfigProblems, renderMissingPolicy, type CheckParts } from "./render-config-problems.js";
+import { customRuleAnnotations, customRuleRows, type CustomRulesShown } from "./render-custom-rules.js";
 import { countOf, escapeMarkdown } from "./render-violations.js";
 
 export interface PullRequestShown {
@@ -49,10 +50,12 @@ const RULES = [
   { code: "signoff", name: "signed_off" },
 ] as const;
 
-export function renderCheckOutput(pr: PullRequestShown, basis: PullRequestBasis): RenderedCheck {
+/** `customRules`: the `.repol/policies` rules judged beside the built-in ones, when there were any. */
+export function renderCheckOutput(pr: PullRequestShown, basis: PullRequestBasis, customRules?: CustomRulesShown): RenderedCheck {
   const draft = pr.draft ? "Draft: " : "";
   const draftNote = pr.draft ? "> **This pull request is a draft.** repol evaluated it as it stands; the verdict is updated as it changes.\n\n" : "";
-  const rendered = renderBasis(pr, basis);
+  const parts = renderBasis(pr, basis, customRules);
+  const rendered = { ...parts, annotations: [...parts.annotations, ...customRuleAnnotations(customRules?.applied)] };
   return {
     conclusion: rendered.conclusion,
     output: {
@@ -76,16 +79,19 @@ function evaluationError(message: string): { title: string; summary: string } {
   };
 }
 
-function renderBasis(pr: PullRequestShown, basis: PullRequestBasis): CheckParts {
+function renderBasis(pr: PullRequestShown, basis: PullRequestBasis, customRules: CustomRulesShown | undefined): CheckParts {
   if (basis.kind === "error") return { conclusion: "failure", annotations: [], ...evaluationError(basis.message) };
   if (basis.kind === "config_invalid") return renderConfigProblems(pr.configPath, pr.defaultBranch, basis.errors);
   const { result } = basis;
   if (result.violations.some((v) => v.code === "policy.missing")) return renderMissingPolicy(pr.configPath, pr.defaultBranch);
 
   const rows = ruleRows(pr, basis);
+  const custom = customRuleRows(customRules);
+  const allow = result.allow && !custom.some((row) => row.status === "❌");
+  rows.push(...custom);
   const failed = rows.filter((row) => row.status === "❌");
   const warned = rows.filter((row) => row.status === "⚠️");
-  const title = !result.allow
+  const title = !allow
     ? `${failed.length} of ${rows.length} rule${rows.length === 1 ? "" : "s"} failed: ${failed.map((row) => row.name).join(", ")}`
     : warned.length > 0
       ? `No blocking rule failed for ${pr.baseRef}; ${countOf(warned.length, "warning")}: ${warned.map((row) => row.name).join(", ")}`
@@ -93,10 +99,13 @@ function renderBasis(pr: PullRequestShown, basis: PullRequestBasis): CheckParts 
   const table = ["| | Rule | Result |", "|---|---|---|", ...rows.map((row) => `| ${row.status} | \`${row.name}\` | ${row.reason} |`)];
   const legend = [
     rows.some((row) => row.status === "➖") ? `\n\n➖ not configured in \`${pr.configPath}\`, so not enforced.` : "",
-    warned.length > 0 ? `\n\n⚠️ failed, but set to \`warn\` in \`${pr.configPath}\`: reported, not blocking.` : "",
+    warned.length > custom.filter((row) => row.status === "⚠️").length
+      ? `\n\n⚠️ failed, but set to \`warn\` in \`${pr.configPath}\`: reported, not blocking.`
+      : "",
+    custom.some((row) => row.status === "⚠️") ? "\n\n⚠️ on a custom rule: its `warn` rule matched; reported, not blocking." : "",
   ].join("");
   return {
-    conclusion: result.allow ? "success" : "failure",
+    conclusion: allow ? "success" : "failure",
     title,
     summary: `${table.join("\n")}${legend}`,
     annotations: [],

@@ -12,9 +12,17 @@ export function renderViolations(violations: readonly Violation[], { warning = f
   return violations
     .map((violation) => {
       const detail = typeof violation.detail === "string" && violation.detail !== "" ? ` (${escapeMarkdown(violation.detail)})` : "";
-      return `- ${marker}**${escapeMarkdown(violation.code)}**: ${escapeMarkdown(violation.msg)}${detail}`;
+      return `- ${marker}**${escapeMarkdown(violation.code)}**: ${escapeMarkdown(violation.msg)}${detail}${sourceOf(violation)}`;
     })
     .join("\n");
+}
+
+/** Where a custom rule's finding came from, unless its default code already says it: ` (package, organisation o/.github)`. */
+function sourceOf(violation: Violation): string {
+  if (typeof violation.package !== "string") return "";
+  const named = violation.code === `custom.${violation.package}` ? [] : [violation.package];
+  if (typeof violation.organisation === "string") named.push(`organisation ${violation.organisation}`);
+  return named.length > 0 ? ` (${escapeMarkdown(named.join(", "))})` : "";
 }
 
 /** "1 warning" / "3 warnings" (also for problems), as the comment and the check title count them. */

@@ -50,7 +50,10 @@ export async function judgePullRequest(delivery: PullRequestDelivery, deps: Hand
     const facts = repositoryFacts(delivery.github, deps, repository, target.appId === undefined ? undefined : { name: target.name, appId: target.appId });
     const verdict = await decideSafely(pr, facts, deps);
     const checkRunId = await facts.ownCheckRunId();
-    const check = { ...renderCheckOutput(shownOf(pr), verdict.basis), detailsUrl: decisionLinkOf(deps.settings.publicUrl, delivery.key) };
+    const check = {
+      ...renderCheckOutput(shownOf(pr), verdict.basis, customRulesShown(verdict)),
+      detailsUrl: decisionLinkOf(deps.settings.publicUrl, delivery.key),
+    };
     const { outcome } = await recordVerdict(delivery, deps, row(verdict, { kind: "check_run", ok: false }), {
       kind: "check_run",
       target: checkRunId === null ? { ...target, knownAbsent: true } : target,
@@ -66,11 +69,15 @@ export async function judgePullRequest(delivery: PullRequestDelivery, deps: Hand
 
 async function decideSafely(pr: PullRequestUnderReview, facts: DecisionFacts, deps: HandlerDeps): Promise<PullRequestVerdict> {
   try {
-    return await decidePullRequest(pr, facts, deps.engine);
+    return await decidePullRequest(pr, facts, deps.engine, { customRules: deps.customRules });
   } catch (error) {
     // decidePullRequest turns failures into verdicts itself; this guards against a bug there leaving the check in progress.
     return failedPullRequestVerdict(messageOf(error));
   }
+}
+
+function customRulesShown({ customRules, violations, warnings }: PullRequestVerdict) {
+  return customRules ? { applied: customRules, violations, warnings } : undefined;
 }
 
 /** Without our App's id, our run is found by name alone when the verdict is posted. */

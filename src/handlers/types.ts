@@ -4,6 +4,7 @@ import type { AuditStore } from "../audit/store.js";
 import type { AppIdSource } from "../github/app-id-of.js";
 import type { Metrics } from "../metrics/create-metrics.js";
 import type { PolicyEngine } from "../policy/engine-types.js";
+import type { CustomRules } from "../policy/custom/custom-rule-types.js";
 import type { Settings } from "../settings.js";
 import type { KeyedQueue } from "../durability/keyed-queue.js";
 import type { Clock } from "../durability/clock.js";
@@ -25,6 +26,11 @@ export interface AppDeps {
   clock?: Clock;
   /** Where the App counts events and their GitHub calls; main.ts passes the process's one set. */
   metrics?: Metrics;
+  /**
+   * Compiles and evaluates `.repol/policies` (the repository's and its organisation's); main.ts
+   * creates the process's one and closes it at shutdown. Without it, rule files fail decisions closed.
+   */
+  customRules?: CustomRules;
 }
 
 /** What every handler is given besides the webhook context; created once when the App is built. */

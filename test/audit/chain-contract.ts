@@ -64,6 +64,20 @@ export function describeHashChain(name: string, factory: (options: AuditStoreOpt
       expect((await store.verifyChain()).first_broken?.id).toBe(id);
     });
 
+    it("covers the custom rule sets a decision judged, so editing them shows", async () => {
+      const source = {
+        origin: "repository",
+        repository: "acme/widgets",
+        digest: "c".repeat(64),
+        files: [{ path: ".repol/policies/a.rego", sha: "d".repeat(40) }],
+      };
+      await seed(1);
+      const { id } = await store.insert(auditRow({ custom_rules: [{ ...source, origin: "repository" as const }] }));
+      expect(await store.verifyChain()).toEqual({ ok: true, rows: 2, anchor_seq: 0 });
+      await fixture.sql("UPDATE audit_records SET custom_rules = NULL WHERE id = ?", [id]);
+      expect((await store.verifyChain()).first_broken?.id).toBe(id);
+    });
+
     it("does not link a delivery recorded twice into the chain twice", async () => {
       await seed(2);
       await store.insert(auditRow({ delivery_id: "d-0" }));

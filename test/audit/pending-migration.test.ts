@@ -20,8 +20,8 @@ it("keeps every row and the hash chain, and then accepts pending decisions only"
   dir = mkdtempSync(join(tmpdir(), "repol-pending-migrate-"));
   const path = join(dir, "audit.db");
   const old = sqliteBeforeMigration(path, 9);
-  // Migration 10 added exemptions; a release at version 8 wrote rows without it.
-  const insertOld = (row: NewAuditRecord) => insertChainedAsOlderRelease(old, row, new Date("2025-01-02T00:00:00.000Z"), ["exemptions"]);
+  // Migrations 10 and 11 added exemptions and custom_rules; a release at version 8 wrote rows without them.
+  const insertOld = (row: NewAuditRecord) => insertChainedAsOlderRelease(old, row, new Date("2025-01-02T00:00:00.000Z"), ["exemptions", "custom_rules"]);
   expect(() => insertOld(auditRow({ delivery_id: "refused", decision: "pending" }))).toThrow(/CHECK/);
   for (const id of ["before-1", "before-2"]) insertOld(auditRow({ delivery_id: id }));
   const before = old.prepare("SELECT * FROM audit_records ORDER BY chain_seq").all();
@@ -39,7 +39,7 @@ it("keeps every row and the hash chain, and then accepts pending decisions only"
   }
   const after = new Database(path, { readonly: true });
   const rowsAfter = after.prepare("SELECT * FROM audit_records WHERE delivery_id LIKE 'before-%' ORDER BY chain_seq").all();
-  // Unchanged, with migration 10's column added as "no exemption".
-  expect(rowsAfter).toEqual(before.map((row) => ({ ...(row as object), exemptions: null })));
+  // Unchanged, with the columns of migrations 10 and 11 added as "none".
+  expect(rowsAfter).toEqual(before.map((row) => ({ ...(row as object), exemptions: null, custom_rules: null })));
   after.close();
 });

@@ -94,6 +94,22 @@ export function describeAuditStore(name: string, factory: StoreFactory): void {
       expect(await store.get(plain.id)).not.toHaveProperty("exemptions");
     });
 
+    it("stores the custom rule sets a decision judged, and leaves the field out of rows that judged none", async () => {
+      const sources = [
+        {
+          origin: "repository" as const,
+          repository: "acme/widgets",
+          digest: "a".repeat(64),
+          files: [{ path: ".repol/policies/labels.rego", sha: "b".repeat(40) }],
+        },
+        { origin: "organisation" as const, repository: "acme/.github", digest: null, files: [] },
+      ];
+      const { id } = await store.insert(auditRow({ custom_rules: sources }));
+      expect((await store.get(id))?.custom_rules).toEqual(sources);
+      const plain = await store.insert(auditRow({ custom_rules: [] }));
+      expect(await store.get(plain.id)).not.toHaveProperty("custom_rules");
+    });
+
     it("returns undefined for an id it never issued", async () => {
       expect(await store.get("01JNNNNNNNNNNNNNNNNNNNNNNN")).toBeUndefined();
       expect(await store.get("not an id")).toBeUndefined();

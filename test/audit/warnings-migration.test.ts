@@ -24,8 +24,8 @@ function legacyChainedRow(db: Database.Database, createdAt: string): string {
     auditRow({ delivery_id: "before-warnings", decision: "deny", violations: [{ code: "c", msg: "m" }] }),
     new Date(createdAt),
   );
-  // Columns added by later migrations (warnings: 7, exemptions: 10) did not exist then.
-  const later = new Set(["warnings", "exemptions"]);
+  // Columns added by later migrations (warnings: 7, exemptions: 10, custom_rules: 11) did not exist then.
+  const later = new Set(["warnings", "exemptions", "custom_rules"]);
   const columns = AUDIT_COLUMNS.filter((column) => !later.has(column));
   const values = params.filter((_, i) => !later.has(AUDIT_COLUMNS[i]!));
   const stored: Record<string, unknown> = Object.fromEntries(columns.map((column, i) => [column, values[i]]));

@@ -1,10 +1,20 @@
 // GitHub calls per event, counted as every HTTP request the fake GitHub receives (token requests,
 // pages and the answer included), with repol configured as for GitHub Enterprise Server (GHE_HOST:
-// REST under /api/v3, GraphQL at /api/graphql): at most 4 for an event on a cold process, 2 warm.
+// REST under /api/v3, GraphQL at /api/graphql): at most 4 for an event on a cold process, 2 warm,
+// custom rules (the repository's and the organisation's) included.
 import { afterEach, describe, expect, it } from "vitest";
 import { passingScenario, scenarioRoutes } from "../helpers/deployment-scenario.js";
 import { eventually } from "../helpers/eventually.js";
-import { checkRunsOf, policyYaml, pullOf, scenario, scenarioRoutes as prScenarioRoutes, webhook } from "../helpers/pull-request-scenario.js";
+import type { AuditRecord } from "../../src/audit/record.js";
+import {
+  checkRunsOf,
+  policyYaml,
+  pullOf,
+  scenario,
+  scenarioRoutes as prScenarioRoutes,
+  webhook,
+  type PullRequestScenario,
+} from "../helpers/pull-request-scenario.js";
 import { paged } from "../helpers/github-router.js";
 import { contentsRoute } from "../helpers/repository-contents.js";
 import { startRepol, type RepolUnderTest } from "../security/harness.js";
@@ -20,6 +30,29 @@ async function requestsOf(github: RepolUnderTest["github"], act: () => Promise<v
   github.requests.length = 0;
   await act();
   return github.requests.map((request) => `${request.method} ${request.route} ${request.path}`);
+}
+
+/**
+ * #42 opened (cold: the token, one facts query, the check run created) and then approved (warm: the
+ * query and one check run write); `check` looks at each event's audit row.
+ */
+async function expectColdAndWarmBudget(running: RepolUnderTest, s: PullRequestScenario, check: (row: AuditRecord) => void = () => {}): Promise<void> {
+  const judge = (event: string, payload: Record<string, unknown>, conclusion: string) => async () => {
+    const { id } = await running.deliver(event, payload);
+    check(await running.rowOf(id));
+    await eventually(`the check run to conclude ${conclusion}`, () => checkRunsOf(s)[0]?.conclusion === conclusion);
+  };
+
+  const cold = await requestsOf(running.github, judge("pull_request", webhook("pull_request.opened"), "failure"));
+  pullOf(s, 42).reviews = [["bob", "APPROVED"]];
+  const warm = await requestsOf(running.github, judge("pull_request_review", webhook("pull_request_review.submitted.approved"), "success"));
+
+  expect(cold).toEqual([
+    "POST installation-token /app/installations/4242/access_tokens",
+    "POST graphql /api/graphql",
+    "POST create-check-run /repos/acme/widgets/check-runs",
+  ]);
+  expect(warm).toEqual(["POST graphql /api/graphql", `PATCH update-check-run /repos/acme/widgets/check-runs/${checkRunsOf(s)[0]!.id}`]);
 }
 
 describe("GitHub calls per deployment decision", () => {
@@ -52,22 +85,7 @@ describe("GitHub calls per pull request event", () => {
     repol = await startRepol({ routes: prScenarioRoutes(s) });
     const running = repol;
     running.github.commit("main", ".repol/pullrequest.yaml", s.configs.main!);
-    const judge = (event: string, payload: Record<string, unknown>, conclusion: string) => async () => {
-      const { id } = await running.deliver(event, payload);
-      await running.rowOf(id);
-      await eventually(`the check run to conclude ${conclusion}`, () => checkRunsOf(s)[0]?.conclusion === conclusion);
-    };
-
-    const cold = await requestsOf(running.github, judge("pull_request", webhook("pull_request.opened"), "failure"));
-    pullOf(s, 42).reviews = [["bob", "APPROVED"]];
-    const warm = await requestsOf(running.github, judge("pull_request_review", webhook("pull_request_review.submitted.approved"), "success"));
-
-    expect(cold).toEqual([
-      "POST installation-token /app/installations/4242/access_tokens",
-      "POST graphql /api/graphql",
-      "POST create-check-run /repos/acme/widgets/check-runs",
-    ]);
-    expect(warm).toEqual(["POST graphql /api/graphql", `PATCH update-check-run /repos/acme/widgets/check-runs/${checkRunsOf(s)[0]!.id}`]);
+    await expectColdAndWarmBudget(running, s);
   });
 
   it("cost one more request per extra page of reviews beyond the first 100", async () => {
@@ -84,6 +102,18 @@ describe("GitHub calls per pull request event", () => {
 
     expect(requests.filter((request) => request.startsWith("POST graphql"))).toHaveLength(2);
     expect(requests).toHaveLength(4);
+  });
+
+  it("stay within the budget when the repository and its organisation have custom rules to judge", async () => {
+    const s = scenario({ configs: { main: policyYaml({ approvals_required: 1 }) } });
+    repol = await startRepol({ routes: prScenarioRoutes(s) });
+    const running = repol;
+    const rule = (pkg: string, msg: string) => `package repol.pullrequest.${pkg}\n\nwarn contains "${msg}" if input.pull_request.number > 0\n`;
+    running.github.use(
+      contentsRoute("acme/widgets", { ".repol/pullrequest.yaml": s.configs.main!, ".repol/policies/own.rego": rule("own", "repository rule") }),
+      contentsRoute("acme/.github", { ".repol/policies/org.rego": rule("org", "organisation rule") }, "org-contents"),
+    );
+    await expectColdAndWarmBudget(running, s, (row) => expect(row.warnings.map((warning) => warning.msg)).toEqual(["repository rule", "organisation rule"]));
   });
 
   // 150 changed files: the first 100 come with the facts query; the rest cost a request only when a rule file could read them.

@@ -185,3 +185,36 @@ describe("renderCheckOutput: configuration problems and errors", () => {
     expect(output.summary).toContain("repol could not evaluate: GitHub answered 502");
   });
 });
+
+describe("renderCheckOutput: custom rules", () => {
+  const labels = { code: "labels.missing", msg: "needs the reviewed label", package: "repol.pullrequest.labels", enforcement: "block" as const };
+  const orgRule = { code: "custom.o", msg: "link an issue", package: "repol.pullrequest.o", enforcement: "block" as const, organisation: "acme/.github" };
+  const applied = (blocking: object[], warnings: object[] = []) =>
+    ({
+      sources: [],
+      blocking: blocking.map((f) => ({ ...f, origin: "repository" as const, repository: "acme/widgets", file: ".repol/policies/labels.rego", line: 4 })),
+      warnings: warnings.map((f) => ({ ...f, origin: "repository" as const, repository: "acme/widgets" })),
+      errors: [],
+    }) as never;
+
+  it("fails a check the built-in rules pass when a custom rule blocks, with a row named by its package and an annotation", () => {
+    const check = renderCheckOutput(pr, decided([]), { applied: applied([labels]), violations: [labels], warnings: [] });
+    expect(check.conclusion).toBe("failure");
+    expect(check.output.title).toContain("repol.pullrequest.labels");
+    expect(rowOf(check.output.summary, "repol.pullrequest.labels")).toBe("| ❌ | `repol.pullrequest.labels` | needs the reviewed label |");
+    expect(check.output.annotations).toEqual([expect.objectContaining({ path: ".repol/policies/labels.rego", start_line: 4, annotation_level: "failure" })]);
+  });
+
+  it("names the organisation of an organisation's finding", () => {
+    const check = renderCheckOutput(pr, decided([]), { applied: applied([]), violations: [orgRule], warnings: [] });
+    expect(check.output.summary).toContain("| ❌ | `repol.pullrequest.o (organisation acme/.github)` | link an issue |");
+  });
+
+  it("passes with a custom warning listed apart, explained as a custom rule's warning", () => {
+    const warning = { ...labels, enforcement: "warn" as const };
+    const check = renderCheckOutput(pr, decided([]), { applied: applied([], [warning]), violations: [], warnings: [warning] });
+    expect(check.conclusion).toBe("success");
+    expect(check.output.summary).toContain("⚠️ on a custom rule");
+    expect(check.output.summary).not.toContain("set to `warn`");
+  });
+});

@@ -14,6 +14,26 @@ describe("renderViolations", () => {
     );
   });
 
+  it.each([
+    [
+      "its own code",
+      { code: "labels.missing", msg: "add the label", package: "repol.deploy.labels" },
+      "- **labels.missing**: add the label (repol.deploy.labels)",
+    ],
+    [
+      "the default code, which already names the package",
+      { code: "custom.repol.deploy.labels", msg: "add the label", package: "repol.deploy.labels" },
+      "- **custom.repol.deploy.labels**: add the label",
+    ],
+    [
+      "the organisation's rules",
+      { code: "custom.repol.deploy.o", msg: "no", package: "repol.deploy.o", organisation: "acme/.github" },
+      "- **custom.repol.deploy.o**: no (organisation acme/.github)",
+    ],
+  ])("names where a custom rule's finding with %s came from", (_case, finding, expected) => {
+    expect(renderViolations([finding])).toBe(expected);
+  });
+
   it("appends the facts behind a violation when it carries a detail", () => {
     expect(renderViolations([{ code: "tests.failed", msg: "Tests did not pass", detail: "failing: lint (failure)" }])).toBe(
       "- **tests.failed**: Tests did not pass (failing: lint (failure))",

@@ -11,8 +11,10 @@ import { openSqliteStore } from "../../src/audit/sqlite-store.js";
 import type { NewAuditRecord } from "../../src/audit/record.js";
 import type { AuditStore } from "../../src/audit/store.js";
 import type { AppDeps } from "../../src/handlers/types.js";
+import type { EvaluationPoolOptions } from "../../src/policy/custom/evaluation-pool.js";
 import { loadPolicyEngine } from "../../src/policy/engine.js";
 import { loadSettings } from "../../src/settings.js";
+import { testCustomRules, type CountedRules } from "./test-custom-rules.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 export const POLICY_WASM = join(root, "build", "policies", "policy.wasm");
@@ -27,23 +29,33 @@ export interface GateDeps {
   deps: AppDeps;
   store: AuditStore;
   dbPath: string;
+  /** The custom rules engine in deps, over the store's compiled modules; `compiles` counts its `opa` runs. */
+  customRules: CountedRules;
   /** Inserts a row as if it had been written at `at` (for deployments_today). */
   insertAt(at: Date, row: Partial<NewAuditRecord>): Promise<void>;
   close(): Promise<void>;
 }
 
 /** `clock`: the store's clock and the time deployments are judged at, for tests that move time by hand (the same one the server's timers use). */
-export async function gateDeps(env: NodeJS.ProcessEnv = {}, { clock }: { clock?: () => Date } = {}): Promise<GateDeps> {
+export interface GateDepsOptions {
+  clock?: () => Date;
+  /** The custom rules' evaluation workers (e.g. a longer time limit); test-custom-rules.ts's defaults unless given. */
+  customRulesPool?: EvaluationPoolOptions;
+}
+
+export async function gateDeps(env: NodeJS.ProcessEnv = {}, { clock, customRulesPool }: GateDepsOptions = {}): Promise<GateDeps> {
   const dir = mkdtempSync(join(tmpdir(), "repol-gate-"));
   const dbPath = join(dir, "audit.db");
   const settings = loadSettings({ AUDIT_DB_PATH: dbPath, POLICY_WASM_PATH: ensurePolicyBundle(), ...env });
   const engine = await loadPolicyEngine(settings.policyWasmPath);
   const store = clock ? openSqliteStore(dbPath, { clock }) : await openAuditStore(settings);
   if (clock) await store.migrate();
+  const customRules = testCustomRules({ store: store.customRuleModules, pool: customRulesPool });
   return {
-    deps: { engine, store, settings, ...(clock ? { clock: { ...systemClock, now: clock } } : {}) },
+    deps: { engine, store, settings, customRules, ...(clock ? { clock: { ...systemClock, now: clock } } : {}) },
     store,
     dbPath,
+    customRules,
     async insertAt(at, row) {
       const writer = openSqliteStore(dbPath, { clock: () => at });
       try {
@@ -53,6 +65,7 @@ export async function gateDeps(env: NodeJS.ProcessEnv = {}, { clock }: { clock?:
       }
     },
     async close() {
+      await customRules.close();
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -12,7 +12,7 @@ import type { HandlerRegistry } from "../../src/handlers/registry.js";
 import type { AppDeps } from "../../src/handlers/types.js";
 import type { Metrics } from "../../src/metrics/create-metrics.js";
 import { createServer, WEBHOOK_PATH, type RepolServer, type ServerParts, type ServerWork } from "../../src/server.js";
-import { gateDeps, type GateDeps } from "./gate-deps.js";
+import { gateDeps, type GateDeps, type GateDepsOptions } from "./gate-deps.js";
 import type { ManualClock } from "./manual-clock.js";
 import { signedDelivery, TEST_APP_ID, TEST_WEBHOOK_SECRET, testAppPrivateKey, TestOctokit, testProbot } from "./test-probot.js";
 
@@ -87,6 +87,8 @@ export interface RepolOverHttpOptions {
   /** The metrics repol records into (e.g. shared with an Octokit plugin the test installs); fresh ones unless given. */
   metrics?: Metrics;
   /** Probot's Octokit and its options; the test Octokit (no retries, no throttling) unless given. */
+  /** See GateDepsOptions. */
+  customRulesPool?: GateDepsOptions["customRulesPool"];
   overrides?: Parameters<typeof createProbot>[0] extends { overrides?: infer O } | undefined ? O : never;
 }
 
@@ -94,10 +96,10 @@ export interface RepolOverHttpOptions {
 export async function repolOverHttp(
   github: { host: string },
   env: Record<string, string> = {},
-  { clock, log, metrics, overrides = { Octokit: TestOctokit } }: RepolOverHttpOptions = {},
+  { clock, log, metrics, customRulesPool, overrides = { Octokit: TestOctokit } }: RepolOverHttpOptions = {},
 ): Promise<RepolOverHttp> {
   const settingsEnv = { GHE_HOST: github.host, GHE_PROTOCOL: "http", ...env };
-  const gate = await gateDeps(settingsEnv, { clock: clock?.now });
+  const gate = await gateDeps(settingsEnv, { clock: clock?.now, customRulesPool });
   const probot = createProbot({
     env: { ...settingsEnv, APP_ID: String(TEST_APP_ID), PRIVATE_KEY: testAppPrivateKey(), WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, LOG_LEVEL: "fatal" },
     overrides: { ...overrides, ...(log ? { log } : {}) },

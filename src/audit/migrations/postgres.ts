@@ -194,4 +194,12 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX audit_exempted ON audit_records (created_at, id) WHERE exemptions IS NOT NULL;
     `,
   },
+  {
+    version: 11,
+    name: "audit_custom_rules",
+    // See the SQLite migration: the custom rule sets judged, NULL when there were none.
+    sql: `
+      ALTER TABLE audit_records ADD COLUMN custom_rules jsonb;
+    `,
+  },
 ];

@@ -257,4 +257,14 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX audit_exempted ON audit_records (created_at, id) WHERE exemptions IS NOT NULL;
     `,
   },
+  {
+    version: 11,
+    name: "audit_custom_rules",
+    // The custom Rego rule sets a decision judged (JSON: origin, repository, digest, file blob SHAs),
+    // NULL when there were none, so rows recorded before, and rows without rules, hash as they did.
+    // A plain ADD COLUMN: migration 9 already rebuilt audit_records, nothing here needs a rebuild.
+    sql: `
+      ALTER TABLE audit_records ADD COLUMN custom_rules TEXT;
+    `,
+  },
 ];
