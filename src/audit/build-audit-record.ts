@@ -1,6 +1,7 @@
 // The one place an audit row is put together, whichever path decided: webhook handlers, the
 // re-run discovery and POST /evaluate all record the same fields the same way.
 import type { EffectOutcome } from "../domain/effect-outcome.js";
+import type { ExemptionUse } from "../domain/exemption-use.js";
 import type { Violation, VerdictOutcome } from "../domain/verdict.js";
 import type { NewAuditRecord } from "./record.js";
 
@@ -18,6 +19,8 @@ export interface RecordedVerdict {
   input: unknown;
   configSha: string | null;
   error: string | null;
+  /** Organisation exemptions the verdict used. */
+  exemptions?: ExemptionUse[];
 }
 
 export interface RecordedRun {
@@ -39,5 +42,6 @@ export function buildAuditRecord(subject: AuditSubject, verdict: RecordedVerdict
     duration_ms: Math.round(run.durationMs * 1000) / 1000,
     effect: run.effect,
     error: verdict.error,
+    ...(verdict.exemptions !== undefined && verdict.exemptions.length > 0 ? { exemptions: verdict.exemptions } : {}),
   };
 }

@@ -8,6 +8,7 @@ import { CONFIG_PATHS, type PullRequestConfig } from "../policy/load-repo-config
 import type { CheckConclusion, CheckRunOutput } from "./check-run.js";
 import { renderConfigProblems, renderMissingPolicy, type CheckParts } from "./render-config-problems.js";
 import { countOf, escapeMarkdown } from "./render-violations.js";
+import { renderTightened } from "./render-tightened.js";
 
 export interface PullRequestShown {
   number: number;
@@ -79,6 +80,12 @@ function evaluationError(message: string): { title: string; summary: string } {
 function renderBasis(pr: PullRequestShown, basis: PullRequestBasis): CheckParts {
   if (basis.kind === "error") return { conclusion: "failure", annotations: [], ...evaluationError(basis.message) };
   if (basis.kind === "config_invalid") return renderConfigProblems(pr.configPath, pr.defaultBranch, basis.errors);
+  if (basis.kind === "not_judged") {
+    const { answer } = basis;
+    // Only an answer to post reaches here: the handler posts nothing for the others.
+    if (!answer.post) return { conclusion: "neutral", title: "Not judged", summary: "No repol policy applies to this pull request.", annotations: [] };
+    return { conclusion: answer.conclusion, title: answer.title, summary: escapeMarkdown(answer.summary), annotations: [] };
+  }
   const { result } = basis;
   if (result.violations.some((v) => v.code === "policy.missing")) return renderMissingPolicy(pr.configPath, pr.defaultBranch);
 
@@ -98,7 +105,7 @@ function renderBasis(pr: PullRequestShown, basis: PullRequestBasis): CheckParts 
   return {
     conclusion: result.allow ? "success" : "failure",
     title,
-    summary: `${table.join("\n")}${legend}`,
+    summary: [`${table.join("\n")}${legend}`, renderTightened(basis.tightened ?? [])].filter((part) => part !== "").join("\n\n"),
     annotations: [],
   };
 }

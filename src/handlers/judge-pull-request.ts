@@ -49,6 +49,11 @@ export async function judgePullRequest(delivery: PullRequestDelivery, deps: Hand
     const repository = { owner: pr.owner, repo: pr.repo, fullName: delivery.repository };
     const facts = repositoryFacts(delivery.github, deps, repository, target.appId === undefined ? undefined : { name: target.name, appId: target.appId });
     const verdict = await decideSafely(pr, facts, deps);
+    if (verdict.basis.kind === "not_judged" && !verdict.basis.answer.post) {
+      // Out of the organisation's scope, or no pull request policy anywhere with `skip`: no check, no row.
+      delivery.log.info({ delivery: delivery.key, pr: pr.number }, "pull request not judged: no policy applies to it");
+      return;
+    }
     const checkRunId = await facts.ownCheckRunId();
     const check = { ...renderCheckOutput(shownOf(pr), verdict.basis), detailsUrl: decisionLinkOf(deps.settings.publicUrl, delivery.key) };
     const { outcome } = await recordVerdict(delivery, deps, row(verdict, { kind: "check_run", ok: false }), {
@@ -66,7 +71,7 @@ export async function judgePullRequest(delivery: PullRequestDelivery, deps: Hand
 
 async function decideSafely(pr: PullRequestUnderReview, facts: DecisionFacts, deps: HandlerDeps): Promise<PullRequestVerdict> {
   try {
-    return await decidePullRequest(pr, facts, deps.engine);
+    return await decidePullRequest(pr, facts, deps.engine, { now: deps.clock?.now() ?? new Date() });
   } catch (error) {
     // decidePullRequest turns failures into verdicts itself; this guards against a bug there leaving the check in progress.
     return failedPullRequestVerdict(messageOf(error));
