@@ -17,6 +17,7 @@ import type { GitHub } from "../github/github-client.js";
 import { renderCheckOutput, shownOf } from "../github/render-check-output.js";
 import { alreadyDecided } from "../durability/already-decided.js";
 import { recordAndDeliver, retryPolicyOf } from "../durability/record-and-deliver.js";
+import { previewPolicyIfChanged } from "./preview-policy.js";
 import { repositoryFacts } from "./repository-facts.js";
 import type { HandlerDeps } from "./types.js";
 
@@ -49,6 +50,8 @@ export async function judgePullRequest(delivery: PullRequestDelivery, deps: Hand
     const repository = { owner: pr.owner, repo: pr.repo, fullName: delivery.repository };
     const facts = repositoryFacts(delivery.github, deps, repository, target.appId === undefined ? undefined : { name: target.name, appId: target.appId });
     const verdict = await decideSafely(pr, facts, deps);
+    // Its own check run, beside the verdict's: posted whether or not a policy judges the pull request.
+    await previewPolicyIfChanged(delivery, deps, pr, facts);
     if (verdict.basis.kind === "not_judged" && !verdict.basis.answer.post) {
       // Out of the organisation's scope, or no pull request policy anywhere with `skip`: no check, no row.
       delivery.log.info({ delivery: delivery.key, pr: pr.number }, "pull request not judged: no policy applies to it");
