@@ -1,20 +1,20 @@
 // The `.repol` files a pull request changes, as its head commit holds them, in one GraphQL request:
 // what `repol policy preview` validates and replays. A changed path repol does not read is handed on
 // with no text, so the preview reports it as an unknown file rather than ignoring it.
-import type { ChangedFile } from "../core/facts.js";
 import type { ProposedFiles } from "../org/proposed-policy.js";
 import { askGraphQL } from "./ask-graphql.js";
 import type { TreeEntryAnswer } from "./facts-answer.js";
 import { ORG_CONFIG_PATHS, proposedPolicyQuery, RULES_PATH } from "./facts-queries.js";
 import { fullName, type GitHub, type RepoRef } from "./github-client.js";
 import { policyFileOf } from "./policy-file-of.js";
+import type { ListedPath } from "./repo-facts.js";
 
 type Key = keyof typeof ORG_CONFIG_PATHS;
 type HeadAnswer = { repository: { head: Partial<Record<Key, TreeEntryAnswer | null>> | null } | null };
 
 /** Changed paths below `.repol/` that the change keeps (a removed file proposes nothing to read). */
-export function changedPolicyPaths(changed: readonly ChangedFile[]): string[] {
-  return changed.filter((file) => file.path.startsWith(".repol/") && file.status !== "removed").map((file) => file.path);
+export function changedPolicyPaths(changed: readonly ListedPath[]): string[] {
+  return changed.filter((file) => file.path.startsWith(".repol/") && !file.removed).map((file) => file.path);
 }
 
 export async function proposedFilesOf(github: GitHub, repo: RepoRef, head: { sha: string; ref: string }, paths: readonly string[]): Promise<ProposedFiles> {

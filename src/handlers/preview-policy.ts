@@ -5,7 +5,6 @@
 // head is not the repository's to read on its behalf.
 import { PREVIEW_EVENT, recentDecisions } from "../audit/recent-decisions.js";
 import type { NewAuditRecord } from "../audit/record.js";
-import type { PullRequestFacts } from "../core/facts.js";
 import type { PullRequestUnderReview } from "../domain/pull-request.js";
 import { ORG_REPOSITORY } from "../github/facts-queries.js";
 import { changedPolicyPaths, proposedFilesOf } from "../github/proposed-files-of.js";
@@ -25,13 +24,13 @@ export async function previewPolicyIfChanged(delivery: PullRequestDelivery, deps
   try {
     const query = { policy: "pullrequest" as const, number: pr.number, headSha: pr.headSha };
     // The facts query already holds the pull request's files: finding a `.repol` change costs nothing.
-    const [snapshot, pull] = await Promise.all([facts.policy(query), facts.pullRequestEvidence(query)]);
-    const paths = changedPolicyPaths(pull.details?.changedFiles ?? []);
+    const [snapshot, listed] = await Promise.all([facts.policy(query), facts.listedChangedPaths(query)]);
+    const paths = changedPolicyPaths(listed);
     if (paths.length === 0) return;
     const output = await previewOutput(delivery, deps, pr, paths, snapshot.repository?.private !== false);
     const request = { kind: "check_run" as const, target: { owner: pr.owner, repo: pr.repo, headSha: pr.headSha, name: PREVIEW_CHECK_NAME, knownAbsent: true }, checkRunId: null, check: checkOf(output) };
     const recordDeps = { store: deps.store, github: delivery.github, log: delivery.log, installationId: delivery.installationId, policy: retryPolicyOf(deps) };
-    await recordAndDeliver(recordDeps, previewRow(delivery, pr, pull, output, deps), request);
+    await recordAndDeliver(recordDeps, previewRow(delivery, pr, output, deps), request);
   } catch (error) {
     // The preview enforces nothing; a failure to make one is logged, and the verdict check stands alone.
     delivery.log.warn({ delivery: delivery.key, pr: pr.number, err: error }, "could not preview the pull request's policy change");
@@ -61,7 +60,7 @@ function checkOf(output: PreviewOutput) {
   return { conclusion, output: { title, summary, ...(annotations.length > 0 ? { annotations } : {}) } };
 }
 
-function previewRow(delivery: PullRequestDelivery, pr: PullRequestUnderReview, pull: PullRequestFacts, output: PreviewOutput, deps: HandlerDeps): NewAuditRecord {
+function previewRow(delivery: PullRequestDelivery, pr: PullRequestUnderReview, output: PreviewOutput, deps: HandlerDeps): NewAuditRecord {
   return {
     delivery_id: `${delivery.key}:preview`,
     event: PREVIEW_EVENT,
@@ -73,7 +72,7 @@ function previewRow(delivery: PullRequestDelivery, pr: PullRequestUnderReview, p
     environment: null,
     ref: `refs/heads/${pr.baseRef}`,
     sha: pr.headSha,
-    pr_number: pull.number,
+    pr_number: pr.number,
     actor: delivery.actor,
     violations: output.conclusion === "failure" ? [{ code: "config.invalid", msg: output.title }] : [],
     warnings: [],

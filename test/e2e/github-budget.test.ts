@@ -118,3 +118,64 @@ describe("GitHub calls per pull request event", () => {
     expect(requests).toHaveLength(expected.requests);
   });
 });
+
+describe("GitHub calls per event with an organisation policy in force", () => {
+  const ORG_YAML = 'version: 1\nminimums:\n  deploy:\n    environments:\n      "prod*": {rules: {approvals_required: 2}}\n  pullrequest:\n    rules: {approvals_required: 1}\n';
+
+  it("stay the token, one facts query and the callback cold, the query and the callback warm, for a deployment", async () => {
+    repol = await startRepol({
+      routes: [...scenarioRoutes(passingScenario()), contentsRoute("acme/.github", { ".repol/org.yaml": ORG_YAML, ".repol/deploy.yaml": passingScenario().config! }, "org")],
+    });
+    const running = repol;
+    const decide = async () => {
+      const { id } = await running.deliver("deployment_protection_rule", running.deploymentPayload());
+      expect((await running.rowOf(id)).input).toMatchObject({ policy_source: "organisation" });
+      await running.callbacks(1);
+    };
+
+    const cold = await requestsOf(running.github, decide);
+    const warm = await requestsOf(running.github, decide);
+
+    expect(cold).toEqual([
+      "POST installation-token /app/installations/52345678/access_tokens",
+      "POST graphql /api/graphql",
+      "POST callback /repos/acme/widgets/actions/runs/7654321098/deployment_protection_rule",
+    ]);
+    expect(warm).toEqual(["POST graphql /api/graphql", "POST callback /repos/acme/widgets/actions/runs/7654321098/deployment_protection_rule"]);
+  });
+
+  it("stay three cold and two warm for a pull request; the preview of a .repol change adds one GraphQL request and one check run", async () => {
+    const s = scenario({ configs: {} });
+    const org = { ".repol/org.yaml": ORG_YAML, ".repol/pullrequest.yaml": policyYaml({ approvals_required: 1 }) };
+    repol = await startRepol({ routes: [...prScenarioRoutes(s), contentsRoute("acme/.github", org, "org")] });
+    const running = repol;
+    const judge = (event: string, payload: Record<string, unknown>, conclusions: string[]) => async () => {
+      await running.rowOf((await running.deliver(event, payload)).id);
+      await eventually(`check runs concluding ${conclusions.join(", ")}`, () => checkRunsOf(s).map((run) => run.conclusion).join() === conclusions.join());
+    };
+
+    const cold = await requestsOf(running.github, judge("pull_request", webhook("pull_request.opened"), ["failure"]));
+    pullOf(s, 42).reviews = [["bob", "APPROVED"]];
+    const warm = await requestsOf(running.github, judge("pull_request_review", webhook("pull_request_review.submitted.approved"), ["success"]));
+    running.github.use({
+      name: "pull-files",
+      method: "GET",
+      path: /^\/repos\/acme\/widgets\/pulls\/42\/files$/,
+      reply: (request) => paged(request, [{ filename: ".repol/deploy.yaml", status: "added", additions: 3, deletions: 0 }]),
+    });
+    const preview = await requestsOf(running.github, judge("pull_request", webhook("pull_request.synchronize"), ["success", "neutral"]));
+
+    expect(cold).toEqual([
+      "POST installation-token /app/installations/4242/access_tokens",
+      "POST graphql /api/graphql",
+      "POST create-check-run /repos/acme/widgets/check-runs",
+    ]);
+    expect(warm).toEqual(["POST graphql /api/graphql", `PATCH update-check-run /repos/acme/widgets/check-runs/${checkRunsOf(s)[0]!.id}`]);
+    expect(preview).toEqual([
+      "POST graphql /api/graphql",
+      "POST graphql /api/graphql",
+      "POST create-check-run /repos/acme/widgets/check-runs",
+      `PATCH update-check-run /repos/acme/widgets/check-runs/${checkRunsOf(s)[0]!.id}`,
+    ]);
+  });
+});
