@@ -22,27 +22,31 @@ async function requestsOf(github: RepolUnderTest["github"], act: () => Promise<v
   return github.requests.map((request) => `${request.method} ${request.route} ${request.path}`);
 }
 
+/** Two deployments decided as `row` says: the token, one facts query and the callback cold; the query and the callback warm. */
+async function expectDeploymentCalls(running: RepolUnderTest, row: Record<string, unknown>): Promise<void> {
+  // The fake's request log is emptied before each delivery, so each waits for its own one callback.
+  const decide = async () => {
+    const { id } = await running.deliver("deployment_protection_rule", running.deploymentPayload());
+    expect(await running.rowOf(id)).toMatchObject(row);
+    await running.callbacks(1);
+  };
+
+  const cold = await requestsOf(running.github, decide);
+  const warm = await requestsOf(running.github, decide);
+
+  expect(cold).toEqual([
+    "POST installation-token /app/installations/52345678/access_tokens",
+    "POST graphql /api/graphql",
+    "POST callback /repos/acme/widgets/actions/runs/7654321098/deployment_protection_rule",
+  ]);
+  expect(warm).toEqual(["POST graphql /api/graphql", "POST callback /repos/acme/widgets/actions/runs/7654321098/deployment_protection_rule"]);
+}
+
 describe("GitHub calls per deployment decision", () => {
   it("are the token, one facts query and the callback cold, and the query and the callback warm", async () => {
     repol = await startRepol({ routes: scenarioRoutes(passingScenario()) });
-    const running = repol;
-    running.github.commit("main", ".repol/deploy.yaml", passingScenario().config!);
-    // The fake's request log is emptied before each delivery, so each waits for its own one callback.
-    const decide = async () => {
-      const { id } = await running.deliver("deployment_protection_rule", running.deploymentPayload());
-      expect((await running.rowOf(id)).decision).toBe("allow");
-      await running.callbacks(1);
-    };
-
-    const cold = await requestsOf(running.github, decide);
-    const warm = await requestsOf(running.github, decide);
-
-    expect(cold).toEqual([
-      "POST installation-token /app/installations/52345678/access_tokens",
-      "POST graphql /api/graphql",
-      "POST callback /repos/acme/widgets/actions/runs/7654321098/deployment_protection_rule",
-    ]);
-    expect(warm).toEqual(["POST graphql /api/graphql", "POST callback /repos/acme/widgets/actions/runs/7654321098/deployment_protection_rule"]);
+    repol.github.commit("main", ".repol/deploy.yaml", passingScenario().config!);
+    await expectDeploymentCalls(repol, { decision: "allow" });
   });
 });
 
@@ -126,22 +130,7 @@ describe("GitHub calls per event with an organisation policy in force", () => {
     repol = await startRepol({
       routes: [...scenarioRoutes(passingScenario()), contentsRoute("acme/.github", { ".repol/org.yaml": ORG_YAML, ".repol/deploy.yaml": passingScenario().config! }, "org")],
     });
-    const running = repol;
-    const decide = async () => {
-      const { id } = await running.deliver("deployment_protection_rule", running.deploymentPayload());
-      expect((await running.rowOf(id)).input).toMatchObject({ policy_source: "organisation" });
-      await running.callbacks(1);
-    };
-
-    const cold = await requestsOf(running.github, decide);
-    const warm = await requestsOf(running.github, decide);
-
-    expect(cold).toEqual([
-      "POST installation-token /app/installations/52345678/access_tokens",
-      "POST graphql /api/graphql",
-      "POST callback /repos/acme/widgets/actions/runs/7654321098/deployment_protection_rule",
-    ]);
-    expect(warm).toEqual(["POST graphql /api/graphql", "POST callback /repos/acme/widgets/actions/runs/7654321098/deployment_protection_rule"]);
+    await expectDeploymentCalls(repol, { decision: "allow", input: { policy_source: "organisation" } });
   });
 
   it("stay three cold and two warm for a pull request; the preview of a .repol change adds one GraphQL request and one check run", async () => {
