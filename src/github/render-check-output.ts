@@ -100,7 +100,7 @@ function renderBasis(pr: PullRequestShown, basis: PullRequestBasis): CheckParts 
   const table = ["| | Rule | Result |", "|---|---|---|", ...rows.map((row) => `| ${row.status} | \`${row.name}\` | ${row.reason} |`)];
   const legend = [
     rows.some((row) => row.status === "➖") ? `\n\n➖ not configured in \`${pr.configPath}\`, so not enforced.` : "",
-    warned.length > 0 ? `\n\n⚠️ failed, but set to \`warn\` in \`${pr.configPath}\`: reported, not blocking.` : "",
+    warned.length > 0 ? `\n\n⚠️ failed, but ${warnedBecause(result.warnings, pr.configPath)}: reported, not blocking.` : "",
   ].join("");
   return {
     conclusion: result.allow ? "success" : "failure",
@@ -186,4 +186,12 @@ function renderFacts(pr: PullRequestShown, basis: PullRequestBasis): string {
     );
   }
   return lines.join("\n");
+}
+
+/** Why a failed rule only warns: the config's `warn`, or an organisation exemption (its message names who and until when). */
+function warnedBecause(warnings: readonly Violation[], configPath: string): string {
+  const exempted = warnings.some((v) => v.exemption !== undefined);
+  const set = warnings.some((v) => v.exemption === undefined);
+  const reasons = [...(set ? [`set to \`warn\` in \`${configPath}\``] : []), ...(exempted ? ["exempted by the organisation (see the row)"] : [])];
+  return reasons.join(", or ");
 }

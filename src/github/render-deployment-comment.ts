@@ -29,7 +29,8 @@ export function renderDeploymentComment({ outcome, environment, violations, warn
   const env = escapeMarkdown(environment);
   let text: string;
   if (outcome === "allow" && warnings.length > 0) {
-    text = `repol approved the deployment to ${env} with ${countOf(warnings.length, "warning")} (rules set to warn do not block):\n${renderViolations(warnings, { warning: true })}`;
+    const why = warnings.every((v) => v.exemption !== undefined) ? "exempted by the organisation" : "rules set to warn do not block";
+    text = `repol approved the deployment to ${env} with ${countOf(warnings.length, "warning")} (${why}):\n${renderViolations(warnings, { warning: true })}`;
   } else if (outcome === "allow") {
     text = `repol approved the deployment to ${env}: every rule passed.`;
   } else if (outcome === "error") {

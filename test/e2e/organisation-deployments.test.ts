@@ -59,6 +59,29 @@ describe("deployments under an organisation policy", () => {
     expect(callback.comment).toContain("`approvals_required`: `2` → `3`");
   });
 
+  it("are approved with a warning naming owner and expiry when an exemption covers the only failed rule", async () => {
+    // Thirty days ahead of the real date: repol judges exemptions at the time it decides.
+    const expires = new Date(Date.now() + 30 * 24 * 60 * 60_000).toISOString().slice(0, 10);
+    const org = {
+      ".repol/org.yaml": [
+        "version: 1",
+        "minimums:",
+        "  deploy:",
+        "    environments:",
+        '      "production": {rules: {approvals_required: 3}}',
+        "exemptions:",
+        `  - {repository: widgets, rules: [approvals_required], environments: [production], reason: incident follow-up, owner: sre-lead, expires: "${expires}"}`,
+        "",
+      ].join("\n"),
+    };
+    const { row, callback } = await decide(await start(DEPLOY_YAML, org));
+
+    expect(callback.state).toBe("approved");
+    expect(callback.comment).toContain("with 1 warning (exempted by the organisation)");
+    expect(callback.comment).toContain(`exempted until ${expires} by sre-lead: incident follow-up`);
+    expect(row).toMatchObject({ decision: "allow", violations: [], exemptions: [expect.objectContaining({ owner: "sre-lead", exempted: ["approvals.insufficient"] })] });
+  });
+
   it("are rejected naming the .github file and line when org.yaml does not load (here: an exemption more than a year ahead)", async () => {
     const org = {
       ".repol/org.yaml": [

@@ -153,6 +153,7 @@ describe("exemptions", () => {
     const [run] = checkRunsOf(r.s);
     expect(run).toMatchObject({ conclusion: "success" });
     expect(run!.output.summary).toContain("exempted until 2025-03-31 by platform-team: reviewers on leave");
+    expect(run!.output.summary).toContain("⚠️ failed, but exempted by the organisation (see the row): reported, not blocking.");
     expect(exempted).toMatchObject({ decision: "allow", violations: [], exemptions: [expect.objectContaining({ owner: "platform-team", exempted: ["approvals.insufficient"] })] });
     expect((await r.audit("exempted=true")).map((row) => row.id)).toEqual([exempted!.id]);
 
