@@ -18,6 +18,12 @@ async function start(own: string | null, org: Record<string, string>): Promise<R
   return repol;
 }
 
+/** A production minimum of three approvals, and an exemption from it for this repository until `expires`. */
+function exemptingOrgYaml(expires: string): string {
+  const exemption = `{repository: widgets, rules: [approvals_required], environments: [production], reason: incident follow-up, owner: sre-lead, expires: "${expires}"}`;
+  return ["version: 1", "minimums:", "  deploy:", "    environments:", '      "production": {rules: {approvals_required: 3}}', "exemptions:", `  - ${exemption}`, ""].join("\n");
+}
+
 async function decide(running: RepolUnderTest) {
   const { id } = await running.deliver("deployment_protection_rule", running.deploymentPayload());
   const row = await running.rowOf(id);
@@ -62,18 +68,7 @@ describe("deployments under an organisation policy", () => {
   it("are approved with a warning naming owner and expiry when an exemption covers the only failed rule", async () => {
     // Thirty days ahead of the real date: repol judges exemptions at the time it decides.
     const expires = new Date(Date.now() + 30 * 24 * 60 * 60_000).toISOString().slice(0, 10);
-    const org = {
-      ".repol/org.yaml": [
-        "version: 1",
-        "minimums:",
-        "  deploy:",
-        "    environments:",
-        '      "production": {rules: {approvals_required: 3}}',
-        "exemptions:",
-        `  - {repository: widgets, rules: [approvals_required], environments: [production], reason: incident follow-up, owner: sre-lead, expires: "${expires}"}`,
-        "",
-      ].join("\n"),
-    };
+    const org = { ".repol/org.yaml": exemptingOrgYaml(expires) };
     const { row, callback } = await decide(await start(DEPLOY_YAML, org));
 
     expect(callback.state).toBe("approved");
@@ -83,18 +78,7 @@ describe("deployments under an organisation policy", () => {
   });
 
   it("are rejected naming the .github file and line when org.yaml does not load (here: an exemption more than a year ahead)", async () => {
-    const org = {
-      ".repol/org.yaml": [
-        "version: 1",
-        "minimums:",
-        "  deploy:",
-        "    environments:",
-        '      "production": {rules: {approvals_required: 3}}',
-        "exemptions:",
-        "  - {repository: widgets, rules: [approvals_required], environments: [production], reason: incident follow-up, owner: sre-lead, expires: \"2099-01-01\"}",
-        "",
-      ].join("\n"),
-    };
+    const org = { ".repol/org.yaml": exemptingOrgYaml("2099-01-01") };
     const { row, callback } = await decide(await start(DEPLOY_YAML, org));
 
     expect(callback.state).toBe("rejected");
