@@ -8,7 +8,7 @@ import { eventually } from "../helpers/eventually.js";
 import { fakeGitHub, type FakeGitHub } from "../helpers/fake-github.js";
 import { ManualClock } from "../helpers/manual-clock.js";
 import { graphqlOperations } from "../helpers/github-graphql.js";
-import { HEAD_SHA, checkRunsOf, policyYaml, pullOf, scenario, scenarioRoutes, webhook, type PullRequestScenario } from "../helpers/pull-request-scenario.js";
+import { FORK_SHA, HEAD_SHA, checkRunsOf, policyYaml, pullOf, scenario, scenarioRoutes, webhook, type PullRequestScenario } from "../helpers/pull-request-scenario.js";
 import { repolOverHttp, type RepolOverHttp } from "../helpers/repol-over-http.js";
 import { contentsRoute } from "../helpers/repository-contents.js";
 import { json, paged, type Route } from "../helpers/github-router.js";
@@ -207,6 +207,21 @@ describe("the policy preview check", () => {
     const preview = checkRunsOf(r.s).find((run) => run.name === "repol policy preview")!;
     expect(preview).toMatchObject({ conclusion: "failure" });
     expect(preview.annotations).toEqual([expect.objectContaining({ path: ".repol/deploy.yaml", start_line: 5, annotation_level: "failure" })]);
+  });
+
+  it("is not posted for a pull request from a fork, whose head repol does not read", async () => {
+    const forkFiles: Route = {
+      name: "fork-pull-files",
+      method: "GET",
+      path: /^\/repos\/acme\/widgets\/pulls\/44\/files$/,
+      reply: (request) => paged(request, [{ filename: ".repol/deploy.yaml", status: "modified", additions: 1, deletions: 1 }]),
+    };
+    const r = await start(scenario(), {}, [forkFiles]);
+
+    await r.judge("pull_request.opened.fork");
+
+    expect(checkRunsOf(r.s, FORK_SHA).map((run) => run.name)).toEqual(["repol (main)"]);
+    expect(graphqlOperations(github!.requests)).toEqual(["RepolFacts"]);
   });
 
   it("is not posted for a pull request that changes no .repol file", async () => {
