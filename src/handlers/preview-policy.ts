@@ -18,7 +18,15 @@ import type { HandlerDeps } from "./types.js";
 
 const PREVIEWED_ACTIONS = new Set(["opened", "synchronize", "reopened"]);
 
-export async function previewPolicyIfChanged(delivery: PullRequestDelivery, deps: HandlerDeps, pr: PullRequestUnderReview, facts: GitHubFacts): Promise<void> {
+/** What a preview uses of the handler's dependencies. */
+export type PreviewDeps = Pick<HandlerDeps, "store" | "engine" | "settings" | "clock">;
+
+export async function previewPolicyIfChanged(
+  delivery: PullRequestDelivery,
+  deps: PreviewDeps,
+  pr: PullRequestUnderReview,
+  facts: Pick<GitHubFacts, "policy" | "listedChangedPaths">,
+): Promise<void> {
   if (delivery.event !== "pull_request" || !PREVIEWED_ACTIONS.has(delivery.action ?? "")) return;
   if (pr.headRepo?.toLowerCase() !== `${pr.owner}/${pr.repo}`.toLowerCase()) return;
   try {
@@ -37,7 +45,7 @@ export async function previewPolicyIfChanged(delivery: PullRequestDelivery, deps
   }
 }
 
-async function previewOutput(delivery: PullRequestDelivery, deps: HandlerDeps, pr: PullRequestUnderReview, paths: string[], isPrivate: boolean): Promise<PreviewOutput> {
+async function previewOutput(delivery: PullRequestDelivery, deps: PreviewDeps, pr: PullRequestUnderReview, paths: string[], isPrivate: boolean): Promise<PreviewOutput> {
   const now = deps.clock?.now() ?? new Date();
   const organisation = pr.repo.toLowerCase() === ORG_REPOSITORY;
   const files = await proposedFilesOf(delivery.github, { owner: pr.owner, repo: pr.repo }, { sha: pr.headSha, ref: pr.headRef }, paths);
@@ -60,7 +68,7 @@ function checkOf(output: PreviewOutput) {
   return { conclusion, output: { title, summary, ...(annotations.length > 0 ? { annotations } : {}) } };
 }
 
-function previewRow(delivery: PullRequestDelivery, pr: PullRequestUnderReview, output: PreviewOutput, deps: HandlerDeps): NewAuditRecord {
+function previewRow(delivery: PullRequestDelivery, pr: PullRequestUnderReview, output: PreviewOutput, deps: PreviewDeps): NewAuditRecord {
   return {
     delivery_id: `${delivery.key}:preview`,
     event: PREVIEW_EVENT,
