@@ -50,11 +50,10 @@ export async function judgePullRequest(delivery: PullRequestDelivery, deps: Hand
     const repository = { owner: pr.owner, repo: pr.repo, fullName: delivery.repository };
     const facts = repositoryFacts(delivery.github, deps, repository, target.appId === undefined ? undefined : { name: target.name, appId: target.appId });
     const verdict = await decideSafely(pr, facts, deps);
-    // Its own check run, beside the verdict's: posted whether or not a policy judges the pull request.
-    await previewPolicyIfChanged(delivery, deps, pr, facts);
     if (verdict.basis.kind === "not_judged" && !verdict.basis.answer.post) {
       // Out of the organisation's scope, or no pull request policy anywhere with `skip`: no check, no row.
       delivery.log.info({ delivery: delivery.key, pr: pr.number }, "pull request not judged: no policy applies to it");
+      await previewPolicyIfChanged(delivery, deps, pr, facts);
       return;
     }
     const checkRunId = await facts.ownCheckRunId();
@@ -69,6 +68,8 @@ export async function judgePullRequest(delivery: PullRequestDelivery, deps: Hand
       { delivery: delivery.key, pr: pr.number, sha: pr.headSha, decision: verdict.outcome, check_run: outcome.check_run_id ?? checkRunId },
       "pull request judged",
     );
+    // Its own check run, after the verdict's, so the preview never delays the verdict.
+    await previewPolicyIfChanged(delivery, deps, pr, facts);
   });
 }
 

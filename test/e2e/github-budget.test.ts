@@ -162,9 +162,9 @@ describe("GitHub calls per event with an organisation policy in force", () => {
     expect(warm).toEqual(["POST graphql /api/graphql", `PATCH update-check-run /repos/acme/widgets/check-runs/${checkRunsOf(s)[0]!.id}`]);
     expect(preview).toEqual([
       "POST graphql /api/graphql",
+      `PATCH update-check-run /repos/acme/widgets/check-runs/${checkRunsOf(s)[0]!.id}`,
       "POST graphql /api/graphql",
       "POST create-check-run /repos/acme/widgets/check-runs",
-      `PATCH update-check-run /repos/acme/widgets/check-runs/${checkRunsOf(s)[0]!.id}`,
     ]);
   });
 });
