@@ -80,6 +80,16 @@ describe("repositories no pull request policy covers", () => {
     expect(checkRunsOf(r.s)[0]!.output.title).toBe("No pull request policy");
   });
 
+  it("get a failing check, recorded as a denial, when org.yaml says `unconfigured_pull_requests: fail`", async () => {
+    const r = await start(noRepositoryPolicy(), { [ORG_YAML]: "version: 1\nunconfigured_pull_requests: fail\n" });
+
+    const row = await r.judge();
+
+    expect(checkRunsOf(r.s)).toEqual([expect.objectContaining({ conclusion: "failure" })]);
+    expect(checkRunsOf(r.s)[0]!.output.summary).toContain("The organisation requires one (unconfigured_pull_requests: fail).");
+    expect(row).toMatchObject({ decision: "deny", violations: [expect.objectContaining({ code: "policy.missing" })] });
+  });
+
   it("get no check run when org.yaml excludes the repository, even with its own policy", async () => {
     const r = await start(scenario(), { [ORG_YAML]: 'version: 1\nscope:\n  exclude: ["widg*"]\n' });
 
