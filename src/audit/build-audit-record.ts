@@ -2,6 +2,7 @@
 // re-run discovery and POST /evaluate all record the same fields the same way.
 import type { CustomRuleSource } from "../domain/custom-rule-source.js";
 import type { EffectOutcome } from "../domain/effect-outcome.js";
+import type { ExemptionUse } from "../domain/exemption-use.js";
 import type { Violation, VerdictOutcome } from "../domain/verdict.js";
 import type { NewAuditRecord } from "./record.js";
 
@@ -21,6 +22,8 @@ export interface RecordedVerdict {
   error: string | null;
   /** The custom Rego rules judged; their sets (digest, blob SHAs) are recorded. */
   customRules?: { sources: CustomRuleSource[] };
+  /** Organisation exemptions the verdict used. */
+  exemptions?: ExemptionUse[];
 }
 
 export interface RecordedRun {
@@ -43,5 +46,6 @@ export function buildAuditRecord(subject: AuditSubject, verdict: RecordedVerdict
     effect: run.effect,
     error: verdict.error,
     ...(verdict.customRules && verdict.customRules.sources.length > 0 ? { custom_rules: verdict.customRules.sources } : {}),
+    ...(verdict.exemptions !== undefined && verdict.exemptions.length > 0 ? { exemptions: verdict.exemptions } : {}),
   };
 }

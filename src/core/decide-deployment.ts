@@ -8,6 +8,9 @@ import { entryForEnvironment } from "../policy/environment-name.js";
 import type { DeployConfig } from "../policy/load-repo-config.js";
 import { waitConfigOf, type WaitConfig } from "../policy/wait-config.js";
 import { applyCustomRules, withCustomRules, type CustomRuleEvaluator, type CustomRulesApplied } from "./apply-custom-rules.js";
+import type { ExemptionUse } from "../domain/exemption-use.js";
+import { excludedDeploymentViolation } from "../org/repository-scope.js";
+import type { Tightening } from "../org/tighten-rules.js";
 import { qualifyDeploymentRef, refToClassify, startOfUtcDay } from "./deployment-ref.js";
 import { explainViolations } from "./explain-violations.js";
 import type { DecisionFacts, DeploymentQuery } from "./facts.js";
@@ -15,8 +18,9 @@ import { checksFacts, judgeChecks, type ChecksFacts, type ChecksVerdict } from "
 import { judgeCommitReviews } from "./judge-commit-reviews.js";
 import { messageOf } from "./message-of.js";
 import { commonInput, deploymentInput, pullRequestInput, rulesMayReadFiles, type PullRequestFactsInput, type RepositoryInput } from "./policy-input-facts.js";
-import { readPolicy } from "./read-policy.js";
+import { readPolicy, type PolicySource } from "./read-policy.js";
 import { scheduleFacts, type ScheduleFacts } from "./schedule-facts.js";
+import { withExemptions } from "./with-exemptions.js";
 
 /** The policy input of `github.deploy`; the contract is fixed by policies/deploy.rego. */
 export interface DeployInput {
@@ -35,6 +39,10 @@ export interface DeployInput {
   deployment: DeploymentObject | null;
   /** The pull requests behind the commit; an entry is null when the facts source had no details of it. */
   pull_requests: (PullRequestFactsInput | null)[];
+  /** Whose file `repo_policy` comes from: the repository's own, or the organisation's default. */
+  policy_source: PolicySource;
+  /** Git blob SHA of the organisation's org.yaml in force; null without one. */
+  org_config_sha: string | null;
 }
 
 export interface DeploymentVerdict {
@@ -56,6 +64,10 @@ export interface DeploymentVerdict {
   wait?: WaitConfig | null;
   /** The custom Rego rules judged (repository's and organisation's); absent when there were none. */
   customRules?: CustomRulesApplied;
+  /** Rules an organisation minimum made stricter than the file in force. */
+  tightened?: Tightening[];
+  /** Organisation exemptions that turned failures into warnings. */
+  exemptions?: ExemptionUse[];
 }
 
 export interface DecideOptions {
@@ -91,7 +103,10 @@ export async function decideDeployment(
   };
 
   try {
-    const policy = await readPolicy(facts, query);
+    const policy = await readPolicy(facts, query, now);
+    if (policy.kind === "excluded") {
+      return { ...base, outcome: "deny", error: null, violations: [excludedDeploymentViolation(policy.repository, environment)] };
+    }
     if (policy.kind === "missing") {
       return { ...base, outcome: "deny", error: null, violations: [configMissing(policy.path, policy.defaultBranch, environment)] };
     }
@@ -119,8 +134,10 @@ export async function decideDeployment(
       ...commonInput(now, policy.snapshot),
       deployment: deploymentInput(request.deployment),
       pull_requests: evidence.pulls.map(pullRequestInput),
+      policy_source: policy.source,
+      org_config_sha: policy.org?.configSha ?? null,
     };
-    const judged = { ...base, input, ref, configSha, checks, wait: waitConfigOf(policy.config, environment) };
+    const judged = { ...base, input, ref, configSha, checks, wait: waitConfigOf(policy.config, environment), tightened: policy.tightened };
     let result: PolicyResult;
     try {
       result = engine.evaluate("deploy", input);
@@ -131,8 +148,10 @@ export async function decideDeployment(
     const pulls = evidence.pulls.map(({ number, author }) => ({ number, author }));
     const explain = (found: Violation[]) => explainViolations(found, { checks, signOff: review.signOff });
     const [violations, warnings] = [explain(result.violations), explain(result.warnings)];
-    const builtIn = { ...judged, outcome: outcomeOf(result), violations, warnings, error: null, request: { ...request, pulls } };
-    return withCustomRules(builtIn, await applyCustomRules("deploy", policy.snapshot, input, customRules));
+    const builtIn: DeploymentVerdict = { ...judged, outcome: outcomeOf(result), violations, warnings, error: null, request: { ...request, pulls } };
+    const verdict = withCustomRules(builtIn, await applyCustomRules("deploy", policy.snapshot, input, customRules));
+    // Last, after every finding: organisation exemptions (src/core/with-exemptions.ts).
+    return withExemptions(verdict, policy.org, { repository: request.repository, environment, now });
   } catch (error) {
     return failed(messageOf(error));
   }
@@ -141,7 +160,7 @@ export async function decideDeployment(
 function configMissing(path: string, branch: string, environment: string): Violation {
   return {
     code: "config.missing",
-    msg: `${path} was not found on the default branch ${branch}. repol reads deployment rules only from there; commit the file to ${branch} with rules for environment ${environment}, then re-run the deployment.`,
+    msg: `${path} was not found on the default branch ${branch}, and the organisation has no default one (${path} in its .github repository). repol reads deployment rules only from there; commit the file to ${branch} with rules for environment ${environment}, then re-run the deployment.`,
     file: path,
   };
 }

@@ -12,7 +12,11 @@ import { judgePullSignOff, type SignOffVerdict } from "./judge-sign-off.js";
 import { approversOf } from "./latest-approvers.js";
 import { messageOf } from "./message-of.js";
 import { commonInput, pullRequestInput, rulesMayReadFiles, type PullRequestFactsInput, type RepositoryInput } from "./policy-input-facts.js";
-import { readPolicy } from "./read-policy.js";
+import { readPolicy, type PolicySource } from "./read-policy.js";
+import { withExemptions } from "./with-exemptions.js";
+import type { ExemptionUse } from "../domain/exemption-use.js";
+import { unconfiguredPullRequestAnswer, type UnconfiguredAnswer } from "../org/repository-scope.js";
+import type { Tightening } from "../org/tighten-rules.js";
 
 /** The policy input of `github.pullrequest`; the contract is fixed by policies/pullrequest.rego. */
 export interface PullRequestInput {
@@ -25,11 +29,25 @@ export interface PullRequestInput {
   repository: RepositoryInput | null;
   /** Absent with workflow_meta; null when the facts source had no details of it. */
   pull_request?: PullRequestFactsInput | null;
+  /** Whose file `repo_policy` comes from: the repository's own, or the organisation's default. */
+  policy_source: PolicySource;
+  /** Git blob SHA of the organisation's org.yaml in force; null without one. */
+  org_config_sha: string | null;
 }
 
 /** What the check run shows besides the outcome: the rules as judged, the config's problems, or the failure. */
 export type PullRequestBasis =
-  | { kind: "decided"; result: PolicyResult; config: PullRequestConfig | null; approvers: string[] | null; signOff: SignOffVerdict | null }
+  | {
+      kind: "decided";
+      result: PolicyResult;
+      config: PullRequestConfig | null;
+      approvers: string[] | null;
+      signOff: SignOffVerdict | null;
+      /** Rules an organisation minimum made stricter than the file in force. */
+      tightened?: Tightening[];
+    }
+  /** Not judged: out of the organisation's scope, or no pull request policy at any level. */
+  | { kind: "not_judged"; answer: UnconfiguredAnswer }
   | { kind: "config_invalid"; errors: ConfigError[] }
   | { kind: "error"; message: string };
 
@@ -45,6 +63,8 @@ export interface PullRequestVerdict {
   basis: PullRequestBasis;
   /** The custom Rego rules judged (repository's and organisation's); absent when there were none. */
   customRules?: CustomRulesApplied;
+  /** Organisation exemptions that turned failures into warnings. */
+  exemptions?: ExemptionUse[];
 }
 
 export interface DecidePullRequestOptions {
@@ -63,24 +83,27 @@ export async function decidePullRequest(
   const query: PullRequestQuery = { policy: "pullrequest", number: pr.number, headSha: pr.headSha };
   let configSha: string | null = null;
   try {
-    const policy = await readPolicy(facts, query);
+    const policy = await readPolicy(facts, query, now);
     if (policy.kind === "invalid") {
       const basis = { kind: "config_invalid" as const, errors: policy.errors };
       return { outcome: "deny", violations: policy.violations, warnings: [], input: null, configSha: policy.configSha, error: null, basis };
     }
-    // A missing policy is judged too: the policy itself denies it with `policy.missing`.
-    const config = policy.kind === "valid" ? policy.config : null;
-    configSha = policy.kind === "valid" ? policy.configSha : null;
-    const evidence = config === null ? null : await facts.pullRequestEvidence({ ...query, wantAllChangedFiles: rulesMayReadFiles(policy.snapshot) });
-    const approvers = evidence === null ? null : approversOf(evidence);
-    const signOff = evidence === null ? null : judgePullSignOff(evidence);
+    if (policy.kind === "excluded") return notJudged({ post: false }, "allow", []);
+    if (policy.kind === "missing") return unconfigured(unconfiguredPullRequestAnswer(policy.org?.config.unconfigured_pull_requests ?? "skip"));
+    const { config } = policy;
+    configSha = policy.configSha;
+    const evidence = await facts.pullRequestEvidence({ ...query, wantAllChangedFiles: rulesMayReadFiles(policy.snapshot) });
+    const approvers = approversOf(evidence);
+    const signOff = judgePullSignOff(evidence);
     const input: PullRequestInput = {
       head_ref: pr.headRef,
       base_ref: pr.baseRef,
-      ...(approvers !== null && signOff !== null ? { workflow_meta: { approvers, signed_off: signOff.signedOff } } : {}),
+      workflow_meta: { approvers, signed_off: signOff.signedOff },
       repo_policy: config,
       ...commonInput(now, policy.snapshot),
-      ...(evidence !== null ? { pull_request: pullRequestInput(evidence) } : {}),
+      pull_request: pullRequestInput(evidence),
+      policy_source: policy.source,
+      org_config_sha: policy.org?.configSha ?? null,
     };
     const result = engine.evaluate("pullrequest", input);
     const builtIn: PullRequestVerdict = {
@@ -90,11 +113,13 @@ export async function decidePullRequest(
       input,
       configSha,
       error: null,
-      basis: { kind: "decided", result, config, approvers, signOff },
+      basis: { kind: "decided", result, config, approvers, signOff, tightened: policy.tightened },
     };
     const judged = withCustomRules(builtIn, await applyCustomRules("pullrequest", policy.snapshot, input, customRules));
     // The check shows why repol could not decide, as for any other failure to evaluate.
-    return judged.outcome === "error" ? { ...judged, basis: { kind: "error", message: judged.error ?? "custom rules failed" } } : judged;
+    if (judged.outcome === "error") return { ...judged, basis: { kind: "error", message: judged.error ?? "custom rules failed" } };
+    // Last, after every finding: organisation exemptions (src/core/with-exemptions.ts).
+    return withBasisOf(withExemptions(judged, policy.org, { repository: `${pr.owner}/${pr.repo}`, environment: null, now }));
   } catch (error) {
     return failedPullRequestVerdict(messageOf(error), configSha);
   }
@@ -103,4 +128,21 @@ export async function decidePullRequest(
 /** The fail-closed verdict: a failing check that says why repol could not evaluate. */
 export function failedPullRequestVerdict(message: string, configSha: string | null = null): PullRequestVerdict {
   return { outcome: "error", violations: [], warnings: [], input: null, configSha, error: message, basis: { kind: "error", message } };
+}
+
+/** The check shows the verdict's final findings, after exemptions and custom rules. */
+function withBasisOf(verdict: PullRequestVerdict): PullRequestVerdict {
+  const { basis, outcome, violations, warnings } = verdict;
+  if (basis.kind !== "decided") return verdict;
+  return { ...verdict, basis: { ...basis, result: { ...basis.result, allow: outcome === "allow", violations, warnings } } };
+}
+
+function unconfigured(answer: UnconfiguredAnswer): PullRequestVerdict {
+  if (!answer.post) return notJudged(answer, "allow", []);
+  const violation = { code: "policy.missing", msg: answer.summary };
+  return answer.conclusion === "failure" ? notJudged(answer, "deny", [violation]) : notJudged(answer, "allow", [], [violation]);
+}
+
+function notJudged(answer: UnconfiguredAnswer, outcome: "allow" | "deny", violations: Violation[], warnings: Violation[] = []): PullRequestVerdict {
+  return { outcome, violations, warnings, input: null, configSha: null, error: null, basis: { kind: "not_judged", answer } };
 }

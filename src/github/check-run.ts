@@ -58,7 +58,7 @@ export interface CheckRunOutput {
   annotations?: CheckAnnotation[];
 }
 
-export type CheckConclusion = "success" | "failure";
+export type CheckConclusion = "success" | "failure" | "neutral";
 
 /** Our latest run with this name on this SHA, if any. */
 export async function findCheckRun(github: GitHub, target: CheckRunTarget): Promise<number | undefined> {

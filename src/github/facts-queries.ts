@@ -150,3 +150,17 @@ export function pageQuery(kind: PageKind): string {
   const name = `Repol${kind[0]!.toUpperCase()}${kind.slice(1)}Page`;
   return withFragments(`query ${name}($id: ID!, $after: String) { node(id: $id) { ... on ${on} { page: ${field} { ...${fragment} } } } }`, [fragment]);
 }
+
+/**
+ * The `.repol` files a pull request proposes, read at its head commit: the only read of a head, and
+ * only for the `repol policy preview` check, never for the rules in force.
+ */
+export function proposedPolicyQuery(): string {
+  const file = (key: keyof typeof ORG_CONFIG_PATHS) => `${key}: file(path: "${ORG_CONFIG_PATHS[key]}") { ...PolicyEntry }`;
+  const operation = `query RepolProposedPolicy($owner: String!, $name: String!, $sha: GitObjectID!) {
+    repository(owner: $owner, name: $name) {
+      head: object(oid: $sha) { ... on Commit { ${file("deploy")} ${file("pullrequest")} ${file("org")} } }
+    }
+  }`;
+  return withFragments(operation, ["PolicyEntry"]);
+}

@@ -9,6 +9,7 @@ import type { CheckConclusion, CheckRunOutput } from "./check-run.js";
 import { renderConfigProblems, renderMissingPolicy, type CheckParts } from "./render-config-problems.js";
 import { customRuleAnnotations, customRuleRows, type CustomRulesShown } from "./render-custom-rules.js";
 import { countOf, escapeMarkdown } from "./render-violations.js";
+import { renderTightened } from "./render-tightened.js";
 
 export interface PullRequestShown {
   number: number;
@@ -82,6 +83,12 @@ function evaluationError(message: string): { title: string; summary: string } {
 function renderBasis(pr: PullRequestShown, basis: PullRequestBasis, customRules: CustomRulesShown | undefined): CheckParts {
   if (basis.kind === "error") return { conclusion: "failure", annotations: [], ...evaluationError(basis.message) };
   if (basis.kind === "config_invalid") return renderConfigProblems(pr.configPath, pr.defaultBranch, basis.errors);
+  if (basis.kind === "not_judged") {
+    const { answer } = basis;
+    // Only an answer to post reaches here: the handler posts nothing for the others.
+    if (!answer.post) return { conclusion: "neutral", title: "Not judged", summary: "No repol policy applies to this pull request.", annotations: [] };
+    return { conclusion: answer.conclusion, title: answer.title, summary: escapeMarkdown(answer.summary), annotations: [] };
+  }
   const { result } = basis;
   if (result.violations.some((v) => v.code === "policy.missing")) return renderMissingPolicy(pr.configPath, pr.defaultBranch);
 
@@ -100,14 +107,19 @@ function renderBasis(pr: PullRequestShown, basis: PullRequestBasis, customRules:
   const legend = [
     rows.some((row) => row.status === "➖") ? `\n\n➖ not configured in \`${pr.configPath}\`, so not enforced.` : "",
     warned.length > custom.filter((row) => row.status === "⚠️").length
-      ? `\n\n⚠️ failed, but set to \`warn\` in \`${pr.configPath}\`: reported, not blocking.`
+      ? `\n\n⚠️ failed, but ${warnedBecause(
+          result.warnings.filter((v) => typeof v.package !== "string"),
+          pr.configPath,
+        )}: reported, not blocking.`
       : "",
-    custom.some((row) => row.status === "⚠️") ? "\n\n⚠️ on a custom rule: its `warn` rule matched; reported, not blocking." : "",
+    custom.some((row) => row.status === "⚠️")
+      ? "\n\n⚠️ on a custom rule: its `warn` rule matched, or an organisation exemption covers it; reported, not blocking."
+      : "",
   ].join("");
   return {
     conclusion: allow ? "success" : "failure",
     title,
-    summary: `${table.join("\n")}${legend}`,
+    summary: [`${table.join("\n")}${legend}`, renderTightened(basis.tightened ?? [])].filter((part) => part !== "").join("\n\n"),
     annotations: [],
   };
 }
@@ -188,4 +200,12 @@ function renderFacts(pr: PullRequestShown, basis: PullRequestBasis): string {
     );
   }
   return lines.join("\n");
+}
+
+/** Why a failed rule only warns: the config's `warn`, or an organisation exemption (its message names who and until when). */
+function warnedBecause(warnings: readonly Violation[], configPath: string): string {
+  const exempted = warnings.some((v) => v.exemption !== undefined);
+  const set = warnings.some((v) => v.exemption === undefined);
+  const reasons = [...(set ? [`set to \`warn\` in \`${configPath}\``] : []), ...(exempted ? ["exempted by the organisation (see the row)"] : [])];
+  return reasons.join(", or ");
 }

@@ -36,7 +36,11 @@ export function renderMissingPolicy(path: string, defaultBranch: string): CheckP
   };
 }
 
-export function renderConfigProblems(path: string, defaultBranch: string, errors: ConfigError[]): CheckParts {
+export function renderConfigProblems(ownPath: string, defaultBranch: string, errors: ConfigError[]): CheckParts {
+  // The broken file may be the organisation's (named with its .github repository); annotations can
+  // only mark files of the repository the check run is on.
+  const path = errors[0]?.file ?? ownPath;
+  const own = errors.filter((e) => e.file.startsWith(".repol/"));
   const violations = errors.map((e) => ({ code: "config.invalid", msg: renderConfigErrors([e]) }));
   return {
     conclusion: "failure",
@@ -49,7 +53,7 @@ export function renderConfigProblems(path: string, defaultBranch: string, errors
       `To fix it, correct the lines above (annotations mark them) and merge the fix into ${escapeMarkdown(defaultBranch)}; then re-run this check.`,
       "The format is described by `schemas/pullrequest.schema.json`; unknown keys are errors.",
     ].join("\n"),
-    annotations: configErrorAnnotations(errors),
+    annotations: configErrorAnnotations(own),
   };
 }
 

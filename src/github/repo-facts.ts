@@ -2,7 +2,7 @@
 // (always `policy`) sends it with everything the decision may need, and the evidence is taken from
 // the same answer, so a decision costs one request (plus one per extra page of a long list). The daily
 // count of approved deployments comes from whoever holds the audit trail.
-import type { DecisionFacts, DeploymentEvidence, DeploymentQuery, FactsQuery, PullRequestFacts, RefKind } from "../core/facts.js";
+import type { DecisionFacts, DeploymentEvidence, DeploymentQuery, FactsQuery, PullRequestFacts, PullRequestQuery, RefKind } from "../core/facts.js";
 import { CONFIG_PATHS } from "../policy/load-repo-config.js";
 import { allNodes, askGraphQL } from "./ask-graphql.js";
 import { checkRunsOf, commitOf, pullFacts, statusesOf, type CommitAnswer, type FactsAnswer, type PullAnswer } from "./facts-answer.js";
@@ -23,6 +23,13 @@ export interface GitHubFacts extends DecisionFacts {
    * was not looked up (no query made, or it failed).
    */
   ownCheckRunId(): Promise<number | null | undefined>;
+  /** The paths a pull request changes as the facts query's first page lists them: no further request. */
+  listedChangedPaths(query: PullRequestQuery): Promise<ListedPath[]>;
+}
+
+export interface ListedPath {
+  path: string;
+  removed: boolean;
 }
 
 export function octokitFacts(github: GitHub, source: GitHubFactsSource): GitHubFacts {
@@ -36,6 +43,10 @@ export function octokitFacts(github: GitHub, source: GitHubFactsSource): GitHubF
     deploymentEvidence: async (query) => deploymentEvidence(github, repo, query, await read(query), source),
     pullRequestEvidence: async (query) =>
       pullFacts(github, fullName(repo), requirePull((await read(query)).pull0, query.number), query.wantAllChangedFiles === true),
+    listedChangedPaths: async (query) =>
+      (requirePull((await read(query)).pull0, query.number).files?.nodes ?? []).flatMap((file) =>
+        file ? [{ path: file.path, removed: file.changeType === "DELETED" }] : [],
+      ),
     async ownCheckRunId() {
       if (!whole || !source.ownCheckRun) return undefined;
       const commit = await whole.then(

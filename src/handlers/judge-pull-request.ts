@@ -17,6 +17,7 @@ import type { GitHub } from "../github/github-client.js";
 import { renderCheckOutput, shownOf } from "../github/render-check-output.js";
 import { alreadyDecided } from "../durability/already-decided.js";
 import { recordAndDeliver, retryPolicyOf } from "../durability/record-and-deliver.js";
+import { previewPolicyIfChanged } from "./preview-policy.js";
 import { repositoryFacts } from "./repository-facts.js";
 import type { HandlerDeps } from "./types.js";
 
@@ -49,6 +50,12 @@ export async function judgePullRequest(delivery: PullRequestDelivery, deps: Hand
     const repository = { owner: pr.owner, repo: pr.repo, fullName: delivery.repository };
     const facts = repositoryFacts(delivery.github, deps, repository, target.appId === undefined ? undefined : { name: target.name, appId: target.appId });
     const verdict = await decideSafely(pr, facts, deps);
+    if (verdict.basis.kind === "not_judged" && !verdict.basis.answer.post) {
+      // Out of the organisation's scope, or no pull request policy anywhere with `skip`: no check, no row.
+      delivery.log.info({ delivery: delivery.key, pr: pr.number }, "pull request not judged: no policy applies to it");
+      await previewPolicyIfChanged(delivery, deps, pr, facts);
+      return;
+    }
     const checkRunId = await facts.ownCheckRunId();
     const check = {
       ...renderCheckOutput(shownOf(pr), verdict.basis, customRulesShown(verdict)),
@@ -64,12 +71,14 @@ export async function judgePullRequest(delivery: PullRequestDelivery, deps: Hand
       { delivery: delivery.key, pr: pr.number, sha: pr.headSha, decision: verdict.outcome, check_run: outcome.check_run_id ?? checkRunId },
       "pull request judged",
     );
+    // Its own check run, after the verdict's, so the preview never delays the verdict.
+    await previewPolicyIfChanged(delivery, deps, pr, facts);
   });
 }
 
 async function decideSafely(pr: PullRequestUnderReview, facts: DecisionFacts, deps: HandlerDeps): Promise<PullRequestVerdict> {
   try {
-    return await decidePullRequest(pr, facts, deps.engine, { customRules: deps.customRules });
+    return await decidePullRequest(pr, facts, deps.engine, { customRules: deps.customRules, now: deps.clock?.now() ?? new Date() });
   } catch (error) {
     // decidePullRequest turns failures into verdicts itself; this guards against a bug there leaving the check in progress.
     return failedPullRequestVerdict(messageOf(error));

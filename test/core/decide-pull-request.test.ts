@@ -43,12 +43,11 @@ beforeAll(async () => {
 });
 
 describe("decidePullRequest", () => {
-  it("reads no evidence when the policy file is missing, and the policy denies it with policy.missing", async () => {
+  it("reads no evidence when no pull request policy exists at any level, and judges nothing (no check run)", async () => {
     const asked: string[] = [];
     const verdict = await decidePullRequest(pr, facts(null, {}, asked), engine);
     expect(asked).toEqual(["policy:pullrequest"]);
-    expect(verdict).toMatchObject({ outcome: "deny", configSha: null, input: { repo_policy: null } });
-    expect(verdict.violations.map((v) => v.code)).toEqual(["policy.missing"]);
+    expect(verdict).toMatchObject({ configSha: null, input: null, violations: [], basis: { kind: "not_judged", answer: { post: false } } });
   });
 
   it("reads no evidence when the policy file is invalid, and names the problem with its line", async () => {

@@ -55,27 +55,31 @@ async function expectColdAndWarmBudget(running: RepolUnderTest, s: PullRequestSc
   expect(warm).toEqual(["POST graphql /api/graphql", `PATCH update-check-run /repos/acme/widgets/check-runs/${checkRunsOf(s)[0]!.id}`]);
 }
 
+/** Two deployments decided as `row` says: the token, one facts query and the callback cold; the query and the callback warm. */
+async function expectDeploymentCalls(running: RepolUnderTest, row: Record<string, unknown>): Promise<void> {
+  // The fake's request log is emptied before each delivery, so each waits for its own one callback.
+  const decide = async () => {
+    const { id } = await running.deliver("deployment_protection_rule", running.deploymentPayload());
+    expect(await running.rowOf(id)).toMatchObject(row);
+    await running.callbacks(1);
+  };
+
+  const cold = await requestsOf(running.github, decide);
+  const warm = await requestsOf(running.github, decide);
+
+  expect(cold).toEqual([
+    "POST installation-token /app/installations/52345678/access_tokens",
+    "POST graphql /api/graphql",
+    "POST callback /repos/acme/widgets/actions/runs/7654321098/deployment_protection_rule",
+  ]);
+  expect(warm).toEqual(["POST graphql /api/graphql", "POST callback /repos/acme/widgets/actions/runs/7654321098/deployment_protection_rule"]);
+}
+
 describe("GitHub calls per deployment decision", () => {
   it("are the token, one facts query and the callback cold, and the query and the callback warm", async () => {
     repol = await startRepol({ routes: scenarioRoutes(passingScenario()) });
-    const running = repol;
-    running.github.commit("main", ".repol/deploy.yaml", passingScenario().config!);
-    // The fake's request log is emptied before each delivery, so each waits for its own one callback.
-    const decide = async () => {
-      const { id } = await running.deliver("deployment_protection_rule", running.deploymentPayload());
-      expect((await running.rowOf(id)).decision).toBe("allow");
-      await running.callbacks(1);
-    };
-
-    const cold = await requestsOf(running.github, decide);
-    const warm = await requestsOf(running.github, decide);
-
-    expect(cold).toEqual([
-      "POST installation-token /app/installations/52345678/access_tokens",
-      "POST graphql /api/graphql",
-      "POST callback /repos/acme/widgets/actions/runs/7654321098/deployment_protection_rule",
-    ]);
-    expect(warm).toEqual(["POST graphql /api/graphql", "POST callback /repos/acme/widgets/actions/runs/7654321098/deployment_protection_rule"]);
+    repol.github.commit("main", ".repol/deploy.yaml", passingScenario().config!);
+    await expectDeploymentCalls(repol, { decision: "allow" });
   });
 });
 
@@ -146,5 +150,61 @@ describe("GitHub calls per pull request event", () => {
 
     expect(requests.filter((request) => request.startsWith("POST graphql"))).toHaveLength(expected.requests - 2);
     expect(requests).toHaveLength(expected.requests);
+  });
+});
+
+describe("GitHub calls per event with an organisation policy in force", () => {
+  const ORG_YAML =
+    'version: 1\nminimums:\n  deploy:\n    environments:\n      "prod*": {rules: {approvals_required: 2}}\n  pullrequest:\n    rules: {approvals_required: 1}\n';
+
+  it("stay the token, one facts query and the callback cold, the query and the callback warm, for a deployment", async () => {
+    repol = await startRepol({
+      routes: [
+        ...scenarioRoutes(passingScenario()),
+        contentsRoute("acme/.github", { ".repol/org.yaml": ORG_YAML, ".repol/deploy.yaml": passingScenario().config! }, "org"),
+      ],
+    });
+    await expectDeploymentCalls(repol, { decision: "allow", input: { policy_source: "organisation" } });
+  });
+
+  it("stay three cold and two warm for a pull request; the preview of a .repol change adds one GraphQL request and one check run", async () => {
+    const s = scenario({ configs: {} });
+    const org = { ".repol/org.yaml": ORG_YAML, ".repol/pullrequest.yaml": policyYaml({ approvals_required: 1 }) };
+    repol = await startRepol({ routes: [...prScenarioRoutes(s), contentsRoute("acme/.github", org, "org")] });
+    const running = repol;
+    const judge = (event: string, payload: Record<string, unknown>, conclusions: string[]) => async () => {
+      await running.rowOf((await running.deliver(event, payload)).id);
+      await eventually(
+        `check runs concluding ${conclusions.join(", ")}`,
+        () =>
+          checkRunsOf(s)
+            .map((run) => run.conclusion)
+            .join() === conclusions.join(),
+      );
+    };
+
+    const cold = await requestsOf(running.github, judge("pull_request", webhook("pull_request.opened"), ["failure"]));
+    pullOf(s, 42).reviews = [["bob", "APPROVED"]];
+    const warm = await requestsOf(running.github, judge("pull_request_review", webhook("pull_request_review.submitted.approved"), ["success"]));
+    running.github.use({
+      name: "pull-files",
+      method: "GET",
+      path: /^\/repos\/acme\/widgets\/pulls\/42\/files$/,
+      reply: (request) => paged(request, [{ filename: ".repol/deploy.yaml", status: "added", additions: 3, deletions: 0 }]),
+    });
+    const preview = await requestsOf(running.github, judge("pull_request", webhook("pull_request.synchronize"), ["success", "neutral"]));
+
+    expect(cold).toEqual([
+      "POST installation-token /app/installations/4242/access_tokens",
+      "POST graphql /api/graphql",
+      "POST create-check-run /repos/acme/widgets/check-runs",
+    ]);
+    expect(warm).toEqual(["POST graphql /api/graphql", `PATCH update-check-run /repos/acme/widgets/check-runs/${checkRunsOf(s)[0]!.id}`]);
+    expect(preview).toEqual([
+      "POST graphql /api/graphql",
+      `PATCH update-check-run /repos/acme/widgets/check-runs/${checkRunsOf(s)[0]!.id}`,
+      "POST graphql /api/graphql",
+      "POST create-check-run /repos/acme/widgets/check-runs",
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { parse, validate } from "graphql";
 import { describe, expect, it } from "vitest";
-import { factsQuery, PAGE_KINDS, pageQuery } from "../../src/github/facts-queries.js";
+import { factsQuery, PAGE_KINDS, pageQuery, proposedPolicyQuery } from "../../src/github/facts-queries.js";
 import { githubSchema } from "../helpers/github-schema.js";
 
 const errorsOf = (query: string) => validate(githubSchema(), parse(query)).map((error) => error.message);
@@ -15,6 +15,10 @@ describe("the GraphQL queries repol sends", () => {
 
   it.each(PAGE_KINDS)("validates the %s page query against GitHub's published schema", (kind) => {
     expect(errorsOf(pageQuery(kind))).toEqual([]);
+  });
+
+  it("validates the preview's query of a head commit's .repol files against GitHub's published schema", () => {
+    expect(errorsOf(proposedPolicyQuery())).toEqual([]);
   });
 
   it("a query naming a field GitHub does not have fails validation (the check can fail)", () => {

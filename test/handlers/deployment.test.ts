@@ -111,6 +111,8 @@ describe("approving", () => {
           commit_count: 2,
         },
       ],
+      policy_source: "repository",
+      org_config_sha: null,
     });
     expect(row.duration_ms).toBeGreaterThanOrEqual(0);
     expect(Date.parse(row.created_at)).toBeGreaterThan(Date.now() - 60_000);

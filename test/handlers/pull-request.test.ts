@@ -77,6 +77,8 @@ describe("pull_request opened", () => {
         deletions: 2,
         commit_count: 2,
       },
+      policy_source: "repository",
+      org_config_sha: null,
     });
     expect(row.config_sha).toMatch(/^[0-9a-f]{40}$/);
   });
@@ -246,18 +248,12 @@ describe("where the rules come from", () => {
     expect(checkRunsOf(h.s, pullOf(h.s, 44).headSha)[0].output.text).toContain("(from fork mallory/widgets)");
   });
 
-  it("fails with a how-to when the default branch has no config", async () => {
+  it("posts no check and records nothing when no pull request policy exists at any level (the default `skip`)", async () => {
     const h = await harness(scenario({ configs: {} }));
     await h.deliver("pull_request", opened());
 
-    const [run] = checkRunsOf(h.s);
-    expect(run.conclusion).toBe("failure");
-    expect(run.output.title).toBe("No pull request policy on main");
-    expect(run.output.summary).toContain("merge a `.repol/pullrequest.yaml`");
-    expect(run.annotations).toEqual([expect.objectContaining({ path: CONFIG_PATH, start_line: 1, annotation_level: "failure" })]);
-    const [row] = await h.rows();
-    expect(row).toMatchObject({ decision: "deny", config_sha: null });
-    expect(row.violations.map((v) => v.code)).toEqual(["policy.missing"]);
+    expect(checkRunsOf(h.s)).toEqual([]);
+    expect(await h.rows()).toEqual([]);
     expect(h.github.calls("reviews")).toHaveLength(0);
     expect(graphqlOperations(h.github.requests)).toEqual(["RepolFacts"]);
   });

@@ -168,12 +168,12 @@ function repository(rest: Rest, blobs: Map<string, Buffer>, { owner, name }: Arg
       if (!data) throw new Error(`Could not resolve to a PullRequest with the number of ${number}.`);
       return pull(data);
     },
-    object: ({ oid }: Args) => commit(rest, { base, key: `${owner}:${name}:${oid}` }, oid, pull),
+    object: ({ oid }: Args) => commit(rest, { base, key: `${owner}:${name}:${oid}` }, oid, pull, blobs),
   };
   return repo;
 }
 
-function commit(rest: Rest, { base, key }: { base: string; key: string }, oid: string, pull: (data: any) => Obj): Obj {
+function commit(rest: Rest, { base, key }: { base: string; key: string }, oid: string, pull: (data: any) => Obj, blobs: Map<string, Buffer>): Obj {
   const data = () => (rest(`${base}/commits/${oid}`) as any) ?? { commit: { message: "", author: null } };
   const runs = () => all(rest, `${base}/commits/${oid}/check-runs`, (body) => body.check_runs) as any[];
   const suitesOf = (list: any[]) => {
@@ -195,6 +195,8 @@ function commit(rest: Rest, { base, key }: { base: string; key: string }, oid: s
     id: `C:${key}`,
     oid,
     message: () => data().commit.message,
+    // The commit's own files, as the contents API gives them at that SHA.
+    file: ({ path }: Args) => treeEntry((file: string) => rest(`${base}/contents/${file}`, { ref: oid }), String(path), blobs),
     author: () => (data().commit.author ? { email: data().commit.author.email } : null),
     associatedPullRequests: (args: Args) => connection(all(rest, `${base}/commits/${oid}/pulls`).map(pull), args),
     checkSuites: (args: Args) => {
