@@ -143,11 +143,13 @@ function ruleRows(pr: PullRequestShown, basis: Extract<PullRequestBasis, { kind:
     }
     return passingRow(pr, code, name, config, approvers, signOff);
   });
-  // Findings outside the four rules (malformed input or policy) get a row each, never a silent pass.
+  // Findings outside the four rules (malformed input or policy) get a row each, never a silent pass;
+  // custom rule findings (they name their package) get theirs from render-custom-rules.ts.
+  const custom = (v: Violation) => typeof v.package === "string";
   const others = (found: Violation[], status: RuleRow["status"]): RuleRow[] =>
-    found.filter((v) => !RULES.some(({ code }) => code === ruleOf(v))).map((v) => ({ status, name: v.code, reason: escapeMarkdown(v.msg) }));
+    found.filter((v) => !custom(v) && !RULES.some(({ code }) => code === ruleOf(v))).map((v) => ({ status, name: v.code, reason: escapeMarkdown(v.msg) }));
   rows.push(...others(result.violations, "❌"), ...others(result.warnings, "⚠️"));
-  if (!result.allow && !rows.some((row) => row.status === "❌")) {
+  if (!result.allow && !rows.some((row) => row.status === "❌") && !result.violations.some(custom)) {
     rows.push({ status: "❌", name: "policy", reason: "The policy denied this pull request without naming a rule." });
   }
   return rows;
