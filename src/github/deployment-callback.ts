@@ -54,24 +54,36 @@ export interface DeploymentReview extends CallbackTarget {
 }
 
 /** Posts the verdict. Never throws: the outcome (including GitHub's refusal) is returned for the audit row. */
-export async function sendDeploymentCallback(github: GitHub, review: DeploymentReview): Promise<EffectOutcome> {
+export function sendDeploymentCallback(github: GitHub, review: DeploymentReview): Promise<EffectOutcome> {
+  return postToProtectionRule(github, review, { state: review.state, comment: review.comment }, "deployment_callback");
+}
+
+/**
+ * One POST to the protection rule's endpoint: a decision (`state` and comment) or, without `state`, a
+ * status report GitHub records while the job keeps waiting. Never throws; the outcome is returned.
+ */
+export async function postToProtectionRule(
+  github: GitHub,
+  target: CallbackTarget & { environment: string },
+  body: { state?: "approved" | "rejected"; comment: string },
+  kind: "deployment_callback" | "deployment_status_report",
+): Promise<EffectOutcome> {
   try {
     const response = await github.request("POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule", {
-      owner: review.owner,
-      repo: review.repo,
-      run_id: review.runId,
-      environment_name: review.environment,
-      state: review.state,
-      comment: review.comment,
+      owner: target.owner,
+      repo: target.repo,
+      run_id: target.runId,
+      environment_name: target.environment,
+      ...body,
       // fetch would follow a redirect to any host with the verdict (it drops only the token), and the
       // 2xx from there would be recorded as GitHub's answer; a redirect here is a failed callback.
       request: { redirect: "error" },
     });
-    return { kind: "deployment_callback", ok: true, status: response.status };
+    return { kind, ok: true, status: response.status };
   } catch (error) {
     const status = statusOf(error);
     // 422 means the rule was already decided (a redelivery, or a person overrode it); retrying cannot help.
     const already = status === 422 ? "GitHub refused the callback as already decided or invalid: " : "";
-    return { kind: "deployment_callback", ok: false, ...(status ? { status } : {}), error: `${already}${describeFailure(error)}` };
+    return { kind, ok: false, ...(status ? { status } : {}), error: `${already}${describeFailure(error)}` };
   }
 }

@@ -2,7 +2,8 @@
 // the waiting job (at most 10 per deployment). repol posts one while it waits for evidence.
 import type { CallbackTarget } from "../domain/deployment-request.js";
 import type { EffectOutcome } from "../domain/effect-outcome.js";
-import { describeFailure, statusOf, type GitHub } from "./github-client.js";
+import { postToProtectionRule } from "./deployment-callback.js";
+import type { GitHub } from "./github-client.js";
 
 export interface DeploymentStatusReport extends CallbackTarget {
   environment: string;
@@ -12,20 +13,7 @@ export interface DeploymentStatusReport extends CallbackTarget {
 }
 
 /** Posts the report. Never throws: the outcome (a 422 when the deployment was decided meanwhile) is returned. */
-export async function sendStatusReport(github: GitHub, report: DeploymentStatusReport): Promise<EffectOutcome> {
-  try {
-    // The same endpoint as the decision; without `state` GitHub records a comment and keeps the job waiting.
-    const response = await github.request("POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule", {
-      owner: report.owner,
-      repo: report.repo,
-      run_id: report.runId,
-      environment_name: report.environment,
-      comment: report.comment,
-      request: { redirect: "error" },
-    });
-    return { kind: "deployment_status_report", ok: true, status: response.status };
-  } catch (error) {
-    const status = statusOf(error);
-    return { kind: "deployment_status_report", ok: false, ...(status ? { status } : {}), error: describeFailure(error) };
-  }
+export function sendStatusReport(github: GitHub, report: DeploymentStatusReport): Promise<EffectOutcome> {
+  // The same endpoint as the decision; without `state` GitHub records a comment and keeps the job waiting.
+  return postToProtectionRule(github, report, { comment: report.comment }, "deployment_status_report");
 }
