@@ -2,7 +2,9 @@
 // even when it also carries `data`: a partial answer would leave some fact silently missing, and a
 // missing fact must fail its rule, never pass it. The one exception is named by the caller: a field
 // GitHub answers NOT_FOUND (a repository that is absent, or that the installation may not read) is
-// then read as null, and every other error still fails the request.
+// then read as null, and every other error still fails the request. A caller may also name fields it
+// can do without (the preview's head files): an error inside one leaves that field out of the answer,
+// so whoever needs it fails, while the facts a decision rests on are still read whole.
 import { pageQuery, type PageKind } from "./facts-queries.js";
 import { gitHubFailure, type GitHub } from "./github-client.js";
 
@@ -14,6 +16,8 @@ export interface Connection<T> {
 export interface AskOptions {
   /** Top-level fields (aliases) whose NOT_FOUND error means "absent": their value is null. */
   absentWhenNotFound?: readonly string[];
+  /** Aliases, at any depth, whose errors leave them out of the answer (undefined) instead of failing it. */
+  optional?: readonly string[];
 }
 
 export async function askGraphQL<T>(
@@ -21,7 +25,7 @@ export async function askGraphQL<T>(
   what: string,
   query: string,
   variables: Record<string, unknown>,
-  { absentWhenNotFound = [] }: AskOptions = {},
+  { absentWhenNotFound = [], optional = [] }: AskOptions = {},
 ): Promise<T> {
   let data: unknown;
   try {
@@ -31,10 +35,12 @@ export async function askGraphQL<T>(
     const errors = (error as { name?: unknown; errors?: unknown }).errors;
     if ((error as { name?: unknown }).name === "GraphqlResponseError" && Array.isArray(errors)) {
       const partial = (error as { data?: unknown }).data;
-      if (errors.every((entry) => isAbsence(entry, absentWhenNotFound)) && partial !== null && typeof partial === "object") {
+      const failing = errors.filter((entry) => optionalIn(entry, optional) === -1);
+      if (failing.every((entry) => isAbsence(entry, absentWhenNotFound)) && partial !== null && typeof partial === "object") {
+        for (const entry of errors) leaveOut(partial, entry, optional);
         return { ...partial, ...Object.fromEntries(absentWhenNotFound.map((field) => [field, null])) } as T;
       }
-      const messages = errors.slice(0, 3).map((entry) => String((entry as { message?: unknown }).message ?? "unknown error"));
+      const messages = failing.slice(0, 3).map((entry) => String((entry as { message?: unknown }).message ?? "unknown error"));
       throw new Error(`GitHub's GraphQL API answered with errors (${messages.join("; ")}) while ${what}`, { cause: error });
     }
     throw gitHubFailure(what, error);
@@ -46,6 +52,21 @@ export async function askGraphQL<T>(
 function isAbsence(entry: unknown, fields: readonly string[]): boolean {
   const { type, path } = (entry ?? {}) as { type?: unknown; path?: unknown };
   return type === "NOT_FOUND" && Array.isArray(path) && path.length === 1 && fields.includes(String(path[0]));
+}
+
+/** Where along the error's path an optional field sits; -1 when none does. */
+function optionalIn(entry: unknown, fields: readonly string[]): number {
+  const { path } = (entry ?? {}) as { path?: unknown };
+  return Array.isArray(path) ? path.findIndex((key) => fields.includes(String(key))) : -1;
+}
+
+function leaveOut(data: object, entry: unknown, fields: readonly string[]): void {
+  const at = optionalIn(entry, fields);
+  if (at === -1) return;
+  const path = (entry as { path: (string | number)[] }).path;
+  let holder: unknown = data;
+  for (const key of path.slice(0, at)) holder = (holder as Record<string | number, unknown> | null)?.[key];
+  if (holder !== null && typeof holder === "object") delete (holder as Record<string | number, unknown>)[path[at]!];
 }
 
 /** Every node of a connection: the first page as given, the rest asked for one request per page. */

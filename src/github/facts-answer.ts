@@ -83,6 +83,10 @@ export interface CommitAnswer {
   status?: { contexts: { context: string; state: string }[] } | null;
   /** CheckRun.databaseId is a 32-bit Int that run ids outgrew; the id is read from the run's path (`/o/r/runs/<id>`). */
   ownSuites?: { nodes: { checkRuns: { nodes: { resourcePath: string }[] } }[] };
+  /** The head's `.repol` files (PROPOSED_FILES in facts-queries.ts), present only when the query asked for them. */
+  proposedDeploy?: TreeEntryAnswer | null;
+  proposedPullrequest?: TreeEntryAnswer | null;
+  proposedOrg?: TreeEntryAnswer | null;
 }
 
 /** A default branch's head commit with the files the query asked for by alias. */

@@ -12,6 +12,12 @@ export const ORG_REPOSITORY = ".github";
 export const ORG_CONFIG_PATHS = { ...CONFIG_PATHS, org: ".repol/org.yaml" } as const;
 
 /**
+ * Aliases under which the facts query's commit (a pull request's head) carries its `.repol` YAML
+ * files when `$proposed` is set: what `repol policy preview` validates, never the rules in force.
+ */
+export const PROPOSED_FILES = { deploy: "proposedDeploy", pullrequest: "proposedPullrequest", org: "proposedOrg" } as const;
+
+/**
  * Directories below RULES_PATH the query reads into; GraphQL has no recursion, so each level is spelt
  * out. A directory deeper than this is reported, never skipped (see rule-files-of.ts).
  */
@@ -78,14 +84,19 @@ function withFragments(operation: string, spread: FragmentName[]): string {
  * Every fact of one decision. `$pull` (the pull request being judged) and `pulls` (those a
  * deployment webhook named) are by number; without them a deployment asks the commit for its pull
  * requests. `$checkName`/`$appId` find repol's own check run on the SHA, so a verdict needs no lookup.
+ * `$proposed` reads the head's `.repol` files for the policy preview, so the preview costs no request.
  */
 export function factsQuery(pullNumbers: readonly number[]): string {
   // Aliases with literal numbers: the count varies per webhook, and a number cannot inject anything.
+  const proposed = (Object.keys(PROPOSED_FILES) as (keyof typeof PROPOSED_FILES)[])
+    .map((key) => `${PROPOSED_FILES[key]}: file(path: "${ORG_CONFIG_PATHS[key]}") @include(if: $proposed) { ...PolicyEntry }`)
+    .join("\n          ");
   const named = pullNumbers.map((number, i) => `pull${i}: pullRequest(number: ${Math.trunc(number)}) { ...PullFacts }`).join("\n      ");
   const operation = `query RepolFacts(
     $owner: String!, $name: String!, $configPath: String!, $sha: GitObjectID!,
     $deployment: Boolean!, $classify: Boolean!, $branchRef: String!, $tagRef: String!,
-    $askCommitPulls: Boolean!, $ownRun: Boolean!, $checkName: String!, $appId: Int!, $rulesPath: String!
+    $askCommitPulls: Boolean!, $ownRun: Boolean!, $checkName: String!, $appId: Int!, $rulesPath: String!,
+    $proposed: Boolean!
   ) {
     # A missing or unreadable .github repository is answered NOT_FOUND with the rest of the data (ask-graphql.ts).
     org: repository(owner: $owner, name: "${ORG_REPOSITORY}") {
@@ -116,6 +127,7 @@ export function factsQuery(pullNumbers: readonly number[]): string {
       commit: object(oid: $sha) {
         ... on Commit {
           id oid message author { email }
+          ${proposed}
           associatedPullRequests(first: ${PAGE.pulls}) @include(if: $askCommitPulls) { ...PullPage }
           checkSuites(first: ${PAGE.suites}) @include(if: $deployment) { ...SuitePage }
           status @include(if: $deployment) { contexts { context state } }
@@ -149,18 +161,4 @@ export function pageQuery(kind: PageKind): string {
   const { on, field, fragment } = PAGE_SHAPES[kind];
   const name = `Repol${kind[0]!.toUpperCase()}${kind.slice(1)}Page`;
   return withFragments(`query ${name}($id: ID!, $after: String) { node(id: $id) { ... on ${on} { page: ${field} { ...${fragment} } } } }`, [fragment]);
-}
-
-/**
- * The `.repol` files a pull request proposes, read at its head commit: the only read of a head, and
- * only for the `repol policy preview` check, never for the rules in force.
- */
-export function proposedPolicyQuery(): string {
-  const file = (key: keyof typeof ORG_CONFIG_PATHS) => `${key}: file(path: "${ORG_CONFIG_PATHS[key]}") { ...PolicyEntry }`;
-  const operation = `query RepolProposedPolicy($owner: String!, $name: String!, $sha: GitObjectID!) {
-    repository(owner: $owner, name: $name) {
-      head: object(oid: $sha) { ... on Commit { ${file("deploy")} ${file("pullrequest")} ${file("org")} } }
-    }
-  }`;
-  return withFragments(operation, ["PolicyEntry"]);
 }

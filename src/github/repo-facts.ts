@@ -3,18 +3,25 @@
 // the same answer, so a decision costs one request (plus one per extra page of a long list). The daily
 // count of approved deployments comes from whoever holds the audit trail.
 import type { DecisionFacts, DeploymentEvidence, DeploymentQuery, FactsQuery, PullRequestFacts, PullRequestQuery, RefKind } from "../core/facts.js";
+import type { ProposedFiles } from "../org/proposed-policy.js";
 import { CONFIG_PATHS } from "../policy/load-repo-config.js";
 import { allNodes, askGraphQL } from "./ask-graphql.js";
 import { checkRunsOf, commitOf, pullFacts, statusesOf, type CommitAnswer, type FactsAnswer, type PullAnswer } from "./facts-answer.js";
-import { factsQuery, RULES_PATH } from "./facts-queries.js";
+import { factsQuery, PROPOSED_FILES, RULES_PATH } from "./facts-queries.js";
 import { fullName, type GitHub, type RepoRef } from "./github-client.js";
 import { policySnapshotOf } from "./policy-snapshot-of.js";
+import { proposedFilesOf } from "./proposed-files-of.js";
 
 export interface GitHubFactsSource extends RepoRef {
   /** Approved deployments to the query's environment since the query's `since`. */
   approvedDeployments(query: DeploymentQuery): Promise<number>;
   /** repol's own check run to look for on the SHA (pull requests), so its verdict updates it without a lookup. */
   ownCheckRun?: { name: string; appId: number };
+  /**
+   * Read a pull request's head `.repol` files in the same query, for the policy preview; only for a
+   * head in this repository (a fork's head is not the repository's to read on its behalf).
+   */
+  proposedPolicy?: boolean;
 }
 
 export interface GitHubFacts extends DecisionFacts {
@@ -25,6 +32,8 @@ export interface GitHubFacts extends DecisionFacts {
   ownCheckRunId(): Promise<number | null | undefined>;
   /** The paths a pull request changes as the facts query's first page lists them: no further request. */
   listedChangedPaths(query: PullRequestQuery): Promise<ListedPath[]>;
+  /** The head's text of the changed `.repol` paths, from the same answer: only with `proposedPolicy`, never the rules in force. */
+  proposedFiles(query: PullRequestQuery, paths: readonly string[]): Promise<ProposedFiles>;
 }
 
 export interface ListedPath {
@@ -47,6 +56,10 @@ export function octokitFacts(github: GitHub, source: GitHubFactsSource): GitHubF
       (requirePull((await read(query)).pull0, query.number).files?.nodes ?? []).flatMap((file) =>
         file ? [{ path: file.path, removed: file.changeType === "DELETED" }] : [],
       ),
+    proposedFiles: async (query, paths) => {
+      const repository = await read(query);
+      return proposedFilesOf(github, repo, requirePull(repository.pull0, query.number).headRefName, commitIn(repository), paths);
+    },
     async ownCheckRunId() {
       if (!whole || !source.ownCheckRun) return undefined;
       const commit = await whole.then(
@@ -83,9 +96,14 @@ async function askFacts(github: GitHub, repo: RepoRef, query: FactsQuery, source
     checkName: source.ownCheckRun?.name ?? "",
     appId: source.ownCheckRun?.appId ?? 0,
     rulesPath: RULES_PATH,
+    proposed: !deployment && source.proposedPolicy === true,
   };
   const what = `reading the facts of ${fullName(repo)}@${sha.slice(0, 7)}`;
-  const data = await askGraphQL<FactsAnswer>(github, what, factsQuery(numbers), variables, { absentWhenNotFound: ["org"] });
+  const data = await askGraphQL<FactsAnswer>(github, what, factsQuery(numbers), variables, {
+    absentWhenNotFound: ["org"],
+    // The head's files only feed the preview, which fails without them; the verdict never does.
+    optional: Object.values(PROPOSED_FILES),
+  });
   if (!data.repository) throw new Error(`GitHub did not find the repository ${fullName(repo)} while ${what}`);
   return data as FactsAnswer & { repository: object };
 }

@@ -17,7 +17,7 @@ import type { GitHub } from "../github/github-client.js";
 import { renderCheckOutput, shownOf } from "../github/render-check-output.js";
 import { alreadyDecided } from "../durability/already-decided.js";
 import { recordAndDeliver, retryPolicyOf } from "../durability/record-and-deliver.js";
-import { previewPolicyIfChanged } from "./preview-policy.js";
+import { previewable, previewPolicyIfChanged } from "./preview-policy.js";
 import { repositoryFacts } from "./repository-facts.js";
 import type { HandlerDeps } from "./types.js";
 
@@ -48,7 +48,11 @@ export async function judgePullRequest(delivery: PullRequestDelivery, deps: Hand
       appId: await appIdSafely(delivery, deps),
     };
     const repository = { owner: pr.owner, repo: pr.repo, fullName: delivery.repository };
-    const facts = repositoryFacts(delivery.github, deps, repository, target.appId === undefined ? undefined : { name: target.name, appId: target.appId });
+    const facts = repositoryFacts(delivery.github, deps, repository, {
+      ...(target.appId === undefined ? {} : { ownCheckRun: { name: target.name, appId: target.appId } }),
+      // Read in the same query as the verdict's facts, so a preview costs no request of its own.
+      proposedPolicy: previewable(delivery, pr),
+    });
     const verdict = await decideSafely(pr, facts, deps);
     if (verdict.basis.kind === "not_judged" && !verdict.basis.answer.post) {
       // Out of the organisation's scope, or no pull request policy anywhere with `skip`: no check, no row.

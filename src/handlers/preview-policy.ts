@@ -7,11 +7,11 @@ import { PREVIEW_EVENT, recentDecisions } from "../audit/recent-decisions.js";
 import type { NewAuditRecord } from "../audit/record.js";
 import type { PullRequestUnderReview } from "../domain/pull-request.js";
 import { ORG_REPOSITORY } from "../github/facts-queries.js";
-import { changedPolicyPaths, proposedFilesOf } from "../github/proposed-files-of.js";
+import { changedPolicyPaths } from "../github/proposed-files-of.js";
 import { PREVIEW_CHECK_NAME, renderInvalidProposal, renderPreview, type PreviewOutput } from "../github/render-preview.js";
 import type { GitHubFacts } from "../github/repo-facts.js";
 import { previewPolicyChange } from "../org/preview-policy-change.js";
-import { readProposedPolicy } from "../org/proposed-policy.js";
+import { readProposedPolicy, type ProposedFiles } from "../org/proposed-policy.js";
 import { recordAndDeliver, retryPolicyOf } from "../durability/record-and-deliver.js";
 import type { PullRequestDelivery } from "./judge-pull-request.js";
 import type { HandlerDeps } from "./types.js";
@@ -21,21 +21,27 @@ const PREVIEWED_ACTIONS = new Set(["opened", "synchronize", "reopened"]);
 /** What a preview uses of the handler's dependencies. */
 export type PreviewDeps = Pick<HandlerDeps, "store" | "engine" | "settings" | "clock">;
 
+/** A pull request opened or pushed to whose head is in the repository itself: the facts query then reads the head's `.repol` files. */
+export function previewable(delivery: Pick<PullRequestDelivery, "event" | "action">, pr: PullRequestUnderReview): boolean {
+  if (delivery.event !== "pull_request" || !PREVIEWED_ACTIONS.has(delivery.action ?? "")) return false;
+  return pr.headRepo?.toLowerCase() === `${pr.owner}/${pr.repo}`.toLowerCase();
+}
+
 export async function previewPolicyIfChanged(
   delivery: PullRequestDelivery,
   deps: PreviewDeps,
   pr: PullRequestUnderReview,
-  facts: Pick<GitHubFacts, "policy" | "listedChangedPaths">,
+  facts: Pick<GitHubFacts, "policy" | "listedChangedPaths" | "proposedFiles">,
 ): Promise<void> {
-  if (delivery.event !== "pull_request" || !PREVIEWED_ACTIONS.has(delivery.action ?? "")) return;
-  if (pr.headRepo?.toLowerCase() !== `${pr.owner}/${pr.repo}`.toLowerCase()) return;
+  if (!previewable(delivery, pr)) return;
   try {
     const query = { policy: "pullrequest" as const, number: pr.number, headSha: pr.headSha };
     // The facts query already holds the pull request's files: finding a `.repol` change costs nothing.
     const [snapshot, listed] = await Promise.all([facts.policy(query), facts.listedChangedPaths(query)]);
     const paths = changedPolicyPaths(listed);
     if (paths.length === 0) return;
-    const output = await previewOutput(delivery, deps, pr, paths, snapshot.repository?.private !== false);
+    const files = await facts.proposedFiles(query, paths);
+    const output = await previewOutput(deps, pr, files, snapshot.repository?.private !== false);
     const request = {
       kind: "check_run" as const,
       target: { owner: pr.owner, repo: pr.repo, headSha: pr.headSha, name: PREVIEW_CHECK_NAME, knownAbsent: true },
@@ -50,16 +56,9 @@ export async function previewPolicyIfChanged(
   }
 }
 
-async function previewOutput(
-  delivery: PullRequestDelivery,
-  deps: PreviewDeps,
-  pr: PullRequestUnderReview,
-  paths: string[],
-  isPrivate: boolean,
-): Promise<PreviewOutput> {
+async function previewOutput(deps: PreviewDeps, pr: PullRequestUnderReview, files: ProposedFiles, isPrivate: boolean): Promise<PreviewOutput> {
   const now = deps.clock?.now() ?? new Date();
   const organisation = pr.repo.toLowerCase() === ORG_REPOSITORY;
-  const files = await proposedFilesOf(delivery.github, { owner: pr.owner, repo: pr.repo }, { sha: pr.headSha, ref: pr.headRef }, paths);
   const proposed = readProposedPolicy(files, organisation ? "organisation" : "repository", now);
   if (!proposed.ok) return renderInvalidProposal(proposed.errors);
   const subject = organisation ? { owner: pr.owner } : { repository: `${pr.owner}/${pr.repo}` };

@@ -17,13 +17,13 @@ export function repositoryFacts(
   github: GitHub,
   deps: Pick<HandlerDeps, "store">,
   repository: Repository,
-  ownCheckRun?: GitHubFactsSource["ownCheckRun"],
+  extra: Pick<GitHubFactsSource, "ownCheckRun" | "proposedPolicy"> = {},
 ): GitHubFacts {
   return octokitFacts(github, {
     owner: repository.owner,
     repo: repository.repo,
     approvedDeployments: (query) => approvedDeployments(deps.store, repository.fullName, query),
-    ...(ownCheckRun ? { ownCheckRun } : {}),
+    ...extra,
   });
 }
 

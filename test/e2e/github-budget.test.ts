@@ -167,7 +167,8 @@ describe("GitHub calls per event with an organisation policy in force", () => {
     await expectDeploymentCalls(repol, { decision: "allow", input: { policy_source: "organisation" } });
   });
 
-  it("stay three cold and two warm for a pull request; the preview of a .repol change adds one GraphQL request and one check run", async () => {
+  /** repol with the organisation's pull request policy in force and #42 open on acme/widgets; `judge` delivers and waits for the check runs. */
+  async function withOrganisationPolicy() {
     const s = scenario({ configs: {} });
     const org = { ".repol/org.yaml": ORG_YAML, ".repol/pullrequest.yaml": policyYaml({ approvals_required: 1 }) };
     repol = await startRepol({ routes: [...prScenarioRoutes(s), contentsRoute("acme/.github", org, "org")] });
@@ -182,16 +183,24 @@ describe("GitHub calls per event with an organisation policy in force", () => {
             .join() === conclusions.join(),
       );
     };
+    // #42 changes `.repol/deploy.yaml`, so it gets a policy preview.
+    const proposeDeployChange = () =>
+      running.github.use({
+        name: "pull-files",
+        method: "GET",
+        path: /^\/repos\/acme\/widgets\/pulls\/42\/files$/,
+        reply: (request) => paged(request, [{ filename: ".repol/deploy.yaml", status: "added", additions: 3, deletions: 0 }]),
+      });
+    return { s, running, judge, proposeDeployChange };
+  }
+
+  it("stay three cold and two warm for a pull request; the preview of a .repol change adds only its check run", async () => {
+    const { s, running, judge, proposeDeployChange } = await withOrganisationPolicy();
 
     const cold = await requestsOf(running.github, judge("pull_request", webhook("pull_request.opened"), ["failure"]));
     pullOf(s, 42).reviews = [["bob", "APPROVED"]];
     const warm = await requestsOf(running.github, judge("pull_request_review", webhook("pull_request_review.submitted.approved"), ["success"]));
-    running.github.use({
-      name: "pull-files",
-      method: "GET",
-      path: /^\/repos\/acme\/widgets\/pulls\/42\/files$/,
-      reply: (request) => paged(request, [{ filename: ".repol/deploy.yaml", status: "added", additions: 3, deletions: 0 }]),
-    });
+    proposeDeployChange();
     const preview = await requestsOf(running.github, judge("pull_request", webhook("pull_request.synchronize"), ["success", "neutral"]));
 
     expect(cold).toEqual([
@@ -203,7 +212,20 @@ describe("GitHub calls per event with an organisation policy in force", () => {
     expect(preview).toEqual([
       "POST graphql /api/graphql",
       `PATCH update-check-run /repos/acme/widgets/check-runs/${checkRunsOf(s)[0]!.id}`,
+      "POST create-check-run /repos/acme/widgets/check-runs",
+    ]);
+  });
+
+  it("stay three cold for a pull request whose first event already needs a preview, plus the preview's check run", async () => {
+    const { running, judge, proposeDeployChange } = await withOrganisationPolicy();
+    proposeDeployChange();
+
+    const cold = await requestsOf(running.github, judge("pull_request", webhook("pull_request.opened"), ["failure", "neutral"]));
+
+    expect(cold).toEqual([
+      "POST installation-token /app/installations/4242/access_tokens",
       "POST graphql /api/graphql",
+      "POST create-check-run /repos/acme/widgets/check-runs",
       "POST create-check-run /repos/acme/widgets/check-runs",
     ]);
   });

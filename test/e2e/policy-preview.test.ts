@@ -56,7 +56,8 @@ describe("the policy preview check", () => {
         .map((run) => run.name)
         .sort(),
     ).toEqual(["repol (main)", "repol policy preview"]);
-    expect(graphqlOperations(r.github.requests)).toEqual(["RepolFacts", "RepolProposedPolicy"]);
+    expect(graphqlOperations(r.github.requests)).toEqual(["RepolFacts"]);
+    expect(headFilesAsked(r)).toEqual([true]);
   });
 
   it("fails with an annotation at the line when the proposed file is invalid", async () => {
@@ -83,6 +84,7 @@ describe("the policy preview check", () => {
 
     expect(checkRunsOf(r.s, FORK_SHA).map((run) => run.name)).toEqual(["repol (main)"]);
     expect(graphqlOperations(r.github.requests)).toEqual(["RepolFacts"]);
+    expect(headFilesAsked(r)).toEqual([false]);
   });
 
   it("is not posted for a pull request that changes no .repol file", async () => {
@@ -94,6 +96,13 @@ describe("the policy preview check", () => {
     expect(graphqlOperations(r.github.requests)).toEqual(["RepolFacts"]);
   });
 });
+
+/** Whether each GraphQL request asked for the head's `.repol` files (the facts query's `$proposed`). */
+function headFilesAsked(r: OrganisationScenario): unknown[] {
+  return r.github.requests
+    .filter((request) => request.route === "graphql")
+    .map((request) => (request.body as { variables?: { proposed?: unknown } }).variables?.proposed);
+}
 
 function contentFile(path: string, text: string) {
   const bytes = Buffer.from(text);

@@ -37,6 +37,32 @@ describe("askGraphQL", () => {
     });
   });
 
+  it("leaves out a field the caller can do without when GitHub fails inside it, and reads the rest", async () => {
+    nock(API)
+      .post("/graphql")
+      .reply(200, {
+        data: { repository: { id: "R_1", commit: { oid: "abc", proposedDeploy: null } } },
+        errors: [{ type: "FAKE", path: ["repository", "commit", "proposedDeploy", "object"], message: "timeout" }],
+      });
+    const answer = await askGraphQL(github(), "reading", "query { viewer { login } }", {}, { optional: ["proposedDeploy"] });
+    expect(answer).toEqual({ repository: { id: "R_1", commit: { oid: "abc" } } });
+  });
+
+  it("still fails, naming only the other errors, when GitHub fails outside the fields the caller can do without", async () => {
+    nock(API)
+      .post("/graphql")
+      .reply(200, {
+        data: { repository: null },
+        errors: [
+          { path: ["repository", "commit", "proposedDeploy"], message: "timeout" },
+          { path: ["repository", "defaultBranchRef"], message: "broken" },
+        ],
+      });
+    await expect(askGraphQL(github(), "reading", "query { viewer { login } }", {}, { optional: ["proposedDeploy"] })).rejects.toThrow(
+      "GitHub's GraphQL API answered with errors (broken) while reading",
+    );
+  });
+
   it.each([
     ["a NOT_FOUND for a field the caller did not name", [{ type: "NOT_FOUND", path: ["repository"], message: "Could not resolve to a Repository" }]],
     [

@@ -1,6 +1,6 @@
 import { parse, validate } from "graphql";
 import { describe, expect, it } from "vitest";
-import { factsQuery, PAGE_KINDS, pageQuery, proposedPolicyQuery } from "../../src/github/facts-queries.js";
+import { factsQuery, PAGE_KINDS, pageQuery, PROPOSED_FILES } from "../../src/github/facts-queries.js";
 import { githubSchema } from "../helpers/github-schema.js";
 
 const errorsOf = (query: string) => validate(githubSchema(), parse(query)).map((error) => error.message);
@@ -17,8 +17,11 @@ describe("the GraphQL queries repol sends", () => {
     expect(errorsOf(pageQuery(kind))).toEqual([]);
   });
 
-  it("validates the preview's query of a head commit's .repol files against GitHub's published schema", () => {
-    expect(errorsOf(proposedPolicyQuery())).toEqual([]);
+  it("validates the facts query's read of a head commit's .repol files, for the policy preview, against GitHub's published schema", () => {
+    const query = factsQuery([]);
+    for (const alias of Object.values(PROPOSED_FILES))
+      expect(query).toMatch(new RegExp(`${alias}: file\\(path: "\\.repol/\\w+\\.yaml"\\) @include\\(if: \\$proposed\\)`));
+    expect(errorsOf(query)).toEqual([]);
   });
 
   it("a query naming a field GitHub does not have fails validation (the check can fail)", () => {

@@ -63,6 +63,8 @@ async function preview(isPrivate: boolean) {
   const facts = {
     policy: async () => ({ defaultBranch: "main", file: null, repository }),
     listedChangedPaths: async () => [{ path: ".repol/org.yaml", removed: false }],
+    // As the facts query reads them at the head (test/github/proposed-files-of.test.ts).
+    proposedFiles: async () => ({ ".repol/org.yaml": MINIMUM }),
   };
   await previewPolicyIfChanged(delivery, gate.deps, pr, facts);
   const [sent] = github.calls("create-check-run");

@@ -222,9 +222,15 @@ describe("where the rules come from", () => {
     await h.deliver("pull_request", opened());
 
     const reads = h.github.readByGraphQL("config-file");
-    expect(reads.filter((r) => r.path.endsWith(CONFIG_PATH)).map((r) => r.query.get("ref"))).toEqual(["refs/heads/main"]);
-    // Rule files too come from the default branch only.
-    expect(new Set(reads.map((r) => r.query.get("ref")))).toEqual(new Set(["refs/heads/main"]));
+    // The head's copy is read in the same query only for a policy preview; the verdict below shows main's is in force.
+    expect(reads.filter((r) => r.path.endsWith(CONFIG_PATH)).map((r) => r.query.get("ref"))).toEqual(["refs/heads/main", HEAD_SHA]);
+    // Rule files come from the default branch only: the head is read for its three YAML files and nothing else.
+    expect(new Set(reads.map((r) => r.query.get("ref")))).toEqual(new Set(["refs/heads/main", HEAD_SHA]));
+    expect(reads.filter((r) => r.query.get("ref") === HEAD_SHA).map((r) => r.path.replace(/^.*\/contents\//, ""))).toEqual([
+      ".repol/deploy.yaml",
+      ".repol/pullrequest.yaml",
+      ".repol/org.yaml",
+    ]);
     expect(checkRunsOf(h.s)[0]).toMatchObject({ conclusion: "failure" });
     expect(checkRunsOf(h.s)[0].output.summary).toContain("2 approvals required, 0 given");
   });

@@ -18,9 +18,20 @@ export interface Repo {
   labels?: string[];
   listedFiles?: number;
   org?: Record<string, string | Uint8Array> | "absent" | "broken";
+  /** Ask the query for the head's `.repol` files, as for a pull request that may need a policy preview. */
+  proposedPolicy?: boolean;
+  /** GitHub fails (500) to give any file at the pull request's head. */
+  failingAtHead?: boolean;
 }
 
-function routes({ files = {}, changedFiles = 3, listedFiles = changedFiles, org = "absent", labels = ["do-not-merge", "infra"] }: Repo): Route[] {
+function routes({
+  files = {},
+  changedFiles = 3,
+  listedFiles = changedFiles,
+  org = "absent",
+  labels = ["do-not-merge", "infra"],
+  failingAtHead,
+}: Repo): Route[] {
   const route = (name: string, path: string, reply: Route["reply"]): Route => ({ name, method: "GET", path: new RegExp(path), reply });
   const pull = {
     number: 7,
@@ -46,11 +57,15 @@ function routes({ files = {}, changedFiles = 3, listedFiles = changedFiles, org 
     route("pull-files", "^/repos/acme/widgets/pulls/7/files$", (request) => paged(request, listed)),
     route("reviews", "^/repos/acme/widgets/pulls/7/reviews$", () => json(200, [])),
     route("pull-commits", "^/repos/acme/widgets/pulls/7/commits$", () => json(200, [])),
-    contentsRoute("acme/widgets", files),
+    atHead(contentsRoute("acme/widgets", files), failingAtHead === true),
     ...(org === "absent" ? [route("org-repository", "^/repos/acme/\\.github$", () => failure(404))] : []),
     ...(org === "broken" ? [route("org-contents", "^/repos/acme/\\.github/contents/", () => failure(500))] : []),
     ...(typeof org === "object" ? [contentsRoute("acme/.github", org, "org-contents")] : []),
   ];
+}
+
+function atHead(contents: Route, failing: boolean): Route {
+  return failing ? { ...contents, reply: (request, match) => (request.query.get("ref") === HEAD ? failure(500) : contents.reply(request, match)) } : contents;
 }
 
 export function factsOf(repo: Repo) {
@@ -59,6 +74,7 @@ export function factsOf(repo: Repo) {
     owner: "acme",
     repo: "widgets",
     approvedDeployments: async () => 0,
+    proposedPolicy: repo.proposedPolicy === true,
   });
   return { github, facts, operations: () => graphqlOperations(github.requests) };
 }

@@ -6,6 +6,7 @@ import { passingScenario, scenarioRoutes } from "../helpers/deployment-scenario.
 import {
   checkRunsOf,
   CONFIG_PATH,
+  HEAD_SHA,
   policyYaml,
   scenario,
   scenarioRoutes as prScenarioRoutes,
@@ -13,6 +14,9 @@ import {
   type PullRequestScenario,
 } from "../helpers/pull-request-scenario.js";
 import { eventually, startRepol, type RepolUnderTest } from "./harness.js";
+
+/** What the facts query reads at a pull request's head, for the policy preview and nothing else. */
+const PREVIEWED = [".repol/deploy.yaml", ".repol/pullrequest.yaml", ".repol/org.yaml"];
 
 describe("a pull request that edits .repol/pullrequest.yaml", () => {
   let repol: RepolUnderTest;
@@ -32,8 +36,9 @@ describe("a pull request that edits .repol/pullrequest.yaml", () => {
   });
 
   // The file is read inside the facts query, at the branch GitHub names as the default; so is every
-  // other file the query reads (rule files, the owner's .github policies).
-  const configRefs = () => refsOf(repol, `/repos/acme/widgets/contents/${CONFIG_PATH}`);
+  // other file the query reads (rule files, the owner's .github policies), except the head's own
+  // `.repol` YAML files, read for the policy preview only.
+  const configRefs = () => refsOf(repol, `/repos/acme/widgets/contents/${CONFIG_PATH}`, HEAD_SHA);
   const verdict = async (id: string) => {
     const row = await repol.rowOf(id);
     await eventually("the check run to complete", () => checkRunsOf(s)[0]?.status === "completed");
@@ -118,9 +123,15 @@ describe("a deployment from a branch that edits .repol/deploy.yaml", () => {
   });
 });
 
-/** Refs at which the facts query read `path`, after checking every file it read was at that same one ref. */
-function refsOf(repol: RepolUnderTest, path: string): (string | null)[] {
-  const reads = repol.github.readByGraphQL("config-file");
+/**
+ * Refs at which the facts query read `path`, after checking every file it read was at that same one
+ * ref, apart from a pull request's `head`, where only the `.repol` YAML files the preview validates are read.
+ */
+function refsOf(repol: RepolUnderTest, path: string, head?: string): (string | null)[] {
+  const all = repol.github.readByGraphQL("config-file");
+  const atHead = all.filter((request) => head !== undefined && request.query.get("ref") === head).map((request) => request.path);
+  expect(atHead).toEqual(head === undefined ? [] : PREVIEWED.map((file) => `/repos/acme/widgets/contents/${file}`));
+  const reads = all.filter((request) => head === undefined || request.query.get("ref") !== head);
   const refs = reads.filter((request) => request.path === path).map((request) => request.query.get("ref"));
   expect(new Set(reads.map((request) => request.query.get("ref")))).toEqual(new Set(refs));
   return refs;
