@@ -11,7 +11,9 @@ import { measureIntake } from "./end-to-end/intake.js";
 import { startRig, stopRig } from "./end-to-end/rig.js";
 import { summariseProfile, type ProfileWindow } from "./lib/cpu-profile.js";
 import { memoryOf } from "./lib/proc-stats.js";
+import { nodeFlags } from "./lib/repol-process.js";
 import { report, type Figure } from "./lib/results.js";
+import { sampleRssByPhase } from "./lib/rss-by-phase.js";
 import { builtSqliteSynchronous } from "./lib/sqlite-durability.js";
 
 const INSTALLATIONS = Number(process.env.BENCH_INSTALLATIONS ?? 1000);
@@ -23,15 +25,23 @@ let figures: Figure[];
 let details: string[];
 let windows: ProfileWindow[];
 try {
-  console.log(`repol (pid ${rig.repol.pid}) at ${rig.repol.url}, fake GitHub (pid ${rig.github.pid}) at ${rig.apiUrl}, ${INSTALLATIONS} installations`);
+  console.log(
+    `repol (pid ${rig.repol.pid}, node flags: ${nodeFlags().join(" ") || "none"}) at ${rig.repol.url}, fake GitHub (pid ${rig.github.pid}) at ${rig.apiUrl}, ${INSTALLATIONS} installations`,
+  );
   const synchronous = builtSqliteSynchronous();
   console.log(`repol's SQLite store: synchronous = ${synchronous}`);
+  const rss = sampleRssByPhase(rig.repol.pid);
+  rss.enter("calls per event");
   const calls = await measureCallsPerEvent(rig);
+  rss.enter("warm-up");
   console.log((await warmUp(rig, DECISIONS)).join("\n"));
   const rssWarm = memoryOf(rig.repol.pid, "VmRSS");
+  rss.enter("decision bursts");
   const decisions = await measureDecisions(rig, DECISIONS);
+  rss.enter("intake rounds");
   const intake = await measureIntake(rig, synchronous);
   console.log(intake.details.join("\n"));
+  console.log(["Highest RSS of repol in each phase (sampled every 100 ms):", ...rss.stop()].join("\n"));
   const peak = memoryOf(rig.repol.pid, "VmHWM");
   figures = [
     ...intake.figures,

@@ -26,6 +26,19 @@ export interface RepolProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
+/**
+ * The node flags repol runs with: the container image's (its CMD, which `npm start` repeats), or
+ * BENCH_REPOL_NODE_FLAGS (space-separated; empty for none) to measure others.
+ */
+export function nodeFlags(): string[] {
+  const chosen = process.env.BENCH_REPOL_NODE_FLAGS;
+  if (chosen !== undefined) return chosen.split(" ").filter(Boolean);
+  const cmd = /^CMD (\[.*\])$/m.exec(readFileSync(join(root, "Dockerfile"), "utf8"));
+  if (!cmd) throw new Error("The Dockerfile has no CMD [...] line to read repol's node flags from");
+  const words = JSON.parse(cmd[1]!) as string[];
+  return words.slice(1, words.indexOf("dist/src/main.js"));
+}
+
 export async function startRepolProcess({ githubHost, appId }: { githubHost: string; appId: number }): Promise<RepolProcess> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} does not exist: run npm run build (npm run bench does)`);
   const dir = mkdtempSync(join(tmpdir(), "repol-bench-"));
@@ -51,7 +64,11 @@ export async function startRepolProcess({ githubHost, appId }: { githubHost: str
   const log = createWriteStream(logPath);
   const cpuProfileDir = CPU_PROFILE ? mkdtempSync(join(tmpdir(), "repol-bench-cpu-")) : null;
   const profiling = cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfileDir}`] : [];
-  const child: ChildProcess = spawn(process.execPath, [...profiling, MAIN], { cwd: dir, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn(process.execPath, [...nodeFlags(), ...profiling, MAIN], {
+    cwd: dir,
+    env: env as NodeJS.ProcessEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const exited = once(child, "exit");
   let head = "";
   const url = await new Promise<string>((resolve, reject) => {

@@ -6,7 +6,8 @@ import { loadPolicy, type LoadedPolicy } from "@open-policy-agent/opa-wasm";
 import { POLICY_NAMES, type PolicyName } from "../domain/policy-name.js";
 import type { PolicyResult, Violation } from "../domain/verdict.js";
 import type { PolicyEngine } from "./engine-types.js";
-import { arrayBufferOf, encodePolicyInput } from "./encode-policy-input.js";
+import { arrayBufferOf, jsonTextBuffer, policyInputJson } from "./encode-policy-input.js";
+import { canEvaluateInOneCall, evaluateJsonText } from "./evaluate-json-text.js";
 
 // Each policy's `result` rule holds allow, deny, violations and warnings: one evaluation per decision.
 type ResultPart = "result" | "allow" | "deny" | "violations" | "warnings";
@@ -44,11 +45,14 @@ export async function loadPolicyEngineFromBytes(wasm: Uint8Array, source: string
     throw new Error(`Could not load the policy bundle ${source} (sha256 ${digest}): ${describe(error)}; rebuild it with: npm run build:policies`);
   }
   const entrypoints = entrypointIds(policy, source);
+  const evaluateOnce: EvaluateOnce = canEvaluateInOneCall(policy)
+    ? (entrypoint, json) => evaluateJsonText(policy, entrypoint, json)
+    : (entrypoint, json) => policy.evaluate(json === undefined ? undefined : jsonTextBuffer(json), entrypoint);
 
   return {
     digest,
     wasm,
-    evaluate: (name, input) => evaluateDecision(policy, entrypoints, name, input),
+    evaluate: (name, input) => evaluateDecision(evaluateOnce, entrypoints, name, input),
     wasmMemoryBytes: () => policy.mem.buffer.byteLength,
   };
 }
@@ -74,17 +78,20 @@ function entrypointIds(policy: LoadedPolicy, wasmPath: string): Record<PolicyNam
   return Object.fromEntries(POLICY_NAMES.map((name) => [name, ids[entrypointOf(name)]])) as Record<PolicyName, number>;
 }
 
-function evaluateDecision(policy: LoadedPolicy, entrypoints: Record<PolicyName, number>, name: PolicyName, input: unknown): PolicyResult {
+/** One evaluation of an entrypoint with the input's JSON text (undefined: no input): its parsed result set. */
+type EvaluateOnce = (entrypoint: number, json: string | undefined) => unknown;
+
+function evaluateDecision(evaluateOnce: EvaluateOnce, entrypoints: Record<PolicyName, number>, name: PolicyName, input: unknown): PolicyResult {
   if (!POLICY_NAMES.includes(name)) {
     throw new Error(`Unknown policy "${String(name)}"; expected one of ${POLICY_NAMES.join(", ")}`);
   }
-  // Handed over as JSON text, which opa-wasm copies into the WASM memory as is: given an object it
-  // would serialise it itself. A bare `undefined` (or any falsy value) would reach the policy as
-  // "no input" either way; JSON text keeps null, 0 and "" distinct.
-  const encoded = encodePolicyInput(input, `The ${name} policy input`);
+  // Handed over as JSON text: given an object opa-wasm would serialise it itself, and a bare
+  // `undefined` (or any falsy value) would reach the policy as "no input"; JSON text keeps null, 0 and
+  // "" distinct. An input that cannot be encoded is refused before the policy runs.
+  const json = policyInputJson(input, `The ${name} policy input`);
   let resultSet: unknown;
   try {
-    resultSet = policy.evaluate(encoded, entrypoints[name]);
+    resultSet = evaluateOnce(entrypoints[name], json);
   } catch (error) {
     // opa-wasm throws plain strings (opa_abort) and objects as well as Errors.
     throw new Error(`Evaluating ${entrypointOf(name)} failed: ${describe(error)}`);
