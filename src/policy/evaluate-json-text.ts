@@ -3,7 +3,9 @@
 // evaluate() wants the input as an ArrayBuffer it copies into the policy's memory, then finds the end
 // of the result one byte at a time in JavaScript and builds a TextDecoder per call. Here the text is
 // encoded straight into the policy's memory and the result is found with one native scan.
-// Only engine.ts calls this; a bundle of an older ABI goes through opa-wasm's evaluate().
+// Only engine.ts calls this; a bundle of an older ABI goes through opa-wasm's evaluate(). It reads
+// opa-wasm's public-but-internal fields, so package.json pins opa-wasm exactly; its tests compare it
+// with evaluate() on every fixture, to be rerun on any upgrade.
 import type { LoadedPolicy } from "@open-policy-agent/opa-wasm";
 
 const PAGE_BYTES = 64 * 1024;
