@@ -2,7 +2,6 @@
 // `deployment`, `pull_requests`), in the input's snake_case as schemas/*-input.schema.json documents
 // them. A fact the facts source could not give is null, never an empty stand-in: a rule requiring a
 // label must not read "no labels" where it should read "unknown".
-import { policyNow } from "./schedule-facts.js";
 import type { DeploymentObject } from "../domain/deployment-request.js";
 import type { ChangedFile, PolicySnapshot, PullRequestFacts } from "./facts.js";
 
@@ -30,6 +29,11 @@ export interface PullRequestFactsInput {
   additions: number;
   deletions: number;
   commit_count: number;
+}
+
+/** `now` as the policy sees it: RFC 3339, UTC, milliseconds (`2026-03-29T01:00:00.000Z`); `input.now` and `schedule.now` are this same text. */
+export function policyNow(now: Date): string {
+  return now.toISOString();
 }
 
 /** The keys both policies share. `now` is RFC 3339 in UTC with milliseconds (the text of schedule.now too). */

@@ -3,6 +3,7 @@
 // this only turns time zones and offsets into plain values the WASM build can compare.
 import type { DeployWindow, Freeze } from "../policy/load-repo-config.js";
 import type { Weekday } from "../domain/weekday.js";
+import { policyNow } from "./policy-input-facts.js";
 import { addDays, firstInstantAtOrAfter, wallClockAt, weekdayOfDate } from "./zoned-time.js";
 
 export interface WindowFacts {
@@ -29,11 +30,6 @@ export interface ScheduleFacts {
 interface ScheduleRules {
   deploy_windows?: readonly DeployWindow[] | null;
   freeze?: readonly Freeze[] | null;
-}
-
-/** `now` as the policy sees it: RFC 3339, UTC, milliseconds (`2026-03-29T01:00:00.000Z`); `input.now` and `schedule.now` are this same text. */
-export function policyNow(now: Date): string {
-  return now.toISOString();
 }
 
 export function scheduleFacts(rules: ScheduleRules | undefined, now: Date): ScheduleFacts {
