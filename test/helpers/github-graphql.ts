@@ -2,7 +2,7 @@
 // (an invalid query is answered with errors, as GitHub would), and every field is resolved from the
 // same REST routes the fake already serves, so one description of a repository answers both APIs and
 // a REST route made to fail makes the GraphQL answer carry `errors`.
-import { graphqlSync } from "graphql";
+import { execute, parse, validate, type DocumentNode, type ExecutionResult, GraphQLError } from "graphql";
 import { connection, pullRequestNode } from "./github-graphql-pull.js";
 import { treeEntry } from "./github-graphql-tree.js";
 import { githubSchema } from "./github-schema.js";
@@ -26,13 +26,11 @@ export function graphqlRoutes(rest: RestAnswer): Route[] {
         const body = (request.body ?? {}) as { query?: string; variables?: Obj };
         const answer = restFor(request, rest);
         const root = { repository: (args: Args) => rootRepository(request, rest, blobs, args), node: ({ id }: Args) => nodeById(answer, blobs, String(id)) };
-        const result = graphqlSync({
-          schema: githubSchema(),
-          source: body.query ?? "",
-          variableValues: body.variables,
-          rootValue: root,
-          fieldResolver: resolveField,
-        });
+        const document = checkedDocument(body.query ?? "");
+        const result: ExecutionResult =
+          "kind" in document
+            ? (execute({ schema: githubSchema(), document, variableValues: body.variables, rootValue: root, fieldResolver: resolveField }) as ExecutionResult)
+            : { errors: document };
         const errors = result.errors?.map((error) => ({ message: error.message, path: error.path, type: typeOf(error.originalError) }));
         return json(200, { ...(result.data !== undefined ? { data: result.data } : {}), ...(errors ? { errors } : {}) });
       },
@@ -47,6 +45,25 @@ export function graphqlRoutes(rest: RestAnswer): Route[] {
       },
     },
   ];
+}
+
+// Parsing and validating against GitHub's whole schema costs milliseconds; repol sends a handful of
+// query texts, so each is checked once (an invalid one keeps its errors) and only executed after.
+const checkedDocuments = new Map<string, DocumentNode | readonly GraphQLError[]>();
+
+function checkedDocument(source: string): DocumentNode | readonly GraphQLError[] {
+  let checked = checkedDocuments.get(source);
+  if (checked === undefined) {
+    try {
+      const document = parse(source);
+      const errors = validate(githubSchema(), document);
+      checked = errors.length > 0 ? errors : document;
+    } catch (error) {
+      checked = [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
+    }
+    if (checkedDocuments.size < 200) checkedDocuments.set(source, checked);
+  }
+  return checked;
 }
 
 /** Operation names of the GraphQL requests among `requests` (RepolFacts, RepolReviewsPage, ...). */
