@@ -57,7 +57,7 @@ env_name := input.environment
 env_key := env_name if {
 	text.has_key(environments, env_name)
 } else := key if {
-	keys := [k | some k, _ in environments; text.fold(k) == text.fold(env_name)]
+	keys := [k | some k, _ in environments; text.fold(k) == folded_env_name]
 	count(keys) == 1
 	key := keys[0]
 }
@@ -91,8 +91,10 @@ failed contains "env.missing" if not environment_exists
 
 environment_exists if {
 	some name in repo_environments
-	text.fold(name) == text.fold(env_name)
+	text.fold(name) == folded_env_name
 }
+
+folded_env_name := text.fold(env_name)
 
 # An organisation minimum narrows the repository's list instead of replacing it: the effective
 # config carries both (allowed_branches_minimum, a list of pattern lists written by

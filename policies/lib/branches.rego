@@ -24,46 +24,49 @@ matches_any(patterns, name) if {
 
 # The common patterns, a branch name, or one `*` or one run of `**` between literal text, are compared
 # as strings; the character-array matcher below is kept for the others. Both read a pattern the same way (the
-# differential tests in test/policy compare them with glob.match).
+# differential tests in test/policy compare them with glob.match). A pattern's shape is found once per
+# call, and each shape checks what tells most names apart (equality, the literal ends) first.
 matches(pattern, name) if {
 	is_string(pattern)
 	is_string(name)
+	matches_shaped(shape_of(pattern), pattern, name)
+}
+
+shape_of(pattern) := "literal" if {
 	not contains_any(pattern, glob_chars)
+} else := "one_star" if {
+	one_star(pattern)
+} else := "one_star_run" if {
+	one_star_run(pattern)
+} else := "other"
+
+matches_shaped("literal", pattern, name) if {
 	pattern == name
 	plain_string(name)
 }
 
-matches(pattern, name) if {
-	is_string(pattern)
-	is_string(name)
-	count(pattern) <= max_length
+matches_shaped("one_star", pattern, name) if {
 	[prefix, suffix] := one_star(pattern)
-	plain_string(name)
-	not has_control(split(pattern, ""))
-	count(name) >= count(prefix) + count(suffix)
 	startswith(name, prefix)
 	endswith(name, suffix)
+	count(name) >= count(prefix) + count(suffix)
 	not contains(substring(name, count(prefix), (count(name) - count(prefix)) - count(suffix)), "/")
-}
-
-matches(pattern, name) if {
-	is_string(pattern)
-	is_string(name)
 	count(pattern) <= max_length
-	[prefix, suffix] := one_star_run(pattern)
 	plain_string(name)
 	not has_control(split(pattern, ""))
-	count(name) >= count(prefix) + count(suffix)
-	startswith(name, prefix)
-	endswith(name, suffix)
 }
 
-matches(pattern, name) if {
-	is_string(pattern)
-	is_string(name)
-	contains_any(pattern, glob_chars)
-	not one_star(pattern)
-	not one_star_run(pattern)
+matches_shaped("one_star_run", pattern, name) if {
+	[prefix, suffix] := one_star_run(pattern)
+	startswith(name, prefix)
+	endswith(name, suffix)
+	count(name) >= count(prefix) + count(suffix)
+	count(pattern) <= max_length
+	plain_string(name)
+	not has_control(split(pattern, ""))
+}
+
+matches_shaped("other", pattern, name) if {
 	p := split(pattern, "")
 	s := split(name, "")
 	count(s) <= max_length
@@ -98,7 +101,7 @@ one_star_run(pattern) := [parts[0], parts[count(parts) - 1]] if {
 	parts := split(pattern, "*")
 	stars := count(parts) - 1
 	stars >= 2
-	count(parts[0]) + count(parts[count(parts) - 1]) + stars == count(pattern)
+	(count(parts[0]) + count(parts[count(parts) - 1])) + stars == count(pattern)
 	not contains_any(pattern, array.slice(glob_chars, 1, count(glob_chars)))
 }
 

@@ -27,10 +27,21 @@ warns(enforcement, v) if {
 	level(enforcement, v.rule) == "warn"
 }
 
-# Rule failures split into those that block and those that only warn.
-blocking(enforcement, failures) := {v | some v in failures; not warns(enforcement, v)}
+# Rule failures split into those that block and those that only warn. Most configs set no rule to
+# warn, and then every failure blocks: the failures are not sorted one by one.
+blocking(enforcement, failures) := failures if {
+	not sets_a_warning(enforcement)
+} else := {v | some v in failures; not warns(enforcement, v)}
 
-warnings(enforcement, failures) := {v | some v in failures; warns(enforcement, v)}
+warnings(enforcement, failures) := set() if {
+	not sets_a_warning(enforcement)
+} else := {v | some v in failures; warns(enforcement, v)}
+
+sets_a_warning(enforcement) if {
+	is_object(enforcement)
+	some level in enforcement
+	level == "warn"
+}
 
 # Config problems of an `enforcement` object found at `field`; `known` are the rule names it may set.
 problems(enforcement, _, _) := set() if enforcement == null
