@@ -19,7 +19,7 @@ allow if {
 	count(violations) == 0
 }
 
-deny contains v.msg if some v in violations
+deny := findings.deny
 
 # The whole decision in one document: repol evaluates only this rule, so the input is parsed and the
 # rules are judged once per decision. allow, deny and violations stay for those who query them.
@@ -39,14 +39,11 @@ findings := only_blocking(input_problems) if {
 	environment.enabled == false
 } else := only_blocking(rule_problems) if {
 	count(rule_problems) > 0
-} else := {
-	"blocking": enforcement.blocking(environment_enforcement, judged),
-	"warnings": enforcement.warnings(environment_enforcement, judged),
-}
+} else := enforcement.findings(environment_enforcement, judged_list)
 
-only_blocking(problems) := {"blocking": problems, "warnings": set()}
+only_blocking(problems) := enforcement.findings(null, problems)
 
-judged := {described(code) | some code in failed}
+judged_list := [described(code) | some code in failed]
 
 environment_enforcement := object.get(environment, "enforcement", null)
 

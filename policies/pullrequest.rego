@@ -20,26 +20,25 @@ allow if {
 	count(violations) == 0
 }
 
-deny contains v.msg if some v in violations
+deny := findings.deny
 
 # The whole decision in one document: repol evaluates only this rule, so the input is parsed and the
 # rules are judged once per decision. allow, deny and violations stay for those who query them.
 # violations block; warnings are failed rules the policy set to `warn`.
 result := {"allow": allow, "deny": deny, "violations": violations, "warnings": warnings}
 
-violations := input_problems if {
-	count(input_problems) > 0
-} else := policy_problems if {
-	count(policy_problems) > 0
-} else := enforcement.blocking(policy_enforcement, judged)
+violations := findings.blocking
+
+warnings := findings.warnings
 
 # Only the rules themselves can warn: input and policy problems always block.
-warnings := enforcement.warnings(policy_enforcement, judged) if {
-	count(input_problems) == 0
-	count(policy_problems) == 0
-} else := set()
+findings := enforcement.findings(null, input_problems) if {
+	count(input_problems) > 0
+} else := enforcement.findings(null, policy_problems) if {
+	count(policy_problems) > 0
+} else := enforcement.findings(policy_enforcement, judged_list)
 
-judged := {described(code) | some code in failed}
+judged_list := [described(code) | some code in failed]
 
 # Undefined enforcement would make violations undefined, so a missing policy falls back to null.
 policy_enforcement := object.get(policy, "enforcement", null) if {
