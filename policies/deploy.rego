@@ -68,7 +68,10 @@ rules := environment.rules if is_object(environment.rules)
 rules := {} if object.get(environment, "rules", null) == null
 
 # A rule that is absent or null is not enforced: rule(name) is undefined for it.
-rule(name) := rules[name] if rules[name] != null
+rule(name) := value if {
+	value := rules[name]
+	value != null
+}
 
 # Fail closed: when the repository environments are unknown, none exist.
 repo_environments := input.repo_environments if is_array(input.repo_environments)
@@ -140,7 +143,7 @@ within_daily_limit(limit) if {
 
 # A failed rule always yields a violation, even if its details cannot be built.
 described(code) := v if {
-	v := object.union(rule_violation(code), {"code": code})
+	v := rule_violation(code)
 } else := object.union(rule_of(code), {"code": code, "msg": concat("", ["Rule ", code, " failed for ", env_name])})
 
 # The config key each failure comes from, which its enforcement is looked up by.
@@ -157,6 +160,7 @@ rule_of(code) := {"rule": rule_names[code]} if {
 } else := {}
 
 rule_violation("env.missing") := {
+	"code": "env.missing",
 	"msg": concat("", [
 		"Environment ", env_name, " does not exist in this repository (repository environments: ",
 		text.list(repo_environments, "none"), ")",
@@ -166,6 +170,7 @@ rule_violation("env.missing") := {
 }
 
 rule_violation("ref.denied") := {
+	"code": "ref.denied",
 	"msg": ref_denied_msg(patterns),
 	"rule": "allowed_branches",
 	"ref": input.ref,
@@ -176,6 +181,7 @@ rule_violation("ref.denied") := {
 }
 
 rule_violation("approvals.insufficient") := {
+	"code": "approvals.insufficient",
 	"msg": text.approvals_msg(required, approvers),
 	"rule": "approvals_required",
 	"required": required,
@@ -187,6 +193,7 @@ rule_violation("approvals.insufficient") := {
 
 # pending, failed and missing tell a check still running from one that cannot pass any more.
 rule_violation("tests.failed") := {
+	"code": "tests.failed",
 	"msg": tests_msg(actual),
 	"rule": "tests_passed",
 	"actual": actual,
@@ -198,12 +205,14 @@ rule_violation("tests.failed") := {
 }
 
 rule_violation("signoff.missing") := {
+	"code": "signoff.missing",
 	"msg": concat("", ["The deployment is not signed off; ", env_name, " requires a sign-off"]),
 	"rule": "signed_off",
 	"actual": object.get(meta, "signed_off", null),
 }
 
 rule_violation("rate_limit.exceeded") := {
+	"code": "rate_limit.exceeded",
 	"msg": rate_limit_msg(limit, actual),
 	"rule": "max_deployments_per_day",
 	"limit": limit,

@@ -9,9 +9,10 @@ import data.lib.text
 import data.lib.workflow_meta
 
 # required_checks is not judged here: the handler uses it to decide workflow_meta.checks.tests.
-known_rules contains name if some name in {
+# deploy_windows and freeze are judged in deploy_schedule.rego.
+known_rules := {
 	"approvals_required", "allowed_branches", "tests_passed", "required_checks",
-	"signed_off", "max_deployments_per_day",
+	"signed_off", "max_deployments_per_day", "deploy_windows", "freeze",
 }
 
 # Written by repol, never by a repository: an organisation minimum that narrows a branch list.

@@ -51,7 +51,10 @@ policy := input.repo_policy.policy
 rules := policy.rules if is_object(policy.rules)
 
 # A rule that is absent or null is not enforced: rule(name) is undefined for it.
-rule(name) := rules[name] if rules[name] != null
+rule(name) := value if {
+	value := rules[name]
+	value != null
+}
 
 branch_rules := policy.branch_rules if is_array(policy.branch_rules)
 
@@ -106,7 +109,7 @@ failed contains "signoff.missing" if {
 
 # A failed rule always yields a violation, even if its details cannot be built.
 described(code) := v if {
-	v := object.union(rule_violation(code), {"code": code})
+	v := rule_violation(code)
 } else := object.union(rule_of(code), {"code": code, "msg": concat("", ["Rule ", code, " failed"])})
 
 # The config key each failure comes from, which its enforcement is looked up by.
@@ -122,6 +125,7 @@ rule_of(code) := {"rule": rule_names[code]} if {
 } else := {}
 
 rule_violation("branch_naming.denied") := {
+	"code": "branch_naming.denied",
 	"msg": concat("", [
 		"Branch ", input.head_ref, " may not be merged into ", input.base_ref,
 		" (branch_rules allow: ", concat(", ", [concat(" -> ", [pair.source, pair.target]) | some pair in branch_rules]), ")",
@@ -133,6 +137,7 @@ rule_violation("branch_naming.denied") := {
 }
 
 rule_violation("target_branch.denied") := {
+	"code": "target_branch.denied",
 	"msg": target_denied_msg(patterns),
 	"rule": "allowed_target_branches",
 	"base_ref": input.base_ref,
@@ -142,6 +147,7 @@ rule_violation("target_branch.denied") := {
 }
 
 rule_violation("approvals.insufficient") := {
+	"code": "approvals.insufficient",
 	"msg": text.approvals_msg(required, approvers),
 	"rule": "approvals_required",
 	"required": required,
@@ -152,6 +158,7 @@ rule_violation("approvals.insufficient") := {
 }
 
 rule_violation("signoff.missing") := {
+	"code": "signoff.missing",
 	"msg": "The pull request is not signed off; this repository requires a sign-off",
 	"rule": "signed_off",
 	"actual": object.get(workflow_meta.meta, "signed_off", null),
