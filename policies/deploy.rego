@@ -89,7 +89,11 @@ branch_or_null := branch if {
 # Each rule is written as "enforced and not satisfied", so a fact that cannot be read fails it.
 failed contains "env.missing" if not environment_exists
 
+# Most names are written alike in both places, which spares folding them.
 environment_exists if {
+	is_string(env_name)
+	env_name in repo_environments
+} else if {
 	some name in repo_environments
 	text.fold(name) == folded_env_name
 }

@@ -32,23 +32,34 @@ matches(pattern, name) if {
 	matches_shaped(shape_of(pattern), pattern, name)
 }
 
-# The shapes exclude one another, so their order only puts the cheap tests first.
-shape_of(pattern) := "one_star" if {
-	one_star(pattern)
-} else := "one_star_run" if {
-	one_star_run(pattern)
-} else := "literal" if {
-	not contains(pattern, "*")
-	not other_glob_char(pattern)
-} else := "other"
+# [kind, the text before the pattern's stars, the text after them].
+shape_of(pattern) := ["other", "", ""] if {
+	other_glob_char(pattern)
+} else := star_shape(pattern, split(pattern, "*"))
 
-matches_shaped("literal", pattern, name) if {
+# Without other glob characters a pattern's stars tell its shape: none, one, or one run of several.
+star_shape(_, parts) := ["literal", "", ""] if count(parts) == 1
+
+star_shape(_, parts) := ["one_star", parts[0], parts[1]] if count(parts) == 2
+
+# A run of two or more `*` (`release/**`) crosses "/".
+star_shape(pattern, parts) := ["one_star_run", parts[0], last] if {
+	count(parts) > 2
+	last := parts[count(parts) - 1]
+	(count(parts[0]) + count(last)) + (count(parts) - 1) == count(pattern)
+}
+
+star_shape(pattern, parts) := ["other", "", ""] if {
+	count(parts) > 2
+	(count(parts[0]) + count(parts[count(parts) - 1])) + (count(parts) - 1) != count(pattern)
+}
+
+matches_shaped(["literal", _, _], pattern, name) if {
 	pattern == name
 	plain_string(name)
 }
 
-matches_shaped("one_star", pattern, name) if {
-	[prefix, suffix] := one_star(pattern)
+matches_shaped(["one_star", prefix, suffix], pattern, name) if {
 	startswith(name, prefix)
 	endswith(name, suffix)
 	count(name) >= count(prefix) + count(suffix)
@@ -58,8 +69,7 @@ matches_shaped("one_star", pattern, name) if {
 	not has_control(split(pattern, ""))
 }
 
-matches_shaped("one_star_run", pattern, name) if {
-	[prefix, suffix] := one_star_run(pattern)
+matches_shaped(["one_star_run", prefix, suffix], pattern, name) if {
 	startswith(name, prefix)
 	endswith(name, suffix)
 	count(name) >= count(prefix) + count(suffix)
@@ -68,7 +78,7 @@ matches_shaped("one_star_run", pattern, name) if {
 	not has_control(split(pattern, ""))
 }
 
-matches_shaped("other", pattern, name) if {
+matches_shaped(["other", _, _], pattern, name) if {
 	p := split(pattern, "")
 	s := split(name, "")
 	count(s) <= max_length
@@ -98,23 +108,6 @@ other_glob_char(text) if {
 	contains(text, ",")
 } else if {
 	contains(text, "\\")
-}
-
-# [before, after] the `*` of a pattern with exactly one `*` and no other glob character.
-one_star(pattern) := [parts[0], parts[1]] if {
-	parts := split(pattern, "*")
-	count(parts) == 2
-	not other_glob_char(pattern)
-}
-
-# [before, after] the stars of a pattern whose only glob characters are one run of two or more `*`
-# (`release/**`), which crosses "/".
-one_star_run(pattern) := [parts[0], parts[count(parts) - 1]] if {
-	parts := split(pattern, "*")
-	stars := count(parts) - 1
-	stars >= 2
-	(count(parts[0]) + count(parts[count(parts) - 1])) + stars == count(pattern)
-	not other_glob_char(pattern)
 }
 
 plain_string(name) if {
