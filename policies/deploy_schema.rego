@@ -134,7 +134,9 @@ enforceable_rules := {
 	"max_deployments_per_day", "deploy_windows", "freeze",
 }
 
+# Most environments set no enforcement, which has no problems: its arguments need not be built then.
 rule_problems contains p if {
+	environment_enforcement != null
 	some p in enforcement.problems(environment_enforcement, concat(".", [env_field, "enforcement"]), enforceable_rules)
 }
 

@@ -121,11 +121,13 @@ export function decisionFromResults(name: PolicyName, result: unknown): PolicyRe
   return { policy: name, allow, deny, violations, warnings };
 }
 
+/** The messages sorted, each once: one copy and one sort, as this runs for every decision. */
 function parseDeny(name: PolicyName, value: unknown): string[] {
   if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) {
     throw resultError(name, "deny", "an array of strings", value);
   }
-  return [...new Set(value)].sort();
+  const sorted = (value as string[]).slice().sort();
+  return sorted.filter((message, i) => i === 0 || message !== sorted[i - 1]);
 }
 
 function parseViolations(name: PolicyName, part: "violations" | "warnings", value: unknown): Violation[] {
