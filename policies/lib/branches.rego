@@ -29,7 +29,16 @@ matches_any(patterns, name) if {
 matches(pattern, name) if {
 	is_string(pattern)
 	is_string(name)
+	first_fits(pattern, name)
 	matches_shaped(shape_of(pattern), pattern, name)
+}
+
+# Whatever its shape, a pattern starting with a plain character matches only names starting with
+# that character: a test that turns most names away before the pattern's shape is worked out.
+first_fits(pattern, name) if {
+	startswith(name, substring(pattern, 0, 1))
+} else if {
+	contains("*?[]{},\\", substring(pattern, 0, 1))
 }
 
 # [kind, the text before the pattern's stars, the text after them].
