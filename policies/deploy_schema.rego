@@ -154,9 +154,10 @@ rule_problems contains {
 	"field": concat(".", [rules_field, name]),
 	"rule": name,
 } if {
+	# Lookups: opa-wasm's `in` walks a whole set, hashing a member at each step.
 	some name, _ in rules
-	not name in known_rules
-	not name in organisation_rules
+	not known_rules[name]
+	not organisation_rules[name]
 }
 
 rule_problems contains rule_problem(name, "a non-negative integer") if {

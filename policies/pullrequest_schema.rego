@@ -117,9 +117,10 @@ rule_problems contains {
 	"field": concat(".", ["policy.rules", name]),
 	"rule": name,
 } if {
+	# Lookups: opa-wasm's `in` walks a whole set, hashing a member at each step.
 	some name, _ in rules
-	not name in known_rules
-	not name in organisation_rules
+	not known_rules[name]
+	not organisation_rules[name]
 }
 
 rule_problems contains rule_problem("allowed_target_branches", "null or an array of branch patterns") if {
