@@ -19,7 +19,7 @@ allow if {
 	count(violations) == 0
 }
 
-deny contains v.msg if some v in violations
+deny := findings.deny
 
 # The whole decision in one document: repol evaluates only this rule, so the input is parsed and the
 # rules are judged once per decision. allow, deny and violations stay for those who query them.
@@ -39,14 +39,11 @@ findings := only_blocking(input_problems) if {
 	environment.enabled == false
 } else := only_blocking(rule_problems) if {
 	count(rule_problems) > 0
-} else := {
-	"blocking": enforcement.blocking(environment_enforcement, judged),
-	"warnings": enforcement.warnings(environment_enforcement, judged),
-}
+} else := enforcement.findings(environment_enforcement, judged_list)
 
-only_blocking(problems) := {"blocking": problems, "warnings": set()}
+only_blocking(problems) := enforcement.findings(null, problems)
 
-judged := {described(code) | some code in failed}
+judged_list := [described(code) | some code in failed]
 
 environment_enforcement := object.get(environment, "enforcement", null)
 
@@ -57,7 +54,7 @@ env_name := input.environment
 env_key := env_name if {
 	text.has_key(environments, env_name)
 } else := key if {
-	keys := [k | some k, _ in environments; text.fold(k) == text.fold(env_name)]
+	keys := [k | some k, _ in environments; text.fold(k) == folded_env_name]
 	count(keys) == 1
 	key := keys[0]
 }
@@ -71,7 +68,10 @@ rules := environment.rules if is_object(environment.rules)
 rules := {} if object.get(environment, "rules", null) == null
 
 # A rule that is absent or null is not enforced: rule(name) is undefined for it.
-rule(name) := rules[name] if rules[name] != null
+rule(name) := value if {
+	value := rules[name]
+	value != null
+}
 
 # Fail closed: when the repository environments are unknown, none exist.
 repo_environments := input.repo_environments if is_array(input.repo_environments)
@@ -89,10 +89,16 @@ branch_or_null := branch if {
 # Each rule is written as "enforced and not satisfied", so a fact that cannot be read fails it.
 failed contains "env.missing" if not environment_exists
 
+# Most names are written alike in both places, which spares folding them.
 environment_exists if {
+	is_string(env_name)
+	env_name in repo_environments
+} else if {
 	some name in repo_environments
-	text.fold(name) == text.fold(env_name)
+	text.fold(name) == folded_env_name
 }
+
+folded_env_name := text.fold(env_name)
 
 # An organisation minimum narrows the repository's list instead of replacing it: the effective
 # config carries both (allowed_branches_minimum, a list of pattern lists written by
@@ -141,7 +147,7 @@ within_daily_limit(limit) if {
 
 # A failed rule always yields a violation, even if its details cannot be built.
 described(code) := v if {
-	v := object.union(rule_violation(code), {"code": code})
+	v := rule_violation(code)
 } else := object.union(rule_of(code), {"code": code, "msg": concat("", ["Rule ", code, " failed for ", env_name])})
 
 # The config key each failure comes from, which its enforcement is looked up by.
@@ -158,6 +164,7 @@ rule_of(code) := {"rule": rule_names[code]} if {
 } else := {}
 
 rule_violation("env.missing") := {
+	"code": "env.missing",
 	"msg": concat("", [
 		"Environment ", env_name, " does not exist in this repository (repository environments: ",
 		text.list(repo_environments, "none"), ")",
@@ -167,6 +174,7 @@ rule_violation("env.missing") := {
 }
 
 rule_violation("ref.denied") := {
+	"code": "ref.denied",
 	"msg": ref_denied_msg(patterns),
 	"rule": "allowed_branches",
 	"ref": input.ref,
@@ -177,6 +185,7 @@ rule_violation("ref.denied") := {
 }
 
 rule_violation("approvals.insufficient") := {
+	"code": "approvals.insufficient",
 	"msg": text.approvals_msg(required, approvers),
 	"rule": "approvals_required",
 	"required": required,
@@ -188,6 +197,7 @@ rule_violation("approvals.insufficient") := {
 
 # pending, failed and missing tell a check still running from one that cannot pass any more.
 rule_violation("tests.failed") := {
+	"code": "tests.failed",
 	"msg": tests_msg(actual),
 	"rule": "tests_passed",
 	"actual": actual,
@@ -199,12 +209,14 @@ rule_violation("tests.failed") := {
 }
 
 rule_violation("signoff.missing") := {
+	"code": "signoff.missing",
 	"msg": concat("", ["The deployment is not signed off; ", env_name, " requires a sign-off"]),
 	"rule": "signed_off",
 	"actual": object.get(meta, "signed_off", null),
 }
 
 rule_violation("rate_limit.exceeded") := {
+	"code": "rate_limit.exceeded",
 	"msg": rate_limit_msg(limit, actual),
 	"rule": "max_deployments_per_day",
 	"limit": limit,

@@ -6,10 +6,6 @@ package github.deploy
 
 import data.lib.schedule
 
-known_rules contains "deploy_windows"
-
-known_rules contains "freeze"
-
 schedule_facts := input.schedule if is_object(input.schedule)
 
 schedule_facts := {} if object.get(input, "schedule", null) == null
@@ -79,6 +75,7 @@ now_or_null := input.now if is_string(input.now)
 now_or_null := null if not is_string(input.now)
 
 rule_violation("window.closed") := {
+	"code": "window.closed",
 	"msg": schedule.windows_msg(env_name, windows, next_opening, now_or_null),
 	"rule": "deploy_windows",
 	"now": now_or_null,
@@ -100,6 +97,7 @@ next_opening := {"utc": opens[0][0], "local": opens[0][1]} if {
 } else := null
 
 rule_violation("freeze.active") := {
+	"code": "freeze.active",
 	"msg": concat("", ["Deployments to ", env_name, " are frozen: ", concat("; ", [freeze_text(i) | some i in active_freezes])]),
 	"rule": "freeze",
 	"now": now_or_null,

@@ -9,9 +9,10 @@ import data.lib.text
 import data.lib.workflow_meta
 
 # required_checks is not judged here: the handler uses it to decide workflow_meta.checks.tests.
-known_rules contains name if some name in {
+# deploy_windows and freeze are judged in deploy_schedule.rego.
+known_rules := {
 	"approvals_required", "allowed_branches", "tests_passed", "required_checks",
-	"signed_off", "max_deployments_per_day",
+	"signed_off", "max_deployments_per_day", "deploy_windows", "freeze",
 }
 
 # Written by repol, never by a repository: an organisation minimum that narrows a branch list.
@@ -133,7 +134,9 @@ enforceable_rules := {
 	"max_deployments_per_day", "deploy_windows", "freeze",
 }
 
+# Most environments set no enforcement, which has no problems: its arguments need not be built then.
 rule_problems contains p if {
+	environment_enforcement != null
 	some p in enforcement.problems(environment_enforcement, concat(".", [env_field, "enforcement"]), enforceable_rules)
 }
 
@@ -151,9 +154,10 @@ rule_problems contains {
 	"field": concat(".", [rules_field, name]),
 	"rule": name,
 } if {
+	# Lookups: opa-wasm's `in` walks a whole set, hashing a member at each step.
 	some name, _ in rules
-	not name in known_rules
-	not name in organisation_rules
+	not known_rules[name]
+	not organisation_rules[name]
 }
 
 rule_problems contains rule_problem(name, "a non-negative integer") if {

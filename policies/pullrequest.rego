@@ -20,26 +20,25 @@ allow if {
 	count(violations) == 0
 }
 
-deny contains v.msg if some v in violations
+deny := findings.deny
 
 # The whole decision in one document: repol evaluates only this rule, so the input is parsed and the
 # rules are judged once per decision. allow, deny and violations stay for those who query them.
 # violations block; warnings are failed rules the policy set to `warn`.
 result := {"allow": allow, "deny": deny, "violations": violations, "warnings": warnings}
 
-violations := input_problems if {
-	count(input_problems) > 0
-} else := policy_problems if {
-	count(policy_problems) > 0
-} else := enforcement.blocking(policy_enforcement, judged)
+violations := findings.blocking
+
+warnings := findings.warnings
 
 # Only the rules themselves can warn: input and policy problems always block.
-warnings := enforcement.warnings(policy_enforcement, judged) if {
-	count(input_problems) == 0
-	count(policy_problems) == 0
-} else := set()
+findings := enforcement.findings(null, input_problems) if {
+	count(input_problems) > 0
+} else := enforcement.findings(null, policy_problems) if {
+	count(policy_problems) > 0
+} else := enforcement.findings(policy_enforcement, judged_list)
 
-judged := {described(code) | some code in failed}
+judged_list := [described(code) | some code in failed]
 
 # Undefined enforcement would make violations undefined, so a missing policy falls back to null.
 policy_enforcement := object.get(policy, "enforcement", null) if {
@@ -52,7 +51,10 @@ policy := input.repo_policy.policy
 rules := policy.rules if is_object(policy.rules)
 
 # A rule that is absent or null is not enforced: rule(name) is undefined for it.
-rule(name) := rules[name] if rules[name] != null
+rule(name) := value if {
+	value := rules[name]
+	value != null
+}
 
 branch_rules := policy.branch_rules if is_array(policy.branch_rules)
 
@@ -107,7 +109,7 @@ failed contains "signoff.missing" if {
 
 # A failed rule always yields a violation, even if its details cannot be built.
 described(code) := v if {
-	v := object.union(rule_violation(code), {"code": code})
+	v := rule_violation(code)
 } else := object.union(rule_of(code), {"code": code, "msg": concat("", ["Rule ", code, " failed"])})
 
 # The config key each failure comes from, which its enforcement is looked up by.
@@ -123,6 +125,7 @@ rule_of(code) := {"rule": rule_names[code]} if {
 } else := {}
 
 rule_violation("branch_naming.denied") := {
+	"code": "branch_naming.denied",
 	"msg": concat("", [
 		"Branch ", input.head_ref, " may not be merged into ", input.base_ref,
 		" (branch_rules allow: ", concat(", ", [concat(" -> ", [pair.source, pair.target]) | some pair in branch_rules]), ")",
@@ -134,6 +137,7 @@ rule_violation("branch_naming.denied") := {
 }
 
 rule_violation("target_branch.denied") := {
+	"code": "target_branch.denied",
 	"msg": target_denied_msg(patterns),
 	"rule": "allowed_target_branches",
 	"base_ref": input.base_ref,
@@ -143,6 +147,7 @@ rule_violation("target_branch.denied") := {
 }
 
 rule_violation("approvals.insufficient") := {
+	"code": "approvals.insufficient",
 	"msg": text.approvals_msg(required, approvers),
 	"rule": "approvals_required",
 	"required": required,
@@ -153,6 +158,7 @@ rule_violation("approvals.insufficient") := {
 }
 
 rule_violation("signoff.missing") := {
+	"code": "signoff.missing",
 	"msg": "The pull request is not signed off; this repository requires a sign-off",
 	"rule": "signed_off",
 	"actual": object.get(workflow_meta.meta, "signed_off", null),

@@ -97,7 +97,9 @@ valid_branch_rules(pairs) if {
 	}
 }
 
+# Most policies set no enforcement, which has no problems: its arguments need not be built then.
 rule_problems contains p if {
+	policy_enforcement != null
 	some p in enforcement.problems(policy_enforcement, "policy.enforcement", enforceable_rules)
 }
 
@@ -115,9 +117,10 @@ rule_problems contains {
 	"field": concat(".", ["policy.rules", name]),
 	"rule": name,
 } if {
+	# Lookups: opa-wasm's `in` walks a whole set, hashing a member at each step.
 	some name, _ in rules
-	not name in known_rules
-	not name in organisation_rules
+	not known_rules[name]
+	not organisation_rules[name]
 }
 
 rule_problems contains rule_problem("allowed_target_branches", "null or an array of branch patterns") if {

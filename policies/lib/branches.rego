@@ -15,7 +15,6 @@
 package lib.branches
 
 import data.lib.branch_alternatives
-import data.lib.branch_segments
 
 matches_any(patterns, name) if {
 	some pattern in patterns
@@ -24,83 +23,17 @@ matches_any(patterns, name) if {
 
 # The common patterns, a branch name, or one `*` or one run of `**` between literal text, are compared
 # as strings; the character-array matcher below is kept for the others. Both read a pattern the same way (the
-# differential tests in test/policy compare them with glob.match).
+# differential tests in test/policy compare them with glob.match). The shapes are told apart, and
+# each matched, in branch_shapes.rego.
 matches(pattern, name) if {
 	is_string(pattern)
 	is_string(name)
-	not contains_any(pattern, glob_chars)
-	pattern == name
-	plain_string(name)
-}
-
-matches(pattern, name) if {
-	is_string(pattern)
-	is_string(name)
-	count(pattern) <= max_length
-	[prefix, suffix] := one_star(pattern)
-	plain_string(name)
-	not has_control(split(pattern, ""))
-	count(name) >= count(prefix) + count(suffix)
-	startswith(name, prefix)
-	endswith(name, suffix)
-	not contains(substring(name, count(prefix), (count(name) - count(prefix)) - count(suffix)), "/")
-}
-
-matches(pattern, name) if {
-	is_string(pattern)
-	is_string(name)
-	count(pattern) <= max_length
-	[prefix, suffix] := one_star_run(pattern)
-	plain_string(name)
-	not has_control(split(pattern, ""))
-	count(name) >= count(prefix) + count(suffix)
-	startswith(name, prefix)
-	endswith(name, suffix)
-}
-
-matches(pattern, name) if {
-	is_string(pattern)
-	is_string(name)
-	contains_any(pattern, glob_chars)
-	not one_star(pattern)
-	not one_star_run(pattern)
-	p := split(pattern, "")
-	s := split(name, "")
-	count(s) <= max_length
-	plain_name(s)
-	supported(p)
-	literal_ends_fit(p, s)
-	some alternative in branch_alternatives.alternatives(p)
-	branch_segments.matches(alternative, s)
+	first_fits(pattern, name)
+	matches_shaped(shape_of(pattern), pattern, name)
 }
 
 # Longer than any branch name GitHub shows; with the two limits after it, it bounds the work.
 max_length := 255
-
-# Every character with a meaning in a pattern, and the backslash a pattern may not hold.
-glob_chars := ["*", "?", "[", "]", "{", "}", ",", "\\"]
-
-contains_any(text, parts) if {
-	some part in parts
-	contains(text, part)
-}
-
-# [before, after] the `*` of a pattern with exactly one `*` and no other glob character.
-one_star(pattern) := [parts[0], parts[1]] if {
-	parts := split(pattern, "*")
-	count(parts) == 2
-	not contains_any(pattern, array.slice(glob_chars, 1, count(glob_chars)))
-}
-
-# [before, after] the stars of a pattern whose only glob characters are one run of two or more `*`
-# (`release/**`), which crosses "/".
-one_star_run(pattern) := [parts[0], parts[count(parts) - 1]] if {
-	parts := split(pattern, "*")
-	stars := count(parts) - 1
-	stars >= 2
-	count(parts[0]) + count(parts[count(parts) - 1]) + stars == count(pattern)
-	not contains_any(pattern, array.slice(glob_chars, 1, count(glob_chars)))
-}
 
 plain_string(name) if {
 	count(name) <= max_length
@@ -134,10 +67,13 @@ plain_name(s) if {
 	not has_control(s)
 }
 
+# control(c) inlined: a call per character costs more than the test.
 has_control(chars) if {
 	some c in chars
-	control(c)
+	c < " "
 }
+
+has_control(chars) if "\u007f" in chars
 
 # split(x, "") yields single characters, so below " " means U+0000 to U+001F.
 control(c) if c < " "

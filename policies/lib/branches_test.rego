@@ -22,6 +22,11 @@ cases := [
 	{"pattern": "feature/(*)", "match": ["feature/(x)", "feature/()"], "miss": ["feature/x"]},
 	{"pattern": "a.b|c$", "match": ["a.b|c$"], "miss": ["axb", "c", "a.b"]},
 	{"pattern": "a+^", "match": ["a+^"], "miss": ["aa^"]},
+	# A pattern's first character turns names away before its shape is worked out, unless it is a glob character.
+	{"pattern": "?ain", "match": ["main", "rain"], "miss": ["/ain", "mai"]},
+	{"pattern": "é*", "match": ["été", "é"], "miss": ["ete", "e"]},
+	{"pattern": "]x*", "match": ["]x", "]xy"], "miss": ["x", "]"]},
+	{"pattern": ",a", "match": [",a"], "miss": ["a"]},
 	# Outside braces `}`, `]` and `,` stand for themselves.
 	{"pattern": "a}", "match": ["a}"], "miss": ["a"]},
 	{"pattern": "a,b]", "match": ["a,b]"], "miss": ["a", "b]"]},

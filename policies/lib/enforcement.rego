@@ -27,10 +27,29 @@ warns(enforcement, v) if {
 	level(enforcement, v.rule) == "warn"
 }
 
-# Rule failures split into those that block and those that only warn.
-blocking(enforcement, failures) := {v | some v in failures; not warns(enforcement, v)}
+# Rule failures (a set or an array of distinct ones) split into those that block and those that
+# only warn, with the messages of those that block. Most configs set no rule to warn, and then every
+# failure blocks: they are not sorted one by one, and the messages come from the failures as given
+# (a set of objects costs a hash of each member at every step of a walk through it).
+findings(enforcement, failures) := {
+	"blocking": {v | some v in failures},
+	"warnings": set(),
+	"deny": {v.msg | some v in failures},
+} if {
+	not sets_a_warning(enforcement)
+} else := {
+	"blocking": blocking,
+	"warnings": {v | some v in failures; warns(enforcement, v)},
+	"deny": {v.msg | some v in blocking},
+} if {
+	blocking := {v | some v in failures; not warns(enforcement, v)}
+}
 
-warnings(enforcement, failures) := {v | some v in failures; warns(enforcement, v)}
+sets_a_warning(enforcement) if {
+	is_object(enforcement)
+	some level in enforcement
+	level == "warn"
+}
 
 # Config problems of an `enforcement` object found at `field`; `known` are the rule names it may set.
 problems(enforcement, _, _) := set() if enforcement == null

@@ -108,6 +108,10 @@ function evaluateDecision(evaluateOnce: EvaluateOnce, entrypoints: Record<Policy
  */
 export function decisionFromResults(name: PolicyName, result: unknown): PolicyResult {
   if (!isRecord(result)) throw resultError(name, "result", "an object with allow, deny and violations", result);
+  // Most decisions allow with nothing to report: the same decision as below, without sorting empty lists.
+  if (result.allow === true && isEmptyList(result.deny) && isEmptyList(result.violations) && (result.warnings === undefined || isEmptyList(result.warnings))) {
+    return { policy: name, allow: true, deny: [], violations: [], warnings: [] };
+  }
   if (typeof result.allow !== "boolean") throw resultError(name, "allow", "a boolean", result.allow);
   const deny = parseDeny(name, result.deny);
   const violations = parseViolations(name, "violations", result.violations);
@@ -121,11 +125,13 @@ export function decisionFromResults(name: PolicyName, result: unknown): PolicyRe
   return { policy: name, allow, deny, violations, warnings };
 }
 
+/** The messages sorted, each once: one copy and one sort, as this runs for every decision. */
 function parseDeny(name: PolicyName, value: unknown): string[] {
   if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) {
     throw resultError(name, "deny", "an array of strings", value);
   }
-  return [...new Set(value)].sort();
+  const sorted = (value as string[]).slice().sort();
+  return sorted.filter((message, i) => i === 0 || message !== sorted[i - 1]);
 }
 
 function parseViolations(name: PolicyName, part: "violations" | "warnings", value: unknown): Violation[] {
@@ -142,6 +148,8 @@ function parseViolations(name: PolicyName, part: "violations" | "warnings", valu
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 const entrypointOf = (name: PolicyName): string => `github/${name}/result`;
+
+const isEmptyList = (value: unknown): boolean => Array.isArray(value) && value.length === 0;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);

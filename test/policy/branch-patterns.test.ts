@@ -1,4 +1,4 @@
-// Branch patterns: the policy matches them itself (policies/lib/branches.rego), so the config
+// Branch patterns: the policy matches them itself (policies/lib/branches.rego and branch_shapes.rego), so the config
 // loader must refuse, with a reason, every pattern the policy would not match, and for every
 // pattern the loader accepts the policy must match exactly as OPA's glob.match does.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
