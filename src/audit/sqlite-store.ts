@@ -1,4 +1,6 @@
-// The embedded default store: one SQLite file in WAL mode, written with synchronous=FULL.
+// The embedded default store: one SQLite file in WAL mode. Every write goes through the group commit,
+// which acknowledges it only once it is on disk (FULL's guarantee) while the event loop never waits for
+// the disk: see sqlite-group-commit.ts, durability/wal-file.ts and durability/wal-checkpoints.ts.
 import Database from "better-sqlite3";
 import type { AuditPage, AuditQuery, AuditRecord, AuditSummary, NewAuditRecord } from "./record.js";
 import type { AuditStore, AuditStoreOptions } from "./store.js";
@@ -20,10 +22,15 @@ import { sqlitePolicyBundles } from "./sqlite-policy-bundles.js";
 import { sqliteWaiting } from "../durability/sqlite-waiting.js";
 import type { WaitingStore } from "../durability/waiting-store.js";
 import { sqliteGroupCommit, type GroupCommit, type GroupCommitOptions } from "../durability/sqlite-group-commit.js";
+import { walFile, type WalFile } from "../durability/wal-file.js";
+import { startWalCheckpoints, type WalCheckpoints } from "../durability/wal-checkpoints.js";
 
 const PURGE_BATCH = 5_000;
 
-export type SqliteStoreOptions = AuditStoreOptions & GroupCommitOptions;
+/** After a burst the -wal file is cut back to this size once it starts over. */
+const WAL_SIZE_LIMIT = 16 * 1024 * 1024;
+
+export type SqliteStoreOptions = AuditStoreOptions & GroupCommitOptions & { checkpointIntervalMs?: number };
 
 export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): SqliteAuditStore {
   return new SqliteAuditStore(path, options);
@@ -42,6 +49,9 @@ export class SqliteAuditStore implements AuditStore {
   readonly waiting: WaitingStore;
   /** The work tables' writes, batched into shared transactions (sqlite-group-commit.ts). */
   readonly groupCommit: GroupCommit;
+  /** Undefined for ":memory:", which has no -wal file. */
+  readonly checkpoints: WalCheckpoints | undefined;
+  private readonly wal: WalFile | undefined;
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     this.clock = options.clock ?? (() => new Date());
@@ -53,36 +63,43 @@ export class SqliteAuditStore implements AuditStore {
       if (mode !== "wal" && path !== ":memory:") {
         throw new Error(`${path}: SQLite could not switch to WAL mode (got "${mode}"); is it on a network file system?`);
       }
-      // NORMAL can lose the last committed rows on power loss; an audit trail must not.
-      this.db.pragma("synchronous = FULL");
+      // NORMAL alone can lose the last committed rows on power loss; an audit trail must not. The group
+      // commit syncs the -wal file itself before acknowledging anything (durability/wal-file.ts).
+      this.db.pragma("synchronous = NORMAL");
+      // Checkpoints run in a worker thread (wal-checkpoints.ts), never inside a commit on the event loop.
+      this.db.pragma("wal_autocheckpoint = 0");
+      this.db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
       this.db.pragma("busy_timeout = 5000");
       this.db.pragma("foreign_keys = ON");
+      // SQLite creates the -wal file at the first read in WAL mode; it must exist to be synced.
+      this.db.prepare("SELECT count(*) FROM sqlite_master").get();
+      this.wal = mode === "wal" ? walFile(this.db.name) : undefined;
     } catch (error) {
       this.db.close();
       throw error;
     }
-    this.groupCommit = sqliteGroupCommit(this.db, options);
+    this.checkpoints = this.wal ? startWalCheckpoints(this.db.name, options.checkpointIntervalMs) : undefined;
+    this.groupCommit = sqliteGroupCommit(this.db, { ...options, sync: options.sync ?? this.wal?.sync });
     this.deliveries = sqliteDeliveryLog(this.db, this.clock, this.groupCommit);
     this.outbox = sqliteOutbox(this.db, this.clock, this.groupCommit);
-    this.policyBundles = sqlitePolicyBundles(this.db, this.clock);
-    this.customRuleModules = sqliteCustomRuleModules(this.db, this.clock);
+    this.policyBundles = sqlitePolicyBundles(this.db, this.clock, this.groupCommit);
+    this.customRuleModules = sqliteCustomRuleModules(this.db, this.clock, this.groupCommit);
     this.waiting = sqliteWaiting(this.db, this.clock, this.groupCommit);
   }
 
   async migrate(): Promise<void> {
-    this.db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
-    // IMMEDIATE takes the write lock first, so two processes opening the same file cannot both migrate.
-    this.db
-      .transaction(() => {
-        const applied = this.db.prepare("SELECT coalesce(max(version), 0) FROM schema_migrations").pluck().get() as number;
-        for (const migration of pendingMigrations(SQLITE_MIGRATIONS, applied, this.db.name)) {
-          this.db.exec(migration.sql);
-          this.db
-            .prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)")
-            .run(migration.version, migration.name, new Date().toISOString());
-        }
-      })
-      .immediate();
+    // The group commit's transaction is IMMEDIATE: it takes the write lock first, so two processes
+    // opening the same file cannot both migrate.
+    await this.groupCommit.write(() => {
+      this.db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+      const applied = this.db.prepare("SELECT coalesce(max(version), 0) FROM schema_migrations").pluck().get() as number;
+      for (const migration of pendingMigrations(SQLITE_MIGRATIONS, applied, this.db.name)) {
+        this.db.exec(migration.sql);
+        this.db
+          .prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)")
+          .run(migration.version, migration.name, new Date().toISOString());
+      }
+    });
     // Refresh planner statistics so each filter picks its own index; analysis_limit keeps this quick
     // on a large file (it samples instead of reading every row).
     this.db.pragma("analysis_limit = 1000");
@@ -90,8 +107,8 @@ export class SqliteAuditStore implements AuditStore {
   }
 
   async insert(row: NewAuditRecord): Promise<{ inserted: boolean; id: string }> {
-    // IMMEDIATE: the head is read under the write lock, so no other process links to the same one.
-    return this.db.transaction(() => insertChainedSqlite(this.db, row, this.clock())).immediate();
+    // The batch is IMMEDIATE: the head is read under the write lock, so no other process links to the same one.
+    return this.groupCommit.write(() => insertChainedSqlite(this.db, row, this.clock()));
   }
 
   async get(id: string): Promise<AuditRecord | undefined> {
@@ -159,11 +176,11 @@ export class SqliteAuditStore implements AuditStore {
       `DELETE FROM audit_records WHERE id IN
          (SELECT id FROM audit_records WHERE chain_seq IS NULL AND created_at < ? ORDER BY created_at LIMIT ${PURGE_BATCH})`,
     );
-    const batches = [() => unchained.run(cutoff).changes, () => this.db.transaction(() => purgeChainPrefixSqlite(this.db, cutoff, PURGE_BATCH)).immediate()];
+    const batches = [() => unchained.run(cutoff).changes, () => purgeChainPrefixSqlite(this.db, cutoff, PURGE_BATCH)];
     let removed = 0;
     for (const batch of batches) {
       for (;;) {
-        const changes = batch();
+        const changes = await this.groupCommit.write(batch);
         removed += changes;
         if (changes < PURGE_BATCH) break;
         // Small batches, yielding in between, so a large purge never blocks webhook inserts for long.
@@ -179,23 +196,32 @@ export class SqliteAuditStore implements AuditStore {
   }
 
   /** The connection's durability settings, for start-up logs and tests. */
-  sqliteSettings(): { version: string; journal_mode: string; synchronous: string; busy_timeout: number } {
+  sqliteSettings(): { version: string; journal_mode: string; synchronous: string; busy_timeout: number; wal_autocheckpoint: number; wal_synced_by: string } {
     const synchronous = ["OFF", "NORMAL", "FULL", "EXTRA"][this.db.pragma("synchronous", { simple: true }) as number] ?? "unknown";
     return {
       version: this.db.prepare("SELECT sqlite_version()").pluck().get() as string,
       journal_mode: this.db.pragma("journal_mode", { simple: true }) as string,
       synchronous,
       busy_timeout: this.db.pragma("busy_timeout", { simple: true }) as number,
+      wal_autocheckpoint: this.db.pragma("wal_autocheckpoint", { simple: true }) as number,
+      wal_synced_by: this.wal ? "repol, before any write is acknowledged" : "nothing (no -wal file)",
     };
   }
 
   async ping(): Promise<void> {
+    const failure = this.groupCommit.failure;
+    if (failure !== undefined) throw new Error(`the SQLite store could not put a write on disk and accepts no more; restart repol`, { cause: failure });
     this.statement("SELECT 1").get();
   }
 
   async close(): Promise<void> {
     if (!this.db.open) return;
     this.groupCommit.flush();
+    // Writes already committed still hear back once their sync ends, which needs the -wal file open.
+    await this.groupCommit.synced().catch(() => undefined);
+    if (!this.db.open) return;
+    await this.checkpoints?.close();
+    this.wal?.close();
     this.db.pragma("optimize");
     this.db.close();
   }
