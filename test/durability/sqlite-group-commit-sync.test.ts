@@ -75,3 +75,14 @@ it("rejects every write a failed sync covered, then refuses every write and fail
   expect(await store.deliveries.known(["c"])).toEqual(new Set());
   await expect(store.ping()).rejects.toThrow(/restart repol/);
 });
+
+it("marks a delivery its effect already settled done without waiting for a sync", async () => {
+  disk.releaseAll();
+  await store.deliveries.add(delivery("settled"), 60_000);
+  await store.deliveries.markDone("settled");
+  disk.hold();
+  const calls = disk.calls;
+  // The queue's own mark once the handler returns: already done, so nothing to write or sync.
+  await store.deliveries.markDone("settled");
+  expect(disk.calls).toBe(calls);
+});
