@@ -8,34 +8,19 @@ import { DEFAULT_LEASE, whileLeased, type LeasePolicy } from "./lease.js";
 import { DELIVERY_RETRY, type RetryPolicy } from "./retry-delay.js";
 import type { Log } from "../domain/log.js";
 import { settleDelivery } from "./settle-attempt.js";
-import type { DeliveryLog } from "./work-store.js";
+import type { DeliveryLog, StoredDelivery } from "./work-store.js";
 
-/**
- * A delivery waiting in memory holds its body as text, parsed only when its turn comes: one flat
- * string costs the garbage collector nothing to trace, where the parsed object of a large payload is
- * hundreds of objects that a busy intake would otherwise promote to the old generation while waiting.
- */
 export interface QueuedDelivery {
   id: string;
   event: string;
-  body: string;
-  /** Its deliveryKey, when the intake has already computed it from the payload it parsed. */
-  key?: string;
-  /** Attempts started, this one included. */
-  attempts: number;
-}
-
-/** What `process` is handed: the delivery with its payload parsed. */
-export interface ParsedDelivery {
-  id: string;
-  event: string;
   payload: unknown;
+  /** Attempts started, this one included. */
   attempts: number;
 }
 
 export interface DeliveryQueueOptions {
   deliveries: DeliveryLog;
-  process(delivery: ParsedDelivery): Promise<void>;
+  process(delivery: QueuedDelivery): Promise<void>;
   log: Log;
   concurrency?: number;
   capacity?: number;
@@ -92,10 +77,12 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
 
   // The lease is renewed from the moment the delivery is taken, so time spent waiting behind others for
   // the same key or for a free slot counts as held too; the outcome is recorded once nothing renews it.
-  const run = async (delivery: QueuedDelivery, key: string): Promise<void> => {
+  const run = async (delivery: QueuedDelivery): Promise<void> => {
     let failure: unknown;
     try {
-      await whileLeased(held(delivery), lease, clock, () => perKey(key, () => slot(() => options.process(parsed(delivery)))));
+      await whileLeased(held(delivery), lease, clock, () =>
+        perKey(deliveryKey(delivery.event, delivery.payload, delivery.id), () => slot(() => options.process(delivery))),
+      );
     } catch (error) {
       failure = error ?? new Error("delivery failed");
     }
@@ -111,10 +98,7 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
     hasRoom: () => running.size < capacity,
     offer(delivery) {
       if (!queue.hasRoom()) return false;
-      const key = delivery.key ?? keyOf(delivery);
-      const attempt =
-        key === undefined ? settleDelivery(deliveries, delivery, new Error("the stored body is not JSON"), "permanent", retry, log) : run(delivery, key);
-      const work = attempt.finally(() => {
+      const work = run(delivery).finally(() => {
         running.delete(work);
         options.onRoom?.();
       });
@@ -125,7 +109,11 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
       const room = capacity - running.size;
       if (room <= 0) return 0;
       const due = await deliveries.claimDue(room, lease.leaseMs);
-      for (const stored of due) queue.offer({ id: stored.id, event: stored.event, body: stored.body, attempts: stored.attempts });
+      for (const stored of due) {
+        const parsed = parsedDelivery(stored);
+        if (parsed) queue.offer(parsed);
+        else await settleDelivery(deliveries, stored, new Error("the stored body is not JSON"), "permanent", retry, log);
+      }
       return due.length;
     },
     async drain(timeoutMs) {
@@ -145,18 +133,12 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
   return queue;
 }
 
-/** The delivery's key from its stored body; undefined when the body is not JSON (it never will be). */
-function keyOf(delivery: QueuedDelivery): string | undefined {
+function parsedDelivery(stored: StoredDelivery): QueuedDelivery | undefined {
   try {
-    return deliveryKey(delivery.event, JSON.parse(delivery.body), delivery.id);
+    return { id: stored.id, event: stored.event, payload: JSON.parse(stored.body), attempts: stored.attempts };
   } catch {
     return undefined;
   }
-}
-
-/** Parsed when its turn comes; the body was JSON when it was queued (keyOf or the intake checked it). */
-function parsed(delivery: QueuedDelivery): ParsedDelivery {
-  return { id: delivery.id, event: delivery.event, payload: JSON.parse(delivery.body), attempts: delivery.attempts };
 }
 
 /**

@@ -9,7 +9,6 @@ import type { Log } from "../domain/log.js";
 import { createDeliveryQueue, type DeliveryQueue } from "../durability/delivery-queue.js";
 import type { LeasePolicy } from "../durability/lease.js";
 import { startSweeper, type Sweeper } from "../durability/sweeper.js";
-import { deliveryKey } from "./delivery-key.js";
 import { readCappedBody } from "./read-capped-body.js";
 import type { SignatureCheck } from "./webhook-secrets.js";
 
@@ -107,12 +106,18 @@ export function createWebhookIntake(options: IntakeOptions): WebhookIntake {
         res.status(400).json({ error: "bad_signature", message: "the X-Hub-Signature-256 signature does not match the body; check WEBHOOK_SECRET" });
         return;
       }
-      const fields = deliveryFields(event, id, body);
-      if (!fields.ok) {
-        res.status(400).json({ error: "bad_request", message: fields.message });
+      let payload: unknown;
+      try {
+        payload = JSON.parse(body);
+      } catch {
+        res.status(400).json({ error: "bad_request", message: "the webhook body is not JSON" });
         return;
       }
-      const { action, key } = fields;
+      if (payload === null || typeof payload !== "object") {
+        res.status(400).json({ error: "bad_request", message: "the webhook body is not a JSON object" });
+        return;
+      }
+      const action = typeof (payload as { action?: unknown } | null)?.action === "string" ? (payload as { action: string }).action : null;
       const runNow = queue.hasRoom();
       let stored: boolean;
       try {
@@ -127,7 +132,7 @@ export function createWebhookIntake(options: IntakeOptions): WebhookIntake {
         return;
       }
       res.status(202).json({ status: "accepted", delivery: id });
-      if (!runNow || !queue.offer({ id, event, body, key, attempts: 1 })) {
+      if (!runNow || !queue.offer({ id, event, payload, attempts: 1 })) {
         backlog = true;
         void sweep();
       }
@@ -152,24 +157,6 @@ export function createWebhookIntake(options: IntakeOptions): WebhookIntake {
       return queue.drain(timeoutMs);
     },
   };
-}
-
-type DeliveryFields = { ok: true; action: string | null; key: string } | { ok: false; message: string };
-
-/**
- * What the intake needs from the payload, read in a function of its own so the parsed object is
- * garbage before the delivery waits for the disk: the queue holds the body text (delivery-queue.ts).
- */
-function deliveryFields(event: string, id: string, body: string): DeliveryFields {
-  let payload: unknown;
-  try {
-    payload = JSON.parse(body);
-  } catch {
-    return { ok: false, message: "the webhook body is not JSON" };
-  }
-  if (payload === null || typeof payload !== "object") return { ok: false, message: "the webhook body is not a JSON object" };
-  const action = (payload as { action?: unknown }).action;
-  return { ok: true, action: typeof action === "string" ? action : null, key: deliveryKey(event, payload, id) };
 }
 
 function header(req: Request, name: string): string | undefined {

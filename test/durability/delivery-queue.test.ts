@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openSqliteStore, type SqliteAuditStore } from "../../src/audit/sqlite-store.js";
 import { IncompletePayloadError } from "../../src/handlers/payload-fields.js";
-import { createDeliveryQueue, isPermanent, type ParsedDelivery, type QueuedDelivery } from "../../src/durability/delivery-queue.js";
+import { createDeliveryQueue, isPermanent, type QueuedDelivery } from "../../src/durability/delivery-queue.js";
 import { ManualClock } from "../helpers/manual-clock.js";
 import { auditRow } from "../audit/fixtures.js";
 
@@ -22,11 +22,11 @@ afterEach(async () => {
 });
 
 function review(id: string, pr: number): QueuedDelivery {
-  return { id, event: "pull_request_review", body: JSON.stringify({ repository: { full_name: "acme/widgets" }, pull_request: { number: pr } }), attempts: 1 };
+  return { id, event: "pull_request_review", payload: { repository: { full_name: "acme/widgets" }, pull_request: { number: pr } }, attempts: 1 };
 }
 
 async function stored(delivery: QueuedDelivery, claimForMs = 60_000): Promise<QueuedDelivery> {
-  await store.deliveries.add({ id: delivery.id, event: delivery.event, action: null, body: delivery.body }, claimForMs);
+  await store.deliveries.add({ id: delivery.id, event: delivery.event, action: null, body: JSON.stringify(delivery.payload) }, claimForMs);
   return delivery;
 }
 
@@ -41,7 +41,7 @@ function controlled() {
     get maxConcurrent() {
       return maxConcurrent;
     },
-    process: (delivery: ParsedDelivery) =>
+    process: (delivery: QueuedDelivery) =>
       new Promise<void>((resolve, reject) => {
         started.push(delivery.id);
         concurrent++;
