@@ -1,7 +1,7 @@
 // The embedded default store: one SQLite file in WAL mode. Every write goes through the group commit,
 // which acknowledges it only once it is on disk (FULL's guarantee) while the event loop never waits for
 // the disk: see sqlite-group-commit.ts, durability/wal-file.ts and durability/wal-checkpoints.ts.
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import type { AuditPage, AuditQuery, AuditRecord, AuditSummary, NewAuditRecord } from "./record.js";
 import type { AuditStore, AuditStoreOptions } from "./store.js";
 import { encodeCursor, type CursorPosition } from "./cursor.js";
@@ -9,7 +9,7 @@ import { recordFromText } from "./chain.js";
 import { insertChainedSqlite, purgeChainPrefixSqlite, sqliteChainRows, sqliteChainState } from "./sqlite-chain.js";
 import { verifyChain, type ChainVerdict } from "./verify-chain.js";
 import { countWithEnvironment, cursorOf, NEWEST_FIRST, pageSize, toStoredTime, whereClause, type EnvironmentCount } from "./audit-filters.js";
-import { assertSupportedSqlite } from "./sqlite-version.js";
+import { openSqliteConnection, sqliteSettings } from "./sqlite-connection.js";
 import { pendingMigrations } from "./migrations/migration.js";
 import { SQLITE_MIGRATIONS } from "./migrations/sqlite.js";
 import { summaryFromCounts, type SummaryDimension } from "./summary.js";
@@ -22,13 +22,10 @@ import { sqlitePolicyBundles } from "./sqlite-policy-bundles.js";
 import { sqliteWaiting } from "../durability/sqlite-waiting.js";
 import type { WaitingStore } from "../durability/waiting-store.js";
 import { sqliteGroupCommit, type GroupCommit, type GroupCommitOptions } from "../durability/sqlite-group-commit.js";
-import { walFile, type WalFile } from "../durability/wal-file.js";
+import type { WalFile } from "../durability/wal-file.js";
 import { startWalCheckpoints, type WalCheckpoints } from "../durability/wal-checkpoints.js";
 
 const PURGE_BATCH = 5_000;
-
-/** After a burst the -wal file is cut back to this size once it starts over. */
-const WAL_SIZE_LIMIT = 16 * 1024 * 1024;
 
 export type SqliteStoreOptions = AuditStoreOptions & GroupCommitOptions & { checkpointIntervalMs?: number };
 
@@ -56,28 +53,9 @@ export class SqliteAuditStore implements AuditStore {
   constructor(path: string, options: SqliteStoreOptions = {}) {
     this.clock = options.clock ?? (() => new Date());
     this.chunkSize = options.streamChunkSize ?? 500;
-    this.db = new Database(path);
-    try {
-      assertSupportedSqlite(this.db.prepare("SELECT sqlite_version() AS v").pluck().get() as string);
-      const mode = this.db.pragma("journal_mode = WAL", { simple: true });
-      if (mode !== "wal" && path !== ":memory:") {
-        throw new Error(`${path}: SQLite could not switch to WAL mode (got "${mode}"); is it on a network file system?`);
-      }
-      // NORMAL alone can lose the last committed rows on power loss; an audit trail must not. The group
-      // commit syncs the -wal file itself before acknowledging anything (durability/wal-file.ts).
-      this.db.pragma("synchronous = NORMAL");
-      // Checkpoints run in a worker thread (wal-checkpoints.ts), never inside a commit on the event loop.
-      this.db.pragma("wal_autocheckpoint = 0");
-      this.db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
-      this.db.pragma("busy_timeout = 5000");
-      this.db.pragma("foreign_keys = ON");
-      // SQLite creates the -wal file at the first read in WAL mode; it must exist to be synced.
-      this.db.prepare("SELECT count(*) FROM sqlite_master").get();
-      this.wal = mode === "wal" ? walFile(this.db.name) : undefined;
-    } catch (error) {
-      this.db.close();
-      throw error;
-    }
+    const connection = openSqliteConnection(path);
+    this.db = connection.db;
+    this.wal = connection.wal;
     this.checkpoints = this.wal ? startWalCheckpoints(this.db.name, options.checkpointIntervalMs) : undefined;
     this.groupCommit = sqliteGroupCommit(this.db, { ...options, sync: options.sync ?? this.wal?.sync });
     this.deliveries = sqliteDeliveryLog(this.db, this.clock, this.groupCommit);
@@ -111,17 +89,19 @@ export class SqliteAuditStore implements AuditStore {
     return this.groupCommit.write(() => insertChainedSqlite(this.db, row, this.clock()));
   }
 
+  // Reads answer once what they read is on disk (GroupCommit.read): the audit API never shows a row
+  // that a power cut could still undo.
   async get(id: string): Promise<AuditRecord | undefined> {
-    return this.one("SELECT * FROM audit_records WHERE id = ?", id);
+    return this.groupCommit.read(() => this.one("SELECT * FROM audit_records WHERE id = ?", id));
   }
 
   async findByDelivery(deliveryId: string): Promise<AuditRecord | undefined> {
-    return this.one("SELECT * FROM audit_records WHERE delivery_id = ?", deliveryId);
+    return this.groupCommit.read(() => this.one("SELECT * FROM audit_records WHERE delivery_id = ?", deliveryId));
   }
 
   async query(q: AuditQuery): Promise<AuditPage> {
     const limit = pageSize(q.limit);
-    const rows = this.page(q, cursorOf(q), limit + 1);
+    const rows = await this.groupCommit.read(() => this.page(q, cursorOf(q), limit + 1));
     const more = rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
     const last = page.at(-1);
@@ -133,7 +113,7 @@ export class SqliteAuditStore implements AuditStore {
     // webhook inserts, and no read transaction pins the WAL for the whole export.
     let after: CursorPosition | undefined;
     for (;;) {
-      const chunk = this.page({ ...q, cursor: undefined }, after, this.chunkSize);
+      const chunk = await this.groupCommit.read(() => this.page({ ...q, cursor: undefined }, after, this.chunkSize));
       yield* chunk;
       if (chunk.length < this.chunkSize) return;
       after = chunk.at(-1);
@@ -148,25 +128,28 @@ export class SqliteAuditStore implements AuditStore {
         n: number;
       }[];
     // One read transaction so the totals all describe the same moment.
-    return this.db.transaction(() =>
-      summaryFromCounts(window, {
-        total: this.db
-          .prepare(`SELECT count(*) FROM audit_records ${where.sql}`)
-          .pluck()
-          .get(...where.params) as number,
-        decision: countBy("decision"),
-        policy: countBy("policy"),
-        environment: countBy("environment"),
-        repository: countBy("repository"),
-      }),
-    )();
+    return this.groupCommit.read(
+      this.db.transaction(() =>
+        summaryFromCounts(window, {
+          total: this.db
+            .prepare(`SELECT count(*) FROM audit_records ${where.sql}`)
+            .pluck()
+            .get(...where.params) as number,
+          decision: countBy("decision"),
+          policy: countBy("policy"),
+          environment: countBy("environment"),
+          repository: countBy("repository"),
+        }),
+      ),
+    );
   }
 
   async count(q: AuditQuery): Promise<number> {
     const { where, total } = countWithEnvironment(q);
-    return total(
-      this.statement(`SELECT environment, count(*) AS n FROM audit_records ${where.sql} GROUP BY environment`).all(...where.params) as EnvironmentCount[],
+    const counts = await this.groupCommit.read(
+      () => this.statement(`SELECT environment, count(*) AS n FROM audit_records ${where.sql} GROUP BY environment`).all(...where.params) as EnvironmentCount[],
     );
+    return total(counts);
   }
 
   async purgeOlderThan(before: string): Promise<number> {
@@ -196,16 +179,8 @@ export class SqliteAuditStore implements AuditStore {
   }
 
   /** The connection's durability settings, for start-up logs and tests. */
-  sqliteSettings(): { version: string; journal_mode: string; synchronous: string; busy_timeout: number; wal_autocheckpoint: number; wal_synced_by: string } {
-    const synchronous = ["OFF", "NORMAL", "FULL", "EXTRA"][this.db.pragma("synchronous", { simple: true }) as number] ?? "unknown";
-    return {
-      version: this.db.prepare("SELECT sqlite_version()").pluck().get() as string,
-      journal_mode: this.db.pragma("journal_mode", { simple: true }) as string,
-      synchronous,
-      busy_timeout: this.db.pragma("busy_timeout", { simple: true }) as number,
-      wal_autocheckpoint: this.db.pragma("wal_autocheckpoint", { simple: true }) as number,
-      wal_synced_by: this.wal ? "repol, before any write is acknowledged" : "nothing (no -wal file)",
-    };
+  sqliteSettings(): ReturnType<typeof sqliteSettings> {
+    return sqliteSettings({ db: this.db, wal: this.wal });
   }
 
   async ping(): Promise<void> {

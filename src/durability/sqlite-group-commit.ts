@@ -16,6 +16,11 @@ export interface GroupCommit {
   readonly commits: number;
   /** Commits what is waiting now instead of at the next turn (before the connection closes). */
   flush(): void;
+  /**
+   * Reads now and answers once what it read is on disk: a reader may see a batch committed and not yet
+   * synced, and must not pass on (to the audit API, to a decision) a row a power cut could still undo.
+   */
+  read<T>(read: () => T): Promise<T>;
   /** Resolves once everything committed so far is on disk. */
   synced(): Promise<void>;
   /** Set once a sync failed: no write is accepted or acknowledged after it (see sync-pipeline.ts). */
@@ -105,6 +110,11 @@ export function sqliteGroupCommit(db: Database.Database, options: GroupCommitOpt
       return commits;
     },
     flush,
+    async read<T>(read: () => T): Promise<T> {
+      const value = read();
+      await durable.synced();
+      return value;
+    },
     synced: () => durable.synced(),
     get failure() {
       return durable.failure;

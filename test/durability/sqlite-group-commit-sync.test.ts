@@ -27,19 +27,31 @@ afterEach(async () => {
 it("resolves a write only once the sync after its commit has finished", async () => {
   const adding = store.deliveries.add(delivery("held"), 60_000);
   await eventually("the batch's sync to be asked for", () => disk.waiting === 1);
-  // Committed (visible to this connection) but not on disk yet: the caller has not heard back.
-  expect(await store.deliveries.get("held")).toMatchObject({ status: "pending" });
   expect(await settled(adding)).toBe(false);
 
   disk.release();
   expect(await adding).toBe(true);
 });
 
+it("answers a read that saw a commit not yet on disk only once it is", async () => {
+  const adding = store.deliveries.add(delivery("seen"), 60_000);
+  await eventually("the batch's sync to be asked for", () => disk.waiting === 1);
+  // Committed, so this connection reads it; it must not be passed on before the sync ends.
+  const reads = [store.deliveries.get("seen"), store.deliveries.known(["seen"])];
+  expect(await settled(Promise.race(reads))).toBe(false);
+
+  disk.release();
+  await adding;
+  expect(await reads[0]).toMatchObject({ status: "pending" });
+  expect(await reads[1]).toEqual(new Set(["seen"]));
+});
+
 it("commits further batches while a sync runs and covers them all with the next one", async () => {
   const first = store.deliveries.add(delivery("first"), 0);
   await eventually("the first sync", () => disk.waiting === 1);
+  const commits = store.groupCommit.commits;
   const later = [store.deliveries.add(delivery("second"), 0), store.deliveries.add(delivery("third"), 0)];
-  await eventually("the later batch to be committed", async () => (await store.deliveries.known(["second", "third"])).size === 2);
+  await eventually("the later batch to be committed", () => store.groupCommit.commits === commits + 1);
   // One sync at a time: the later batch waits for the sync in flight to end before its own starts.
   expect(disk.waiting).toBe(1);
   expect(await settled(Promise.race(later))).toBe(false);
@@ -71,8 +83,11 @@ it("rejects every write a failed sync covered, then refuses every write and fail
   disk.fail(new Error("EIO: i/o error, fdatasync"));
   for (const result of await Promise.allSettled(covered)) expect(result).toMatchObject({ status: "rejected", reason: { message: /EIO/ } });
 
+  const commits = store.groupCommit.commits;
   await expect(store.deliveries.add(delivery("c"), 0)).rejects.toThrow(/EIO/);
-  expect(await store.deliveries.known(["c"])).toEqual(new Set());
+  expect(store.groupCommit.commits).toBe(commits);
+  // Reads fail too: what they would see may not be on disk.
+  await expect(store.deliveries.get("a")).rejects.toThrow(/EIO/);
   await expect(store.ping()).rejects.toThrow(/restart repol/);
 });
 
