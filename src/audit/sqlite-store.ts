@@ -186,6 +186,8 @@ export class SqliteAuditStore implements AuditStore {
   async ping(): Promise<void> {
     const failure = this.groupCommit.failure;
     if (failure !== undefined) throw new Error(`the SQLite store could not put a write on disk and accepts no more; restart repol`, { cause: failure });
+    const checkpoints = this.checkpoints?.failure;
+    if (checkpoints !== undefined) throw new Error(`${checkpoints.message}: the -wal file is no longer checkpointed; restart repol`, { cause: checkpoints });
     this.statement("SELECT 1").get();
   }
 

@@ -22,6 +22,8 @@ export interface WalCheckpoints {
   checkpoint(): Promise<CheckpointResult>;
   /** Stops the timer and the worker, and closes its connection. */
   close(): Promise<void>;
+  /** Why the worker stopped before close(): the -wal file would then grow without bound. */
+  readonly failure: Error | undefined;
 }
 
 export const CHECKPOINT_INTERVAL_MS = 1_000;
@@ -60,15 +62,22 @@ export function startWalCheckpoints(dbPath: string, intervalMs = CHECKPOINT_INTE
     if (reply.ok) caller?.resolve({ log: reply.log, checkpointed: reply.checkpointed, threadId: reply.threadId });
     else caller?.reject(new Error(`checkpoint of ${dbPath} failed: ${reply.error}`));
   });
-  worker.on("error", (error) => failAll(new Error(`the checkpoint worker of ${dbPath} failed: ${error.message}`, { cause: error })));
+  worker.on("error", (error) => {
+    failure ??= new Error(`the checkpoint worker of ${dbPath} failed: ${error.message}`, { cause: error });
+    failAll(failure);
+  });
   let stopped = false;
+  let closing = false;
+  let failure: Error | undefined;
   worker.on("exit", () => {
     stopped = true;
-    failAll(new Error(`the checkpoint worker of ${dbPath} has stopped`));
+    if (!closing) failure ??= new Error(`the checkpoint worker of ${dbPath} has stopped`);
+    failAll(failure ?? new Error(`the checkpoint worker of ${dbPath} was closed`));
   });
 
   const checkpoint = () =>
     new Promise<CheckpointResult>((resolve, reject) => {
+      if (stopped) return reject(failure ?? new Error(`the checkpoint worker of ${dbPath} was closed`));
       const id = next++;
       waiting.set(id, { resolve, reject });
       worker.postMessage(id);
@@ -76,8 +85,12 @@ export function startWalCheckpoints(dbPath: string, intervalMs = CHECKPOINT_INTE
   const timer = setInterval(() => checkpoint().catch(onError), intervalMs).unref();
   return {
     checkpoint,
+    get failure() {
+      return failure;
+    },
     async close() {
       clearInterval(timer);
+      closing = true;
       if (stopped) return;
       const exited = new Promise((resolve) => worker.once("exit", resolve));
       // Held while it closes its connection: an unref'd worker would let the process end first.

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { threadId } from "node:worker_threads";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { openSqliteStore, type SqliteAuditStore } from "../../src/audit/sqlite-store.js";
+import { startWalCheckpoints } from "../../src/durability/wal-checkpoints.js";
 
 let dir: string;
 let store: SqliteAuditStore;
@@ -50,4 +51,12 @@ it("reuses the -wal file after each checkpoint instead of growing it", async () 
   // (give or take the pages a larger table touches).
   expect(walSize()).toBeLessThan(afterOneCycle * 1.5);
   expect(await store.deliveries.known(["cycle-0-0", "cycle-3-149"])).toEqual(new Set(["cycle-0-0", "cycle-3-149"]));
+});
+
+it("reports a worker that could not start, rather than leave the -wal file unchecked", async () => {
+  const checkpoints = startWalCheckpoints(join(dir, "missing.db"), 3_600_000);
+  await expect(checkpoints.checkpoint()).rejects.toThrow(/checkpoint worker of .*missing\.db/);
+  expect(checkpoints.failure?.message).toMatch(/checkpoint worker of .*missing\.db/);
+  await expect(checkpoints.checkpoint()).rejects.toThrow(/missing\.db/);
+  await checkpoints.close();
 });
