@@ -82,6 +82,8 @@ export function sqliteGroupCommit(db: Database.Database, options: GroupCommitOpt
       if (durable.failure !== undefined) throw durable.failure;
       const changesBefore = totalChanges();
       outcomes = commit(batch);
+      // Rows inserted, updated or deleted; schema changes alone are not counted, which is why a migration
+      // records itself in schema_migrations in the same batch.
       wrote = totalChanges() > changesBefore;
     } catch (error) {
       for (const write of batch) write.reject(error);
