@@ -55,7 +55,7 @@ try {
     ...calls.figures,
   ];
   details = calls.details;
-  windows = decisions.windows;
+  windows = [...decisions.windows, ...intake.windows];
 } catch (error) {
   console.error(`repol's log ends with:\n${rig.repol.logTail(30)}`);
   throw error;

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pullRequestDelivery } from "../lib/bench-deliveries.js";
 import { forkChildServer } from "../lib/child-server.js";
+import { profileClock, type ProfileWindow } from "../lib/cpu-profile.js";
 import { count, type Figure } from "../lib/results.js";
 import { ms, percentile } from "../lib/stats.js";
 import { forDuration, webhookSender, type Sent, type WebhookSender } from "../lib/webhook-sender.js";
@@ -46,7 +47,7 @@ function summary(rounds: Round[]) {
 }
 
 /** `synchronous`: the level repol's SQLite store commits with, named in the figure. */
-export async function measureIntake(rig: Rig, synchronous: string): Promise<{ figures: Figure[]; details: string[] }> {
+export async function measureIntake(rig: Rig, synchronous: string): Promise<{ figures: Figure[]; details: string[]; windows: ProfileWindow[] }> {
   const delivery = pullRequestDelivery("edited", 0, rig.repol.webhookSecret);
   const dir = mkdtempSync(join(tmpdir(), "naive-receiver-"));
   const naive = await forkChildServer(new URL("../lib/naive-receiver.ts", import.meta.url), {
@@ -56,10 +57,14 @@ export async function measureIntake(rig: Rig, synchronous: string): Promise<{ fi
   const naiveSender = webhookSender(`http://127.0.0.1:${naive.port}`, WEBHOOK_PATH, SENDERS);
   const repolRounds: Round[] = [];
   const naiveRounds: Round[] = [];
+  const windows: ProfileWindow[] = [];
   try {
     for (let i = 0; i < ROUNDS; i++) {
       naiveRounds.push(await round(naiveSender, delivery));
+      const fromUs = profileClock();
       repolRounds.push(await round(rig.sender, delivery));
+      // The last round only: the first ones share the profile with whatever the warm-up left running.
+      if (i === ROUNDS - 1) windows.push({ name: `intake, last round (${SECONDS} s of durable intake)`, fromUs, toUs: profileClock() });
     }
   } finally {
     naiveSender.close();
@@ -91,6 +96,7 @@ export async function measureIntake(rig: Rig, synchronous: string): Promise<{ fi
         met: ratio >= 1.5,
       },
     ],
+    windows,
     details: [
       `Intake rounds (deliveries stored/s), alternating: ${naiveRounds.map((r, i) => `naive ${count(r.perSecond)}, repol ${count(repolRounds[i]!.perSecond)}`).join("; ")}`,
     ],

@@ -1,6 +1,7 @@
 // Which `synchronous` level the built repol sets on its SQLite store, read from dist/ (the setting
 // lives on the connection, so the database file cannot tell): the intake figure means little unless
-// it is FULL, where nothing is acknowledged before it is on disk.
+// it is FULL, where nothing is acknowledged before it is on disk, or NORMAL with repol syncing the
+// -wal file itself before it acknowledges (durability/wal-file.ts), which keeps FULL's guarantee.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,5 +13,7 @@ export function builtSqliteSynchronous(): string {
   for (const file of readdirSync(dist, { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".js"))) {
     for (const match of readFileSync(join(dist, file), "utf8").matchAll(/pragma\(\s*["'`]synchronous\s*=\s*(\w+)/gi)) levels.add(match[1]!.toUpperCase());
   }
-  return levels.size === 0 ? "not found in dist/src" : [...levels].join(", ");
+  if (levels.size === 0) return "not found in dist/src";
+  const walSynced = readdirSync(join(dist, "durability")).includes("wal-file.js");
+  return [...levels].map((level) => (level === "NORMAL" && walSynced ? "NORMAL + -wal fdatasync before each answer (FULL's guarantee)" : level)).join(", ");
 }

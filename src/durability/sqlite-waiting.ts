@@ -19,16 +19,18 @@ export function sqliteWaiting(db: Database.Database, clock: () => Date, group: G
         const rest = [w.callbackUrl, JSON.stringify(w.request), w.requestedAt, w.deadline, w.reportsPosted, w.lastReport, now()];
         return db.prepare(sql).run(...values, ...rest).changes === 1;
       }),
-    get: async (id) => select("id = ?", id)[0],
-    waitingIn: async (repository, match) =>
-      "sha" in match
-        ? select("status = 'waiting' AND lower(repository) = lower(?) AND sha = ?", repository, match.sha)
-        : select(
-            "status = 'waiting' AND lower(repository) = lower(?) AND EXISTS (SELECT 1 FROM json_each(pull_numbers) WHERE value = ?)",
-            repository,
-            match.pull,
-          ),
-    allWaiting: async () => select("status = 'waiting'"),
+    get: (id) => group.read(() => select("id = ?", id)[0]),
+    waitingIn: (repository, match) =>
+      group.read(() =>
+        "sha" in match
+          ? select("status = 'waiting' AND lower(repository) = lower(?) AND sha = ?", repository, match.sha)
+          : select(
+              "status = 'waiting' AND lower(repository) = lower(?) AND EXISTS (SELECT 1 FROM json_each(pull_numbers) WHERE value = ?)",
+              repository,
+              match.pull,
+            ),
+      ),
+    allWaiting: () => group.read(() => select("status = 'waiting'")),
     claim: (id, leaseMs) =>
       group.write(() => {
         const at = now();

@@ -54,18 +54,22 @@ export function sqliteDeliveryLog(db: Database.Database, clock: Clock, group: Gr
         );
         return result.changes === 1;
       }),
-    async get(id) {
-      const row = statement(db, "SELECT * FROM deliveries WHERE delivery_id = ?").get(storableText(id)) as Row | undefined;
-      return row ? decode(row) : undefined;
-    },
-    async known(ids) {
-      const found = new Set<string>();
-      const one = statement(db, "SELECT 1 FROM deliveries WHERE delivery_id = ?").pluck();
-      for (const id of ids) if (one.get(storableText(id))) found.add(id);
-      return found;
-    },
+    get: (id) =>
+      group.read(() => {
+        const row = statement(db, "SELECT * FROM deliveries WHERE delivery_id = ?").get(storableText(id)) as Row | undefined;
+        return row ? decode(row) : undefined;
+      }),
+    known: (ids) =>
+      group.read(() => {
+        const found = new Set<string>();
+        const one = statement(db, "SELECT 1 FROM deliveries WHERE delivery_id = ?").pluck();
+        for (const id of ids) if (one.get(storableText(id))) found.add(id);
+        return found;
+      }),
     async markDone(id) {
-      // Usually done already, by the transaction that settled its effect: then nothing is written.
+      // Usually done already, by the transaction that settled its effect (on disk before its handler went
+      // on): then there is nothing to write and no sync to wait for.
+      if (statement(db, "SELECT status = 'done' FROM deliveries WHERE delivery_id = ?").pluck().get(storableText(id)) === 1) return;
       await group.write(() => statement(db, MARK_DONE).run(storableText(id)));
     },
     async markFailed(id, error, retryInMs) {
@@ -144,10 +148,11 @@ export function sqliteOutbox(db: Database.Database, clock: Clock, group: GroupCo
         return { inserted: true, auditId, effect: { ...entry, request: JSON.parse(storableColumn(entry.request, true) as string) } };
       });
     },
-    async get(id) {
-      const row = statement(db, "SELECT * FROM outbox WHERE id = ?").get(id) as Row | undefined;
-      return row ? decode(row) : undefined;
-    },
+    get: (id) =>
+      group.read(() => {
+        const row = statement(db, "SELECT * FROM outbox WHERE id = ?").get(id) as Row | undefined;
+        return row ? decode(row) : undefined;
+      }),
     async complete(id, outcome) {
       await settle(id, "done", outcome, outcome.ok ? null : (outcome.error ?? null));
     },
@@ -157,16 +162,15 @@ export function sqliteOutbox(db: Database.Database, clock: Clock, group: GroupCo
     async giveUp(id, outcome) {
       await settle(id, "dead", outcome, outcome.error ?? "gave up");
     },
-    async counts() {
-      const rows = statement(db, "SELECT status, count(*) AS n FROM outbox GROUP BY status").all() as { status: OutboxStatus; n: number }[];
-      const counts: Record<OutboxStatus, number> = { pending: 0, done: 0, dead: 0, superseded: 0 };
-      for (const row of rows) counts[row.status] = row.n;
-      return counts;
-    },
-    async forAudit(auditId) {
-      const rows = statement(db, "SELECT * FROM outbox WHERE audit_id = ? ORDER BY created_at, id").all(storableText(auditId)) as Row[];
-      return rows.map(decode);
-    },
+    counts: () =>
+      group.read(() => {
+        const rows = statement(db, "SELECT status, count(*) AS n FROM outbox GROUP BY status").all() as { status: OutboxStatus; n: number }[];
+        const counts: Record<OutboxStatus, number> = { pending: 0, done: 0, dead: 0, superseded: 0 };
+        for (const row of rows) counts[row.status] = row.n;
+        return counts;
+      }),
+    forAudit: (auditId) =>
+      group.read(() => (statement(db, "SELECT * FROM outbox WHERE audit_id = ? ORDER BY created_at, id").all(storableText(auditId)) as Row[]).map(decode)),
   };
 }
 

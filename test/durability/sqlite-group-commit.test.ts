@@ -22,6 +22,8 @@ beforeEach(async () => {
     },
   });
   await store.migrate();
+  // The migration is a write of its own.
+  batchSizes = [];
 });
 afterEach(async () => {
   await store.close();
