@@ -39,10 +39,24 @@ export interface DeliveryQueue {
   hasRoom(): boolean;
   /** Runs a delivery already stored and claimed; false (and nothing run) when the queue is full. */
   offer(delivery: QueuedDelivery): boolean;
+  /**
+   * Holds a place for a delivery about to be stored (claimed for this queue), or null when the queue
+   * is full. The place counts as taken while the store is written, so the delivery stored as claimed
+   * always gets to run: without it, deliveries arriving together could all see room, all be stored as
+   * claimed, and the ones that no longer fit would wait out their lease before a sweep took them.
+   */
+  reserve(): Reservation | null;
   /** Claims due deliveries from the log (left by a crash, a full queue, or a failed attempt) and runs them. */
   sweep(): Promise<number>;
   /** Resolves true once every accepted delivery has finished, false when `timeoutMs` passes first. */
   drain(timeoutMs: number): Promise<boolean>;
+}
+
+export interface Reservation {
+  /** Runs the delivery in the reserved place. */
+  run(delivery: QueuedDelivery): void;
+  /** Gives the place back (the delivery was not stored, or was stored before). */
+  cancel(): void;
 }
 
 export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueue {
@@ -55,6 +69,7 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
   const perKey = createKeyedQueue();
   const running = new Set<Promise<void>>();
   let active = 0;
+  let reserved = 0;
   const waiting: (() => void)[] = [];
 
   const slot = async <T>(work: () => Promise<T>): Promise<T> => {
@@ -90,23 +105,46 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
     await settleDelivery(deliveries, delivery, failure, kind, retry, log);
   };
 
+  const start = (delivery: QueuedDelivery) => {
+    const work = run(delivery).finally(() => {
+      running.delete(work);
+      options.onRoom?.();
+    });
+    running.add(work);
+  };
+
   const queue: DeliveryQueue = {
     get size() {
       return running.size;
     },
     lease,
-    hasRoom: () => running.size < capacity,
+    hasRoom: () => running.size + reserved < capacity,
     offer(delivery) {
       if (!queue.hasRoom()) return false;
-      const work = run(delivery).finally(() => {
-        running.delete(work);
-        options.onRoom?.();
-      });
-      running.add(work);
+      start(delivery);
       return true;
     },
+    reserve() {
+      if (!queue.hasRoom()) return null;
+      reserved++;
+      let settled = false;
+      const release = () => {
+        if (settled) return false;
+        settled = true;
+        reserved--;
+        return true;
+      };
+      return {
+        run: (delivery) => {
+          if (release()) start(delivery);
+        },
+        cancel: () => {
+          if (release()) options.onRoom?.();
+        },
+      };
+    },
     async sweep() {
-      const room = capacity - running.size;
+      const room = capacity - running.size - reserved;
       if (room <= 0) return 0;
       const due = await deliveries.claimDue(room, lease.leaseMs);
       for (const stored of due) {

@@ -118,21 +118,25 @@ export function createWebhookIntake(options: IntakeOptions): WebhookIntake {
         return;
       }
       const action = typeof (payload as { action?: unknown } | null)?.action === "string" ? (payload as { action: string }).action : null;
-      const runNow = queue.hasRoom();
+      // Stored as claimed only with a place held for it; otherwise stored due, for the next sweep.
+      const place = queue.reserve();
       let stored: boolean;
       try {
-        stored = await deliveries.add({ id, event, action, body }, runNow ? queue.lease.leaseMs : 0);
+        stored = await deliveries.add({ id, event, action, body }, place ? queue.lease.leaseMs : 0);
       } catch (error) {
+        place?.cancel();
         log.error({ delivery: id, event, err: error }, "could not store a webhook delivery; GitHub will see it failed");
         res.status(503).json({ error: "store_unavailable", message: "the delivery could not be stored; redeliver it" });
         return;
       }
       if (!stored) {
+        place?.cancel();
         res.status(200).json({ status: "already_received", delivery: id });
         return;
       }
       res.status(202).json({ status: "accepted", delivery: id });
-      if (!runNow || !queue.offer({ id, event, payload, attempts: 1 })) {
+      if (place) place.run({ id, event, payload, attempts: 1 });
+      else {
         backlog = true;
         void sweep();
       }

@@ -39,3 +39,37 @@ it("processes deliveries that overflowed the queue as soon as the running one fi
   expect(processed.sort()).toEqual(["first", "second", "third"]);
   expect(await served.intake.drain(1_000)).toBe(true);
 });
+
+it("runs at once a delivery that saw room while another was being stored, instead of leaving it claimed until its lease ends", async () => {
+  store = openSqliteStore(":memory:");
+  await store.migrate();
+  const probot = testProbot();
+  const processed: string[] = [];
+  probot.onAny(async (event) => {
+    processed.push(event.id);
+  });
+  // Both deliveries reach the store before either is written, as two requests read in one turn do.
+  let adds = 0;
+  let releaseStore!: () => void;
+  const storeHeld = new Promise<void>((resolve) => (releaseStore = resolve));
+  const log = store.deliveries!;
+  const held = Object.create(log) as typeof log;
+  held.add = async (...args) => {
+    adds++;
+    await storeHeld;
+    return log.add(...args);
+  };
+  // No sweep timer: a delivery stored as claimed with no place to run would wait for its 2-minute lease.
+  served = await serveIntake(probot, held, { sweepIntervalMs: 0, concurrency: 1, capacity: 1 });
+
+  const answers = ["first", "second"].map((id) => {
+    const delivery = signedDelivery(TEST_WEBHOOK_SECRET, "ping", { zen: id }, id);
+    return fetch(served.url, { method: "POST", headers: delivery.headers, body: delivery.body });
+  });
+  await eventually("both deliveries to reach the store", () => adds === 2 || undefined);
+  releaseStore();
+  expect((await Promise.all(answers)).map((response) => response.status)).toEqual([202, 202]);
+
+  await eventually("both deliveries to be processed", () => processed.length === 2 || undefined);
+  expect(processed.sort()).toEqual(["first", "second"]);
+});
