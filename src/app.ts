@@ -3,6 +3,7 @@ import { rememberedAppId } from "./github/app-id-of.js";
 import { countsRequests, EventTally } from "./github/count-requests.js";
 import { clientForEvent } from "./github/event-client.js";
 import type { GitHub } from "./github/github-client.js";
+import { parsedConfigs } from "./core/parsed-configs.js";
 import { createKeyedQueue } from "./durability/keyed-queue.js";
 import { handlerFor, type HandlerRegistry } from "./handlers/registry.js";
 import type { AppDeps, HandlerDeps } from "./handlers/types.js";
@@ -12,7 +13,12 @@ import { createMetrics } from "./metrics/create-metrics.js";
 export function repolApp(registry: HandlerRegistry, appDeps: AppDeps): ApplicationFunction {
   // Created here, once per App, and handed to every handler: no module keeps state of its own.
   const { recordEvent, observeGitHubCalls } = appDeps.metrics ?? createMetrics();
-  const deps: HandlerDeps = { ...appDeps, perCommit: appDeps.perCommit ?? createKeyedQueue(), appId: appDeps.appId ?? rememberedAppId() };
+  const deps: HandlerDeps = {
+    ...appDeps,
+    perCommit: appDeps.perCommit ?? createKeyedQueue(),
+    appId: appDeps.appId ?? rememberedAppId(),
+    configs: parsedConfigs(),
+  };
   return (app) => {
     app.onAny(async (event) => {
       // Probot hands every listener a Context; onAny's published type only names the raw event.
