@@ -56,3 +56,15 @@ describe("parsedConfigs", () => {
     expect(configs.size).toBe(2);
   });
 });
+
+describe("parsedConfigs copies", () => {
+  it("keeps a key named __proto__ a key in the copy", () => {
+    const configs = parsedConfigs();
+    const text = 'policy:\n  version: 1\n  metadata:\n    "__proto__": { polluted: true }\n  rules:\n    approvals_required: 1\n';
+    const first = configs.parse("pullrequest", text, FILE, SHA);
+    const again = configs.parse("pullrequest", text, FILE, SHA);
+
+    expect(again).toEqual(first);
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+  });
+});
