@@ -28,13 +28,14 @@ export function reusedPerInstallation<C extends Constructor>(Base: C, max = KEPT
     const installationId = options?.auth?.installationId;
     const cache = options?.auth?.cache;
     if ((typeof installationId !== "number" && typeof installationId !== "string") || typeof cache !== "object" || cache === null) return null;
-    let clients = byCache.get(cache);
-    if (!clients) byCache.set(cache, (clients = new Map()));
+    const clients = byCache.get(cache) ?? new Map<string, object>();
+    byCache.set(cache, clients);
     return { clients, key: String(installationId) };
   };
   // A constructor may return another object than `this`: here, the kept client.
   return class ReusedPerInstallation extends Base {
     // biome-ignore lint/suspicious/noExplicitAny: mixin constructor signature
+    // biome-ignore lint/correctness/noUnreachableSuper: a kept client is returned instead of building one
     constructor(...args: any[]) {
       const kept = keptFor(args[0] as ClientOptions | undefined);
       const client = kept?.clients.get(kept.key);

@@ -65,7 +65,11 @@ export async function decideSafely(
 ): Promise<DeploymentVerdict> {
   try {
     const repository = { owner: request.owner, repo: request.repo, fullName: request.repository };
-    return await decideDeployment(request, repositoryFacts(github, deps, repository), deps.engine, { now, customRules: deps.customRules, configs: deps.configs });
+    return await decideDeployment(request, repositoryFacts(github, deps, repository), deps.engine, {
+      now,
+      customRules: deps.customRules,
+      configs: deps.configs,
+    });
   } catch (error) {
     // decideDeployment turns failures into verdicts itself; should it ever throw, the deployment is
     // still answered (rejected) when the callback URL allows it, never left waiting.

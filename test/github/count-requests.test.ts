@@ -24,7 +24,14 @@ async function installationClient(): Promise<{ fake: FakeGitHub; client: GitHub 
     { name: "repo", method: "GET", path: /^\/repos\/acme\/widgets$/, reply: () => json(200, { full_name: "acme/widgets" }) },
   ]);
   const probot = createProbot({
-    env: { APP_ID: String(TEST_APP_ID), PRIVATE_KEY: testAppPrivateKey(), WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, GHE_HOST: github.host, GHE_PROTOCOL: "http", LOG_LEVEL: "fatal" },
+    env: {
+      APP_ID: String(TEST_APP_ID),
+      PRIVATE_KEY: testAppPrivateKey(),
+      WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+      GHE_HOST: github.host,
+      GHE_PROTOCOL: "http",
+      LOG_LEVEL: "fatal",
+    },
     overrides: probotGitHubOverrides({ timeoutMs: 5_000 }),
   });
   return { fake: github, client: (await probot.auth(7)) as GitHub };

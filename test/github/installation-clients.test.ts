@@ -39,7 +39,14 @@ async function tokenCountingGitHub(): Promise<FakeGitHub> {
 
 function probotAt(host: string) {
   return createProbot({
-    env: { APP_ID: String(TEST_APP_ID), PRIVATE_KEY: testAppPrivateKey(), WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, GHE_HOST: host, GHE_PROTOCOL: "http", LOG_LEVEL: "fatal" },
+    env: {
+      APP_ID: String(TEST_APP_ID),
+      PRIVATE_KEY: testAppPrivateKey(),
+      WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+      GHE_HOST: host,
+      GHE_PROTOCOL: "http",
+      LOG_LEVEL: "fatal",
+    },
     overrides: probotGitHubOverrides({ timeoutMs: 5_000 }),
   });
 }
@@ -64,7 +71,10 @@ describe("one client per installation", () => {
     for (const installation of [1, 2, 1, 2]) await readRepo((await probot.auth(installation)) as GitHub);
 
     expect(tokensSent(fake)).toEqual(["token ghs_1_1", "token ghs_2_1", "token ghs_1_1", "token ghs_2_1"]);
-    expect(fake.calls("installation-token").map((request) => request.path)).toEqual(["/app/installations/1/access_tokens", "/app/installations/2/access_tokens"]);
+    expect(fake.calls("installation-token").map((request) => request.path)).toEqual([
+      "/app/installations/1/access_tokens",
+      "/app/installations/2/access_tokens",
+    ]);
     // GitHub Enterprise Server: the REST API under /api/v3.
     expect(fake.calls("repo")[0]!.apiRoot).toMatch(/\/api\/v3$/);
   });
