@@ -1,7 +1,6 @@
 // Each event's GitHub requests, counted per event while events share their installation's client
 // (each through its own event client): against a GitHub faked on 127.0.0.1, with enough requests at
 // once that Octokit's throttling queues some of them and starts them from another request's completion.
-import { createProbot } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
 import { countsRequests, EventTally } from "../../src/github/count-requests.js";
 import { clientForEvent } from "../../src/github/event-client.js";
@@ -10,7 +9,7 @@ import { probotGitHubOverrides } from "../../src/github/octokit-options.js";
 import { fakeGitHub, type FakeGitHub } from "../helpers/fake-github.js";
 import { json } from "../helpers/github-router.js";
 import { installationToken } from "../helpers/scenario-routes.js";
-import { TEST_APP_ID, TEST_WEBHOOK_SECRET, TestOctokit, testAppPrivateKey } from "../helpers/test-probot.js";
+import { probotOnHost, TestOctokit } from "../helpers/test-probot.js";
 
 let github: FakeGitHub | undefined;
 afterEach(async () => {
@@ -23,17 +22,7 @@ async function installationClient(): Promise<{ fake: FakeGitHub; client: GitHub 
     { name: "installation-token", method: "POST", path: /^\/app\/installations\/\d+\/access_tokens$/, reply: installationToken({ contents: "read" }) },
     { name: "repo", method: "GET", path: /^\/repos\/acme\/widgets$/, reply: () => json(200, { full_name: "acme/widgets" }) },
   ]);
-  const probot = createProbot({
-    env: {
-      APP_ID: String(TEST_APP_ID),
-      PRIVATE_KEY: testAppPrivateKey(),
-      WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
-      GHE_HOST: github.host,
-      GHE_PROTOCOL: "http",
-      LOG_LEVEL: "fatal",
-    },
-    overrides: probotGitHubOverrides({ timeoutMs: 5_000 }),
-  });
+  const probot = probotOnHost(github.host, probotGitHubOverrides({ timeoutMs: 5_000 }));
   return { fake: github, client: (await probot.auth(7)) as GitHub };
 }
 

@@ -1,14 +1,13 @@
 // One client per installation, kept across events: against a GitHub Enterprise Server faked on
 // 127.0.0.1, each installation's requests carry its own token, the token is asked for once and again
 // only after it expired, and the kept clients are bounded.
-import { createProbot } from "probot";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { GitHub } from "../../src/github/github-client.js";
 import { reusedPerInstallation } from "../../src/github/installation-clients.js";
 import { probotGitHubOverrides } from "../../src/github/octokit-options.js";
 import { fakeGitHub, type FakeGitHub } from "../helpers/fake-github.js";
 import { json } from "../helpers/github-router.js";
-import { TEST_APP_ID, TEST_WEBHOOK_SECRET, testAppPrivateKey } from "../helpers/test-probot.js";
+import { probotOnHost } from "../helpers/test-probot.js";
 
 const HOUR_MS = 3_600_000;
 let github: FakeGitHub | undefined;
@@ -38,17 +37,7 @@ async function tokenCountingGitHub(): Promise<FakeGitHub> {
 }
 
 function probotAt(host: string) {
-  return createProbot({
-    env: {
-      APP_ID: String(TEST_APP_ID),
-      PRIVATE_KEY: testAppPrivateKey(),
-      WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
-      GHE_HOST: host,
-      GHE_PROTOCOL: "http",
-      LOG_LEVEL: "fatal",
-    },
-    overrides: probotGitHubOverrides({ timeoutMs: 5_000 }),
-  });
+  return probotOnHost(host, probotGitHubOverrides({ timeoutMs: 5_000 }));
 }
 
 const readRepo = (client: GitHub) => client.request("GET /repos/{owner}/{repo}", { owner: "acme", repo: "widgets" });
