@@ -11,6 +11,7 @@ import { authCountingPerEvent, countRequestsPerEvent } from "./count-requests.js
 import { reusedPerInstallation } from "./installation-clients.js";
 import { mutationLanes, paceMutations, type PaceClock } from "./pace-mutations.js";
 import { retryRequests } from "./retry-requests.js";
+import { httpTransport } from "./http-transport.js";
 import { timedFetch } from "./timed-fetch.js";
 
 export interface OctokitTuning {
@@ -32,7 +33,7 @@ export interface OctokitTuning {
   mutationsPerMinute?: number;
   /** Time for the mutation budget; tests move it by hand. */
   paceClock?: PaceClock;
-  /** The fetch underneath; tests count attempts with it. */
+  /** The fetch underneath (by default node:http with keep-alive, http-transport.ts); tests count attempts with it. */
   fetch?: typeof fetch;
 }
 
@@ -60,7 +61,7 @@ export function octokitOptions(tuning: OctokitTuning, authStrategy?: AuthStrateg
   // Shared by every client of this class: one parsed key and one JWT at a time per App key.
   const signers = new Map<string, CreateJwt>();
   // Shared by every client; an event's requests are counted by a fetch around it (count-requests.ts).
-  const fetch = timedFetch(tuning.timeoutMs, tuning.fetch);
+  const fetch = timedFetch(tuning.timeoutMs, tuning.fetch ?? httpTransport());
   return (options: Record<string, unknown>) => {
     return {
       ...options,
@@ -141,5 +142,7 @@ function authStrategyOf(base: OctokitClass): AuthStrategy | undefined {
 
 /** Options for createProbot's `overrides`: the Octokit above, and the timeout on App token requests too. */
 export function probotGitHubOverrides(tuning: OctokitTuning, base: OctokitClass = ProbotOctokit) {
-  return { Octokit: repolOctokit(tuning, base), request: { fetch: timedFetch(tuning.timeoutMs, tuning.fetch) } };
+  // One pool of connections for the installations' requests and the App's own.
+  const transport = tuning.fetch ?? httpTransport();
+  return { Octokit: repolOctokit({ ...tuning, fetch: transport }, base), request: { fetch: timedFetch(tuning.timeoutMs, transport) } };
 }
