@@ -17,8 +17,6 @@ const MAX_REDIRECTS = 20;
 /** The answer, as much of a Response as Octokit uses. */
 class Answer {
   readonly ok: boolean;
-  readonly redirected = false;
-  readonly type = "basic";
   constructor(
     readonly status: number,
     readonly statusText: string,
@@ -57,7 +55,10 @@ export function httpTransport(): Fetch {
       const agent = agents[url.protocol as keyof typeof agents];
       if (!agent) return reject(new TypeError("fetch failed", { cause: new Error(`unsupported protocol ${url.protocol}`) }));
       const client = url.protocol === "https:" ? https : http;
-      const request = client.request(url, { method: sent.method, headers: { "accept-encoding": "gzip, deflate, br", ...sent.headers }, agent }, (response) => {
+      // A length, as fetch sends it, rather than node's chunked encoding.
+      const length = sent.body === undefined ? {} : { "content-length": String(Buffer.byteLength(sent.body)) };
+      const headers = { "accept-encoding": "gzip, deflate, br", ...sent.headers, ...length };
+      const request = client.request(url, { method: sent.method, headers, agent }, (response) => {
         const chunks: Buffer[] = [];
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
         response.on("error", (error) => reject(new TypeError("fetch failed", { cause: error })));

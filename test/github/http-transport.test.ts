@@ -64,7 +64,12 @@ describe("httpTransport", () => {
     await octokitAt(github.url).request("POST /graphql", { query: "query { viewer { login } }", headers: { authorization: "token ghs_x" } });
 
     expect(github.requests[0]!.method).toBe("POST");
-    expect(github.requests[0]!.headers).toMatchObject({ authorization: "token ghs_x", "content-type": "application/json; charset=utf-8" });
+    const body = JSON.stringify({ query: "query { viewer { login } }" });
+    expect(github.requests[0]!.headers).toMatchObject({
+      authorization: "token ghs_x",
+      "content-type": "application/json; charset=utf-8",
+      "content-length": String(Buffer.byteLength(body)),
+    });
   });
 
   it("keeps one connection open for request after request", async () => {
