@@ -19,6 +19,7 @@ export interface ProfileWindow {
 interface CpuProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
 }
 
 interface CpuProfile {
@@ -48,16 +49,27 @@ function top(totals: Map<string, number>, all: number, n: number): string[] {
     .map(([name, us]) => `${((100 * us) / all).toFixed(1).padStart(6)} %  ${name}`);
 }
 
+function nameOf(frame: CpuProfileNode["callFrame"]): string {
+  const place = frame.url ? `${frame.url.replace(/^.*\/(node_modules|dist)\//, "")}:${frame.lineNumber + 1}` : "";
+  return `${frame.functionName || "(anonymous)"} ${place}`.trim();
+}
+
 /** Self time by module and by function inside each window, as printable lines. */
 export function summariseProfile(dir: string, windows: ProfileWindow[], n = 12): string[] {
   const file = readdirSync(dir).find((name) => name.endsWith(".cpuprofile"));
   if (!file) return [`CPU profile: repol wrote none in ${dir} (did it exit cleanly?)`];
   const profile = JSON.parse(readFileSync(join(dir, file), "utf8")) as CpuProfile;
   const frames = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
+  const parents = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
   const lines: string[] = [];
   for (const window of windows) {
     const byModule = new Map<string, number>();
     const byFunction = new Map<string, number>();
+    // Inclusive: a sample counts once for every module and function on its stack, so a caller's total
+    // includes what it called (Octokit's request → fetch → undici), which self time spreads thin.
+    const byModuleInclusive = new Map<string, number>();
+    const byFunctionInclusive = new Map<string, number>();
     let at = profile.startTime;
     let all = 0;
     profile.samples.forEach((id, i) => {
@@ -65,9 +77,18 @@ export function summariseProfile(dir: string, windows: ProfileWindow[], n = 12):
       at += delta;
       if (at < window.fromUs || at > window.toUs) return;
       const frame = frames.get(id)!;
-      const place = frame.url ? `${frame.url.replace(/^.*\/(node_modules|dist)\//, "")}:${frame.lineNumber + 1}` : "";
       add(byModule, moduleOf(frame.url, frame.functionName), delta);
-      add(byFunction, `${frame.functionName || "(anonymous)"} ${place}`.trim(), delta);
+      add(byFunction, nameOf(frame), delta);
+      const modules = new Set<string>();
+      const functions = new Set<string>();
+      for (let node: number | undefined = id; node !== undefined; node = parents.get(node)) {
+        const onStack = frames.get(node)!;
+        if (onStack.functionName === "(root)") continue;
+        modules.add(moduleOf(onStack.url, onStack.functionName));
+        functions.add(nameOf(onStack));
+      }
+      for (const module of modules) add(byModuleInclusive, module, delta);
+      for (const fn of functions) add(byFunctionInclusive, fn, delta);
       all += delta;
     });
     if (all === 0) {
@@ -76,6 +97,8 @@ export function summariseProfile(dir: string, windows: ProfileWindow[], n = 12):
     }
     lines.push(`CPU profile of repol, ${window.name} (${(all / 1000).toFixed(0)} ms sampled, self time; "(idle)" is waiting):`, "  by module:");
     lines.push(...top(byModule, all, n).map((line) => `    ${line}`), "  by function:", ...top(byFunction, all, n).map((line) => `    ${line}`));
+    lines.push("  by module, inclusive (with everything it called):", ...top(byModuleInclusive, all, n).map((line) => `    ${line}`));
+    lines.push("  by function, inclusive:", ...top(byFunctionInclusive, all, 4 * n).map((line) => `    ${line}`));
   }
   return lines;
 }

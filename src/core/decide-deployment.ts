@@ -18,6 +18,7 @@ import { checksFacts, judgeChecks, type ChecksFacts, type ChecksVerdict } from "
 import { judgeCommitReviews } from "./judge-commit-reviews.js";
 import { messageOf } from "./message-of.js";
 import { commonInput, deploymentInput, pullRequestInput, rulesMayReadFiles, type PullRequestFactsInput, type RepositoryInput } from "./policy-input-facts.js";
+import type { ParsedConfigs } from "./parsed-configs.js";
 import { readPolicy, type PolicySource } from "./read-policy.js";
 import { scheduleFacts, type ScheduleFacts } from "./schedule-facts.js";
 import { withExemptions } from "./with-exemptions.js";
@@ -75,13 +76,15 @@ export interface DecideOptions {
   now?: Date;
   /** Judges `.repol/policies`; without it, a repository with rule files is not approved. */
   customRules?: CustomRuleEvaluator;
+  /** Policy files parsed by earlier decisions (the App keeps one set); without it each is parsed anew. */
+  configs?: ParsedConfigs;
 }
 
 export async function decideDeployment(
   request: DeploymentRequest,
   facts: DecisionFacts,
   engine: PolicyEngine,
-  { now = new Date(), customRules }: DecideOptions = {},
+  { now = new Date(), customRules, configs }: DecideOptions = {},
 ): Promise<DeploymentVerdict> {
   const base = { request, input: null, ref: null, configSha: null, violations: [], warnings: [] };
   const failed = (error: string): DeploymentVerdict => ({ ...base, outcome: "error", error });
@@ -103,7 +106,7 @@ export async function decideDeployment(
   };
 
   try {
-    const policy = await readPolicy(facts, query, now);
+    const policy = await readPolicy(facts, query, now, configs);
     if (policy.kind === "excluded") {
       return { ...base, outcome: "deny", error: null, violations: [excludedDeploymentViolation(policy.repository, environment)] };
     }

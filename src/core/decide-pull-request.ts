@@ -12,6 +12,7 @@ import { judgePullSignOff, type SignOffVerdict } from "./judge-sign-off.js";
 import { approversOf } from "./latest-approvers.js";
 import { messageOf } from "./message-of.js";
 import { commonInput, pullRequestInput, rulesMayReadFiles, type PullRequestFactsInput, type RepositoryInput } from "./policy-input-facts.js";
+import type { ParsedConfigs } from "./parsed-configs.js";
 import { readPolicy, type PolicySource } from "./read-policy.js";
 import { withExemptions } from "./with-exemptions.js";
 import type { ExemptionUse } from "../domain/exemption-use.js";
@@ -72,18 +73,20 @@ export interface DecidePullRequestOptions {
   now?: Date;
   /** Judges `.repol/policies`; without it, a pull request in a repository with rule files fails. */
   customRules?: CustomRuleEvaluator;
+  /** Policy files parsed by earlier decisions (the App keeps one set); without it each is parsed anew. */
+  configs?: ParsedConfigs;
 }
 
 export async function decidePullRequest(
   pr: PullRequestUnderReview,
   facts: DecisionFacts,
   engine: PolicyEngine,
-  { now = new Date(), customRules }: DecidePullRequestOptions = {},
+  { now = new Date(), customRules, configs }: DecidePullRequestOptions = {},
 ): Promise<PullRequestVerdict> {
   const query: PullRequestQuery = { policy: "pullrequest", number: pr.number, headSha: pr.headSha };
   let configSha: string | null = null;
   try {
-    const policy = await readPolicy(facts, query, now);
+    const policy = await readPolicy(facts, query, now, configs);
     if (policy.kind === "invalid") {
       const basis = { kind: "config_invalid" as const, errors: policy.errors };
       return { outcome: "deny", violations: policy.violations, warnings: [], input: null, configSha: policy.configSha, error: null, basis };

@@ -2,6 +2,7 @@
 // repository's own file, else the organisation's default (the owner's `.github` repository), raised
 // to the organisation's minimums. A missing, invalid or out-of-scope policy ends the decision here
 // (no evidence is read); its problems become violations.
+import type { PolicyName } from "../domain/policy-name.js";
 import type { Violation } from "../domain/verdict.js";
 import { effectiveDeployConfig } from "../org/effective-deploy-config.js";
 import { effectivePullRequestConfig } from "../org/effective-pull-request-config.js";
@@ -11,6 +12,7 @@ import type { Tightening } from "../org/tighten-rules.js";
 import type { ConfigError } from "../policy/decision.js";
 import { CONFIG_PATHS, parseRepoConfig, renderConfigErrors, type DeployConfig, type PullRequestConfig } from "../policy/load-repo-config.js";
 import type { DecisionFacts, DeploymentQuery, PolicyFile, PolicySnapshot, PullRequestQuery } from "./facts.js";
+import type { ParsedConfigs } from "./parsed-configs.js";
 
 /** Whose file a decision was judged by; recorded as the input's `policy_source`. */
 export type PolicySource = "repository" | "organisation";
@@ -23,12 +25,14 @@ export type PolicyRead<Config> = { snapshot: PolicySnapshot; org: OrgPolicyInFor
   | { kind: "valid"; configSha: string; config: Config; source: PolicySource; tightened: Tightening[] }
 );
 
-export async function readPolicy(facts: DecisionFacts, query: DeploymentQuery, now: Date): Promise<PolicyRead<DeployConfig>>;
-export async function readPolicy(facts: DecisionFacts, query: PullRequestQuery, now: Date): Promise<PolicyRead<PullRequestConfig>>;
+/** `configs`: parsed files kept across decisions (the App's); without it every file is parsed anew. */
+export async function readPolicy(facts: DecisionFacts, query: DeploymentQuery, now: Date, configs?: ParsedConfigs): Promise<PolicyRead<DeployConfig>>;
+export async function readPolicy(facts: DecisionFacts, query: PullRequestQuery, now: Date, configs?: ParsedConfigs): Promise<PolicyRead<PullRequestConfig>>;
 export async function readPolicy(
   facts: DecisionFacts,
   query: DeploymentQuery | PullRequestQuery,
   now: Date,
+  configs?: ParsedConfigs,
 ): Promise<PolicyRead<DeployConfig | PullRequestConfig>> {
   const snapshot = await facts.policy(query);
   const orgRead = orgPolicyInForce(snapshot.org, now);
@@ -38,9 +42,10 @@ export async function readPolicy(
   // Without the repository's name (an old recording) scope cannot exclude it: judging is the safe side.
   if (org !== null && repository !== undefined && !isInScope(repository, org.config.scope)) return { snapshot, org, kind: "excluded", repository };
 
-  const own = parsed(query.policy, snapshot.file, (path) => path);
+  const parse = configs ? configs.parse : (policy: PolicyName, text: string | Uint8Array, file: string) => parseRepoConfig(policy, text, file);
+  const own = parsed(parse, query.policy, snapshot.file, (path) => path);
   if (!own.ok) return { snapshot, org, ...invalid(own.sha, own.errors) };
-  const orgDefault = org === null ? null : parsed(query.policy, org.defaults[query.policy], (path) => orgFilePath(org.repository, path));
+  const orgDefault = org === null ? null : parsed(parse, query.policy, org.defaults[query.policy], (path) => orgFilePath(org.repository, path));
   if (orgDefault !== null && !orgDefault.ok) return { snapshot, org, ...invalid(orgDefault.sha, orgDefault.errors) };
   const minimums = org?.config.minimums;
   const effective =
@@ -56,9 +61,9 @@ export async function readPolicy(
 
 type Parsed = { ok: true; sha: string | null; config: DeployConfig | PullRequestConfig | null } | { ok: false; sha: string; errors: ConfigError[] };
 
-function parsed(policy: DeploymentQuery["policy"] | PullRequestQuery["policy"], file: PolicyFile | null, name: (path: string) => string): Parsed {
+function parsed(parse: ParsedConfigs["parse"], policy: PolicyName, file: PolicyFile | null, name: (path: string) => string): Parsed {
   if (file === null) return { ok: true, sha: null, config: null };
-  const result = parseRepoConfig(policy, file.text, name(file.path));
+  const result = parse(policy, file.text, name(file.path), file.sha);
   return result.ok ? { ok: true, sha: file.sha, config: result.config } : { ok: false, sha: file.sha, errors: result.errors };
 }
 

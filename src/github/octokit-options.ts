@@ -7,9 +7,11 @@
 import { ProbotOctokit } from "probot";
 import type { Log } from "../domain/log.js";
 import { appJwtSigner, type CreateJwt } from "./app-jwt.js";
-import { countingFetch } from "./count-requests.js";
+import { authCountingPerEvent, countRequestsPerEvent } from "./count-requests.js";
+import { reusedPerInstallation } from "./installation-clients.js";
 import { mutationLanes, paceMutations, type PaceClock } from "./pace-mutations.js";
 import { retryRequests } from "./retry-requests.js";
+import { httpTransport } from "./http-transport.js";
 import { timedFetch } from "./timed-fetch.js";
 
 export interface OctokitTuning {
@@ -31,7 +33,7 @@ export interface OctokitTuning {
   mutationsPerMinute?: number;
   /** Time for the mutation budget; tests move it by hand. */
   paceClock?: PaceClock;
-  /** The fetch underneath; tests count attempts with it. */
+  /** The fetch underneath (by default node:http with keep-alive, http-transport.ts); tests count attempts with it. */
   fetch?: typeof fetch;
 }
 
@@ -43,8 +45,10 @@ const UNPACED = {
 type LimitedRequest = { method?: string; url?: string };
 type OctokitClass = typeof ProbotOctokit;
 
+type AuthStrategy = Parameters<typeof authCountingPerEvent>[0];
+
 /** The Octokit options, in the function form Probot needs to keep its own defaults (auth, logging). */
-export function octokitOptions(tuning: OctokitTuning) {
+export function octokitOptions(tuning: OctokitTuning, authStrategy?: AuthStrategy) {
   const rateLimitRetries = tuning.rateLimitRetries ?? 2;
   const maxWait = tuning.maxRateLimitWaitSeconds ?? 60;
   const onLimit = (kind: string) => (retryAfter: number, request: LimitedRequest, octokit: { log: Pick<Log, "warn"> }, retryCount: number) => {
@@ -56,12 +60,13 @@ export function octokitOptions(tuning: OctokitTuning) {
   };
   // Shared by every client of this class: one parsed key and one JWT at a time per App key.
   const signers = new Map<string, CreateJwt>();
+  // Shared by every client; an event's requests are counted by a fetch around it (count-requests.ts).
+  const fetch = timedFetch(tuning.timeoutMs, tuning.fetch ?? httpTransport());
   return (options: Record<string, unknown>) => {
-    // Per client (this runs for each one Probot builds): the count of one event's requests.
-    const fetch = countingFetch(timedFetch(tuning.timeoutMs, tuning.fetch));
     return {
       ...options,
       ...appAuth(options, fetch, signers),
+      ...(authStrategy ? { authStrategy: authCountingPerEvent(authStrategy) } : {}),
       request: { ...(options.request as object), fetch },
       // Replaced by retryRequests (see repolOctokit).
       retry: { ...(options.retry as object), enabled: false },
@@ -115,13 +120,29 @@ function installationThrottleKey(options: Record<string, unknown>): { id?: strin
 export function repolOctokit(tuning: OctokitTuning, base: OctokitClass = ProbotOctokit): OctokitClass {
   const retrying = retryRequests({ retries: tuning.retries ?? 3, timeoutRetries: tuning.timeoutRetries ?? 1, retryBaseMs: tuning.retryBaseMs ?? 1_000 });
   const pacing = paceMutations(mutationLanes(tuning.mutationsPerMinute ?? 80, tuning.paceClock));
-  // Both declare only the slice of Octokit they hook into. Pacing is registered first, so it sits inside
-  // the retries: every attempt of a mutation takes its turn in the installation's lane.
-  const plugins = [pacing, retrying] as unknown as Parameters<OctokitClass["plugin"]>;
-  return base.plugin(...plugins).defaults(octokitOptions(tuning)) as OctokitClass;
+  // All declare only the slice of Octokit they hook into. Pacing is registered first, so it sits inside
+  // the retries: every attempt of a mutation takes its turn in the installation's lane. Counting comes
+  // last, outermost, so it sees each request as the event made it.
+  const plugins = [pacing, retrying, countRequestsPerEvent] as unknown as Parameters<OctokitClass["plugin"]>;
+  return reusedPerInstallation(base.plugin(...plugins).defaults(octokitOptions(tuning, authStrategyOf(base))) as OctokitClass);
+}
+
+/**
+ * The auth strategy `base` builds its clients with (Probot's), which sits in `base`'s own defaults where
+ * options given to a subclass cannot see it: read from the options of one client that asks for nothing.
+ */
+function authStrategyOf(base: OctokitClass): AuthStrategy | undefined {
+  let strategy: unknown;
+  const Probe = base.plugin((_octokit: unknown, options: { authStrategy?: unknown }) => {
+    strategy = options.authStrategy;
+  });
+  new Probe();
+  return typeof strategy === "function" ? (strategy as AuthStrategy) : undefined;
 }
 
 /** Options for createProbot's `overrides`: the Octokit above, and the timeout on App token requests too. */
 export function probotGitHubOverrides(tuning: OctokitTuning, base: OctokitClass = ProbotOctokit) {
-  return { Octokit: repolOctokit(tuning, base), request: { fetch: timedFetch(tuning.timeoutMs, tuning.fetch) } };
+  // One pool of connections for the installations' requests and the App's own.
+  const transport = tuning.fetch ?? httpTransport();
+  return { Octokit: repolOctokit({ ...tuning, fetch: transport }, base), request: { fetch: timedFetch(tuning.timeoutMs, transport) } };
 }

@@ -60,12 +60,16 @@ export const handleDeploymentProtectionRule: EventHandler<"deployment_protection
 export async function decideSafely(
   request: DeploymentRequest,
   github: GitHub,
-  deps: Pick<HandlerDeps, "store" | "engine" | "customRules">,
+  deps: Pick<HandlerDeps, "store" | "engine" | "customRules" | "configs">,
   now: Date,
 ): Promise<DeploymentVerdict> {
   try {
     const repository = { owner: request.owner, repo: request.repo, fullName: request.repository };
-    return await decideDeployment(request, repositoryFacts(github, deps, repository), deps.engine, { now, customRules: deps.customRules });
+    return await decideDeployment(request, repositoryFacts(github, deps, repository), deps.engine, {
+      now,
+      customRules: deps.customRules,
+      configs: deps.configs,
+    });
   } catch (error) {
     // decideDeployment turns failures into verdicts itself; should it ever throw, the deployment is
     // still answered (rejected) when the callback URL allows it, never left waiting.

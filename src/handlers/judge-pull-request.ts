@@ -82,7 +82,7 @@ export async function judgePullRequest(delivery: PullRequestDelivery, deps: Hand
 
 async function decideSafely(pr: PullRequestUnderReview, facts: DecisionFacts, deps: HandlerDeps): Promise<PullRequestVerdict> {
   try {
-    return await decidePullRequest(pr, facts, deps.engine, { customRules: deps.customRules, now: deps.clock?.now() ?? new Date() });
+    return await decidePullRequest(pr, facts, deps.engine, { customRules: deps.customRules, now: deps.clock?.now() ?? new Date(), configs: deps.configs });
   } catch (error) {
     // decidePullRequest turns failures into verdicts itself; this guards against a bug there leaving the check in progress.
     return failedPullRequestVerdict(messageOf(error));

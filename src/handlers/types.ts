@@ -8,6 +8,7 @@ import type { CustomRules } from "../policy/custom/custom-rule-types.js";
 import type { Settings } from "../settings.js";
 import type { KeyedQueue } from "../durability/keyed-queue.js";
 import type { Clock } from "../durability/clock.js";
+import type { ParsedConfigs } from "../core/parsed-configs.js";
 
 /** What the App is built from. The rest of HandlerDeps is created with it (tests may hand in their own). */
 export interface AppDeps {
@@ -43,6 +44,8 @@ export interface HandlerDeps extends AppDeps {
   perCommit: KeyedQueue;
   /** The App's own id, read once per process (see app-id-of.ts). */
   appId: AppIdSource;
+  /** Policy files parsed by earlier decisions, kept by blob SHA (core/parsed-configs.ts). */
+  configs?: ParsedConfigs;
 }
 
 /** A handler for the events named by E, typed by GitHub's published payload schema through Probot. */

@@ -32,7 +32,7 @@ export function answerOrWait(verdict: DeploymentVerdict, requestedAt: Date, now:
 }
 
 /** What judging a deployment again needs; the sweep has it without a webhook. */
-export type WaitDeps = Pick<HandlerDeps, "store" | "engine" | "customRules" | "settings" | "perEnvironment" | "clock">;
+export type WaitDeps = Pick<HandlerDeps, "store" | "engine" | "customRules" | "settings" | "perEnvironment" | "clock" | "configs">;
 
 export interface ReportContext {
   deps: WaitDeps;

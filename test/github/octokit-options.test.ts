@@ -1,6 +1,5 @@
 // repol's Octokit against a GitHub faked on 127.0.0.1 that fails, rate limits or hangs: what is
 // retried, how often, and what is left to the outbox. Retry pauses are scaled down, not skipped.
-import { createProbot } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
 import { deliverEffect } from "../../src/github/deliver-effect.js";
 import type { GitHub } from "../../src/github/github-client.js";
@@ -8,7 +7,7 @@ import { probotGitHubOverrides, type OctokitTuning } from "../../src/github/octo
 import { INSTALLATION_ID, RUN_ID, passingScenario, scenarioRoutes } from "../helpers/deployment-scenario.js";
 import { gatedGitHub, type GatedGitHub } from "../helpers/gated-github.js";
 import { json, type GitHubReply } from "../helpers/github-router.js";
-import { TEST_APP_ID, TEST_WEBHOOK_SECRET, testAppPrivateKey } from "../helpers/test-probot.js";
+import { probotOnHost } from "../helpers/test-probot.js";
 import { closedPort, countingFetch } from "../helpers/closed-port.js";
 
 const TUNING: OctokitTuning = { timeoutMs: 300, retries: 3, retryBaseMs: 5, rateLimitRetries: 2, rateLimitBaseMs: 5 };
@@ -32,17 +31,7 @@ async function installationClient(replies: GitHubReply[], tuning: OctokitTuning 
 
 /** The installation client a handler gets, for a GitHub (Enterprise) API at `host`. */
 async function clientAt(host: string, tuning: OctokitTuning): Promise<GitHub> {
-  const probot = createProbot({
-    env: {
-      APP_ID: String(TEST_APP_ID),
-      PRIVATE_KEY: testAppPrivateKey(),
-      WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
-      GHE_HOST: host,
-      GHE_PROTOCOL: "http",
-      LOG_LEVEL: "fatal",
-    },
-    overrides: probotGitHubOverrides(tuning),
-  });
+  const probot = probotOnHost(host, probotGitHubOverrides(tuning));
   return (await probot.auth(INSTALLATION_ID)) as GitHub;
 }
 

@@ -4,7 +4,6 @@
 // all. The clients are built the way a webhook handler gets them (context.octokit). Times checked are
 // wide margins around the rule (Octokit's old second per GraphQL query), not speed targets.
 import { performance } from "node:perf_hooks";
-import { createProbot } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
 import { sendDeploymentCallback } from "../../src/github/deployment-callback.js";
 import type { GitHub } from "../../src/github/github-client.js";
@@ -12,7 +11,7 @@ import { probotGitHubOverrides, type OctokitTuning } from "../../src/github/octo
 import { passingScenario, scenarioRoutes } from "../helpers/deployment-scenario.js";
 import { fakeGitHub, type FakeGitHub, type FakeGitHubOptions } from "../helpers/fake-github.js";
 import { json, type GitHubReply, type Route } from "../helpers/github-router.js";
-import { TEST_APP_ID, TEST_WEBHOOK_SECRET, testAppPrivateKey } from "../helpers/test-probot.js";
+import { probotOnHost } from "../helpers/test-probot.js";
 
 let github: FakeGitHub | undefined;
 afterEach(async () => {
@@ -23,17 +22,7 @@ afterEach(async () => {
 /** Installation clients as handlers get them, against a fake GitHub with `routes`, tokens already fetched. */
 async function clientsFor(installations: number[], routes: Route[], tuning: OctokitTuning = { timeoutMs: 5_000 }, options: FakeGitHubOptions = {}) {
   github = await fakeGitHub([...scenarioRoutes(passingScenario()), ...routes], options);
-  const probot = createProbot({
-    env: {
-      APP_ID: String(TEST_APP_ID),
-      PRIVATE_KEY: testAppPrivateKey(),
-      WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
-      GHE_HOST: github.host,
-      GHE_PROTOCOL: "http",
-      LOG_LEVEL: "fatal",
-    },
-    overrides: probotGitHubOverrides(tuning),
-  });
+  const probot = probotOnHost(github.host, probotGitHubOverrides(tuning));
   const app = await probot.auth();
   const clients = await Promise.all(
     installations.map(

@@ -49,6 +49,14 @@ describe("repol_github_calls_per_event", () => {
     const afterWarm = await observed();
 
     expect(github.requests.map((request) => request.route)).toEqual(["installation-token", "graphql", "callback", "graphql", "callback"]);
+    // One client serves both deliveries; each request still names the delivery it was made for.
+    expect(github.requests.map((request) => request.headers["x-github-delivery"])).toEqual([
+      "metric-cold",
+      "metric-cold",
+      "metric-cold",
+      "metric-warm",
+      "metric-warm",
+    ]);
     expect({ sum: afterCold.sum - before.sum, count: afterCold.count - before.count }).toEqual({ sum: 3, count: 1 });
     expect({ sum: afterWarm.sum - afterCold.sum, count: afterWarm.count - afterCold.count }).toEqual({ sum: 2, count: 1 });
   });

@@ -2,7 +2,7 @@
 // (so a faked 500 is answered once, immediately), and optionally a GitHub API base URL other than
 // api.github.com. Webhooks are signed here too, the way GitHub signs them, so there is one signer.
 import { createHmac, generateKeyPairSync, randomUUID } from "node:crypto";
-import { Probot, ProbotOctokit } from "probot";
+import { createProbot, Probot, ProbotOctokit } from "probot";
 
 export const TEST_APP_ID = 1;
 export const TEST_WEBHOOK_SECRET = "repol-test-webhook-secret";
@@ -30,6 +30,23 @@ export function testProbot({ baseUrl, secret = TEST_WEBHOOK_SECRET }: { baseUrl?
     baseUrl,
     logLevel: (process.env.TEST_LOG_LEVEL as "info" | undefined) ?? "fatal",
     Octokit: TestOctokit,
+  });
+}
+
+type ProbotOverrides = NonNullable<Parameters<typeof createProbot>[0]>["overrides"];
+
+/** Probot as main.ts builds it (createProbot, from the environment), for a GitHub Enterprise Server API at `host` over http. */
+export function probotOnHost(host: string, overrides: ProbotOverrides): Probot {
+  return createProbot({
+    env: {
+      APP_ID: String(TEST_APP_ID),
+      PRIVATE_KEY: testAppPrivateKey(),
+      WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+      GHE_HOST: host,
+      GHE_PROTOCOL: "http",
+      LOG_LEVEL: "fatal",
+    },
+    overrides,
   });
 }
 
