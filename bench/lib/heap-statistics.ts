@@ -14,6 +14,8 @@ export interface HeapStatistics {
   newSpace: number;
   /** Memory outside the V8 heap that V8 is told about: Buffers, ArrayBuffers, WASM memories. */
   external: number;
+  /** The built-in policy's WASM linear memory (part of `external`). */
+  policyWasm: number;
   /** Resident pages not backed by a file (heap, malloc, WASM) and backed by one (binary, libraries). */
   rssAnon: number;
   rssFile: number;
@@ -40,6 +42,7 @@ export async function heapStatisticsOf(pid: number, url: string): Promise<HeapSt
     heapUsed: metricValue(text, "repol_nodejs_heap_size_used_bytes"),
     newSpace: metricValue(text, 'repol_nodejs_heap_space_size_total_bytes{space="new"}'),
     external: metricValue(text, "repol_nodejs_external_memory_bytes"),
+    policyWasm: metricValue(text, "repol_policy_wasm_memory_bytes"),
     rssAnon: statusField(status, "RssAnon"),
     rssFile: statusField(status, "RssFile"),
   };
@@ -47,7 +50,7 @@ export async function heapStatisticsOf(pid: number, url: string): Promise<HeapSt
 
 const mib = (bytes: number) => (Number.isNaN(bytes) ? "?" : (bytes / MIB).toFixed(0));
 
-/** One line: "heap 58 of 80 MiB used (young 8), external 6, anonymous 120, file-backed 49 MiB". */
+/** One line: "heap 58 of 80 MiB used (young 8), external 6 (policy WASM 1), anonymous 120, file-backed 49 MiB". */
 export function describeHeap(heap: HeapStatistics): string {
-  return `heap ${mib(heap.heapUsed)} of ${mib(heap.heapTotal)} MiB used (young ${mib(heap.newSpace)}), external ${mib(heap.external)}, anonymous ${mib(heap.rssAnon)}, file-backed ${mib(heap.rssFile)} MiB`;
+  return `heap ${mib(heap.heapUsed)} of ${mib(heap.heapTotal)} MiB used (young ${mib(heap.newSpace)}), external ${mib(heap.external)} (policy WASM ${mib(heap.policyWasm)}), anonymous ${mib(heap.rssAnon)}, file-backed ${mib(heap.rssFile)} MiB`;
 }
