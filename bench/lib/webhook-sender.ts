@@ -51,6 +51,8 @@ export function webhookSender(url: string, path: string, connections: number): W
           },
           (res) => {
             res.resume();
+            // A connection reset mid-answer is that delivery's failure, not the bench process's crash.
+            res.on("error", reject);
             res.on("end", () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
           },
         );
