@@ -48,9 +48,9 @@ export async function heapStatisticsOf(pid: number, url: string): Promise<HeapSt
   };
 }
 
-const mib = (bytes: number) => (Number.isNaN(bytes) ? "?" : (bytes / MIB).toFixed(0));
+const mib = (bytes: number, digits = 0) => (Number.isNaN(bytes) ? "?" : (bytes / MIB).toFixed(digits));
 
 /** One line: "heap 58 of 80 MiB used (young 8), external 6 (policy WASM 1), anonymous 120, file-backed 49 MiB". */
 export function describeHeap(heap: HeapStatistics): string {
-  return `heap ${mib(heap.heapUsed)} of ${mib(heap.heapTotal)} MiB used (young ${mib(heap.newSpace)}), external ${mib(heap.external)} (policy WASM ${mib(heap.policyWasm)}), anonymous ${mib(heap.rssAnon)}, file-backed ${mib(heap.rssFile)} MiB`;
+  return `heap ${mib(heap.heapUsed)} of ${mib(heap.heapTotal)} MiB used (young ${mib(heap.newSpace)}), external ${mib(heap.external)} (policy WASM ${mib(heap.policyWasm, 1)}), anonymous ${mib(heap.rssAnon)}, file-backed ${mib(heap.rssFile)} MiB`;
 }
