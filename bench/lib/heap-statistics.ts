@@ -19,12 +19,18 @@ export interface HeapStatistics {
   /** Resident pages not backed by a file (heap, malloc, WASM) and backed by one (binary, libraries). */
   rssAnon: number;
   rssFile: number;
+  /** Time spent in garbage collection since repol started, in seconds, and the number of collections. */
+  gcSeconds: number;
+  gcCount: number;
 }
 
 const metricValue = (text: string, name: string): number => {
   const match = new RegExp(`^${name.replace(/[{}"]/g, "\\$&")} (\\S+)$`, "m").exec(text);
   return match ? Number(match[1]) : Number.NaN;
 };
+
+const sumOf = (text: string, name: string): number =>
+  [...text.matchAll(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, "gm"))].reduce((sum, match) => sum + Number(match[1]), 0);
 
 const statusField = (status: string, field: string): number => {
   const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, "m").exec(status);
@@ -45,12 +51,14 @@ export async function heapStatisticsOf(pid: number, url: string): Promise<HeapSt
     policyWasm: metricValue(text, "repol_policy_wasm_memory_bytes"),
     rssAnon: statusField(status, "RssAnon"),
     rssFile: statusField(status, "RssFile"),
+    gcSeconds: sumOf(text, "repol_nodejs_gc_duration_seconds_sum"),
+    gcCount: sumOf(text, "repol_nodejs_gc_duration_seconds_count"),
   };
 }
 
 const mib = (bytes: number, digits = 0) => (Number.isNaN(bytes) ? "?" : (bytes / MIB).toFixed(digits));
 
-/** One line: "heap 58 of 80 MiB used (young 8), external 6 (policy WASM 1), anonymous 120, file-backed 49 MiB". */
+/** One line: "heap 58 of 80 MiB used (young 8), external 6 (policy WASM 1), anonymous 120, file-backed 49 MiB; GC so far 2.1 s in 900 collections". */
 export function describeHeap(heap: HeapStatistics): string {
-  return `heap ${mib(heap.heapUsed)} of ${mib(heap.heapTotal)} MiB used (young ${mib(heap.newSpace)}), external ${mib(heap.external)} (policy WASM ${mib(heap.policyWasm, 1)}), anonymous ${mib(heap.rssAnon)}, file-backed ${mib(heap.rssFile)} MiB`;
+  return `heap ${mib(heap.heapUsed)} of ${mib(heap.heapTotal)} MiB used (young ${mib(heap.newSpace)}), external ${mib(heap.external)} (policy WASM ${mib(heap.policyWasm, 1)}), anonymous ${mib(heap.rssAnon)}, file-backed ${mib(heap.rssFile)} MiB; GC so far ${heap.gcSeconds.toFixed(1)} s in ${heap.gcCount} collections`;
 }
