@@ -65,6 +65,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
 # A 4 MiB semi-space (Node 20's default grows it to 16 MiB under load) keeps V8's young generation
 # at 8 MiB instead of 48. A 256 MiB old space makes V8 collect soon after its heap outgrows what is
 # live (with a limit of gigabytes it lets the heap grow several times over) and keeps the heap under
-# the 384 MiB limit of infra/k8s: peak RSS 158-164 MiB instead of 260-283 with 1,000 installations
+# the 384 MiB limit of infra/k8s: peak RSS 158-165 MiB instead of 260-283 with 1,000 installations
 # warmed (docs/benchmarks.md, "Where repol's memory goes"). `npm start` runs the same command.
 CMD ["node", "--max-semi-space-size=4", "--max-old-space-size=256", "dist/src/main.js"]
