@@ -63,6 +63,8 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # A 4 MiB semi-space (Node 20's default grows it to 16 MiB under load) keeps V8's young generation
-# at about 12 MiB instead of 48: peak RSS 277-296 MiB instead of 304-327 with 1,000 installations
-# warmed (docs/benchmarks.md). `npm start` runs the same command.
-CMD ["node", "--max-semi-space-size=4", "dist/src/main.js"]
+# at 8 MiB instead of 48. A 256 MiB old space makes V8 collect soon after its heap outgrows what is
+# live (with a limit of gigabytes it lets the heap grow several times over) and keeps the heap under
+# the 384 MiB limit of infra/k8s: peak RSS 158-165 MiB instead of 260-283 with 1,000 installations
+# warmed (docs/benchmarks.md, "Where repol's memory goes"). `npm start` runs the same command.
+CMD ["node", "--max-semi-space-size=4", "--max-old-space-size=256", "dist/src/main.js"]

@@ -13,6 +13,7 @@ import { summariseProfile, type ProfileWindow } from "./lib/cpu-profile.js";
 import { memoryOf } from "./lib/proc-stats.js";
 import { nodeFlags } from "./lib/repol-process.js";
 import { report, type Figure } from "./lib/results.js";
+import { describeHeap, heapStatisticsOf } from "./lib/heap-statistics.js";
 import { sampleRssByPhase } from "./lib/rss-by-phase.js";
 import { builtSqliteSynchronous } from "./lib/sqlite-durability.js";
 
@@ -30,18 +31,18 @@ try {
   );
   const synchronous = builtSqliteSynchronous();
   console.log(`repol's SQLite store: synchronous = ${synchronous}`);
-  const rss = sampleRssByPhase(rig.repol.pid);
-  rss.enter("calls per event");
+  const rss = sampleRssByPhase(rig.repol.pid, { describeAtEnd: async () => describeHeap(await heapStatisticsOf(rig.repol.pid, rig.repol.url)) });
+  await rss.enter("calls per event");
   const calls = await measureCallsPerEvent(rig);
-  rss.enter("warm-up");
+  await rss.enter("warm-up");
   console.log((await warmUp(rig, DECISIONS)).join("\n"));
   const rssWarm = memoryOf(rig.repol.pid, "VmRSS");
-  rss.enter("decision bursts");
+  await rss.enter("decision bursts");
   const decisions = await measureDecisions(rig, DECISIONS);
-  rss.enter("intake rounds");
+  await rss.enter("intake rounds");
   const intake = await measureIntake(rig, synchronous);
   console.log(intake.details.join("\n"));
-  console.log(["Highest RSS of repol in each phase (sampled every 100 ms):", ...rss.stop()].join("\n"));
+  console.log(["Highest RSS of repol in each phase (sampled every 100 ms):", ...(await rss.stop())].join("\n"));
   const peak = memoryOf(rig.repol.pid, "VmHWM");
   figures = [
     ...intake.figures,

@@ -45,6 +45,7 @@ async function main(): Promise<void> {
   checkPrivateKey(process.env, process.cwd());
   const engine = await loadPolicyEngine(settings.policyWasmPath);
   const metrics = createMetrics();
+  metrics.observePolicyMemory(engine);
   const store = await openAuditStore(settings);
   // Kept by digest so every decision this process records can be replayed after an upgrade.
   await store.policyBundles!.keep({ digest: engine.digest, kind: "builtin", wasm: engine.wasm });

@@ -7,7 +7,6 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseEnv } from "node:util";
 import express, { type Request } from "express";
-import { SmeeClient } from "smee-client";
 import { WEBHOOK_PATH } from "./server.js";
 import { githubApiUrlFrom } from "./settings.js";
 import { appManifest } from "./setup/app-manifest.js";
@@ -131,6 +130,8 @@ export async function runSetupMode(processEnv: NodeJS.ProcessEnv = process.env, 
 /** A smee.io channel for local development; null (the page then says what to do) when smee.io cannot be reached. */
 async function createChannel(): Promise<string | null> {
   try {
+    // Loaded here, not at import: the server imports this module for shouldRunSetup() alone.
+    const { SmeeClient } = await import("smee-client");
     return await SmeeClient.createChannel();
   } catch {
     return null;

@@ -2,7 +2,8 @@
 // each delivery, headers and signature included, to repol's own webhook endpoint. A channel that cannot
 // be reached (at start or later) is tried again with a growing delay for as long as repol runs, and
 // /ready says whether the relay is connected: without it, no webhook reaches this repol at all.
-import { SmeeClient } from "smee-client";
+// smee-client is loaded on first connect: a repol without WEBHOOK_PROXY_URL never needs it.
+import type { SmeeClient } from "smee-client";
 import type { Log } from "./domain/log.js";
 import type { ReadinessCheck } from "./http/health.js";
 
@@ -52,6 +53,8 @@ export function createWebhookRelay({ source, log, connectTimeoutMs = 10_000, fir
   const connect = async () => {
     if (stopped()) return;
     state = "connecting";
+    const { SmeeClient } = await import("smee-client");
+    if (stopped()) return;
     const attempt = new SmeeClient({ source, target, maxConnectionTimeout: connectTimeoutMs, logger: smeeLogger(log) });
     client = attempt;
     try {

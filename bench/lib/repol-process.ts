@@ -59,6 +59,8 @@ export async function startRepolProcess({ githubHost, appId }: { githubHost: str
     AUDIT_DB_PATH: join(dir, "repol.db"),
     POLICY_WASM_PATH: join(root, "build", "policies", "policy.wasm"),
     ...(process.env.BENCH_REPOL_LOG_LEVEL ? { LOG_LEVEL: process.env.BENCH_REPOL_LOG_LEVEL } : {}),
+    // glibc's malloc arenas (one per thread that allocates, up to 8 per core) hold freed memory apart.
+    ...(process.env.BENCH_REPOL_MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.BENCH_REPOL_MALLOC_ARENA_MAX } : {}),
   };
   const logPath = join(dir, "repol.log");
   const log = createWriteStream(logPath);

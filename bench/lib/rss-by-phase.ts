@@ -1,18 +1,21 @@
 // Where repol's peak resident set comes from: its RSS sampled every 100 ms and kept as the highest
 // seen in each phase of the bench (warm-up, bursts, intake), so the peak is charged to what caused it.
+// With `describeAtEnd`, each phase's line also says what the memory was made of when it ended
+// (heap-statistics.ts): a phase that grew the heap is told apart from one that left garbage behind.
 import { memoryOf } from "./proc-stats.js";
 
 const MIB = 2 ** 20;
 
 export interface RssByPhase {
-  /** Later samples count towards `phase`. */
-  enter(phase: string): void;
-  /** Stops sampling; one line per phase, in the order entered. */
-  stop(): string[];
+  /** Ends the current phase (described, if asked) and counts later samples towards `phase`. */
+  enter(phase: string): Promise<void>;
+  /** Ends the last phase and stops sampling; one line per phase, in the order entered. */
+  stop(): Promise<string[]>;
 }
 
-export function sampleRssByPhase(pid: number, intervalMs = 100): RssByPhase {
+export function sampleRssByPhase(pid: number, options: { intervalMs?: number; describeAtEnd?: () => Promise<string> } = {}): RssByPhase {
   const highest = new Map<string, number>();
+  const atEnd = new Map<string, string>();
   let phase = "start";
   const sample = () => {
     try {
@@ -22,17 +25,29 @@ export function sampleRssByPhase(pid: number, intervalMs = 100): RssByPhase {
       // repol has exited: the bench reports that itself.
     }
   };
-  const timer = setInterval(sample, intervalMs);
+  const end = async () => {
+    sample();
+    if (!options.describeAtEnd) return;
+    try {
+      atEnd.set(phase, await options.describeAtEnd());
+    } catch (error) {
+      atEnd.set(phase, `not described: ${(error as Error).message}`);
+    }
+  };
+  const timer = setInterval(sample, options.intervalMs ?? 100);
   timer.unref();
   return {
-    enter(next) {
-      sample();
+    async enter(next) {
+      await end();
       phase = next;
     },
-    stop() {
-      sample();
+    async stop() {
+      await end();
       clearInterval(timer);
-      return [...highest].map(([name, bytes]) => `  ${name}: ${(bytes / MIB).toFixed(0)} MiB`);
+      return [...highest].map(([name, bytes]) => {
+        const described = atEnd.get(name);
+        return `  ${name}: ${(bytes / MIB).toFixed(0)} MiB${described ? `; at its end ${described}` : ""}`;
+      });
     },
   };
 }

@@ -31,33 +31,41 @@ export interface WebhookSender {
 export function webhookSender(url: string, path: string, connections: number): WebhookSender {
   const target = new URL(path, url);
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
-  return {
-    post(delivery, id = randomUUID()) {
-      const started = performance.now();
-      return new Promise((resolve, reject) => {
-        const req = request(
-          target,
-          {
-            method: "POST",
-            agent,
-            headers: {
-              "content-type": "application/json",
-              "content-length": Buffer.byteLength(delivery.body),
-              "user-agent": "GitHub-Hookshot/bench",
-              "x-github-event": delivery.event,
-              "x-github-delivery": id,
-              "x-hub-signature-256": delivery.signature,
-            },
+  const post = (delivery: Delivery, id: string, retried: boolean): Promise<Sent> => {
+    const started = performance.now();
+    return new Promise((resolve, reject) => {
+      const req = request(
+        target,
+        {
+          method: "POST",
+          agent,
+          headers: {
+            "content-type": "application/json",
+            "content-length": Buffer.byteLength(delivery.body),
+            "user-agent": "GitHub-Hookshot/bench",
+            "x-github-event": delivery.event,
+            "x-github-delivery": id,
+            "x-hub-signature-256": delivery.signature,
           },
-          (res) => {
-            res.resume();
-            res.on("end", () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
-          },
-        );
-        req.on("error", reject);
-        req.end(delivery.body);
+        },
+        (res) => {
+          res.resume();
+          // A connection reset mid-answer is that delivery's failure, not the bench process's crash.
+          res.on("error", reject);
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
+        },
+      );
+      req.on("error", (error: NodeJS.ErrnoException) => {
+        // A kept-alive connection repol closed as idle just as it was reused: GitHub would redeliver,
+        // and the same delivery id makes a second POST harmless.
+        if (req.reusedSocket && error.code === "ECONNRESET" && !retried) post(delivery, id, true).then(resolve, reject);
+        else reject(error);
       });
-    },
+      req.end(delivery.body);
+    });
+  };
+  return {
+    post: (delivery, id = randomUUID()) => post(delivery, id, false),
     close: () => agent.destroy(),
   };
 }

@@ -4,14 +4,14 @@ import { dirname } from "node:path";
 import type { Settings } from "../settings.js";
 import type { AuditStore } from "./store.js";
 import { openSqliteStore } from "./sqlite-store.js";
-import { openPostgresStore } from "./postgres-store.js";
 
 /** PostgreSQL when DATABASE_URL is set, otherwise the SQLite file at AUDIT_DB_PATH (its directory is created). */
 export async function openAuditStore(settings: Pick<Settings, "databaseUrl" | "auditDbPath">): Promise<AuditStore> {
   const where = settings.databaseUrl ? "PostgreSQL (DATABASE_URL)" : `SQLite at ${settings.auditDbPath}`;
   let store: AuditStore | undefined;
   try {
-    store = settings.databaseUrl ? openPostgresStore(settings.databaseUrl) : openSqliteFile(settings.auditDbPath);
+    // pg (about 3 MiB resident) is loaded only by a repol that uses PostgreSQL.
+    store = settings.databaseUrl ? (await import("./postgres-store.js")).openPostgresStore(settings.databaseUrl) : openSqliteFile(settings.auditDbPath);
     await store.migrate();
     return store;
   } catch (error) {

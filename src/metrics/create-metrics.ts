@@ -22,6 +22,8 @@ export interface Metrics {
   recordGitHubRequest(sample: GitHubRequestSample): void;
   /** The outbox whose effects repol_outbox_effects reports, read at scrape time. */
   observeOutbox(outbox: Outbox): void;
+  /** The built-in policy whose WASM linear memory repol_policy_wasm_memory_bytes reports (it grows, never shrinks). */
+  observePolicyMemory(engine: { wasmMemoryBytes(): number }): void;
   /** The store, with every decision it records counted (see count-decisions.ts). */
   countDecisions(store: AuditStore): AuditStore;
   /** The engine, with every evaluation timed. */
@@ -86,6 +88,16 @@ export function createMetrics(): Metrics {
     },
   });
 
+  let observedPolicy: { wasmMemoryBytes(): number } | undefined;
+  new Gauge({
+    name: "repol_policy_wasm_memory_bytes",
+    help: "Linear memory of the built-in policy's WASM instance: it grows to the largest input evaluated so far and never shrinks.",
+    registers: [registry],
+    collect() {
+      if (observedPolicy) this.set(observedPolicy.wasmMemoryBytes());
+    },
+  });
+
   let processMetricsStarted = false;
   const metrics: Metrics = {
     registry,
@@ -100,6 +112,9 @@ export function createMetrics(): Metrics {
     },
     observeOutbox(outbox) {
       observedOutbox = outbox;
+    },
+    observePolicyMemory(engine) {
+      observedPolicy = engine;
     },
     countDecisions: (store) => countDecisions(store, metrics.recordDecision),
     instrumentEngine: (engine) => instrumentEngine(engine, metrics.observeEvaluation),

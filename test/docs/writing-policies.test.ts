@@ -88,7 +88,7 @@ describe("docs/writing-policies.md", () => {
       `${limits.EVALUATION_TIMEOUT_MS} ms, then the worker is terminated and replaced`,
       `${limits.MAX_WASM_MEMORY_MIB} MiB`,
       `${limits.WORKER_HEAP_MIB} MiB`,
-      `${limits.EVALUATION_WORKERS}`,
+      `${limits.EVALUATION_WORKERS}, each started on first use and stopped after ${limits.EVALUATION_WORKER_IDLE_MS / 1000} s without work`,
     ]);
   });
 });

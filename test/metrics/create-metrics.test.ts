@@ -146,6 +146,18 @@ describe("createMetrics", () => {
   });
 });
 
+describe("observePolicyMemory", () => {
+  it("reports the WASM memory of the engine it observes when scraped, and 0 before it observes one", async () => {
+    const metrics = createMetrics();
+    expect(sampleValue(await metrics.registry.metrics(), "repol_policy_wasm_memory_bytes", {})).toBe(0);
+    const engine = await loadPolicyEngine(policyWasmPath());
+    metrics.observePolicyMemory(engine);
+
+    expect(sampleValue(await metrics.registry.metrics(), "repol_policy_wasm_memory_bytes", {})).toBe(engine.wasmMemoryBytes());
+    expect(engine.wasmMemoryBytes()).toBeGreaterThan(0);
+  });
+});
+
 describe("instrumentEngine", () => {
   let engine: PolicyEngine;
   beforeAll(async () => {

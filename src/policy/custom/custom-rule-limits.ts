@@ -21,5 +21,7 @@ export const MAX_WASM_MEMORY_MIB = 64;
 export const WORKER_HEAP_MIB = 64;
 /** Evaluation workers: small, since an evaluation is short; a slow one only holds its own worker. */
 export const EVALUATION_WORKERS = 2;
+/** An evaluation worker idle this long is stopped (its heap and loaded modules freed); the next evaluation starts one. */
+export const EVALUATION_WORKER_IDLE_MS = 60_000;
 /** Compiled modules kept in memory; older ones are loaded from the store again. */
 export const CACHED_MODULES = 32;
