@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { printReports, readReports } from "./lib/results.js";
 
-const BENCHES: { name: string; file: string; what: string; byDefault: boolean }[] = [
+const BENCHES: { name: string; file: string; what: string; byDefault: boolean; env?: Record<string, string> }[] = [
   {
     name: "policy-eval",
     file: "policy-eval.ts",
@@ -21,6 +21,14 @@ const BENCHES: { name: string; file: string; what: string; byDefault: boolean }[
     file: "end-to-end.ts",
     what: "repol as its own process against a fake GitHub in another: calls per event, decisions, intake, memory",
     byDefault: true,
+    env: { BENCH_CPU_PROFILE: "0" },
+  },
+  {
+    name: "profile",
+    file: "end-to-end.ts",
+    what: "the same run again with repol under node --cpu-prof: where its CPU goes in each burst (figures not reported: the profiler costs CPU and memory)",
+    byDefault: true,
+    env: { BENCH_CPU_PROFILE: "1", BENCH_FIGURES: "0" },
   },
   { name: "config", file: "config.ts", what: "parsing and validating .repol files, typical and hostile", byDefault: false },
   { name: "audit", file: "audit.ts", what: "audit trail queries and inserts on a large SQLite store", byDefault: false },
@@ -55,7 +63,7 @@ for (const bench of BENCHES.filter((b) => (only.length === 0 ? b.byDefault : onl
   const benchStarted = Date.now();
   const result = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(new URL(bench.file, import.meta.url))], {
     stdio: "inherit",
-    env: { ...process.env, BENCH_RESULTS_FILE: resultsFile },
+    env: { ...process.env, ...bench.env, BENCH_RESULTS_FILE: resultsFile },
   });
   const seconds = ((Date.now() - benchStarted) / 1000).toFixed(1);
   if (result.status !== 0) failed.push(bench.name);

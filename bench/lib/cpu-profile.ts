@@ -1,11 +1,12 @@
-// Where repol's CPU goes during a burst: repol runs with `node --cpu-prof` (BENCH_CPU_PROFILE, on by
-// default; 0 turns it off) and writes its profile when it exits; the bench then keeps only the samples
+// Where repol's CPU goes during a burst: repol runs with `node --cpu-prof` (BENCH_CPU_PROFILE=1; npm run
+// bench does so in a second pass, since the profiler adds CPU and memory of its own to the figures)
+// and writes its profile when it exits; the bench then keeps only the samples
 // taken inside each burst's window and sums their self time by module and by function. V8 stamps
 // samples with the monotonic clock process.hrtime reads, so the bench's own timestamps select them.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
-export const CPU_PROFILE = process.env.BENCH_CPU_PROFILE !== "0";
+export const CPU_PROFILE = process.env.BENCH_CPU_PROFILE === "1";
 
 /** A moment on the clock the profile's samples are stamped with, in microseconds. */
 export const profileClock = () => Number(process.hrtime.bigint() / 1000n);
