@@ -64,7 +64,10 @@ export function decodedBody(contentType: string | null, bytes: Buffer): unknown 
   if (contentType === null) return bytes.toString("utf8");
   const [type = "", ...parameters] = contentType.split(";").map((part) => part.trim().toLowerCase());
   if (type === "application/json" || type === "application/scim+json") return jsonOrText(bytes.toString("utf8"));
-  const charset = parameters.find((parameter) => parameter.startsWith("charset="))?.slice("charset=".length).replace(/^"|"$/g, "");
+  const charset = parameters
+    .find((parameter) => parameter.startsWith("charset="))
+    ?.slice("charset=".length)
+    .replace(/^"|"$/g, "");
   if (type.startsWith("text/") || (charset === "utf-8" && type !== "application/octet-stream")) return bytes.toString("utf8");
   return arrayBufferOf(bytes);
 }
