@@ -24,16 +24,34 @@ export const GENESIS_HASH = "0".repeat(64);
 
 export const CHAIN_COLUMNS = ["chain_seq", "prev_hash", "row_hash"] as const;
 
-/** JSON with object keys sorted and no whitespace: one text per value, whatever order keys came in. */
+/**
+ * JSON with object keys sorted and no whitespace: one text per value, whatever order keys came in.
+ * Written as plain loops, since it runs over every decision's whole input: keys are sorted by UTF-16
+ * code units (Array.prototype.sort's default), undefined members are left out of objects and written
+ * as null in arrays, as JSON.stringify does.
+ */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item ?? null)).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value)
-      .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(",")}}`;
+  if (value === null || value === undefined) return "null";
+  if (typeof value !== "object") return JSON.stringify(value);
+  if (Array.isArray(value)) return canonicalArray(value);
+  const keys = Object.keys(value).sort();
+  let text = "{";
+  for (const key of keys) {
+    const item = (value as Record<string, unknown>)[key];
+    if (item === undefined) continue;
+    text += `${text.length === 1 ? "" : ","}${JSON.stringify(key)}:${canonicalJson(item)}`;
   }
-  return JSON.stringify(value ?? null);
+  return `${text}}`;
+}
+
+function canonicalArray(items: unknown[]): string {
+  let text = "[";
+  for (let i = 0; i < items.length; i++) {
+    // A hole, or a member JSON cannot write (a function), is written as nothing, as join writes it.
+    const item = i in items ? (canonicalJson(items[i]) as string | undefined) : undefined;
+    text += `${i === 0 ? "" : ","}${item ?? ""}`;
+  }
+  return `${text}]`;
 }
 
 /**

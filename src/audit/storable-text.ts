@@ -22,7 +22,13 @@ export function storableJson(value: unknown): unknown {
   return value;
 }
 
+// JSON.stringify writes NUL and an unpaired surrogate only as these escapes (a paired one as itself).
+const ESCAPED_UNSTORABLE = /\\u(?:0000|d[89a-f][0-9a-f]{2})/i;
+
 /** Column value → what the adapter binds: JSON columns as JSON text, others with text made storable. */
 export function storableColumn(value: unknown, isJson: boolean): unknown {
-  return isJson ? JSON.stringify(storableJson(value)) : storableText(value);
+  if (!isJson) return storableText(value);
+  // Most values hold nothing unstorable: their JSON is written once, without first copying the value.
+  const text = JSON.stringify(value);
+  return text !== undefined && !ESCAPED_UNSTORABLE.test(text) ? text : JSON.stringify(storableJson(value));
 }

@@ -1,5 +1,5 @@
 // The fetch under repol's Octokit: node:http(s) with keep-alive connections, answering with the few
-// Response fields @octokit/request reads (status, url, headers, text, arrayBuffer, json). Node's own
+// Response fields @octokit/request reads (answer.ts). Node's own
 // fetch (undici) wraps every request and answer in web streams, which cost more CPU than the rest of
 // Octokit's request on the facts query and the callback. It fails as undici does, so timed-fetch.ts
 // tells a refused connection from a timeout the same way: a TypeError "fetch failed" whose cause is
@@ -7,35 +7,13 @@
 import http from "node:http";
 import https from "node:https";
 import zlib from "node:zlib";
+import { Answer } from "./answer.js";
 
 type Fetch = typeof fetch;
 type RequestInit = NonNullable<Parameters<Fetch>[1]>;
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 20;
-
-/** The answer, as much of a Response as Octokit uses. */
-class Answer {
-  readonly ok: boolean;
-  constructor(
-    readonly status: number,
-    readonly statusText: string,
-    readonly url: string,
-    readonly headers: Headers,
-    private readonly bytes: Buffer,
-  ) {
-    this.ok = status >= 200 && status < 300;
-  }
-  async text(): Promise<string> {
-    return this.bytes.toString("utf8");
-  }
-  async json(): Promise<unknown> {
-    return JSON.parse(this.bytes.toString("utf8"));
-  }
-  async arrayBuffer(): Promise<ArrayBuffer> {
-    return this.bytes.buffer.slice(this.bytes.byteOffset, this.bytes.byteOffset + this.bytes.byteLength) as ArrayBuffer;
-  }
-}
 
 interface Sent {
   method: string;

@@ -6,6 +6,7 @@
 // delivery retry, which try again later rather than holding a decision now.
 import { ProbotOctokit } from "probot";
 import type { Log } from "../domain/log.js";
+import { answering } from "./answer.js";
 import { appJwtSigner, type CreateJwt } from "./app-jwt.js";
 import { authCountingPerEvent, countRequestsPerEvent } from "./count-requests.js";
 import { reusedPerInstallation } from "./installation-clients.js";
@@ -61,13 +62,14 @@ export function octokitOptions(tuning: OctokitTuning, authStrategy?: AuthStrateg
   // Shared by every client of this class: one parsed key and one JWT at a time per App key.
   const signers = new Map<string, CreateJwt>();
   // Shared by every client; an event's requests are counted by a fetch around it (count-requests.ts).
-  const fetch = timedFetch(tuning.timeoutMs, tuning.fetch ?? httpTransport());
+  const fetch = timedFetch(tuning.timeoutMs, answering(tuning.fetch ?? httpTransport()));
   return (options: Record<string, unknown>) => {
     return {
       ...options,
       ...appAuth(options, fetch, signers),
       ...(authStrategy ? { authStrategy: authCountingPerEvent(authStrategy) } : {}),
-      request: { ...(options.request as object), fetch },
+      // Octokit takes a successful answer's body as decoded by answer.ts instead of parsing it again.
+      request: { ...(options.request as object), fetch, parseSuccessResponseBody: false },
       // Replaced by retryRequests (see repolOctokit).
       retry: { ...(options.retry as object), enabled: false },
       throttle: {

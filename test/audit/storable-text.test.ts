@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { storableJson, storableText } from "../../src/audit/storable-text.js";
+import { storableColumn, storableJson, storableText } from "../../src/audit/storable-text.js";
 
 describe("storableText", () => {
   it.each([
@@ -21,5 +21,25 @@ describe("storableJson", () => {
       "k\ufffd": ["x\ufffd", { n: 1, b: true, z: null }],
       when: "2025-03-01T00:00:00.000Z",
     });
+  });
+});
+
+describe("storableColumn", () => {
+  const when = new Date("2025-03-01T00:00:00.000Z");
+  it.each([
+    ["plain JSON", { b: [1, "x", null, true], a: { c: "é 😀" } }],
+    ["NUL in a value", { a: ["x\u0000y"] }],
+    ["NUL in a key", { "k\u0000": 1 }],
+    ["a lone surrogate", ["\ud83d", "\ude80"]],
+    ["a paired surrogate", "😀"],
+    ["the six characters \\u0000 as text", "\\u0000 and \\ud800"],
+    ["a date", { when }],
+    ["undefined members", { u: undefined, list: [undefined, 1] }],
+  ] as const)("writes %s as the storable copy's JSON", (_label, value) => {
+    expect(storableColumn(value, true)).toBe(JSON.stringify(storableJson(value)));
+  });
+
+  it("writes the storable copy when the value holds what a database cannot store", () => {
+    expect(storableColumn({ "k\u0000": "\ud800" }, true)).toBe('{"k\ufffd":"\ufffd"}');
   });
 });
