@@ -14,12 +14,6 @@ export interface QueuedDelivery {
   id: string;
   event: string;
   payload: unknown;
-  /**
-   * The stored body, when known. A delivery that has to wait for a free slot keeps only this and is
-   * parsed again when its turn comes: a parsed payload takes several times the memory of its text, and
-   * up to `capacity` deliveries may wait.
-   */
-  body?: string;
   /** Attempts started, this one included. */
   attempts: number;
 }
@@ -98,10 +92,12 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
 
   // The lease is renewed from the moment the delivery is taken, so time spent waiting behind others for
   // the same key or for a free slot counts as held too; the outcome is recorded once nothing renews it.
-  const run = async (delivery: QueuedDelivery, key: string): Promise<void> => {
+  const run = async (delivery: QueuedDelivery): Promise<void> => {
     let failure: unknown;
     try {
-      await whileLeased(held(delivery), lease, clock, () => perKey(key, () => slot(() => options.process(withPayload(delivery)))));
+      await whileLeased(held(delivery), lease, clock, () =>
+        perKey(deliveryKey(delivery.event, delivery.payload, delivery.id), () => slot(() => options.process(delivery))),
+      );
     } catch (error) {
       failure = error ?? new Error("delivery failed");
     }
@@ -109,11 +105,8 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
     await settleDelivery(deliveries, delivery, failure, kind, retry, log);
   };
 
-  const start = (given: QueuedDelivery) => {
-    const key = deliveryKey(given.event, given.payload, given.id);
-    // Every slot taken: this one waits, with its text only.
-    const delivery = running.size >= concurrency && given.body !== undefined ? { ...given, payload: undefined } : given;
-    const work = run(delivery, key).finally(() => {
+  const start = (delivery: QueuedDelivery) => {
+    const work = run(delivery).finally(() => {
       running.delete(work);
       options.onRoom?.();
     });
@@ -180,15 +173,10 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
 
 function parsedDelivery(stored: StoredDelivery): QueuedDelivery | undefined {
   try {
-    return { id: stored.id, event: stored.event, payload: JSON.parse(stored.body), body: stored.body, attempts: stored.attempts };
+    return { id: stored.id, event: stored.event, payload: JSON.parse(stored.body), attempts: stored.attempts };
   } catch {
     return undefined;
   }
-}
-
-/** The delivery with its payload, parsed again from its body if it waited without it. */
-function withPayload(delivery: QueuedDelivery): QueuedDelivery {
-  return delivery.payload === undefined && delivery.body !== undefined ? { ...delivery, payload: JSON.parse(delivery.body) } : delivery;
 }
 
 /**

@@ -133,7 +133,7 @@ export function createWebhookIntake(options: IntakeOptions): WebhookIntake {
         return;
       }
       answerJson(res, 202, { status: "accepted", delivery: id });
-      if (place) place.run({ id, event, payload, body, attempts: 1 });
+      if (place) place.run({ id, event, payload, attempts: 1 });
       else {
         backlog = true;
         void sweep();

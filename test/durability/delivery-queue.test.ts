@@ -100,28 +100,6 @@ describe("createDeliveryQueue", () => {
     expect(work.started).toHaveLength(8);
   });
 
-  it("keeps only the text of a delivery that waits for a slot, and parses it again when its turn comes", async () => {
-    const work = controlled();
-    const payloads = new Map<string, unknown>();
-    const process = (delivery: QueuedDelivery) => {
-      payloads.set(delivery.id, delivery.payload);
-      return work.process(delivery);
-    };
-    const queue = createDeliveryQueue({ clock, deliveries: store.deliveries, process, log: silent, concurrency: 1 });
-    const [first, behind] = [await stored(review("first", 1)), await stored(review("behind", 2))];
-    for (const delivery of [first, behind]) queue.offer({ ...delivery, body: JSON.stringify(delivery.payload) });
-    await tick();
-    work.finish("first");
-    await tick();
-    work.finish("behind");
-    expect(await queue.drain(1_000)).toBe(true);
-
-    // The first ran at once with the payload it was given; the second let go of it while it waited.
-    expect(payloads.get("first")).toBe(first.payload);
-    expect(payloads.get("behind")).toEqual(behind.payload);
-    expect(payloads.get("behind")).not.toBe(behind.payload);
-  });
-
   it("still holds a delivery that its settled effect marked done while its handler finishes", async () => {
     const warnings: string[] = [];
     const log = { ...silent, warn: (_details: object, message: string) => void warnings.push(message) };
