@@ -33,7 +33,7 @@ export function repolApp(registry: HandlerRegistry, appDeps: AppDeps): Applicati
       // The installation's client is shared by its events; this event's requests are counted apart.
       const tally = new EventTally(context.id);
       const counted = countsRequests(context.octokit);
-      if (counted) context.octokit = clientForEvent(context.octokit as GitHub, tally) as Context["octokit"];
+      if (counted) lazyEventClient(context, context.octokit as GitHub, tally);
       try {
         await handler(context, deps);
       } catch (error) {
@@ -45,4 +45,20 @@ export function repolApp(registry: HandlerRegistry, appDeps: AppDeps): Applicati
       recordEvent(context.name, payload.action, "handled");
     });
   };
+}
+
+/**
+ * Gives `context` its event's client on first use: a handler that drops its event before any GitHub
+ * call (an edit that changes nothing judged) never builds one. A handler may still replace it.
+ */
+function lazyEventClient(context: Context, shared: GitHub, tally: EventTally): void {
+  let client: Context["octokit"] | undefined;
+  Object.defineProperty(context, "octokit", {
+    configurable: true,
+    enumerable: true,
+    get: () => (client ??= clientForEvent(shared, tally) as Context["octokit"]),
+    set: (value: Context["octokit"]) => {
+      client = value;
+    },
+  });
 }

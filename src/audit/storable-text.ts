@@ -5,8 +5,15 @@
 
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
+// ES2024's String.prototype.isWellFormed (Node 20), which the ES2023 library types do not declare yet.
+type MaybeWellFormed = string & { isWellFormed(): boolean };
+
 export function storableText<T>(value: T): T {
-  return (typeof value === "string" ? value.replace(UNSTORABLE, "\ufffd") : value) as T;
+  if (typeof value !== "string") return value;
+  // Almost every text (a whole webhook body among them) needs nothing: two native scans tell, where
+  // the pattern with its lookarounds costs more than either. The pattern runs only on text it changes.
+  if (value.indexOf("\u0000") === -1 && (value as string as MaybeWellFormed).isWellFormed()) return value;
+  return value.replace(UNSTORABLE, "\ufffd") as T;
 }
 
 /** A deep copy of a JSON value with every string, keys included, made storable. */

@@ -55,22 +55,22 @@ export function sqliteGroupCommit(db: Database.Database, options: GroupCommitOpt
   const changesSoFar = db.prepare("SELECT total_changes()").pluck();
   const totalChanges = () => changesSoFar.get() as number;
 
-  const commit = (batch: Pending[]): Outcome[] =>
-    // IMMEDIATE takes the write lock first, so a second connection cannot interleave its claims.
-    db
-      .transaction(() => {
-        const each = batch.map(({ work }): Outcome => {
-          try {
-            // A nested better-sqlite3 transaction is a savepoint: a failing write is undone alone.
-            return { ok: true, value: db.transaction(work)() };
-          } catch (error) {
-            return { ok: false, error };
-          }
-        });
-        options.beforeCommit?.(batch.length);
-        return each;
-      })
-      .immediate();
+  // Both transaction functions are made once: better-sqlite3 builds a wrapper for each db.transaction().
+  // A nested better-sqlite3 transaction is a savepoint: a failing write is undone alone.
+  const inSavepoint = db.transaction((work: () => unknown) => work());
+  const inTransaction = db.transaction((batch: Pending[]): Outcome[] => {
+    const each = batch.map(({ work }): Outcome => {
+      try {
+        return { ok: true, value: inSavepoint(work) };
+      } catch (error) {
+        return { ok: false, error };
+      }
+    });
+    options.beforeCommit?.(batch.length);
+    return each;
+  });
+  // IMMEDIATE takes the write lock first, so a second connection cannot interleave its claims.
+  const commit = (batch: Pending[]): Outcome[] => inTransaction.immediate(batch);
 
   const flush = () => {
     const batch = pending;

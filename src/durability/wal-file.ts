@@ -32,13 +32,20 @@ export function walFile(dbPath: string): WalFile {
       directory ??= syncDirectory(dirname(dbPath));
       try {
         await directory;
-        await new Promise<void>((resolve, reject) => fdatasync(fd, (error) => (error ? reject(error) : resolve())));
+        await datasync(fd);
       } catch (error) {
         throw new Error(`could not sync ${path} to disk: ${(error as Error).message}`, { cause: error });
       }
     },
     close: () => closeSync(fd),
   };
+}
+
+// A named function, not an arrow inside sync(): CPU profiles then show the sync under its own name
+// (V8 named the inline arrow after the error options next to it, as though an Error were built per sync;
+// none is: the Error above is made only when a sync fails).
+function datasync(fd: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => fdatasync(fd, (error) => (error ? reject(error) : resolve())));
 }
 
 async function syncDirectory(path: string): Promise<void> {

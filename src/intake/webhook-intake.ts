@@ -9,6 +9,7 @@ import type { Log } from "../domain/log.js";
 import { createDeliveryQueue, type DeliveryQueue } from "../durability/delivery-queue.js";
 import type { LeasePolicy } from "../durability/lease.js";
 import { startSweeper, type Sweeper } from "../durability/sweeper.js";
+import { answerJson } from "./answer-json.js";
 import { readCappedBody } from "./read-capped-body.js";
 import type { SignatureCheck } from "./webhook-secrets.js";
 
@@ -79,17 +80,14 @@ export function createWebhookIntake(options: IntakeOptions): WebhookIntake {
     queue,
     async receive(req, res) {
       if (!accepting) {
-        res.status(503).set("connection", "close").json({ error: "shutting_down", message: "repol is shutting down; redeliver later" });
+        answerJson(res, 503, { error: "shutting_down", message: "repol is shutting down; redeliver later" }, { close: true });
         return;
       }
       const read = await readCappedBody(req, options.maxBodyBytes);
       if (!read.ok) {
         if (read.reason === "too_large") {
           // The rest of the body is never read: the connection is closed after this answer.
-          res
-            .status(413)
-            .set("connection", "close")
-            .json({ error: "payload_too_large", message: `webhook bodies are limited to ${options.maxBodyBytes} bytes` });
+          answerJson(res, 413, { error: "payload_too_large", message: `webhook bodies are limited to ${options.maxBodyBytes} bytes` }, { close: true });
           res.once("finish", () => req.destroy());
         }
         return;
@@ -98,23 +96,23 @@ export function createWebhookIntake(options: IntakeOptions): WebhookIntake {
       const event = header(req, "x-github-event");
       const signature = header(req, "x-hub-signature-256");
       if (!id || !event || !signature) {
-        res.status(400).json({ error: "bad_request", message: "X-GitHub-Delivery, X-GitHub-Event and X-Hub-Signature-256 headers are required" });
+        answerJson(res, 400, { error: "bad_request", message: "X-GitHub-Delivery, X-GitHub-Event and X-Hub-Signature-256 headers are required" });
         return;
       }
       const body = read.body.toString("utf8");
       if (!(await options.checkSignature(body, signature))) {
-        res.status(400).json({ error: "bad_signature", message: "the X-Hub-Signature-256 signature does not match the body; check WEBHOOK_SECRET" });
+        answerJson(res, 400, { error: "bad_signature", message: "the X-Hub-Signature-256 signature does not match the body; check WEBHOOK_SECRET" });
         return;
       }
       let payload: unknown;
       try {
         payload = JSON.parse(body);
       } catch {
-        res.status(400).json({ error: "bad_request", message: "the webhook body is not JSON" });
+        answerJson(res, 400, { error: "bad_request", message: "the webhook body is not JSON" });
         return;
       }
       if (payload === null || typeof payload !== "object") {
-        res.status(400).json({ error: "bad_request", message: "the webhook body is not a JSON object" });
+        answerJson(res, 400, { error: "bad_request", message: "the webhook body is not a JSON object" });
         return;
       }
       const action = typeof (payload as { action?: unknown } | null)?.action === "string" ? (payload as { action: string }).action : null;
@@ -126,15 +124,15 @@ export function createWebhookIntake(options: IntakeOptions): WebhookIntake {
       } catch (error) {
         place?.cancel();
         log.error({ delivery: id, event, err: error }, "could not store a webhook delivery; GitHub will see it failed");
-        res.status(503).json({ error: "store_unavailable", message: "the delivery could not be stored; redeliver it" });
+        answerJson(res, 503, { error: "store_unavailable", message: "the delivery could not be stored; redeliver it" });
         return;
       }
       if (!stored) {
         place?.cancel();
-        res.status(200).json({ status: "already_received", delivery: id });
+        answerJson(res, 200, { status: "already_received", delivery: id });
         return;
       }
-      res.status(202).json({ status: "accepted", delivery: id });
+      answerJson(res, 202, { status: "accepted", delivery: id });
       if (place) place.run({ id, event, payload, attempts: 1 });
       else {
         backlog = true;

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { storableColumn, storableJson, storableText } from "../../src/audit/storable-text.js";
 
@@ -11,6 +12,42 @@ describe("storableText", () => {
     ["leaves null alone", null, null],
   ] as const)("%s", (_label, input, expected) => {
     expect(storableText(input)).toBe(expected);
+  });
+});
+
+// The rule as one pattern over the whole text: what storableText must give for every string.
+const byPattern = (text: string) => text.replace(/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
+
+describe("storableText against the one-pattern rule", () => {
+  // Code units dense in what matters: NUL, both surrogate halves alone and paired, and ordinary text.
+  const unit = fc.constantFrom("a", " ", "\u0000", "\ud800", "\udbff", "\udc00", "\udfff", "\ud83d", "\ude80", "\ud83d\ude80", "é", "\ufffd");
+  const dense = fc.array(unit, { maxLength: 40 }).map((units) => units.join(""));
+
+  it("gives the same text on strings dense in NULs and surrogates", () => {
+    fc.assert(
+      fc.property(dense, (text) => {
+        expect(storableText(text)).toBe(byPattern(text));
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it("gives the same text on arbitrary code units", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 200 }), (text) => {
+        expect(storableText(text)).toBe(byPattern(text));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it("gives the same text when the one bad unit sits deep in a long, otherwise clean text", () => {
+    const clean = "x".repeat(20_000);
+    for (const bad of ["\u0000", "\ud800", "\udfff"]) {
+      const text = `${clean}${bad}${clean}`;
+      expect(storableText(text)).toBe(byPattern(text));
+      expect(storableText(text)).not.toBe(text);
+    }
   });
 });
 

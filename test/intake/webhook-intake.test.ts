@@ -82,6 +82,18 @@ describe("taking a delivery", () => {
     expect(callbackBodies(repol.github.requests).map((body) => body.state)).toEqual(["approved"]);
   });
 
+  it("answers in JSON without an ETag (nothing caches a webhook answer)", async () => {
+    const repol = await serve();
+    const delivery = signedDelivery(TEST_WEBHOOK_SECRET, "issues", { action: "opened" });
+
+    const response = await fetch(`${repol.url}${WEBHOOK_PATH}`, { method: "POST", headers: delivery.headers, body: delivery.body });
+
+    expect(response.status).toBe(202);
+    expect(response.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    expect(response.headers.get("etag")).toBeNull();
+    expect(await response.json()).toEqual({ status: "accepted", delivery: delivery.id });
+  });
+
   it("answers a redelivery that arrives during processing with 200 and makes no second callback", async () => {
     const repol = await serve();
     const held = repol.github.hold("POST", CALLBACK);
