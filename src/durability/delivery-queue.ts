@@ -146,10 +146,18 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
     async sweep() {
       const room = capacity - running.size - reserved;
       if (room <= 0) return 0;
-      const due = await deliveries.claimDue(room, lease.leaseMs);
+      // The places are held while the claim is written, so every delivery claimed gets to run now
+      // rather than wait out its lease because deliveries arriving meanwhile took its place.
+      reserved += room;
+      let due: StoredDelivery[];
+      try {
+        due = await deliveries.claimDue(room, lease.leaseMs);
+      } finally {
+        reserved -= room;
+      }
       for (const stored of due) {
         const parsed = parsedDelivery(stored);
-        if (parsed) queue.offer(parsed);
+        if (parsed) start(parsed);
         else await settleDelivery(deliveries, stored, new Error("the stored body is not JSON"), "permanent", retry, log);
       }
       return due.length;

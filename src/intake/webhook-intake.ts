@@ -69,7 +69,14 @@ export function createWebhookIntake(options: IntakeOptions): WebhookIntake {
   const sweep = async () => sweeper?.tick();
 
   async function sweepOnce(): Promise<void> {
-    const picked = await queue.sweep();
+    // Until the queue is full or the log has nothing due: deliveries that finished while a claim was
+    // being written freed places no one else will fill (their onRoom found no backlog to sweep for).
+    let picked = 0;
+    while (queue.hasRoom()) {
+      const claimed = await queue.sweep();
+      if (claimed === 0) break;
+      picked += claimed;
+    }
     // Full again: more may be waiting in the log.
     if (!queue.hasRoom()) backlog = true;
     if (picked > 0) log.info({ picked }, "processing stored deliveries");

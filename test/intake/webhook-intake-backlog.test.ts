@@ -73,3 +73,48 @@ it("runs at once a delivery that saw room while another was being stored, instea
   await eventually("both deliveries to be processed", () => processed.length === 2 || undefined);
   expect(processed.sort()).toEqual(["first", "second"]);
 });
+
+it("keeps taking deliveries from the log while the queue has room, also room freed while a claim was being written", async () => {
+  store = openSqliteStore(":memory:");
+  await store.migrate();
+  const probot = testProbot();
+  const processed: string[] = [];
+  const gates = new Map<string, () => void>();
+  const held = new Set(["first", "second"]);
+  probot.onAny(async (event) => {
+    if (held.has(event.id)) await new Promise<void>((resolve) => gates.set(event.id, resolve));
+    processed.push(event.id);
+  });
+  // The next claim from the log is held until released, as a claim waiting for its commit is.
+  const log = store.deliveries!;
+  const slowLog = Object.create(log) as typeof log;
+  let claimHeld: Promise<void> | null = null;
+  let claims = 0;
+  slowLog.claimDue = async (...args) => {
+    claims++;
+    if (claimHeld) await claimHeld;
+    return log.claimDue(...args);
+  };
+  served = await serveIntake(probot, slowLog, { sweepIntervalMs: 0, concurrency: 2, capacity: 2 });
+
+  for (const id of ["first", "second", "third", "fourth"]) {
+    const delivery = signedDelivery(TEST_WEBHOOK_SECRET, "ping", { zen: id }, id);
+    expect((await fetch(served.url, { method: "POST", headers: delivery.headers, body: delivery.body })).status).toBe(202);
+  }
+  await eventually("the first two deliveries to be running", () => gates.size === 2 || undefined);
+
+  let releaseClaim!: () => void;
+  claimHeld = new Promise<void>((resolve) => (releaseClaim = resolve));
+  const claimsBefore = claims;
+  // "first" frees one place: a claim for one delivery starts and is held ...
+  gates.get("first")!();
+  await eventually("a claim from the log to start", () => claims > claimsBefore || undefined);
+  // ... while "second" frees another, with no sweep of its own to fill it.
+  gates.get("second")!();
+  await eventually("the second delivery to finish", () => processed.includes("second") || undefined);
+  claimHeld = null;
+  releaseClaim();
+
+  await eventually("all four deliveries to be processed", () => processed.length === 4 || undefined);
+  expect(processed.sort()).toEqual(["first", "fourth", "second", "third"]);
+});
